@@ -1,0 +1,134 @@
+import path from 'node:path';
+import type { Level } from './log.js';
+
+export interface TencentSmsConfig {
+  secretId: string;
+  secretKey: string;
+  region: string;
+  endpoint: string;
+  appId: string;
+  signName: string;
+  /** SMS template id per command_type. */
+  templates: Record<number, string>;
+}
+
+export interface Config {
+  port: number;
+  host: string;
+  dataDir: string;
+  logLevel: Level;
+  trustProxy: string | false;
+  corsOrigins: string[];
+  requestTimeoutSeconds: number;
+  bodyLimitBytes: number;
+  uploadBodyLimitBytes: number;
+  tokenIdleSeconds: number;
+  tokenEnduringSeconds: number;
+  tokenTouchWriteSeconds: number;
+  codeTtlSeconds: number;
+  scryptLog2N: number;
+  loginMaxFailures: number;
+  loginFailureWindowSeconds: number;
+  sms: {
+    gateway: 'outbox' | 'tencent';
+    phoneIntervalSeconds: number;
+    phoneHourly: number;
+    phoneDaily: number;
+    ipHourly: number;
+    ipDaily: number;
+    tencent: TencentSmsConfig | null;
+  };
+}
+
+type Env = Record<string, string | undefined>;
+
+class ConfigError extends Error {}
+
+function int(env: Env, name: string, fallback: number, min: number, max = Number.MAX_SAFE_INTEGER): number {
+  const raw = env[name];
+  if (raw === undefined || raw.trim() === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new ConfigError(`${name}=${JSON.stringify(raw)}: expected a whole number from ${min} to ${max}`);
+  }
+  return value;
+}
+
+function oneOf<T extends string>(env: Env, name: string, fallback: T, allowed: readonly T[]): T {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (!(allowed as readonly string[]).includes(raw)) {
+    throw new ConfigError(`${name}=${JSON.stringify(raw)}: expected one of ${allowed.join(', ')}`);
+  }
+  return raw as T;
+}
+
+function list(env: Env, name: string): string[] {
+  return (env[name] ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+}
+
+function required(env: Env, name: string, why: string): string {
+  const raw = env[name];
+  if (!raw) throw new ConfigError(`${name} is required ${why}`);
+  return raw;
+}
+
+/** "1:123456,2:123457" -> {1: "123456", 2: "123457"} */
+function templates(env: Env, name: string): Record<number, string> {
+  const out: Record<number, string> = {};
+  for (const pair of list(env, name)) {
+    const [k, v] = pair.split(':').map((s) => s.trim());
+    const key = Number(k);
+    if (!Number.isInteger(key) || !v) throw new ConfigError(`${name}: "${pair}" is not command_type:template_id`);
+    out[key] = v;
+  }
+  if (Object.keys(out).length === 0) throw new ConfigError(`${name} is required when SMS_GATEWAY=tencent`);
+  return out;
+}
+
+function tencent(env: Env): TencentSmsConfig {
+  const why = 'when SMS_GATEWAY=tencent';
+  return {
+    secretId: required(env, 'TENCENT_SECRET_ID', why),
+    secretKey: required(env, 'TENCENT_SECRET_KEY', why),
+    region: env.TENCENT_SMS_REGION || 'ap-guangzhou',
+    endpoint: env.TENCENT_SMS_ENDPOINT || 'sms.tencentcloudapi.com',
+    appId: required(env, 'TENCENT_SMS_APP_ID', why),
+    signName: required(env, 'TENCENT_SMS_SIGN', why),
+    templates: templates(env, 'TENCENT_SMS_TEMPLATES'),
+  };
+}
+
+/** The only reader of process.env. Throws ConfigError with the variable's name on a bad value. */
+export function loadConfig(env: Env = process.env): Config {
+  const gateway = oneOf(env, 'SMS_GATEWAY', 'outbox', ['outbox', 'tencent'] as const);
+  return {
+    port: int(env, 'PORT', 8888, 0, 65535),
+    host: env.HOST || '0.0.0.0',
+    dataDir: path.resolve(env.DATA_DIR || './data'),
+    logLevel: oneOf(env, 'LOG_LEVEL', 'info', ['debug', 'info', 'warn', 'error', 'silent'] as const),
+    trustProxy: env.TRUST_PROXY || false,
+    corsOrigins: list(env, 'CORS_ORIGINS'),
+    requestTimeoutSeconds: int(env, 'REQUEST_TIMEOUT_SECONDS', 30, 1, 3600),
+    bodyLimitBytes: int(env, 'BODY_LIMIT_BYTES', 64 * 1024, 1024, 16 * 1024 * 1024),
+    uploadBodyLimitBytes: int(env, 'UPLOAD_BODY_LIMIT_BYTES', 16 * 1024 * 1024, 1024, 256 * 1024 * 1024),
+    tokenIdleSeconds: int(env, 'TOKEN_IDLE_SECONDS', 600, 1),
+    tokenEnduringSeconds: int(env, 'TOKEN_ENDURING_SECONDS', 30 * 24 * 3600, 1),
+    tokenTouchWriteSeconds: int(env, 'TOKEN_TOUCH_WRITE_SECONDS', 60, 0, 3600),
+    codeTtlSeconds: int(env, 'CODE_TTL_SECONDS', 180, 1),
+    scryptLog2N: int(env, 'PASSWORD_SCRYPT_LOG2N', 17, 10, 20),
+    loginMaxFailures: int(env, 'LOGIN_MAX_FAILURES', 10, 1),
+    loginFailureWindowSeconds: int(env, 'LOGIN_FAILURE_WINDOW_SECONDS', 900, 1),
+    sms: {
+      gateway,
+      phoneIntervalSeconds: int(env, 'SMS_PHONE_INTERVAL_SECONDS', 30, 0),
+      phoneHourly: int(env, 'SMS_PHONE_HOURLY', 5, 1),
+      phoneDaily: int(env, 'SMS_PHONE_DAILY', 10, 1),
+      ipHourly: int(env, 'SMS_IP_HOURLY', 30, 1),
+      ipDaily: int(env, 'SMS_IP_DAILY', 200, 1),
+      tencent: gateway === 'tencent' ? tencent(env) : null,
+    },
+  };
+}
+
+export { ConfigError };

@@ -1,0 +1,7 @@
+import { endpoint } from '../../envelope/define.js';
+import loginPass from './login.pass.js';
+import { LOCAL } from './statuses.js';
+
+export default endpoint({
+  path: '/user/login', schemas: 'user-login', token: 'none', local: LOCAL, handlers: [loginPass],
+});

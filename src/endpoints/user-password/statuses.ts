@@ -1,0 +1,10 @@
+import { handlersFor } from '../../envelope/define.js';
+
+export const LOCAL = {
+  INCORRECT_USER: [100, 'Incorrect user'],
+  WRONG_PASSWORD: [101, 'Error password'],
+  LOCKED: [102, 'Too many failed attempts'],
+  HASH_ERROR: [400, 'Error hash'],
+} as const;
+
+export const handler = handlersFor(LOCAL);

@@ -1,0 +1,174 @@
+import crypto from 'node:crypto';
+import type { Request, RequestHandler, Response } from 'express';
+import type { ValidateFunction } from 'ajv';
+import type { Clock } from '../clock.js';
+import type { Config } from '../config.js';
+import type { Logger } from '../log.js';
+import type { Services } from '../services/index.js';
+import { checkLocalTable } from '../status.js';
+import { readBody, parseJson } from './body.js';
+import { replyFor } from './define.js';
+import { envelopeId } from './id.js';
+import { sendEnvelope } from './reply.js';
+import type { AuthUser, Ctx, EndpointSpec, HandlerSpec, Reply } from './types.js';
+import { check, loadSchema } from './validate.js';
+
+export interface Deps {
+  config: Config;
+  clock: Clock;
+  log: Logger;
+  services: Services;
+}
+
+interface Route {
+  spec: HandlerSpec;
+  validate: ValidateFunction;
+  key: string;
+}
+
+const AUTHS = new Set(['public', 'user', 'admin', 'device']);
+
+/** Everything about an endpoint is checked here, at start-up, so a mistake never waits for its first request. */
+function buildTable(endpoint: EndpointSpec): Map<string, Route> {
+  checkLocalTable(endpoint.path, endpoint.local);
+  const table = new Map<string, Route>();
+  for (const spec of endpoint.handlers) {
+    const key = `${spec.type}.${spec.subtype}`;
+    if (table.has(key)) throw new Error(`${endpoint.path}: ${key} is declared twice`);
+    if (!AUTHS.has(spec.auth)) throw new Error(`${endpoint.path}: ${key} must declare auth (public, user, admin or device)`);
+    if ((spec.auth === 'device') !== (endpoint.token === 'device') && spec.auth !== 'public') {
+      throw new Error(`${endpoint.path}: ${key} has auth ${spec.auth} on a ${endpoint.token}-token endpoint`);
+    }
+    table.set(key, { spec, validate: loadSchema(`${endpoint.schemas}/${key}.json`), key });
+  }
+  return table;
+}
+
+function tokenParam(req: Request): string | null | undefined {
+  const raw = req.query.token;
+  if (raw === undefined || raw === '') return null;
+  return typeof raw === 'string' ? raw : undefined; // undefined: given, but not a single string
+}
+
+/** Sends the envelope and writes one access-log line per request, with its request id. */
+function responder(req: Request, res: Response, log: Logger) {
+  const started = performance.now();
+  const out = {
+    rid: crypto.randomUUID(),
+    id: -1,
+    op: '-',
+    send(reply: Reply, http = 200, detail?: string) {
+      if (detail) res.setHeader('X-Error-Detail', detail.slice(0, 200).replace(/[^\x20-\x7e]/g, '?'));
+      sendEnvelope(res, out.id, reply, http);
+      log.info('request', {
+        rid: out.rid, ip: req.ip, method: req.method, path: req.path, op: out.op, id: out.id, status: reply.status, http,
+        ms: +(performance.now() - started).toFixed(2), ...(detail ? { detail } : {}),
+      });
+    },
+  };
+  res.setHeader('X-Request-Id', out.rid);
+  return out;
+}
+
+function failed(err: unknown): 'DATABASE' | 'UNKNOWN' {
+  return String((err as { code?: unknown })?.code ?? '').startsWith('SQLITE') ? 'DATABASE' : 'UNKNOWN';
+}
+
+/** Resolves a user token to its account, restarting the idle clock; null when it is no good. */
+export function authenticateUser(services: Services, token: string | undefined): AuthUser | null {
+  if (token === undefined) return null;
+  const owner = services.tokens.authenticate(token);
+  if (!owner) return null;
+  const user = services.users.byId(owner.userId);
+  return user ? { id: user.id, phone: user.phone, role: user.role, tokenId: owner.tokenId } : null;
+}
+
+/**
+ * The POST pipeline of one URL: token, body, envelope, `id` rule, handler by
+ * type.subtype, data schema, handler, reply. Every outcome is an envelope.
+ */
+export function dispatcher(endpoint: EndpointSpec, deps: Deps): RequestHandler {
+  const table = buildTable(endpoint);
+  const validateEnvelope = loadSchema('envelope.json');
+  const { config, log, services } = deps;
+  const limit = endpoint.body === 'upload' ? config.uploadBodyLimitBytes : config.bodyLimitBytes;
+  const everyNeedsToken = endpoint.handlers.every((h) => h.auth !== 'public');
+
+  return async (req: Request, res: Response) => {
+    const out = responder(req, res, log);
+    const local = (success = 'successful') => replyFor(endpoint.local, success);
+    try {
+      const token = tokenParam(req);
+      let user: AuthUser | null = null;
+      if (token !== null && endpoint.token === 'user') {
+        user = authenticateUser(services, token);
+        if (!user) return out.send(local().fail('TOKEN_INVALID'));
+      } else if (token === null && everyNeedsToken) {
+        return out.send(local().fail('TOKEN_MISSING'));
+      }
+
+      const body = await readBody(req, limit);
+      if (!body.ok) {
+        if (body.reason === 'aborted') return;
+        res.setHeader('Connection', 'close');
+        req.resume();
+        return out.send(local().fail('VALUE', { max_bytes: limit }), 413, `body over ${limit} bytes`);
+      }
+      const parsed = parseJson(body.body);
+      if (!parsed.ok) return out.send(local().fail('JSON_KEY'), 200, 'body is not JSON');
+      const envelope = parsed.value as Record<string, unknown>;
+      if (typeof envelope === 'object' && envelope !== null && !Array.isArray(envelope)) out.id = envelopeId(envelope.id);
+      if (!validateEnvelope(envelope)) {
+        const where = validateEnvelope.errors![0]!.instancePath;
+        const key = where === '/type' || where === '/subtype' ? 'JSON_VALUE' : 'JSON_KEY';
+        return out.send(local().fail(key), 200, `envelope${where} ${validateEnvelope.errors![0]!.message}`);
+      }
+      const route = table.get(`${envelope.type}.${envelope.subtype}`);
+      if (!route) return out.send(local().fail('JSON_VALUE'), 200, `no ${envelope.type}.${envelope.subtype} on ${endpoint.path}`);
+      out.op = route.key;
+      const data = envelope.data;
+      const { spec } = route;
+      if (spec.auth !== 'public' && !user) {
+        const reply = local().fail(token === null ? 'TOKEN_MISSING' : 'TOKEN_INVALID');
+        out.id = -1;
+        return out.send(reply);
+      }
+      if (spec.auth === 'admin' && user!.role !== 'admin') return out.send(local().fail('NO_PERMISSION'));
+      const invalid = check(route.validate, data);
+      if (invalid) return out.send(local().fail(invalid.key), 200, invalid.detail);
+
+      const ctx: Ctx<string> = {
+        ...services, config, clock: deps.clock, log, requestId: out.rid, ip: req.ip ?? '', user, ...local(spec.success),
+      };
+      const reply = await spec.run(data, ctx);
+      return out.send(reply);
+    } catch (err) {
+      log.error('handler failed', { rid: out.rid, path: req.path, op: out.op, err });
+      if (!res.headersSent) out.send(local().fail(failed(err)));
+    }
+  };
+}
+
+/** A legacy GET (user/info, user/doki): the token's check is the whole request. */
+export function getter(endpoint: EndpointSpec, deps: Deps): RequestHandler {
+  const get = endpoint.get!;
+  checkLocalTable(endpoint.path, endpoint.local);
+  if (!(get.badToken in endpoint.local)) throw new Error(`${endpoint.path}: GET badToken ${get.badToken} is not in its table`);
+  const { config, log, services } = deps;
+  return async (req: Request, res: Response) => {
+    const out = responder(req, res, log);
+    out.op = `GET ${endpoint.path}`;
+    const reply = replyFor(endpoint.local, get.success);
+    try {
+      const token = tokenParam(req);
+      if (token === null) return out.send(reply.fail('TOKEN_MISSING'));
+      const user = authenticateUser(services, token);
+      if (!user) return out.send(reply.fail(get.badToken));
+      const ctx = { ...services, config, clock: deps.clock, log, requestId: out.rid, ip: req.ip ?? '', user, ...reply };
+      return out.send(await get.run(ctx));
+    } catch (err) {
+      log.error('handler failed', { rid: out.rid, path: req.path, op: out.op, err });
+      if (!res.headersSent) out.send(reply.fail(failed(err)));
+    }
+  };
+}

@@ -1,0 +1,35 @@
+export type Level = 'debug' | 'info' | 'warn' | 'error' | 'silent';
+const ORDER: Record<Level, number> = { debug: 10, info: 20, warn: 30, error: 40, silent: 99 };
+
+export interface Logger {
+  debug(msg: string, fields?: Record<string, unknown>): void;
+  info(msg: string, fields?: Record<string, unknown>): void;
+  warn(msg: string, fields?: Record<string, unknown>): void;
+  error(msg: string, fields?: Record<string, unknown>): void;
+}
+
+function errorFields(value: unknown): unknown {
+  if (value instanceof Error) return { name: value.name, message: value.message, stack: value.stack };
+  return value;
+}
+
+/** One JSON object per line on stdout (errors on stderr), so logs can be grepped and parsed at 3 a.m. */
+export function createLogger(level: Level, write: (line: string, isError: boolean) => void = defaultWrite): Logger {
+  const min = ORDER[level];
+  const emit = (lvl: Exclude<Level, 'silent'>, msg: string, fields?: Record<string, unknown>) => {
+    if (ORDER[lvl] < min) return;
+    const record: Record<string, unknown> = { time: new Date().toISOString(), level: lvl, msg };
+    if (fields) for (const [k, v] of Object.entries(fields)) record[k] = errorFields(v);
+    write(JSON.stringify(record), ORDER[lvl] >= ORDER.warn);
+  };
+  return {
+    debug: (m, f) => emit('debug', m, f),
+    info: (m, f) => emit('info', m, f),
+    warn: (m, f) => emit('warn', m, f),
+    error: (m, f) => emit('error', m, f),
+  };
+}
+
+function defaultWrite(line: string, isError: boolean): void {
+  (isError ? process.stderr : process.stdout).write(line + '\n');
+}

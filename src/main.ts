@@ -1,0 +1,28 @@
+import { ConfigError, loadConfig } from './config.js';
+import { createLogger } from './log.js';
+import { startServer } from './server.js';
+
+let config;
+try {
+  config = loadConfig();
+} catch (err) {
+  if (!(err instanceof ConfigError)) throw err;
+  process.stderr.write(`configuration error: ${err.message}\n`);
+  process.exit(2);
+}
+
+const log = createLogger(config.logLevel);
+const running = await startServer(config, { log });
+log.info('listening', { url: running.url, port: running.port, dataDir: config.dataDir, sms: config.sms.gateway });
+if (config.scryptLog2N < 17) log.warn('PASSWORD_SCRYPT_LOG2N is below 17: password hashes are weaker than recommended');
+
+let stopping = false;
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    if (stopping) return;
+    stopping = true;
+    log.info('stopping', { signal });
+    running.close().then(() => process.exit(0));
+  });
+}
+process.on('unhandledRejection', (err) => log.error('unhandled rejection', { err }));

@@ -1,0 +1,76 @@
+import fs from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createApp } from './app.js';
+import { systemClock, type Clock } from './clock.js';
+import type { Config } from './config.js';
+import { openDatabase, type Db } from './db/client.js';
+import { createLogger, type Logger } from './log.js';
+import { closeServices, createGateway, createServices, type Services } from './services/index.js';
+import type { SmsGateway } from './services/sms/gateway.js';
+
+export interface Running {
+  url: string;
+  port: number;
+  server: http.Server;
+  db: Db;
+  services: Services;
+  close(): Promise<void>;
+}
+
+export interface StartOptions {
+  clock?: Clock;
+  log?: Logger;
+  gateway?: SmsGateway;
+}
+
+const SWEEP_MS = 10 * 60 * 1000;
+
+/** Opens the database (migrating it), builds the app and listens. Used by main.ts and by tests. */
+export async function startServer(config: Config, options: StartOptions = {}): Promise<Running> {
+  const clock = options.clock ?? systemClock;
+  const log = options.log ?? createLogger(config.logLevel);
+  fs.mkdirSync(config.dataDir, { recursive: true });
+  const db = openDatabase(config.dataDir);
+  const services = createServices(config, clock, log, db, options.gateway ?? createGateway(config, clock));
+  const app = createApp({ config, clock, log, services });
+
+  const server = http.createServer(app);
+  server.requestTimeout = config.requestTimeoutSeconds * 1000;
+  server.headersTimeout = Math.min(server.requestTimeout, 20_000);
+  server.keepAliveTimeout = 5_000;
+
+  const sweep = setInterval(() => {
+    try {
+      const tokens = services.tokens.sweep();
+      const codes = services.codes.sweep();
+      if (tokens || codes) log.info('swept', { tokens, codes });
+    } catch (err) {
+      log.error('sweep failed', { err });
+    }
+  }, SWEEP_MS);
+  sweep.unref();
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, config.host, () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
+
+  let closed: Promise<void> | null = null;
+  const close = () => {
+    closed ??= new Promise<void>((resolve) => {
+      clearInterval(sweep);
+      server.close(() => {
+        closeServices(services);
+        db.$client.close();
+        resolve();
+      });
+      server.closeIdleConnections();
+      setTimeout(() => server.closeAllConnections(), 5_000).unref();
+    });
+    return closed;
+  };
+  return { url: `http://${host}:${port}`, port, server, db, services, close };
+}
