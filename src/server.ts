@@ -22,6 +22,7 @@ export interface StartOptions {
   clock?: Clock;
   log?: Logger;
   gateway?: SmsGateway;
+  captchaCode?: () => string;
 }
 
 const SWEEP_MS = 10 * 60 * 1000;
@@ -32,7 +33,10 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const log = options.log ?? createLogger(config.logLevel);
   fs.mkdirSync(config.dataDir, { recursive: true });
   const db = openDatabase(config.dataDir);
-  const services = createServices(config, clock, log, db, options.gateway ?? createGateway(config, clock));
+  const services = createServices(config, clock, log, db, {
+    gateway: options.gateway ?? createGateway(config, clock),
+    captchaCode: options.captchaCode,
+  });
   const app = createApp({ config, clock, log, services });
 
   const server = http.createServer(app);

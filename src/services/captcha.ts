@@ -56,12 +56,16 @@ interface Pending {
 export class ImageCaptchas {
   private readonly pending: NodeCache;
 
-  constructor(private readonly clock: Clock, private readonly ttlSeconds: number) {
+  constructor(
+    private readonly clock: Clock,
+    private readonly ttlSeconds: number,
+    private readonly pickCode: () => string = () => randomString(LENGTH, CAPTCHA_ALPHABET),
+  ) {
     this.pending = new NodeCache({ stdTTL: ttlSeconds * 2, checkperiod: 60, useClones: false, maxKeys: 100_000 });
   }
 
   async generate(): Promise<{ imgdata: string; rand: string } | null> {
-    const code = randomString(LENGTH, CAPTCHA_ALPHABET);
+    const code = this.pickCode();
     const rand = randomString(LENGTH, RAND_ALPHABET);
     const png = await renderCaptcha(code);
     try {

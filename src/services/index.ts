@@ -30,7 +30,14 @@ export function createGateway(config: Config, clock: Clock): SmsGateway {
   return config.sms.tencent ? new TencentGateway(config.sms.tencent) : new OutboxGateway(config.dataDir, clock);
 }
 
-export function createServices(config: Config, clock: Clock, log: Logger, db: Db, gateway: SmsGateway): Services {
+export interface ServiceOptions {
+  gateway: SmsGateway;
+  /** Tests pick the captcha text; production draws it from the CSPRNG. */
+  captchaCode?: () => string;
+}
+
+export function createServices(config: Config, clock: Clock, log: Logger, db: Db, options: ServiceOptions): Services {
+  const { gateway } = options;
   return {
     db,
     users: new UserStore(db),
@@ -41,7 +48,7 @@ export function createServices(config: Config, clock: Clock, log: Logger, db: Db
     }),
     passwords: new Passwords(config.scryptLog2N),
     codes: new SmsCodes(db, clock, config, gateway, log),
-    captchas: new ImageCaptchas(clock, config.codeTtlSeconds),
+    captchas: new ImageCaptchas(clock, config.codeTtlSeconds, options.captchaCode),
     loginFailures: new Throttle(clock, config.loginMaxFailures, config.loginFailureWindowSeconds),
     guesses: new Throttle(clock, 30, 60),
   };

@@ -1,0 +1,169 @@
+import http from 'node:http';
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { envelopeId } from '../src/envelope/id.js';
+import { ENDPOINTS } from '../src/endpoints/index.js';
+import { GLOBAL } from '../src/status.js';
+import { startTestServer, type TestServer } from './helpers.js';
+
+const idRule = suite('envelope id rule');
+
+idRule('an integer is echoed, a digit string becomes that integer, anything else -1', () => {
+  assert.is(envelopeId(42), 42);
+  assert.is(envelopeId(0), 0);
+  assert.is(envelopeId(-7), -7);
+  assert.is(envelopeId('123'), 123);
+  assert.is(envelopeId('007'), 7);
+  for (const bad of ['12a', '', ' 1', '-1', '1.5', 1.5, null, undefined, true, [], {}, 'x', Number.MAX_VALUE, '9'.repeat(30)]) {
+    assert.is(envelopeId(bad), -1, `id ${JSON.stringify(bad)}`);
+  }
+});
+
+idRule.run();
+
+const wire = suite('envelope over HTTP');
+let t: TestServer;
+wire.before(async () => {
+  t = await startTestServer({ BODY_LIMIT_BYTES: '4096' });
+});
+wire.after(() => t.close());
+
+const img = (id: unknown) => JSON.stringify({ id, type: 'img', subtype: 'generate', data: {} });
+
+wire('when the id is a digit string, then the reply carries it as an integer', async () => {
+  const { json } = await t.raw('/captcha', img('77'));
+  assert.is(json.id, 77);
+  assert.is(json.status, 0);
+  assert.is((await t.raw('/captcha', img('abc'))).json.id, -1);
+  assert.is((await t.raw('/captcha', JSON.stringify({ type: 'img', subtype: 'generate', data: {} }))).json.id, -1);
+});
+
+wire('when the reply is sent, then its keys come in the order id, status, message, data, as JSON with HTTP 200', async () => {
+  const res = await fetch(`${t.url}/captcha`, { method: 'POST', body: img(5) });
+  assert.is(res.status, 200);
+  assert.is(res.headers.get('content-type'), 'application/json; charset=utf-8');
+  const text = await res.text();
+  assert.equal(Object.keys(JSON.parse(text)), ['id', 'status', 'message', 'data']);
+});
+
+wire('every endpoint answers at /api/<path> and /<path>', async () => {
+  for (const prefix of ['', '/api']) {
+    const res = await t.call(`${prefix}/user/login`, 'login', 'pass', { phone: '13800000000', pass: 'x' });
+    assert.is(res.status, 100, prefix);
+  }
+});
+
+wire('the body is read as JSON whatever the content type says', async () => {
+  for (const ct of ['text/plain', 'application/x-www-form-urlencoded', '']) {
+    const { json } = await t.raw('/captcha', img(3), ct ? { 'content-type': ct } : {});
+    assert.is(json.status, 0, ct);
+  }
+});
+
+wire('malformed JSON and non-object bodies are -1 Error JSON key with id -1', async () => {
+  for (const body of ['{', 'nope', '[1,2]', '"str"', '12', 'null', '']) {
+    const { http: code, json } = await t.raw('/user/login', body);
+    assert.is(code, 200);
+    assert.equal(json, { id: -1, status: -1, message: 'Error JSON key', data: {} }, body);
+  }
+});
+
+wire('a missing type, subtype or data is -1; a non-object data is -1', async () => {
+  for (const env of [
+    { id: 9, subtype: 'pass', data: {} }, { id: 9, type: 'login', data: {} }, { id: 9, type: 'login', subtype: 'pass' },
+    { id: 9, type: 'login', subtype: 'pass', data: 'x' }, { id: 9, type: 'login', subtype: 'pass', data: [] },
+  ]) {
+    const { json } = await t.raw('/user/login', JSON.stringify(env));
+    assert.equal(json, { id: 9, status: -1, message: 'Error JSON key', data: {} }, JSON.stringify(env));
+  }
+});
+
+wire('an unknown or non-string type or subtype is -2 Error JSON value', async () => {
+  for (const [type, subtype] of [['login', 'nope'], ['nope', 'pass'], [1, 'pass'], ['login', null], ['img', 'generate']]) {
+    const { json } = await t.raw('/user/login', JSON.stringify({ id: 4, type, subtype, data: {} }));
+    assert.equal(json, { id: 4, status: -2, message: 'Error JSON value', data: {} }, `${type}.${subtype}`);
+  }
+});
+
+wire('unknown extra keys in data are ignored', async () => {
+  const res = await t.call('/captcha', 'img', 'generate', { device: 'camera1', extra: [1, 2] });
+  assert.is(res.status, 0);
+});
+
+wire('an unknown path is a 404 envelope, a wrong method 405 with Allow', async () => {
+  const res = await fetch(`${t.url}/no/such/path`, { method: 'POST', body: '{}' });
+  assert.is(res.status, 404);
+  assert.is((await res.json()).status, -404);
+  const get = await fetch(`${t.url}/user/login`);
+  assert.is(get.status, 405);
+  assert.is(get.headers.get('allow'), 'POST');
+  assert.is((await get.json()).status, -2);
+});
+
+wire('a declared body over the limit is refused with 413 before it is read', async () => {
+  const reply = await new Promise<{ code: number; body: string }>((resolve, reject) => {
+    const req = http.request(`${t.url}/user/login`, { method: 'POST', headers: { 'content-length': String(10 * 1024 * 1024) } });
+    req.on('response', (res) => {
+      let body = '';
+      res.on('data', (c) => (body += c));
+      res.on('end', () => resolve({ code: res.statusCode!, body }));
+    });
+    req.on('error', reject);
+    req.write('{"id":1,');
+    // the rest never comes: the server must answer without waiting for 10 MB
+  });
+  assert.is(reply.code, 413);
+  assert.equal(JSON.parse(reply.body), { id: -1, status: -204, message: "Arg's value error", data: { max_bytes: 4096 } });
+});
+
+wire('a chunked body that passes the limit is refused with 413', async () => {
+  const big = JSON.stringify({ id: 1, type: 'login', subtype: 'pass', data: { phone: 'x'.repeat(10_000), pass: 'y' } });
+  const reply = await new Promise<{ code: number; body: string }>((resolve, reject) => {
+    const req = http.request(`${t.url}/user/login`, { method: 'POST', headers: { 'transfer-encoding': 'chunked' } });
+    req.on('response', (res) => {
+      let body = '';
+      res.on('data', (c) => (body += c));
+      res.on('end', () => resolve({ code: res.statusCode!, body }));
+    });
+    req.on('error', reject);
+    req.end(big);
+  });
+  assert.is(reply.code, 413);
+  assert.is(JSON.parse(reply.body).status, -204);
+});
+
+wire('the server answers after refusing big bodies', async () => {
+  assert.is((await t.call('/captcha', 'img', 'generate', {})).status, 0);
+});
+
+wire.run();
+
+const tables = suite('status tables');
+
+tables('the global table holds the seed numbers and messages exactly', () => {
+  assert.equal(Object.values(GLOBAL).map(([n, m]) => `${n} ${m}`), [
+    '0 successful', '-1 Error JSON key', '-2 Error JSON value', '-3 Error data key', '-4 Error Hash',
+    '-100 Missing necessary args', '-101 Error token', '-102 Get userid failed for the token',
+    '-103 No permission to operate', '-104 Error device_id token', '-200 Failure to operate database',
+    "-201 Necessary key-value can't be empty", '-202 Missing necessary data key-value', "-203 Arg's value type error",
+    "-204 Arg's value error", '-404 Unknown Error', '-500 COS upload Error',
+  ]);
+});
+
+tables('snapshot of every local table: renumbering shows up here', () => {
+  const snapshot = Object.fromEntries(ENDPOINTS.map((e) => [e.path, Object.values(e.local).map(([n, m]) => `${n} ${m}`)]));
+  assert.equal(snapshot, {
+    '/captcha': ['100 Error captcha hash', '101 Too many captchas pending', '1016 手机号格式错误',
+      '1023 单个手机号30秒内下发短信条数超过设定的上限', '1024 单个手机号1小时内下发短信条数超过设定的上限',
+      '1025 单个手机号日下发短信条数超过设定的上限'],
+    '/user/login': ['100 Incorrect user', '101 Error password', '102 Too many failed attempts'],
+    '/user/register': ['101 Phone number existed', '400 Error hash'],
+    '/user/password': ['100 Incorrect user', '101 Error password', '102 Too many failed attempts', '400 Error hash'],
+    '/user/nickname': ['100 user not existed'],
+    '/user/info': ['1 Error Token'],
+    '/user/doki': ['1 Token not existed'],
+    '/admin/user': ['100 user not existed'],
+  });
+});
+
+tables.run();

@@ -1,0 +1,120 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { ManualClock } from '../src/clock.js';
+import { loadConfig, type Config } from '../src/config.js';
+import { createLogger } from '../src/log.js';
+import { md5Hex } from '../src/services/random.js';
+import { startServer, type Running, type StartOptions } from '../src/server.js';
+
+export interface Envelope<D = any> {
+  id: number;
+  status: number;
+  message: string;
+  data: D;
+}
+
+export interface CallOptions {
+  token?: string;
+  id?: unknown;
+}
+
+export interface TestServer extends Running {
+  config: Config;
+  clock: ManualClock;
+  dataDir: string;
+  /** POST {id, type, subtype, data} to path (token in the query, as clients do). */
+  call<D = any>(urlPath: string, type: string, subtype: string, data: unknown, opts?: CallOptions): Promise<Envelope<D>>;
+  /** POST a raw body; returns HTTP status, headers and the parsed JSON reply. */
+  raw(urlPath: string, body: string | Buffer, headers?: Record<string, string>): Promise<{ http: number; headers: Headers; json: Envelope }>;
+  get<D = any>(urlPath: string): Promise<Envelope<D>>;
+  /** The outbox's messages, oldest first. */
+  outbox(): { phone: string; code: string; command_type: number; time: string }[];
+  /** The last code sent to phone, as a client computes the hash: md5(code + rand). */
+  requestCode(phone: string, commandType?: number): Promise<string>;
+  signUp(phone: string, pass?: string): Promise<string>;
+  login(phone: string, pass?: string, enduring?: unknown): Promise<string>;
+  makeAdmin(phone: string): void;
+}
+
+/** Test settings: cheap scrypt, quiet logs, generous per-address SMS limits. */
+export function testConfig(dataDir: string, env: Record<string, string> = {}): Config {
+  return loadConfig({
+    DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', PASSWORD_SCRYPT_LOG2N: '10',
+    SMS_IP_HOURLY: '100000', SMS_IP_DAILY: '100000', ...env,
+  });
+}
+
+export function tempDir(): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), 'helpaged-test-'));
+}
+
+export async function startTestServer(env: Record<string, string> = {}, options: StartOptions = {}): Promise<TestServer> {
+  const dataDir = tempDir();
+  const config = testConfig(dataDir, env);
+  const clock = (options.clock as ManualClock | undefined) ?? new ManualClock(Date.now());
+  const running = await startServer(config, { clock, log: createLogger('silent'), ...options });
+  const url = running.url;
+
+  const post = async (urlPath: string, body: string | Buffer, headers: Record<string, string> = {}) => {
+    const res = await fetch(url + urlPath, { method: 'POST', body: typeof body === 'string' ? body : new Uint8Array(body), headers: { 'content-type': 'application/json', ...headers } });
+    const text = await res.text();
+    return { http: res.status, headers: res.headers, json: JSON.parse(text) as Envelope };
+  };
+
+  const t: TestServer = {
+    ...running,
+    config,
+    clock,
+    dataDir,
+    async call(urlPath, type, subtype, data, opts = {}) {
+      const q = opts.token === undefined ? '' : `${urlPath.includes('?') ? '&' : '?'}token=${encodeURIComponent(opts.token)}`;
+      const { json } = await post(urlPath + q, JSON.stringify({ id: opts.id ?? 1, type, subtype, data }));
+      return json;
+    },
+    raw: post,
+    async get(urlPath) {
+      const res = await fetch(url + urlPath);
+      return (await res.json()) as Envelope;
+    },
+    outbox() {
+      const file = path.join(dataDir, 'sms-outbox.jsonl');
+      if (!fs.existsSync(file)) return [];
+      return fs.readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    },
+    async requestCode(phone, commandType = 1) {
+      const res = await t.call('/captcha', 'sms', 'generate', { phone, command_type: commandType });
+      if (res.status !== 0) throw new Error(`sms.generate: ${JSON.stringify(res)}`);
+      const sent = t.outbox().filter((m) => m.phone === phone).at(-1)!;
+      clock.advance(t.config.sms.phoneIntervalSeconds);
+      return md5Hex(sent.code + res.data.rand);
+    },
+    async signUp(phone, pass = 'secret123') {
+      const hash = await t.requestCode(phone, 1);
+      const res = await t.call('/user/register', 'register', 'phone', { phone, hash, pass });
+      if (res.status !== 0) throw new Error(`register: ${JSON.stringify(res)}`);
+      return t.login(phone, pass);
+    },
+    async login(phone, pass = 'secret123', enduring) {
+      const res = await t.call('/user/login', 'login', 'pass', { phone, pass, ...(enduring === undefined ? {} : { enduring }) });
+      if (res.status !== 0) throw new Error(`login: ${JSON.stringify(res)}`);
+      return res.data.token as string;
+    },
+    makeAdmin(phone) {
+      const user = running.services.users.byPhone(phone)!;
+      running.services.users.setRole(user.id, 'admin', clock.now());
+    },
+    async close() {
+      await running.close();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+  return t;
+}
+
+let phoneCounter = 0;
+/** A fresh, valid mainland mobile number for each call. */
+export function newPhone(): string {
+  phoneCounter++;
+  return `139${String(process.pid % 10000).padStart(4, '0')}${String(phoneCounter).padStart(4, '0')}`;
+}
