@@ -35,6 +35,8 @@ export interface TestServer extends Running {
   signUp(phone: string, pass?: string): Promise<string>;
   login(phone: string, pass?: string, enduring?: unknown): Promise<string>;
   makeAdmin(phone: string): void;
+  /** Stops the server; the data directory is removed unless `keepData`. */
+  close(keepData?: boolean): Promise<void>;
 }
 
 /** Test settings: cheap scrypt, quiet logs, generous per-address SMS limits. */
@@ -49,8 +51,11 @@ export function tempDir(): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), 'helpaged-test-'));
 }
 
-export async function startTestServer(env: Record<string, string> = {}, options: StartOptions = {}): Promise<TestServer> {
-  const dataDir = tempDir();
+export async function startTestServer(
+  env: Record<string, string> = {},
+  options: StartOptions & { dataDir?: string } = {},
+): Promise<TestServer> {
+  const dataDir = options.dataDir ?? tempDir();
   const config = testConfig(dataDir, env);
   const clock = (options.clock as ManualClock | undefined) ?? new ManualClock(Date.now());
   const running = await startServer(config, { clock, log: createLogger('silent'), ...options });
@@ -104,9 +109,9 @@ export async function startTestServer(env: Record<string, string> = {}, options:
       const user = running.services.users.byPhone(phone)!;
       running.services.users.setRole(user.id, 'admin', clock.now());
     },
-    async close() {
+    async close(keepData = false) {
       await running.close();
-      fs.rmSync(dataDir, { recursive: true, force: true });
+      if (!keepData) fs.rmSync(dataDir, { recursive: true, force: true });
     },
   };
   return t;

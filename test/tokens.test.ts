@@ -1,0 +1,115 @@
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { sha256Hex } from '../src/services/random.js';
+import { newPhone, startTestServer, type TestServer } from './helpers.js';
+
+let t: TestServer;
+const s = suite('tokens');
+s.before(async () => {
+  t = await startTestServer();
+});
+s.after(() => t.close());
+
+const alive = async (token: string) => (await t.get(`/user/doki?token=${token}`)).status === 0;
+const lastUsed = (token: string) =>
+  (t.db.$client.prepare('select last_used_at from tokens where token_hash = ?').get(sha256Hex(token)) as { last_used_at: number } | undefined)?.last_used_at;
+
+s('an account keeps at most 10 tokens: the 11th login drops the oldest', async () => {
+  const phone = newPhone();
+  const first = await t.signUp(phone);
+  const tokens = [first];
+  for (let i = 0; i < 10; i++) {
+    t.clock.advance(1);
+    tokens.push(await t.login(phone));
+  }
+  const id = t.services.users.byPhone(phone)!.id;
+  assert.is((t.db.$client.prepare('select count(*) n from tokens where user_id = ?').get(id) as { n: number }).n, 10);
+  assert.not.ok(await alive(first));
+  for (const token of tokens.slice(1)) assert.ok(await alive(token));
+});
+
+s('a token unused for TOKEN_IDLE_SECONDS is dead (-101 on POST, 1 on doki)', async () => {
+  const phone = newPhone();
+  const token = await t.signUp(phone);
+  t.clock.advance(t.config.tokenIdleSeconds - 1);
+  assert.is((await t.call('/user/nickname', 'info', 'nickname', { user_id: phone }, { token })).status, 0);
+  t.clock.advance(t.config.tokenIdleSeconds);
+  assert.equal(await t.call('/user/nickname', 'info', 'nickname', { user_id: phone }, { token, id: 3 }),
+    { id: -1, status: -101, message: 'Error token', data: {} });
+  assert.not.ok(lastUsed(token), 'the dead token row is gone');
+});
+
+s('every authenticated call and doki restart the idle clock', async () => {
+  const token = await t.signUp(newPhone());
+  for (let i = 0; i < 5; i++) {
+    t.clock.advance(t.config.tokenIdleSeconds - 10);
+    assert.ok(await alive(token), `round ${i}`);
+  }
+});
+
+s('the idle clock is not written to the database on every request', async () => {
+  const token = await t.signUp(newPhone());
+  const before = lastUsed(token)!;
+  t.clock.advance(1);
+  assert.ok(await alive(token));
+  assert.is(lastUsed(token), before, 'a call within the touch interval writes nothing');
+  t.clock.advance(t.config.tokenIdleSeconds / 10);
+  assert.ok(await alive(token));
+  assert.is(lastUsed(token), t.clock.now(), 'after the touch interval the row catches up');
+});
+
+s('an idle clock kept in memory reaches the database at shutdown and survives a restart', async () => {
+  const phone = newPhone();
+  const token = await t.signUp(phone);
+  t.clock.advance(5);
+  assert.ok(await alive(token));
+  t.services.tokens.flush();
+  assert.is(lastUsed(token), t.clock.now());
+});
+
+s('an enduring token ignores idleness and ends after TOKEN_ENDURING_SECONDS', async () => {
+  const phone = newPhone();
+  await t.signUp(phone);
+  const token = await t.login(phone, 'secret123', 1);
+  t.clock.advance(t.config.tokenIdleSeconds * 10);
+  assert.ok(await alive(token));
+  t.clock.advance(t.config.tokenEnduringSeconds);
+  assert.not.ok(await alive(token));
+});
+
+s('the sweep deletes dead tokens and keeps live ones', async () => {
+  const phone = newPhone();
+  await t.signUp(phone);
+  const live = await t.login(phone, 'secret123', true);
+  const idle = await t.login(phone);
+  t.clock.advance(t.config.tokenIdleSeconds * 2);
+  t.services.tokens.sweep();
+  assert.ok(lastUsed(live));
+  assert.not.ok(lastUsed(idle));
+});
+
+s('malformed tokens are refused without a lookup: upper case, short, long, arrays', async () => {
+  const token = await t.signUp(newPhone());
+  for (const bad of [token.toUpperCase(), token.slice(1), token + '0', `${token}&token=${token}`]) {
+    assert.is((await t.get(`/user/doki?token=${bad}`)).status, 1, bad);
+  }
+});
+
+s.run();
+
+const restart = suite('tokens across a restart');
+
+restart('a token and its idle clock survive a restart of the server', async () => {
+  const first = await startTestServer({ TOKEN_IDLE_SECONDS: '600' });
+  const phone = newPhone();
+  const token = await first.signUp(phone);
+  first.clock.advance(300);
+  assert.is((await first.get(`/user/doki?token=${token}`)).status, 0);
+  await first.close(true);
+  const second = await startTestServer({ TOKEN_IDLE_SECONDS: '600' }, { clock: first.clock, dataDir: first.dataDir });
+  second.clock.advance(500);
+  assert.is((await second.get(`/user/doki?token=${token}`)).status, 0, 'the clock restarted at 300 s survived');
+  await second.close();
+});
+
+restart.run();
