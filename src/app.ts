@@ -1,5 +1,5 @@
 import express, { type NextFunction, type Request, type Response } from 'express';
-import { ENDPOINTS } from './endpoints/index.js';
+import { ENDPOINTS, RAW_ROUTES } from './endpoints/index.js';
 import { dispatcher, getter, type Deps } from './envelope/dispatch.js';
 import { sendEnvelope } from './envelope/reply.js';
 import { GLOBAL } from './status.js';
@@ -52,6 +52,8 @@ export function createApp(deps: Deps): express.Express {
       sendEnvelope(res, -1, envelope(GLOBAL.JSON_VALUE), 405);
     });
   }
+
+  for (const route of RAW_ROUTES) app.get([route.path, `/api${route.path}`], route.make(deps));
 
   app.use((_req: Request, res: Response) => sendEnvelope(res, -1, envelope(GLOBAL.UNKNOWN), 404));
   app.use((err: Error & { status?: number }, req: Request, res: Response, _next: NextFunction) => {

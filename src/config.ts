@@ -8,8 +8,8 @@ export interface TencentSmsConfig {
   endpoint: string;
   appId: string;
   signName: string;
-  /** SMS template id per command_type. */
-  templates: Record<number, string>;
+  /** SMS template id per message kind: a command_type ("1", "2", ...) or "alert". */
+  templates: Record<string, string>;
 }
 
 export interface Config {
@@ -29,6 +29,15 @@ export interface Config {
   scryptLog2N: number;
   loginMaxFailures: number;
   loginFailureWindowSeconds: number;
+  legacyDeviceIds: boolean;
+  imageMaxBytes: number;
+  imageMaxPixels: number;
+  noticesPerDevicePerMinute: number;
+  noticeTimezone: string;
+  alertSmsCooldownSeconds: number;
+  sseHeartbeatSeconds: number;
+  portraitRefererAllow: string[];
+  portraitMaxSide: number;
   sms: {
     gateway: 'outbox' | 'tencent';
     phoneIntervalSeconds: number;
@@ -67,20 +76,36 @@ function list(env: Env, name: string): string[] {
   return (env[name] ?? '').split(',').map((s) => s.trim()).filter(Boolean);
 }
 
+function bool(env: Env, name: string): boolean {
+  const raw = env[name];
+  if (raw === undefined || raw === '' || raw === '0' || raw === 'false') return false;
+  if (raw === '1' || raw === 'true') return true;
+  throw new ConfigError(`${name}=${JSON.stringify(raw)}: expected 1 or 0`);
+}
+
+function timezone(env: Env, name: string, fallback: string): string {
+  const tz = env[name] || fallback;
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: tz });
+  } catch {
+    throw new ConfigError(`${name}=${JSON.stringify(tz)}: not an IANA time zone`);
+  }
+  return tz;
+}
+
 function required(env: Env, name: string, why: string): string {
   const raw = env[name];
   if (!raw) throw new ConfigError(`${name} is required ${why}`);
   return raw;
 }
 
-/** "1:123456,2:123457" -> {1: "123456", 2: "123457"} */
-function templates(env: Env, name: string): Record<number, string> {
-  const out: Record<number, string> = {};
+/** "1:123456,2:123457,alert:123458" -> {"1": "123456", "2": "123457", alert: "123458"} */
+function templates(env: Env, name: string): Record<string, string> {
+  const out: Record<string, string> = {};
   for (const pair of list(env, name)) {
     const [k, v] = pair.split(':').map((s) => s.trim());
-    const key = Number(k);
-    if (!Number.isInteger(key) || !v) throw new ConfigError(`${name}: "${pair}" is not command_type:template_id`);
-    out[key] = v;
+    if (!k || !/^(\d+|alert)$/.test(k) || !v) throw new ConfigError(`${name}: "${pair}" is not command_type:template_id or alert:template_id`);
+    out[k] = v;
   }
   if (Object.keys(out).length === 0) throw new ConfigError(`${name} is required when SMS_GATEWAY=tencent`);
   return out;
@@ -119,6 +144,17 @@ export function loadConfig(env: Env = process.env): Config {
     scryptLog2N: int(env, 'PASSWORD_SCRYPT_LOG2N', 17, 10, 20),
     loginMaxFailures: int(env, 'LOGIN_MAX_FAILURES', 10, 1),
     loginFailureWindowSeconds: int(env, 'LOGIN_FAILURE_WINDOW_SECONDS', 900, 1),
+    legacyDeviceIds: bool(env, 'LEGACY_DEVICE_IDS'),
+    imageMaxBytes: int(env, 'IMAGE_MAX_BYTES', 8 * 1024 * 1024, 1024),
+    imageMaxPixels: int(env, 'IMAGE_MAX_PIXELS', 40_000_000, 1),
+    noticesPerDevicePerMinute: int(env, 'NOTICES_PER_DEVICE_PER_MINUTE', 30, 1),
+    noticeTimezone: timezone(env, 'NOTICE_TIMEZONE', 'Asia/Shanghai'),
+    alertSmsCooldownSeconds: int(env, 'ALERT_SMS_COOLDOWN_SECONDS', 300, 0),
+    sseHeartbeatSeconds: int(env, 'SSE_HEARTBEAT_SECONDS', 15, 1, 3600),
+    portraitRefererAllow: env.PORTRAIT_REFERER_ALLOW === undefined
+      ? ['localhost', '127.0.0.1', 'helpaged.cn', 'www.helpaged.cn']
+      : list(env, 'PORTRAIT_REFERER_ALLOW'),
+    portraitMaxSide: int(env, 'PORTRAIT_MAX_SIDE', 512, 16, 4096),
     sms: {
       gateway,
       phoneIntervalSeconds: int(env, 'SMS_PHONE_INTERVAL_SECONDS', 30, 0),

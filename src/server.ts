@@ -7,6 +7,7 @@ import type { Config } from './config.js';
 import { openDatabase, type Db } from './db/client.js';
 import { createLogger, type Logger } from './log.js';
 import { closeServices, createGateway, createServices, type Services } from './services/index.js';
+import type { FileOps } from './services/files.js';
 import type { SmsGateway } from './services/sms/gateway.js';
 
 export interface Running {
@@ -23,6 +24,7 @@ export interface StartOptions {
   log?: Logger;
   gateway?: SmsGateway;
   captchaCode?: () => string;
+  fileOps?: FileOps;
 }
 
 const SWEEP_MS = 10 * 60 * 1000;
@@ -33,10 +35,14 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const log = options.log ?? createLogger(config.logLevel);
   fs.mkdirSync(config.dataDir, { recursive: true });
   const db = openDatabase(config.dataDir);
-  const services = createServices(config, clock, log, db, {
+  const services = await createServices(config, clock, log, db, {
     gateway: options.gateway ?? createGateway(config, clock),
     captchaCode: options.captchaCode,
+    fileOps: options.fileOps,
   });
+  const recovered = await services.noticeService.recover();
+  const portraitsDropped = await services.portraits.recover();
+  if (recovered.placed || recovered.dropped || portraitsDropped) log.warn('recovered after an unclean stop', { ...recovered, portraitsDropped });
   const app = createApp({ config, clock, log, services });
 
   const server = http.createServer(app);
@@ -66,6 +72,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const close = () => {
     closed ??= new Promise<void>((resolve) => {
       clearInterval(sweep);
+      services.hub.closeAll();
       server.close(() => {
         closeServices(services);
         db.$client.close();

@@ -27,13 +27,17 @@ export const GLOBAL = {
 
 export type GlobalKey = keyof typeof GLOBAL;
 
-/** Local codes are positive; a local table may not shadow a global key or number. */
-export function checkLocalTable(name: string, local: StatusTable): void {
-  const seen = new Set<number>();
+/**
+ * Local codes are positive; a local table may not shadow a global key, and a
+ * number means one thing, except the numbers `shared` names: the legacy API
+ * gives some one number two meanings on one URL (101 on /device).
+ */
+export function checkLocalTable(name: string, local: StatusTable, shared: readonly number[] = []): void {
+  const seen = new Set<number>(shared.map((n) => -n));
   for (const [key, [code]] of Object.entries(local)) {
     if (key in GLOBAL) throw new Error(`${name}: local status ${key} shadows a global one`);
     if (!Number.isInteger(code) || code <= 0) throw new Error(`${name}: local status ${key} must be a positive integer`);
     if (seen.has(code)) throw new Error(`${name}: status number ${code} used twice`);
-    seen.add(code);
+    if (!seen.has(-code)) seen.add(code);
   }
 }

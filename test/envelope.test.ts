@@ -163,6 +163,10 @@ tables('snapshot of every local table: renumbering shows up here', () => {
     '/user/info': ['1 Error Token'],
     '/user/doki': ['1 Token not existed'],
     '/admin/user': ['100 user not existed'],
+    '/device': ['100 device_id not exist', '101 Duplicate device', '101 The device has already be bind', '103 No Such Device'],
+    '/notice': ['100 Image is not a readable JPEG, PNG or WebP', '101 Image too large', '102 Too many notices from this device'],
+    '/get/notice': ['100 Error event_id', '101 event_id has been signed', '102 mode value error', '200 GetNotice error'],
+    '/portrait': ['100 Image is not a readable JPEG, PNG or WebP', '101 Image too large'],
   });
 });
 

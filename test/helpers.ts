@@ -1,3 +1,4 @@
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -29,12 +30,17 @@ export interface TestServer extends Running {
   raw(urlPath: string, body: string | Buffer, headers?: Record<string, string>): Promise<{ http: number; headers: Headers; json: Envelope }>;
   get<D = any>(urlPath: string): Promise<Envelope<D>>;
   /** The outbox's messages, oldest first. */
-  outbox(): { phone: string; code: string; command_type: number; time: string }[];
+  outbox(): { kind: 'code' | 'alert'; phone: string; code: string; command_type: number; time: string; device?: string; event_id?: string }[];
   /** The last code sent to phone, as a client computes the hash: md5(code + rand). */
   requestCode(phone: string, commandType?: number): Promise<string>;
   signUp(phone: string, pass?: string): Promise<string>;
   login(phone: string, pass?: string, enduring?: unknown): Promise<string>;
   makeAdmin(phone: string): void;
+  /** Adds a device (by the account of `token`) and binds it; returns its device id. */
+  addDevice(token: string, name?: string): Promise<string>;
+  bind(token: string, deviceId: string): Promise<void>;
+  /** POSTs a notice as a camera does; returns the reply. */
+  upload(deviceId: string, image: Buffer | string, content?: string): Promise<Envelope>;
   /** Stops the server; the data directory is removed unless `keepData`. */
   close(keepData?: boolean): Promise<void>;
 }
@@ -90,7 +96,7 @@ export async function startTestServer(
     async requestCode(phone, commandType = 1) {
       const res = await t.call('/captcha', 'sms', 'generate', { phone, command_type: commandType });
       if (res.status !== 0) throw new Error(`sms.generate: ${JSON.stringify(res)}`);
-      const sent = t.outbox().filter((m) => m.phone === phone).at(-1)!;
+      const sent = t.outbox().filter((m) => m.phone === phone && m.kind === 'code').at(-1)!;
       clock.advance(t.config.sms.phoneIntervalSeconds);
       return md5Hex(sent.code + res.data.rand);
     },
@@ -105,6 +111,20 @@ export async function startTestServer(
       if (res.status !== 0) throw new Error(`login: ${JSON.stringify(res)}`);
       return res.data.token as string;
     },
+    async addDevice(token, name = `camera-${Math.random().toString(36).slice(2, 10)}`) {
+      const res = await t.call('/device', 'device', 'add', { device: name }, { token });
+      if (res.status !== 0) throw new Error(`device.add: ${JSON.stringify(res)}`);
+      await t.bind(token, res.data.device_id);
+      return res.data.device_id;
+    },
+    async bind(token, deviceId) {
+      const res = await t.call('/device', 'device', 'bind', { device_id: deviceId }, { token });
+      if (res.status !== 0) throw new Error(`device.bind: ${JSON.stringify(res)}`);
+    },
+    upload(deviceId, image, content) {
+      const base64 = typeof image === 'string' ? image : image.toString('base64');
+      return t.call(`/notice`, 'notice', 'upload', { base64, ...(content === undefined ? {} : { content }) }, { token: deviceId });
+    },
     makeAdmin(phone) {
       const user = running.services.users.byPhone(phone)!;
       running.services.users.setRole(user.id, 'admin', clock.now());
@@ -115,6 +135,23 @@ export async function startTestServer(
     },
   };
   return t;
+}
+
+/** A real JPEG of roughly `kb` kilobytes (noise compresses badly), different on every call. */
+export async function jpeg(kb = 50, width = 640, height = 480): Promise<Buffer> {
+  const { default: sharp } = await import('sharp');
+  const quality = 90;
+  const pixels = Buffer.alloc(width * height * 3);
+  crypto.randomFillSync(pixels);
+  let img = await sharp(pixels, { raw: { width, height, channels: 3 } }).jpeg({ quality }).toBuffer();
+  while (img.length < kb * 1024) {
+    width = Math.round(width * 1.3);
+    height = Math.round(height * 1.3);
+    const more = Buffer.alloc(width * height * 3);
+    crypto.randomFillSync(more);
+    img = await sharp(more, { raw: { width, height, channels: 3 } }).jpeg({ quality }).toBuffer();
+  }
+  return img;
 }
 
 let phoneCounter = 0;

@@ -1,4 +1,4 @@
-import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 
 /** Times are integer milliseconds since the epoch throughout. */
 export const users = sqliteTable('users', {
@@ -47,3 +47,45 @@ export const smsCodes = sqliteTable('sms_codes', {
   index('sms_codes_hash').on(t.hash),
 ]);
 
+
+export const devices = sqliteTable('devices', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  /** The device's token: 128 random bits as hex (or the legacy md5 form). */
+  deviceId: text('device_id').notNull(),
+  name: text('name').notNull(),
+  createdBy: integer('created_by').references(() => users.id, { onDelete: 'set null' }),
+  createdAt: integer('created_at').notNull(),
+  /** When the last fall-alert SMS for this device went out: the cool-down. */
+  lastAlertAt: integer('last_alert_at'),
+}, (t) => [uniqueIndex('devices_device_id_unique').on(t.deviceId), uniqueIndex('devices_name_unique').on(t.name)]);
+
+export const bindings = sqliteTable('bindings', {
+  userId: integer('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
+  deviceId: integer('device_id').notNull().references(() => devices.id, { onDelete: 'cascade' }),
+  createdAt: integer('created_at').notNull(),
+}, (t) => [primaryKey({ columns: [t.userId, t.deviceId] }), index('bindings_device').on(t.deviceId)]);
+
+export const notices = sqliteTable('notices', {
+  /** Also the Server-Sent Events id: increases with every notice. */
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  eventId: text('event_id').notNull(),
+  deviceId: integer('device_id').notNull().references(() => devices.id),
+  content: text('content').notNull().default(''),
+  /** 32 hex of the image's sha256: the stored file's name. */
+  picName: text('pic_name').notNull(),
+  imageType: text('image_type').notNull(),
+  createdAt: integer('created_at').notNull(),
+}, (t) => [uniqueIndex('notices_event_id_unique').on(t.eventId), index('notices_device_id').on(t.deviceId, t.id)]);
+
+export const noticeReads = sqliteTable('notice_reads', {
+  userId: integer('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
+  noticeId: integer('notice_id').notNull().references(() => notices.id, { onDelete: 'cascade' }),
+  readAt: integer('read_at').notNull(),
+}, (t) => [primaryKey({ columns: [t.userId, t.noticeId] })]);
+
+export const portraits = sqliteTable('portraits', {
+  userId: integer('user_id').primaryKey().references(() => users.id, { onDelete: 'cascade' }),
+  etag: text('etag').notNull(),
+  bytes: integer('bytes').notNull(),
+  updatedAt: integer('updated_at').notNull(),
+});

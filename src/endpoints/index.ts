@@ -1,4 +1,12 @@
+import type { RequestHandler } from 'express';
+import type { Deps } from '../envelope/dispatch.js';
 import type { EndpointSpec } from '../envelope/types.js';
+import device from './device/index.js';
+import getNotice from './get-notice/index.js';
+import { portraitRoute } from './get-portrait/route.js';
+import notice from './notice/index.js';
+import { noticeStreamRoute } from './notice-stream/route.js';
+import portrait from './portrait/index.js';
 import adminUser from './admin-user/index.js';
 import captcha from './captcha/index.js';
 import userDoki from './user-doki/index.js';
@@ -11,4 +19,11 @@ import userRegister from './user-register/index.js';
 /** Every URL endpoint of the service. */
 export const ENDPOINTS: EndpointSpec[] = [
   captcha, userLogin, userRegister, userPassword, userNickname, userInfo, userDoki, adminUser,
+  device, notice, getNotice, portrait,
+];
+
+/** GET routes that answer with something other than an envelope: images and event streams. */
+export const RAW_ROUTES: { path: string; make: (deps: Deps) => RequestHandler }[] = [
+  { path: '/get/portrait/:id', make: portraitRoute },
+  { path: '/notice/stream', make: noticeStreamRoute },
 ];

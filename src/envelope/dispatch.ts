@@ -10,6 +10,7 @@ import { readBody, parseJson } from './body.js';
 import { replyFor } from './define.js';
 import { envelopeId } from './id.js';
 import { sendEnvelope } from './reply.js';
+import type { DeviceRow } from '../db/devices.js';
 import type { AuthUser, Ctx, EndpointSpec, HandlerSpec, Reply } from './types.js';
 import { check, loadSchema } from './validate.js';
 
@@ -30,7 +31,7 @@ const AUTHS = new Set(['public', 'user', 'admin', 'device']);
 
 /** Everything about an endpoint is checked here, at start-up, so a mistake never waits for its first request. */
 function buildTable(endpoint: EndpointSpec): Map<string, Route> {
-  checkLocalTable(endpoint.path, endpoint.local);
+  checkLocalTable(endpoint.path, endpoint.local, endpoint.sharedNumbers);
   const table = new Map<string, Route>();
   for (const spec of endpoint.handlers) {
     const key = `${spec.type}.${spec.subtype}`;
@@ -100,9 +101,13 @@ export function dispatcher(endpoint: EndpointSpec, deps: Deps): RequestHandler {
     try {
       const token = tokenParam(req);
       let user: AuthUser | null = null;
+      let device: DeviceRow | null = null;
       if (token !== null && endpoint.token === 'user') {
         user = authenticateUser(services, token);
         if (!user) return out.send(local().fail('TOKEN_INVALID'));
+      } else if (token !== null && endpoint.token === 'device') {
+        device = (token && services.devices.byToken(token)) || null;
+        if (!device) return out.send(local().fail('DEVICE_TOKEN'));
       } else if (token === null && everyNeedsToken) {
         return out.send(local().fail('TOKEN_MISSING'));
       }
@@ -128,7 +133,7 @@ export function dispatcher(endpoint: EndpointSpec, deps: Deps): RequestHandler {
       out.op = route.key;
       const data = envelope.data;
       const { spec } = route;
-      if (spec.auth !== 'public' && !user) {
+      if (spec.auth !== 'public' && !user && !device) {
         const reply = local().fail(token === null ? 'TOKEN_MISSING' : 'TOKEN_INVALID');
         out.id = -1;
         return out.send(reply);
@@ -138,7 +143,7 @@ export function dispatcher(endpoint: EndpointSpec, deps: Deps): RequestHandler {
       if (invalid) return out.send(local().fail(invalid.key), 200, invalid.detail);
 
       const ctx: Ctx<string> = {
-        ...services, config, clock: deps.clock, log, requestId: out.rid, ip: req.ip ?? '', user, ...local(spec.success),
+        ...services, config, clock: deps.clock, log, requestId: out.rid, ip: req.ip ?? '', user, device, ...local(spec.success),
       };
       const reply = await spec.run(data, ctx);
       return out.send(reply);
@@ -152,7 +157,7 @@ export function dispatcher(endpoint: EndpointSpec, deps: Deps): RequestHandler {
 /** A legacy GET (user/info, user/doki): the token's check is the whole request. */
 export function getter(endpoint: EndpointSpec, deps: Deps): RequestHandler {
   const get = endpoint.get!;
-  checkLocalTable(endpoint.path, endpoint.local);
+  checkLocalTable(endpoint.path, endpoint.local, endpoint.sharedNumbers);
   if (!(get.badToken in endpoint.local)) throw new Error(`${endpoint.path}: GET badToken ${get.badToken} is not in its table`);
   const { config, log, services } = deps;
   return async (req: Request, res: Response) => {
@@ -164,7 +169,7 @@ export function getter(endpoint: EndpointSpec, deps: Deps): RequestHandler {
       if (token === null) return out.send(reply.fail('TOKEN_MISSING'));
       const user = authenticateUser(services, token);
       if (!user) return out.send(reply.fail(get.badToken));
-      const ctx = { ...services, config, clock: deps.clock, log, requestId: out.rid, ip: req.ip ?? '', user, ...reply };
+      const ctx = { ...services, config, clock: deps.clock, log, requestId: out.rid, ip: req.ip ?? '', user, device: null, ...reply };
       return out.send(await get.run(ctx));
     } catch (err) {
       log.error('handler failed', { rid: out.rid, path: req.path, op: out.op, err });

@@ -2,6 +2,7 @@ import type { Config } from '../config.js';
 import type { Clock } from '../clock.js';
 import type { Logger } from '../log.js';
 import type { GlobalKey, StatusTable } from '../status.js';
+import type { DeviceRow } from '../db/devices.js';
 import type { Services } from '../services/index.js';
 
 export interface Reply {
@@ -31,6 +32,8 @@ export interface Ctx<K extends string> extends Services {
   ip: string;
   /** The caller, for 'user' and 'admin' handlers (and for 'public' ones called with a valid token). */
   user: AuthUser | null;
+  /** The camera, for 'device' handlers: the device whose id came as `?token=`. */
+  device: DeviceRow | null;
   ok(data?: unknown): Reply;
   fail(key: K | GlobalKey, data?: unknown): Reply;
 }
@@ -63,4 +66,6 @@ export interface EndpointSpec {
   body?: 'default' | 'upload';
   handlers: HandlerSpec<any, any>[];
   get?: GetSpec;
+  /** Local status numbers that legitimately carry more than one message (legacy). */
+  sharedNumbers?: readonly number[];
 }

@@ -7,7 +7,7 @@ import type { GlobalKey } from '../status.js';
 export const SCHEMA_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../schemas');
 
 /** One ajv instance for the whole app: schemas compile once, at start-up. */
-const ajv = new Ajv({ allErrors: false, verbose: true, strict: true, allowUnionTypes: true });
+const ajv = new Ajv({ allErrors: false, verbose: true, strict: true, strictRequired: false, allowUnionTypes: true });
 ajv.addFormat('email', /^[^\s@]+@[^\s@]+\.[^\s@]+$/);
 ajv.addFormat('phone', /^1[3-9][0-9]{9}$/);
 

@@ -49,7 +49,7 @@ export class SmsCodes {
       const code = String(crypto.randomInt(0, 1_000_000)).padStart(6, '0');
       const rand = randomString(5, RAND_ALPHABET);
       const ttlSeconds = this.config.codeTtlSeconds;
-      const sent = await this.gateway.send({ phone, code, commandType: purpose, ttlSeconds });
+      const sent = await this.gateway.send({ kind: 'code', phone, code, commandType: purpose, ttlSeconds });
       if (!sent.ok) {
         this.log.warn('sms not sent', { gateway: this.gateway.name, phone, purpose, detail: sent.detail });
         return { ok: false, refusal: FROM_GATEWAY[sent.refusal] };

@@ -1,10 +1,17 @@
+import path from 'node:path';
 import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
 import type { Db } from '../db/client.js';
+import { DeviceStore } from '../db/devices.js';
+import { NoticeStore } from '../db/notices.js';
 import { UserStore } from '../db/users.js';
 import type { Logger } from '../log.js';
 import { ImageCaptchas } from './captcha.js';
 import { SmsCodes } from './codes.js';
+import { DurableDir, realFileOps, type FileOps } from './files.js';
+import { NoticeHub } from './hub.js';
+import { NoticeService } from './notices.js';
+import { placeholderImages, Portraits, type Served } from './portraits.js';
 import { Passwords } from './passwords.js';
 import type { SmsGateway } from './sms/gateway.js';
 import { OutboxGateway } from './sms/outbox.js';
@@ -24,6 +31,15 @@ export interface Services {
   loginFailures: Throttle;
   /** `img.validate` / `sms.validate` guesses per client address. */
   guesses: Throttle;
+  devices: DeviceStore;
+  notices: NoticeStore;
+  noticeService: NoticeService;
+  /** Notice uploads per device per minute. */
+  uploads: Throttle;
+  hub: NoticeHub;
+  portraits: Portraits;
+  placeholders: Record<'ban' | 'default' | 'error', Served>;
+  gateway: SmsGateway;
 }
 
 export function createGateway(config: Config, clock: Clock): SmsGateway {
@@ -34,12 +50,30 @@ export interface ServiceOptions {
   gateway: SmsGateway;
   /** Tests pick the captcha text; production draws it from the CSPRNG. */
   captchaCode?: () => string;
+  /** Tests simulate a failing disk. */
+  fileOps?: FileOps;
 }
 
-export function createServices(config: Config, clock: Clock, log: Logger, db: Db, options: ServiceOptions): Services {
+export async function createServices(config: Config, clock: Clock, log: Logger, db: Db, options: ServiceOptions): Promise<Services> {
   const { gateway } = options;
+  const ops = options.fileOps ?? realFileOps;
+  const noticeFiles = new DurableDir(path.join(config.dataDir, 'notices'), ops);
+  const portraitFiles = new DurableDir(path.join(config.dataDir, 'portraits'), ops);
+  await Promise.all([noticeFiles.init(), portraitFiles.init()]);
+  const devices = new DeviceStore(db);
+  const notices = new NoticeStore(db);
+  const hub = new NoticeHub();
+  const limits = { maxBytes: config.imageMaxBytes, maxPixels: config.imageMaxPixels };
   return {
     db,
+    devices,
+    notices,
+    hub,
+    gateway,
+    noticeService: new NoticeService(db, notices, devices, noticeFiles, hub, gateway, clock, config, log),
+    uploads: new Throttle(clock, config.noticesPerDevicePerMinute, 60),
+    portraits: new Portraits(db, portraitFiles, clock, limits, config.portraitMaxSide),
+    placeholders: await placeholderImages(),
     users: new UserStore(db),
     tokens: new TokenService(db, clock, {
       idleSeconds: config.tokenIdleSeconds,
@@ -55,8 +89,10 @@ export function createServices(config: Config, clock: Clock, log: Logger, db: Db
 }
 
 export function closeServices(s: Services): void {
+  s.hub.closeAll();
   s.tokens.close();
   s.captchas.close();
   s.loginFailures.close();
   s.guesses.close();
+  s.uploads.close();
 }

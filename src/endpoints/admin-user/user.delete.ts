@@ -1,16 +1,18 @@
 import { atomically } from '../../db/client.js';
 import { handler } from './statuses.js';
 
-/** The account's tokens go with it (foreign keys cascade). */
+/** Tokens, bindings and read marks go with the row (foreign keys cascade); the portrait file after it. Notices stay with their device. */
 export default handler<{ phone: string }>({
   type: 'user', subtype: 'delete', auth: 'admin', success: 'Successful',
-  run({ phone }, { db, users, tokens, ok, fail }) {
+  async run({ phone }, { db, users, tokens, portraits, ok, fail }) {
     const user = users.byPhone(phone);
     if (!user) return fail('USER_NOT_FOUND');
-    return atomically(db, () => {
+    const portrait = portraits.etagOf(user.id);
+    atomically(db, () => {
       tokens.revokeUser(user.id);
       users.delete(user.id);
-      return ok();
     });
+    await portraits.remove(user.id, portrait);
+    return ok();
   },
 });

@@ -1,11 +1,7 @@
-/** What a gateway is asked to deliver: one verification code. */
-export interface SmsMessage {
-  phone: string;
-  code: string;
-  /** 1 register, 2 forgot password (more purposes come with later issues). */
-  commandType: number;
-  ttlSeconds: number;
-}
+/** What a gateway is asked to deliver: a verification code, or a fall alert to a family member. */
+export type SmsMessage =
+  | { kind: 'code'; phone: string; code: string; commandType: number; ttlSeconds: number }
+  | { kind: 'alert'; phone: string; device: string; eventId: string; createtime: string };
 
 /** Why a provider refused: mapped by the caller onto the captcha endpoint's statuses. */
 export type SmsRefusal = 'bad_phone' | 'limit_30s' | 'limit_hour' | 'limit_day' | 'failed';

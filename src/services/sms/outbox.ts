@@ -16,13 +16,10 @@ export class OutboxGateway implements SmsGateway {
   }
 
   async send(message: SmsMessage): Promise<SmsResult> {
-    const line = JSON.stringify({
-      time: new Date(this.clock.now()).toISOString(),
-      phone: message.phone,
-      code: message.code,
-      command_type: message.commandType,
-      ttl_seconds: message.ttlSeconds,
-    });
+    const time = new Date(this.clock.now()).toISOString();
+    const line = JSON.stringify(message.kind === 'code'
+      ? { time, kind: 'code', phone: message.phone, code: message.code, command_type: message.commandType, ttl_seconds: message.ttlSeconds }
+      : { time, kind: 'alert', phone: message.phone, device: message.device, event_id: message.eventId, createtime: message.createtime });
     await fs.appendFile(this.file, line + '\n', { encoding: 'utf8', mode: 0o600 });
     return { ok: true };
   }

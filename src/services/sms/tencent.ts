@@ -19,7 +19,7 @@ function httpProfile(endpoint: string) {
   return m ? { protocol: m[1]!, endpoint: m[2]!, reqTimeout: 10 } : { endpoint, reqTimeout: 10 };
 }
 
-/** Sends codes through Tencent Cloud SMS (API 2021-01-11, SendSms) with its official SDK. */
+/** Sends codes and alerts through Tencent Cloud SMS (API 2021-01-11, SendSms) with its official SDK. */
 export class TencentGateway implements SmsGateway {
   readonly name = 'tencent';
   private readonly client: InstanceType<typeof SmsClient>;
@@ -33,8 +33,12 @@ export class TencentGateway implements SmsGateway {
   }
 
   async send(message: SmsMessage): Promise<SmsResult> {
-    const templateId = this.cfg.templates[message.commandType];
-    if (!templateId) return { ok: false, refusal: 'failed', detail: `no template for command_type ${message.commandType}` };
+    const key = message.kind === 'code' ? String(message.commandType) : 'alert';
+    const templateId = this.cfg.templates[key];
+    if (!templateId) return { ok: false, refusal: 'failed', detail: `no template for ${key} in TENCENT_SMS_TEMPLATES` };
+    const params = message.kind === 'code'
+      ? [message.code, String(Math.max(1, Math.round(message.ttlSeconds / 60)))]
+      : [message.device, message.createtime];
     let response;
     try {
       response = await this.client.SendSms({
@@ -42,7 +46,7 @@ export class TencentGateway implements SmsGateway {
         SmsSdkAppId: this.cfg.appId,
         SignName: this.cfg.signName,
         TemplateId: templateId,
-        TemplateParamSet: [message.code, String(Math.max(1, Math.round(message.ttlSeconds / 60)))],
+        TemplateParamSet: params,
       });
     } catch (err) {
       const e = err as { code?: string; message?: string };

@@ -1,0 +1,67 @@
+import { and, asc, eq, isNull, lte, or, sql } from 'drizzle-orm';
+import type { Db } from './client.js';
+import { bindings, devices, users } from './schema.js';
+
+export interface DeviceRow {
+  id: number;
+  deviceId: string;
+  name: string;
+}
+
+const row = { id: devices.id, deviceId: devices.deviceId, name: devices.name };
+
+export class DeviceStore {
+  private readonly byTokenStmt;
+
+  constructor(private readonly db: Db) {
+    this.byTokenStmt = db.select(row).from(devices).where(eq(devices.deviceId, sql.placeholder('token'))).prepare();
+  }
+
+  /** The device whose id a camera sends as its token. */
+  byToken(deviceId: string): DeviceRow | undefined {
+    return this.byTokenStmt.get({ token: deviceId });
+  }
+
+  /** null when the name (or, with legacy ids, the derived id) is taken. */
+  create(name: string, deviceId: string, createdBy: number, now: number): DeviceRow | null {
+    const inserted = this.db.insert(devices).values({ deviceId, name, createdBy, createdAt: now })
+      .onConflictDoNothing().returning(row).get();
+    return inserted ?? null;
+  }
+
+  /** false when the account already has the device. */
+  bind(userId: number, deviceRowId: number, now: number): boolean {
+    return this.db.insert(bindings).values({ userId, deviceId: deviceRowId, createdAt: now })
+      .onConflictDoNothing().run().changes === 1;
+  }
+
+  unbind(userId: number, deviceRowId: number): boolean {
+    return this.db.delete(bindings).where(and(eq(bindings.userId, userId), eq(bindings.deviceId, deviceRowId))).run().changes === 1;
+  }
+
+  /** The account's devices, in the order it bound them. */
+  listForUser(userId: number): DeviceRow[] {
+    return this.db.select(row).from(devices).innerJoin(bindings, eq(bindings.deviceId, devices.id))
+      .where(eq(bindings.userId, userId)).orderBy(asc(bindings.createdAt), asc(devices.id)).all();
+  }
+
+  /** A device the account is bound to, by id or by name. */
+  boundTo(userId: number, by: { deviceId?: string; name?: string }): DeviceRow | undefined {
+    const match = by.deviceId !== undefined ? eq(devices.deviceId, by.deviceId) : eq(devices.name, by.name ?? '');
+    return this.db.select(row).from(devices).innerJoin(bindings, eq(bindings.deviceId, devices.id))
+      .where(and(eq(bindings.userId, userId), match)).get();
+  }
+
+  /** Accounts to tell when the device reports a fall. */
+  boundUsers(deviceRowId: number): { id: number; phone: string }[] {
+    return this.db.select({ id: users.id, phone: users.phone }).from(bindings).innerJoin(users, eq(users.id, bindings.userId))
+      .where(eq(bindings.deviceId, deviceRowId)).all();
+  }
+
+  /** Takes the device's alert slot if its cool-down has passed: one SMS burst per device per cool-down. */
+  claimAlertSlot(deviceRowId: number, now: number, cooldownMs: number): boolean {
+    return this.db.update(devices).set({ lastAlertAt: now })
+      .where(and(eq(devices.id, deviceRowId), or(isNull(devices.lastAlertAt), lte(devices.lastAlertAt, now - cooldownMs))))
+      .run().changes === 1;
+  }
+}

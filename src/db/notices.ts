@@ -1,0 +1,85 @@
+import { and, asc, count, desc, eq, gt, isNotNull, isNull, sql } from 'drizzle-orm';
+import type { Db } from './client.js';
+import { bindings, devices, noticeReads, notices } from './schema.js';
+
+export type Mode = 0 | 1 | 2;
+
+export interface NoticeRow {
+  id: number;
+  eventId: string;
+  content: string;
+  device: string;
+  picName: string;
+  imageType: string;
+  createdAt: number;
+}
+
+const row = {
+  id: notices.id, eventId: notices.eventId, content: notices.content, device: devices.name,
+  picName: notices.picName, imageType: notices.imageType, createdAt: notices.createdAt,
+};
+
+/** Notices as an account sees them: those of its bound devices, with its own read marks. */
+export class NoticeStore {
+  private readonly listStmts;
+  private readonly countStmts;
+
+  constructor(private readonly db: Db) {
+    const user = sql.placeholder('user');
+    const readFilter = (mode: Mode) => (mode === 0 ? isNull(noticeReads.noticeId) : mode === 1 ? isNotNull(noticeReads.noticeId) : undefined);
+    const visibleTo = and(eq(bindings.deviceId, notices.deviceId), eq(bindings.userId, user));
+    const readBy = and(eq(noticeReads.noticeId, notices.id), eq(noticeReads.userId, user));
+    this.listStmts = ([0, 1, 2] as const).map((mode) => db.select(row).from(notices)
+      .innerJoin(bindings, visibleTo).innerJoin(devices, eq(devices.id, notices.deviceId)).leftJoin(noticeReads, readBy)
+      .where(readFilter(mode)).orderBy(desc(notices.id))
+      .limit(sql.placeholder('limit')).offset(sql.placeholder('offset')).prepare());
+    this.countStmts = ([0, 1, 2] as const).map((mode) => db.select({ n: count() }).from(notices)
+      .innerJoin(bindings, visibleTo).leftJoin(noticeReads, readBy).where(readFilter(mode)).prepare());
+  }
+
+  insert(values: { eventId: string; deviceId: number; content: string; picName: string; imageType: string; createdAt: number }): number {
+    return this.db.insert(notices).values(values).returning({ id: notices.id }).get().id;
+  }
+
+  /** Newest first. */
+  list(userId: number, mode: Mode, limit = -1, offset = 0): NoticeRow[] {
+    return this.listStmts[mode]!.all({ user: userId, limit, offset });
+  }
+
+  count(userId: number, mode: Mode): number {
+    return this.countStmts[mode]!.get({ user: userId })!.n;
+  }
+
+  /** One notice, if the account may see it. */
+  visible(userId: number, eventId: string): (NoticeRow & { read: boolean }) | undefined {
+    const found = this.db.select({ ...row, readAt: noticeReads.readAt }).from(notices)
+      .innerJoin(bindings, and(eq(bindings.deviceId, notices.deviceId), eq(bindings.userId, userId)))
+      .innerJoin(devices, eq(devices.id, notices.deviceId))
+      .leftJoin(noticeReads, and(eq(noticeReads.noticeId, notices.id), eq(noticeReads.userId, userId)))
+      .where(eq(notices.eventId, eventId)).get();
+    if (!found) return undefined;
+    const { readAt, ...rest } = found;
+    return { ...rest, read: readAt !== null };
+  }
+
+  /** false when the account had already read it. */
+  markRead(userId: number, noticeId: number, now: number): boolean {
+    return this.db.insert(noticeReads).values({ userId, noticeId, readAt: now }).onConflictDoNothing().run().changes === 1;
+  }
+
+  /** For a stream resuming after `afterId`: oldest first. */
+  since(userId: number, afterId: number, limit: number): NoticeRow[] {
+    return this.db.select(row).from(notices)
+      .innerJoin(bindings, and(eq(bindings.deviceId, notices.deviceId), eq(bindings.userId, userId)))
+      .innerJoin(devices, eq(devices.id, notices.deviceId))
+      .where(gt(notices.id, afterId)).orderBy(asc(notices.id)).limit(limit).all();
+  }
+
+  byId(id: number): NoticeRow | undefined {
+    return this.db.select(row).from(notices).innerJoin(devices, eq(devices.id, notices.deviceId)).where(eq(notices.id, id)).get();
+  }
+
+  referenced(picName: string): boolean {
+    return !!this.db.select({ id: notices.id }).from(notices).where(eq(notices.picName, picName)).limit(1).get();
+  }
+}

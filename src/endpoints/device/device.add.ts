@@ -1,0 +1,11 @@
+import { md5Hex, randomHex128 } from '../../services/random.js';
+import { handler } from './statuses.js';
+
+export default handler<{ device: string }>({
+  type: 'device', subtype: 'add', auth: 'user', success: 'successful',
+  run({ device: name }, { devices, config, user, clock, ok, fail }) {
+    const deviceId = config.legacyDeviceIds ? md5Hex(name + 'helpaged') : randomHex128();
+    const created = devices.create(name, deviceId, user!.id, clock.now());
+    return created ? ok({ device_id: created.deviceId }) : fail('DUPLICATE_DEVICE');
+  },
+});

@@ -1,0 +1,11 @@
+import { endpoint } from '../../envelope/define.js';
+import deviceAdd from './device.add.js';
+import deviceBind from './device.bind.js';
+import deviceInfo from './device.info.js';
+import deviceList from './device.list.js';
+import { LOCAL, SHARED } from './statuses.js';
+
+export default endpoint({
+  path: '/device', schemas: 'device', token: 'user', local: LOCAL, sharedNumbers: SHARED,
+  handlers: [deviceAdd, deviceBind, deviceList, deviceInfo],
+});

@@ -1,0 +1,13 @@
+import { handlersFor } from '../../envelope/define.js';
+
+/** 101 has two meanings here, as in the legacy API: a taken name on add, an existing binding on bind. */
+export const LOCAL = {
+  DEVICE_NOT_FOUND: [100, 'device_id not exist'],
+  DUPLICATE_DEVICE: [101, 'Duplicate device'],
+  ALREADY_BOUND: [101, 'The device has already be bind'],
+  NO_SUCH_DEVICE: [103, 'No Such Device'],
+} as const;
+
+export const SHARED = [101] as const;
+
+export const handler = handlersFor(LOCAL);

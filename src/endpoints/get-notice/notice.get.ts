@@ -1,0 +1,19 @@
+import type { Mode } from '../../db/notices.js';
+import { handler } from './statuses.js';
+
+/** Legacy clients send mode as 0, 1, 2 or as a digit string ("2"). */
+function modeOf(value: number | string): Mode | null {
+  const n = typeof value === 'string' ? (/^\d{1,3}$/.test(value) ? Number(value) : -1) : value;
+  return n === 0 || n === 1 || n === 2 ? n : null;
+}
+
+export default handler<{ mode: number | string; limit?: number; offset?: number }>({
+  type: 'notice', subtype: 'get', auth: 'user', success: 'successful',
+  run({ mode, limit, offset = 0 }, { notices, noticeService, user, ok, fail }) {
+    const m = modeOf(mode);
+    if (m === null) return fail('MODE_ERROR');
+    const list = notices.list(user!.id, m, limit ?? -1, offset).map((n) => noticeService.toPublic(n));
+    const page = limit === undefined && offset === 0 ? {} : { total: notices.count(user!.id, m), offset };
+    return ok({ num: list.length, list, ...page });
+  },
+});

@@ -1,0 +1,53 @@
+import type { Request, RequestHandler, Response } from 'express';
+import type { Deps } from '../../envelope/dispatch.js';
+import type { Served } from '../../services/portraits.js';
+
+/** A Referer from a host outside the allow-list (or not this server's own host) gets the "ban" image; no Referer is fine. */
+function banned(req: Request, allow: Set<string>): boolean {
+  const referer = req.headers.referer;
+  if (!referer) return false;
+  let host: string;
+  try {
+    host = new URL(referer).hostname.toLowerCase();
+  } catch {
+    return true;
+  }
+  const own = (req.headers.host ?? '').replace(/:\d+$/, '').toLowerCase();
+  return host !== own && !allow.has(host);
+}
+
+function serve(req: Request, res: Response, image: Served, cache: string): void {
+  const etag = `"${image.etag}"`;
+  res.setHeader('Content-Type', image.contentType);
+  res.setHeader('ETag', etag);
+  res.setHeader('Cache-Control', cache);
+  res.setHeader('Vary', 'Referer');
+  res.setHeader('X-Content-Type-Options', 'nosniff');
+  const match = req.headers['if-none-match'];
+  if (match && match.split(',').map((s) => s.trim().replace(/^W\//, '')).includes(etag)) {
+    res.status(304).end();
+    return;
+  }
+  res.setHeader('Content-Length', image.bytes.length);
+  res.status(200).end(req.method === 'HEAD' ? undefined : image.bytes);
+}
+
+/** GET /get/portrait/<user_id>: for `<img src>`, so it always answers with an image. */
+export function portraitRoute({ config, services, log }: Deps): RequestHandler {
+  const allow = new Set(config.portraitRefererAllow.map((h) => h.toLowerCase()));
+  const { ban, default: fallback, error } = services.placeholders;
+  return async (req, res) => {
+    const id = String(req.params.id ?? '');
+    if (banned(req, allow)) return serve(req, res, ban, 'no-cache');
+    if (!/^\d{1,20}$/.test(id)) return serve(req, res, error, 'public, max-age=86400');
+    const user = services.users.byPhone(id);
+    if (!user) return serve(req, res, fallback, 'no-cache');
+    try {
+      const portrait = await services.portraits.get(user.id);
+      return serve(req, res, portrait ?? fallback, 'no-cache');
+    } catch (err) {
+      log.error('portrait not served', { user: user.id, err });
+      return serve(req, res, fallback, 'no-cache');
+    }
+  };
+}

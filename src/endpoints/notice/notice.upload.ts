@@ -1,0 +1,20 @@
+import { handler } from './statuses.js';
+
+/** A camera's fall report. The reply comes only once the image and its row are durable. */
+export default handler<{ base64: string; content?: string | null }>({
+  type: 'notice', subtype: 'upload', auth: 'device', success: 'Successful',
+  async run({ base64, content }, { device, uploads, noticeService, ok, fail }) {
+    const key = `device:${device!.id}`;
+    const wait = uploads.blockedFor(key);
+    if (wait) return fail('TOO_MANY_NOTICES', { retry_after: wait });
+    uploads.hit(key);
+    const stored = await noticeService.upload(device!, base64, content ?? '');
+    if (stored.ok) return ok({ pic_name: stored.picName });
+    switch (stored.problem) {
+      case 'storage': return fail('UPLOAD');
+      case 'too_large':
+      case 'too_many_pixels': return fail('IMAGE_TOO_LARGE');
+      default: return fail('IMAGE_INVALID');
+    }
+  },
+});

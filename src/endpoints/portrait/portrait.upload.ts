@@ -1,0 +1,16 @@
+import { decodeBase64 } from '../../services/images.js';
+import { handler } from './statuses.js';
+
+/** Re-encoded (upright, bounded, metadata dropped) and replacing the old one. */
+export default handler<{ base64: string }>({
+  type: 'portrait', subtype: 'upload', auth: 'user', success: 'Successful',
+  async run({ base64 }, { portraits, config, user, ok, fail }) {
+    const bytes = decodeBase64(base64, config.imageMaxBytes);
+    if (bytes === 'too_large') return fail('IMAGE_TOO_LARGE');
+    if (typeof bytes === 'string') return fail('IMAGE_INVALID');
+    const stored = await portraits.set(user!.id, bytes);
+    if (stored.ok) return ok({ url: `./api/get/portrait/${user!.phone}` });
+    if (stored.problem === 'storage') return fail('UPLOAD');
+    return fail(stored.problem === 'too_large' || stored.problem === 'too_many_pixels' ? 'IMAGE_TOO_LARGE' : 'IMAGE_INVALID');
+  },
+});

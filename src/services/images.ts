@@ -1,0 +1,68 @@
+import sharp from 'sharp';
+
+export type ImageType = 'jpeg' | 'png' | 'webp';
+export type ImageProblem = 'not_base64' | 'too_large' | 'too_many_pixels' | 'not_an_image';
+
+export interface ImageLimits {
+  maxBytes: number;
+  maxPixels: number;
+}
+
+const DATA_URL = /^data:image\/[a-z0-9.+-]+;base64,/i;
+const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
+const TYPES = new Set<string>(['jpeg', 'png', 'webp']);
+export const CONTENT_TYPE: Record<ImageType, string> = { jpeg: 'image/jpeg', png: 'image/png', webp: 'image/webp' };
+
+/**
+ * Decodes a client's base64 image text: an optional `data:image/...;base64,`
+ * prefix, line breaks allowed (Python's encodebytes adds them), URL-safe
+ * letters accepted. Anything else is not base64.
+ */
+export function decodeBase64(text: string, maxBytes: number): Buffer | ImageProblem {
+  let b64 = text.replace(DATA_URL, '');
+  if (/[\s]/.test(b64)) b64 = b64.replace(/\s+/g, '');
+  if (/[-_]/.test(b64)) b64 = b64.replace(/-/g, '+').replace(/_/g, '/');
+  if (b64.length === 0 || b64.length % 4 === 1 || !BASE64.test(b64)) return 'not_base64';
+  if (Math.floor((b64.length * 3) / 4) > maxBytes + 2) return 'too_large';
+  const bytes = Buffer.from(b64, 'base64');
+  return bytes.length > maxBytes ? 'too_large' : bytes;
+}
+
+/**
+ * Proves the bytes are one whole JPEG, PNG or WebP by decoding them: the
+ * header says what it is and how big (a pixel flood is refused before any
+ * pixel is decoded), then every scan is decoded, so a truncated or corrupt
+ * file fails here rather than on a family member's phone.
+ */
+export async function inspectImage(bytes: Buffer, limits: ImageLimits): Promise<{ type: ImageType; width: number; height: number } | ImageProblem> {
+  if (bytes.length > limits.maxBytes) return 'too_large';
+  try {
+    const meta = await sharp(bytes, { limitInputPixels: limits.maxPixels, failOn: 'truncated' }).metadata();
+    if (!meta.format || !TYPES.has(meta.format) || !meta.width || !meta.height) return 'not_an_image';
+    if (meta.width * meta.height > limits.maxPixels) return 'too_many_pixels';
+    if ((meta.pages ?? 1) > 1) return 'not_an_image';
+    await sharp(bytes, { limitInputPixels: limits.maxPixels, failOn: 'truncated', sequentialRead: true })
+      .resize(32, 32, { fit: 'inside' })
+      .raw()
+      .toBuffer();
+    return { type: meta.format as ImageType, width: meta.width, height: meta.height };
+  } catch {
+    return 'not_an_image';
+  }
+}
+
+/** A portrait as served: upright, within maxSide, JPEG, every metadata block dropped. */
+export async function reencodePortrait(bytes: Buffer, limits: ImageLimits, maxSide: number): Promise<Buffer | ImageProblem> {
+  const inspected = await inspectImage(bytes, limits);
+  if (typeof inspected === 'string') return inspected;
+  try {
+    return await sharp(bytes, { limitInputPixels: limits.maxPixels, failOn: 'truncated' })
+      .rotate()
+      .resize(maxSide, maxSide, { fit: 'inside', withoutEnlargement: true })
+      .flatten({ background: '#ffffff' })
+      .jpeg({ quality: 85 })
+      .toBuffer();
+  } catch {
+    return 'not_an_image';
+  }
+}
