@@ -31,20 +31,20 @@ export function decodeBase64(text: string, maxBytes: number): Buffer | ImageProb
 /**
  * Proves the bytes are one whole JPEG, PNG or WebP by decoding them: the
  * header says what it is and how big (a pixel flood is refused before any
- * pixel is decoded), then every scan is decoded, so a truncated or corrupt
- * file fails here rather than on a family member's phone.
+ * pixel is decoded), then every scan is decoded, and any decoder warning
+ * (bad Huffman code, premature end of data) refuses it: a truncated or corrupt
+ * file fails here, where the camera can still send it again, rather than on a
+ * family member's phone.
  */
 export async function inspectImage(bytes: Buffer, limits: ImageLimits): Promise<{ type: ImageType; width: number; height: number } | ImageProblem> {
   if (bytes.length > limits.maxBytes) return 'too_large';
   try {
-    const meta = await sharp(bytes, { limitInputPixels: limits.maxPixels, failOn: 'truncated' }).metadata();
+    const meta = await sharp(bytes, { limitInputPixels: false }).metadata(); // the header only: sizes are checked next
     if (!meta.format || !TYPES.has(meta.format) || !meta.width || !meta.height) return 'not_an_image';
     if (meta.width * meta.height > limits.maxPixels) return 'too_many_pixels';
     if ((meta.pages ?? 1) > 1) return 'not_an_image';
-    await sharp(bytes, { limitInputPixels: limits.maxPixels, failOn: 'truncated', sequentialRead: true })
-      .resize(32, 32, { fit: 'inside' })
-      .raw()
-      .toBuffer();
+    // Full scale on purpose: shrink-on-load skips the data where corruption shows.
+    await sharp(bytes, { limitInputPixels: limits.maxPixels, failOn: 'warning' }).raw().toBuffer();
     return { type: meta.format as ImageType, width: meta.width, height: meta.height };
   } catch {
     return 'not_an_image';
