@@ -26,6 +26,7 @@ export interface Config {
   tokenEnduringSeconds: number;
   tokenTouchWriteSeconds: number;
   codeTtlSeconds: number;
+  captchaMaxPending: number;
   scryptLog2N: number;
   loginMaxFailures: number;
   loginFailureWindowSeconds: number;
@@ -141,6 +142,7 @@ export function loadConfig(env: Env = process.env): Config {
     tokenEnduringSeconds: int(env, 'TOKEN_ENDURING_SECONDS', 30 * 24 * 3600, 1),
     tokenTouchWriteSeconds: int(env, 'TOKEN_TOUCH_WRITE_SECONDS', 60, 0, 3600),
     codeTtlSeconds: int(env, 'CODE_TTL_SECONDS', 180, 1),
+    captchaMaxPending: int(env, 'CAPTCHA_MAX_PENDING', 100_000, 1),
     scryptLog2N: int(env, 'PASSWORD_SCRYPT_LOG2N', 17, 10, 20),
     loginMaxFailures: int(env, 'LOGIN_MAX_FAILURES', 10, 1),
     loginFailureWindowSeconds: int(env, 'LOGIN_FAILURE_WINDOW_SECONDS', 900, 1),

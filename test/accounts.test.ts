@@ -179,6 +179,19 @@ password('forget: a register code is 400, an expired code -4, an unknown phone 1
   assert.equal(await t.call('/user/password', 'password', 'forget', { phone: newPhone(), hash, pass: 'brandnew1' }),
     { id: 1, status: 100, message: 'Incorrect user', data: {} });
   assert.is((await t.call('/user/password', 'password', 'forget', { phone, hash })).status, -3);
+  assert.is((await t.call('/user/password', 'password', 'forget', { phone, hash, pass: 12345678 })).status, -203);
+  assert.is((await t.call('/user/password', 'password', 'forget', { phone, hash: '', pass: 'brandnew1' })).status, -201);
+});
+
+password('change: repeated wrong old passwords lock the phone out with 102, shared with login', async () => {
+  const phone = newPhone();
+  await t.signUp(phone);
+  for (let i = 0; i < t.config.loginMaxFailures; i++) {
+    assert.is((await t.call('/user/password', 'password', 'change', { phone, old: `bad${i}`, new: 'abc12345' })).status, 101);
+  }
+  const locked = await t.call('/user/password', 'password', 'change', { phone, old: 'secret123', new: 'abc12345' });
+  assert.equal(locked, { id: 1, status: 102, message: 'Too many failed attempts', data: { retry_after: t.config.loginFailureWindowSeconds } });
+  assert.is((await t.call('/user/login', 'login', 'pass', { phone, pass: 'secret123' })).status, 102);
 });
 
 password('change: with the old password the new one works and every token ends', async () => {

@@ -62,6 +62,18 @@ img('guessing is limited per client address', async () => {
 
 img.run();
 
+const busy = suite('captcha memory bound');
+busy('past CAPTCHA_MAX_PENDING unanswered captchas, img.generate is 101 until one is used', async () => {
+  const b = await startTestServer({ CAPTCHA_MAX_PENDING: '2' }, { captchaCode: () => 'AAAAA' });
+  const first = await b.call('/captcha', 'img', 'generate', {});
+  assert.is((await b.call('/captcha', 'img', 'generate', {})).status, 0);
+  assert.equal(await b.call('/captcha', 'img', 'generate', {}), { id: 1, status: 101, message: 'Too many captchas pending', data: {} });
+  assert.is((await b.call('/captcha', 'img', 'validate', { hash: md5Hex('aaaaa' + first.data.rand) })).status, 0);
+  assert.is((await b.call('/captcha', 'img', 'generate', {})).status, 0);
+  await b.close();
+});
+busy.run();
+
 const sms = suite('captcha sms.generate / sms.validate');
 sms.before(async () => {
   t = await startTestServer({ SMS_IP_HOURLY: '40', SMS_IP_DAILY: '45' });

@@ -138,6 +138,25 @@ wire('the server answers after refusing big bodies', async () => {
 
 wire.run();
 
+const cors = suite('CORS');
+cors('off by default; with CORS_ORIGINS only the listed origins get CORS headers and preflights', async () => {
+  const off = await fetch(`${t.url}/captcha`, { method: 'OPTIONS', headers: { Origin: 'https://app.helpaged.cn' } });
+  assert.is(off.headers.get('access-control-allow-origin'), null);
+  const c = await startTestServer({ CORS_ORIGINS: 'https://app.helpaged.cn' });
+  const pre = await fetch(`${c.url}/api/user/login`, { method: 'OPTIONS', headers: { Origin: 'https://app.helpaged.cn', 'Access-Control-Request-Method': 'POST' } });
+  assert.is(pre.status, 204);
+  assert.is(pre.headers.get('access-control-allow-origin'), 'https://app.helpaged.cn');
+  const other = await fetch(`${c.url}/captcha`, { method: 'POST', body: img(1), headers: { Origin: 'https://evil.example' } });
+  assert.is(other.headers.get('access-control-allow-origin'), null);
+  assert.is((await other.json()).status, 0);
+  await c.close();
+});
+cors.before(async () => {
+  t = await startTestServer();
+});
+cors.after(() => t.close());
+cors.run();
+
 const tables = suite('status tables');
 
 tables('the global table holds the seed numbers and messages exactly', () => {

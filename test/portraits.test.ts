@@ -3,6 +3,7 @@ import path from 'node:path';
 import sharp from 'sharp';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
+import { realFileOps } from '../src/services/files.js';
 import { jpeg, newPhone, startTestServer, type TestServer } from './helpers.js';
 
 let t: TestServer;
@@ -120,3 +121,26 @@ s('deleting an account removes its bindings and portrait; its device keeps its n
 });
 
 s.run();
+
+const disk = suite('portrait on a failing disk');
+disk('a portrait whose write fails answers -500 and keeps the old one', async () => {
+  let failing = false;
+  const d = await startTestServer({}, {
+    fileOps: {
+      ...realFileOps,
+      writeDurable: (file, bytes) => (failing ? Promise.reject(Object.assign(new Error('ENOSPC'), { code: 'ENOSPC' })) : realFileOps.writeDurable(file, bytes)),
+    },
+  });
+  const phone = newPhone();
+  const token = await d.signUp(phone);
+  assert.is((await d.call('/portrait', 'portrait', 'upload', { base64: (await jpeg(10)).toString('base64') }, { token })).status, 0);
+  const before = Buffer.from(await (await fetch(`${d.url}/get/portrait/${phone}`)).arrayBuffer());
+  failing = true;
+  assert.equal(await d.call('/portrait', 'portrait', 'upload', { base64: (await jpeg(10)).toString('base64') }, { token }),
+    { id: 1, status: -500, message: 'COS upload Error', data: {} });
+  const after = Buffer.from(await (await fetch(`${d.url}/get/portrait/${phone}`)).arrayBuffer());
+  assert.ok(after.equals(before));
+  assert.equal(fs.readdirSync(path.join(d.dataDir, 'portraits', '.tmp')), []);
+  await d.close();
+});
+disk.run();

@@ -59,9 +59,10 @@ export class ImageCaptchas {
   constructor(
     private readonly clock: Clock,
     private readonly ttlSeconds: number,
+    maxPending: number,
     private readonly pickCode: () => string = () => randomString(LENGTH, CAPTCHA_ALPHABET),
   ) {
-    this.pending = new NodeCache({ stdTTL: ttlSeconds * 2, checkperiod: 60, useClones: false, maxKeys: 100_000 });
+    this.pending = new NodeCache({ stdTTL: ttlSeconds * 2, checkperiod: 60, useClones: false, maxKeys: maxPending });
   }
 
   async generate(): Promise<{ imgdata: string; rand: string } | null> {

@@ -82,7 +82,7 @@ export async function createServices(config: Config, clock: Clock, log: Logger, 
     }),
     passwords: new Passwords(config.scryptLog2N),
     codes: new SmsCodes(db, clock, config, gateway, log),
-    captchas: new ImageCaptchas(clock, config.codeTtlSeconds, options.captchaCode),
+    captchas: new ImageCaptchas(clock, config.codeTtlSeconds, config.captchaMaxPending, options.captchaCode),
     loginFailures: new Throttle(clock, config.loginMaxFailures, config.loginFailureWindowSeconds),
     guesses: new Throttle(clock, 30, 60),
   };

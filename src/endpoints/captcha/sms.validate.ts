@@ -1,13 +1,8 @@
+import { checkGuess } from './guess.js';
 import { handler } from './statuses.js';
 
+/** Checks a code without using it up: register and password.forget still take it. */
 export default handler<{ hash: string }>({
   type: 'sms', subtype: 'validate', auth: 'public', success: 'successful',
-  run({ hash }, { codes, guesses, ip, ok, fail }) {
-    const wait = guesses.blockedFor(`sms:${ip}`);
-    if (wait) return fail('CAPTCHA_MISMATCH', { retry_after: wait });
-    const result = codes.validate(hash);
-    if (result === 'ok') return ok();
-    guesses.hit(`sms:${ip}`);
-    return result === 'expired' ? fail('HASH_EXPIRED') : fail('CAPTCHA_MISMATCH');
-  },
+  run: ({ hash }, ctx) => checkGuess('sms', () => ctx.codes.validate(hash), ctx),
 });
