@@ -39,6 +39,7 @@ export interface Config {
   sseHeartbeatSeconds: number;
   portraitRefererAllow: string[];
   portraitMaxSide: number;
+  wechat: { apiBase: string; appId: string; secret: string; ticketSeconds: number } | null;
   sms: {
     gateway: 'outbox' | 'tencent';
     phoneIntervalSeconds: number;
@@ -157,6 +158,14 @@ export function loadConfig(env: Env = process.env): Config {
       ? ['localhost', '127.0.0.1', 'helpaged.cn', 'www.helpaged.cn']
       : list(env, 'PORTRAIT_REFERER_ALLOW'),
     portraitMaxSide: int(env, 'PORTRAIT_MAX_SIDE', 512, 16, 4096),
+    wechat: env.WECHAT_APP_ID
+      ? {
+        apiBase: (env.WECHAT_API_BASE || 'https://api.weixin.qq.com').replace(/\/+$/, ''),
+        appId: env.WECHAT_APP_ID,
+        secret: required(env, 'WECHAT_APP_SECRET', 'when WECHAT_APP_ID is set'),
+        ticketSeconds: int(env, 'WECHAT_TICKET_SECONDS', 600, 10, 86400),
+      }
+      : null,
     sms: {
       gateway,
       phoneIntervalSeconds: int(env, 'SMS_PHONE_INTERVAL_SECONDS', 30, 0),

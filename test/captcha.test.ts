@@ -96,14 +96,20 @@ sms('sms.generate sends a 6-digit code through the outbox and returns rand', asy
   assert.is(row.purpose, 1);
 });
 
-sms('command_type defaults to 1; 2 is forgot-password; 3 is refused with -204', async () => {
+sms('command_type defaults to 1; 2 to 5 are the other purposes; 6 is refused with -204', async () => {
   const phone = newPhone();
   await t.call('/captcha', 'sms', 'generate', { phone });
   assert.is(t.outbox().at(-1)!.command_type, 1);
   t.clock.advance(31);
   await t.call('/captcha', 'sms', 'generate', { phone, command_type: 2 });
   assert.is(t.outbox().at(-1)!.command_type, 2);
-  assert.is((await t.call('/captcha', 'sms', 'generate', { phone, command_type: 3 })).status, -204);
+  for (const purpose of [3, 4, 5]) {
+    t.clock.advance(31);
+    assert.is((await t.call('/captcha', 'sms', 'generate', { phone, command_type: purpose })).status, 0);
+    assert.is(t.outbox().at(-1)!.command_type, purpose);
+  }
+  assert.is((await t.call('/captcha', 'sms', 'generate', { phone, command_type: 6 })).status, -204);
+  assert.is((await t.call('/captcha', 'sms', 'generate', { phone, command_type: 0 })).status, -204);
   assert.is((await t.call('/captcha', 'sms', 'generate', { phone, command_type: '2' })).status, -203);
 });
 

@@ -175,8 +175,11 @@ tables('snapshot of every local table: renumbering shows up here', () => {
     '/captcha': ['100 Error captcha hash', '101 Too many captchas pending', '1016 手机号格式错误',
       '1023 单个手机号30秒内下发短信条数超过设定的上限', '1024 单个手机号1小时内下发短信条数超过设定的上限',
       '1025 单个手机号日下发短信条数超过设定的上限'],
-    '/user/login': ['100 Incorrect user', '101 Error password', '102 Too many failed attempts'],
-    '/user/register': ['101 Phone number existed', '400 Error hash'],
+    '/user/login': ['100 Incorrect user', '101 Error password', '102 Too many failed attempts', '400 Error hash',
+      '441 New device: log in with an SMS code (login.sms) to trust it',
+      '450 WeChat account not linked: register or bind with wechat_ticket', '451 Invalid WeChat code',
+      '452 WeChat login rate limited', '453 WeChat refused this user', '454 WeChat is busy, try again', '455 WeChat login is not enabled'],
+    '/user/register': ['101 Phone number existed', '400 Error hash', '401 Invalid wechat_ticket', '403 WeChat account already linked'],
     '/user/password': ['100 Incorrect user', '101 Error password', '102 Too many failed attempts', '400 Error hash'],
     '/user/nickname': ['100 user not existed'],
     '/user/info': ['1 Error Token'],
@@ -186,6 +189,8 @@ tables('snapshot of every local table: renumbering shows up here', () => {
     '/notice': ['100 Image is not a readable JPEG, PNG or WebP', '101 Image too large', '102 Too many notices from this device'],
     '/get/notice': ['100 Error event_id', '101 event_id has been signed', '102 mode value error', '200 GetNotice error'],
     '/portrait': ['100 Image is not a readable JPEG, PNG or WebP', '101 Image too large'],
+    '/user/session': ['100 Session not found', '101 Invalid wechat_ticket', '102 WeChat account already linked'],
+    '/user/phone': ['101 Phone number existed', '400 Error hash'],
   });
 });
 

@@ -10,9 +10,11 @@ export const users = sqliteTable('users', {
   email: text('email'),
   level: integer('level').notNull().default(1),
   role: text('role', { enum: ['user', 'admin'] }).notNull().default('user'),
+  /** The WeChat mini-program openid linked to the account, if any. */
+  wechatOpenid: text('wechat_openid'),
   createdAt: integer('created_at').notNull(),
   updatedAt: integer('updated_at').notNull(),
-}, (t) => [uniqueIndex('users_phone_unique').on(t.phone)]);
+}, (t) => [uniqueIndex('users_phone_unique').on(t.phone), uniqueIndex('users_wechat_openid_unique').on(t.wechatOpenid)]);
 
 export const tokens = sqliteTable('tokens', {
   id: integer('id').primaryKey({ autoIncrement: true }),
@@ -24,6 +26,12 @@ export const tokens = sqliteTable('tokens', {
   lastUsedAt: integer('last_used_at').notNull(),
   /** Absolute end of an enduring token; null for idle-expiring ones. */
   expiresAt: integer('expires_at'),
+  /** The terminal the token was issued to, when the client named one. */
+  deviceNo: text('device_no'),
+  deviceName: text('device_name'),
+  deviceBrand: text('device_brand'),
+  deviceModel: text('device_model'),
+  platId: integer('plat_id'),
 }, (t) => [
   uniqueIndex('tokens_hash_unique').on(t.tokenHash),
   index('tokens_user_created').on(t.userId, t.createdAt),
@@ -89,3 +97,11 @@ export const portraits = sqliteTable('portraits', {
   bytes: integer('bytes').notNull(),
   updatedAt: integer('updated_at').notNull(),
 });
+
+/** Terminals (phones, browsers, mini-programs) an account has proven with an SMS code or its first login. */
+export const terminals = sqliteTable('terminals', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  userId: integer('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
+  deviceNo: text('device_no').notNull(),
+  createdAt: integer('created_at').notNull(),
+}, (t) => [uniqueIndex('terminals_user_device').on(t.userId, t.deviceNo)]);

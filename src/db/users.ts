@@ -63,6 +63,17 @@ export class UserStore {
     this.db.update(users).set({ passwordHash, updatedAt: now }).where(eq(users.id, id)).run();
   }
 
+  /** false when the phone is taken. */
+  setPhone(id: number, phone: string, now: number): boolean {
+    try {
+      this.db.update(users).set({ phone, updatedAt: now }).where(eq(users.id, id)).run();
+      return true;
+    } catch (err) {
+      if ((err as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE') return false;
+      throw err;
+    }
+  }
+
   setRole(id: number, role: 'user' | 'admin', now: number): void {
     this.db.update(users).set({ role, updatedAt: now }).where(eq(users.id, id)).run();
   }

@@ -14,12 +14,14 @@ import userInfo from './user-info/index.js';
 import userLogin from './user-login/index.js';
 import userNickname from './user-nickname/index.js';
 import userPassword from './user-password/index.js';
+import userPhone from './user-phone/index.js';
 import userRegister from './user-register/index.js';
+import userSession from './user-session/index.js';
 
 /** Every URL endpoint of the service. */
 export const ENDPOINTS: EndpointSpec[] = [
   captcha, userLogin, userRegister, userPassword, userNickname, userInfo, userDoki, adminUser,
-  device, notice, getNotice, portrait,
+  device, notice, getNotice, portrait, userSession, userPhone,
 ];
 
 /** GET routes that answer with something other than an envelope: images and event streams. */

@@ -11,7 +11,7 @@ import type { SmsGateway, SmsRefusal } from './sms/gateway.js';
 export const MAX_CODE_TRIES = 5;
 
 /** `command_type` of `sms.generate`: what a code may be used for. */
-export const PURPOSE = { REGISTER: 1, FORGOT: 2 } as const;
+export const PURPOSE = { REGISTER: 1, FORGOT: 2, LOGIN: 3, CHANGE_PHONE: 4, DELETE_ACCOUNT: 5 } as const;
 const RAND_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnpqrstuvwxyz23456789';
 const HOUR = 3600_000;
 const DAY = 24 * HOUR;

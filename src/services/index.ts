@@ -4,6 +4,7 @@ import type { Config } from '../config.js';
 import type { Db } from '../db/client.js';
 import { DeviceStore } from '../db/devices.js';
 import { NoticeStore } from '../db/notices.js';
+import { TerminalStore } from '../db/terminals.js';
 import { UserStore } from '../db/users.js';
 import type { Logger } from '../log.js';
 import { ImageCaptchas } from './captcha.js';
@@ -18,6 +19,7 @@ import { OutboxGateway } from './sms/outbox.js';
 import { TencentGateway } from './sms/tencent.js';
 import { Throttle } from './throttle.js';
 import { TokenService } from './tokens.js';
+import { WeChat } from './wechat.js';
 
 /** Everything a handler may use, handed to it in its context. */
 export interface Services {
@@ -40,6 +42,8 @@ export interface Services {
   portraits: Portraits;
   placeholders: Record<'ban' | 'default' | 'error', Served>;
   gateway: SmsGateway;
+  terminals: TerminalStore;
+  wechat: WeChat;
 }
 
 export function createGateway(config: Config, clock: Clock): SmsGateway {
@@ -52,6 +56,7 @@ export interface ServiceOptions {
   captchaCode?: () => string;
   /** Tests simulate a failing disk. */
   fileOps?: FileOps;
+  fetch?: typeof fetch;
 }
 
 export async function createServices(config: Config, clock: Clock, log: Logger, db: Db, options: ServiceOptions): Promise<Services> {
@@ -74,6 +79,8 @@ export async function createServices(config: Config, clock: Clock, log: Logger, 
     uploads: new Throttle(clock, config.noticesPerDevicePerMinute, 60),
     portraits: new Portraits(db, portraitFiles, clock, limits, config.portraitMaxSide),
     placeholders: await placeholderImages(),
+    terminals: new TerminalStore(db),
+    wechat: new WeChat(config.wechat, clock, log, options.fetch),
     users: new UserStore(db),
     tokens: new TokenService(db, clock, {
       idleSeconds: config.tokenIdleSeconds,
@@ -95,4 +102,5 @@ export function closeServices(s: Services): void {
   s.loginFailures.close();
   s.guesses.close();
   s.uploads.close();
+  s.wechat.close();
 }

@@ -23,6 +23,27 @@ interface Entry {
   persistedAt: number;
 }
 
+/** The client a token was issued to (login's optional `device`). */
+export interface Terminal {
+  deviceNo: string;
+  deviceName?: string | null;
+  deviceBrand?: string | null;
+  deviceModel?: string | null;
+  platId?: number | null;
+}
+
+export interface Session {
+  id: number;
+  deviceNo: string | null;
+  deviceName: string | null;
+  deviceBrand: string | null;
+  deviceModel: string | null;
+  platId: number | null;
+  enduring: boolean;
+  createdAt: number;
+  lastUsedAt: number;
+}
+
 export interface TokenOwner {
   tokenId: number;
   userId: number;
@@ -56,13 +77,15 @@ export class TokenService {
   }
 
   /** Issues a token; an account keeps at most ten, the oldest dropped first. */
-  issue(userId: number, enduring: boolean): string {
+  issue(userId: number, enduring: boolean, terminal?: Terminal): string {
     const token = randomHex128();
     const now = this.clock.now();
     this.db.transaction((tx) => {
       tx.insert(tokens).values({
         userId, tokenHash: sha256Hex(token), enduring, createdAt: now, lastUsedAt: now,
         expiresAt: enduring ? now + this.settings.enduringSeconds * 1000 : null,
+        deviceNo: terminal?.deviceNo ?? null, deviceName: terminal?.deviceName ?? null, deviceBrand: terminal?.deviceBrand ?? null,
+        deviceModel: terminal?.deviceModel ?? null, platId: terminal?.platId ?? null,
       }).run();
       this.deleteWhere(tx as unknown as Db, and(eq(tokens.userId, userId), this.deadCondition(now)));
       const keep = tx.select({ id: tokens.id }).from(tokens).where(eq(tokens.userId, userId))
@@ -98,8 +121,25 @@ export class TokenService {
     return { tokenId: entry.id, userId: entry.userId };
   }
 
-  revoke(tokenId: number): void {
-    this.deleteWhere(this.db, eq(tokens.id, tokenId));
+  /** false when the account has no such live token. */
+  revoke(tokenId: number, userId?: number): boolean {
+    const cond = userId === undefined ? eq(tokens.id, tokenId) : and(eq(tokens.id, tokenId), eq(tokens.userId, userId));
+    return this.deleteWhere(this.db, cond) > 0;
+  }
+
+  /** The account's live tokens, newest first, with the idle clock as it is in memory. */
+  sessions(userId: number): Session[] {
+    const now = this.clock.now();
+    return this.db.select().from(tokens).where(eq(tokens.userId, userId)).orderBy(desc(tokens.createdAt), desc(tokens.id)).all()
+      .map((row) => {
+        const lastUsedAt = Math.max(row.lastUsedAt, this.cache.get<Entry>(row.tokenHash)?.lastUsedAt ?? 0);
+        return { row, lastUsedAt };
+      })
+      .filter(({ row, lastUsedAt }) => (row.enduring ? now < (row.expiresAt ?? 0) : now - lastUsedAt < this.idleMs))
+      .map(({ row, lastUsedAt }) => ({
+        id: row.id, enduring: row.enduring, createdAt: row.createdAt, lastUsedAt,
+        deviceNo: row.deviceNo, deviceName: row.deviceName, deviceBrand: row.deviceBrand, deviceModel: row.deviceModel, platId: row.platId,
+      }));
   }
 
   /** Ends every token of the account but `keepTokenId` (a password change keeps the caller's). */

@@ -1,0 +1,26 @@
+import type { WeChatFailure } from '../../services/wechat.js';
+import { handler, type LOCAL } from './statuses.js';
+import { isEnduring, terminalOf, type DeviceData } from './terminal.js';
+
+const STATUS: Record<WeChatFailure, keyof typeof LOCAL> = {
+  invalid_code: 'WECHAT_BAD_CODE',
+  rate_limited: 'WECHAT_RATE_LIMITED',
+  blocked: 'WECHAT_BLOCKED',
+  busy: 'WECHAT_BUSY',
+  disabled: 'WECHAT_DISABLED',
+};
+
+/** WeChat mini-program login: a linked openid gets a token, an unknown one a ticket to link it with. */
+export default handler<{ code: string; enduring?: unknown; device?: DeviceData }>({
+  type: 'login', subtype: 'wechat', auth: 'public', success: 'Successful',
+  async run({ code, enduring, device }, { wechat, terminals, tokens, ok, fail }) {
+    const session = await wechat.code2Session(code);
+    if (!session.ok) return fail(STATUS[session.failure]);
+    const user = terminals.byOpenid(session.openid);
+    if (!user) {
+      const { ticket, expiresIn } = wechat.issueTicket(session.openid);
+      return fail('WECHAT_UNLINKED', { wechat_ticket: ticket, expires_in: expiresIn });
+    }
+    return ok({ token: tokens.issue(user.id, isEnduring(enduring), terminalOf(device)) });
+  },
+});

@@ -1,0 +1,23 @@
+import type { Terminal } from '../../services/tokens.js';
+
+/** The optional `device` of login.pass / login.sms / login.wechat, as the client names its terminal. */
+export interface DeviceData {
+  device_no: string;
+  device_name?: string;
+  device_brand?: string;
+  device_model?: string;
+  plat_id?: number;
+}
+
+export function terminalOf(device: DeviceData | undefined): Terminal | undefined {
+  return device && {
+    deviceNo: device.device_no,
+    deviceName: device.device_name ?? null,
+    deviceBrand: device.device_brand ?? null,
+    deviceModel: device.device_model ?? null,
+    platId: device.plat_id ?? null,
+  };
+}
+
+/** `enduring`: 1 or true is long-lived, anything else not. */
+export const isEnduring = (value: unknown) => value === 1 || value === true;

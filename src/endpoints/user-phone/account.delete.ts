@@ -1,0 +1,14 @@
+import { deleteAccount } from '../../services/accounts.js';
+import { PURPOSE } from '../../services/codes.js';
+import { handler } from './statuses.js';
+
+/** The account holder deletes the account, proven by a command_type 5 code sent to its phone. */
+export default handler<{ hash: string }>({
+  type: 'account', subtype: 'delete', auth: 'user', success: 'successful',
+  async run({ hash }, ctx) {
+    const code = ctx.codes.check(ctx.user!.phone, PURPOSE.DELETE_ACCOUNT, hash);
+    if (!code.ok) return ctx.fail(code.why === 'expired' ? 'HASH_EXPIRED' : 'HASH_ERROR');
+    const deleted = await deleteAccount(ctx, ctx.user!.id, () => ctx.codes.consume(code.codeId));
+    return deleted ? ctx.ok() : ctx.fail('HASH_ERROR');
+  },
+});

@@ -1,0 +1,8 @@
+import { endpoint } from '../../envelope/define.js';
+import accountDelete from './account.delete.js';
+import phoneChange from './phone.change.js';
+import { LOCAL } from './statuses.js';
+
+export default endpoint({
+  path: '/user/phone', schemas: 'user-phone', token: 'user', local: LOCAL, handlers: [phoneChange, accountDelete],
+});
