@@ -23,10 +23,14 @@ export class DeviceStore {
   }
 
   /** null when the name (or, with legacy ids, the derived id) is taken. */
-  create(name: string, deviceId: string, createdBy: number, now: number): DeviceRow | null {
-    const inserted = this.db.insert(devices).values({ deviceId, name, createdBy, createdAt: now })
+  create(name: string, deviceId: string, createdBy: number, now: number, extra: { sn?: string; model?: string | null } = {}): DeviceRow | null {
+    const inserted = this.db.insert(devices).values({ deviceId, name, createdBy, createdAt: now, ...extra })
       .onConflictDoNothing().returning(row).get();
     return inserted ?? null;
+  }
+
+  nameTaken(name: string): boolean {
+    return !!this.db.select({ id: devices.id }).from(devices).where(eq(devices.name, name)).get();
   }
 
   /** false when the account already has the device. */

@@ -1,4 +1,4 @@
-import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 
 /** Times are integer milliseconds since the epoch throughout. */
 export const users = sqliteTable('users', {
@@ -65,7 +65,14 @@ export const devices = sqliteTable('devices', {
   createdAt: integer('created_at').notNull(),
   /** When the last fall-alert SMS for this device went out: the cool-down. */
   lastAlertAt: integer('last_alert_at'),
-}, (t) => [uniqueIndex('devices_device_id_unique').on(t.deviceId), uniqueIndex('devices_name_unique').on(t.name)]);
+  /** Serial number, for devices paired by QR code. */
+  sn: text('sn'),
+  model: text('model'),
+}, (t) => [
+  uniqueIndex('devices_device_id_unique').on(t.deviceId),
+  uniqueIndex('devices_name_unique').on(t.name),
+  uniqueIndex('devices_sn_unique').on(t.sn),
+]);
 
 export const bindings = sqliteTable('bindings', {
   userId: integer('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
@@ -105,3 +112,58 @@ export const terminals = sqliteTable('terminals', {
   deviceNo: text('device_no').notNull(),
   createdAt: integer('created_at').notNull(),
 }, (t) => [uniqueIndex('terminals_user_device').on(t.userId, t.deviceNo)]);
+
+/** One-use pairing codes shown as QR codes (stored as sha256). */
+export const pairingCodes = sqliteTable('pairing_codes', {
+  codeHash: text('code_hash').primaryKey(),
+  userId: integer('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
+  createdAt: integer('created_at').notNull(),
+  expiresAt: integer('expires_at').notNull(),
+  usedAt: integer('used_at'),
+});
+
+/** Wearable samples; the key makes a re-sent sample a no-op. `ts` is in seconds. */
+export const healthSamples = sqliteTable('health_samples', {
+  userId: integer('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
+  type: text('type').notNull(),
+  ts: integer('ts').notNull(),
+  /** The device_id the sample came from, '' when not given. */
+  source: text('source').notNull().default(''),
+  value: real('value').notNull(),
+  /** The second number of two-number types (diastolic pressure). */
+  value2: real('value2'),
+}, (t) => [primaryKey({ columns: [t.userId, t.type, t.ts, t.source] })]);
+
+export const upgrades = sqliteTable('upgrades', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  platform: text('platform').notNull().default(''),
+  version: text('version').notNull(),
+  /** File name under $DATA_DIR/dist, served at /dist/<file>. */
+  file: text('file').notNull(),
+  size: integer('size').notNull(),
+  sha256: text('sha256').notNull(),
+  description: text('description'),
+  createdAt: integer('created_at').notNull(),
+}, (t) => [uniqueIndex('upgrades_platform_version').on(t.platform, t.version)]);
+
+/** Two-step uploads: a grant (file.params), then the file it admits. */
+export const uploadGrants = sqliteTable('upload_grants', {
+  id: text('id').primaryKey(),
+  userId: integer('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
+  module: text('module').notNull(),
+  filename: text('filename').notNull(),
+  size: integer('size').notNull(),
+  createdAt: integer('created_at').notNull(),
+  expiresAt: integer('expires_at').notNull(),
+  usedAt: integer('used_at'),
+});
+
+export const files = sqliteTable('files', {
+  id: text('id').primaryKey(),
+  userId: integer('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
+  module: text('module').notNull(),
+  filename: text('filename').notNull(),
+  size: integer('size').notNull(),
+  sha256: text('sha256').notNull(),
+  createdAt: integer('created_at').notNull(),
+});

@@ -3,6 +3,7 @@ import type { Deps } from '../envelope/dispatch.js';
 import type { EndpointSpec } from '../envelope/types.js';
 import device from './device/index.js';
 import getNotice from './get-notice/index.js';
+import health from './health/index.js';
 import { portraitRoute } from './get-portrait/route.js';
 import notice from './notice/index.js';
 import { noticeStreamRoute } from './notice-stream/route.js';
@@ -21,7 +22,7 @@ import userSession from './user-session/index.js';
 /** Every URL endpoint of the service. */
 export const ENDPOINTS: EndpointSpec[] = [
   captcha, userLogin, userRegister, userPassword, userNickname, userInfo, userDoki, adminUser,
-  device, notice, getNotice, portrait, userSession, userPhone,
+  device, notice, getNotice, portrait, userSession, userPhone, health,
 ];
 
 /** GET routes that answer with something other than an envelope: images and event streams. */

@@ -11,7 +11,9 @@ import { ImageCaptchas } from './captcha.js';
 import { SmsCodes } from './codes.js';
 import { DurableDir, realFileOps, type FileOps } from './files.js';
 import { NoticeHub } from './hub.js';
+import { HealthData } from './health.js';
 import { NoticeService } from './notices.js';
+import { Pairing } from './pairing.js';
 import { placeholderImages, Portraits, type Served } from './portraits.js';
 import { Passwords } from './passwords.js';
 import type { SmsGateway } from './sms/gateway.js';
@@ -44,6 +46,10 @@ export interface Services {
   gateway: SmsGateway;
   terminals: TerminalStore;
   wechat: WeChat;
+  pairing: Pairing;
+  /** Failed device.claim attempts per client address. */
+  pairingGuesses: Throttle;
+  health: HealthData;
 }
 
 export function createGateway(config: Config, clock: Clock): SmsGateway {
@@ -81,6 +87,9 @@ export async function createServices(config: Config, clock: Clock, log: Logger, 
     placeholders: await placeholderImages(),
     terminals: new TerminalStore(db),
     wechat: new WeChat(config.wechat, clock, log, options.fetch),
+    pairing: new Pairing(db, devices, clock),
+    pairingGuesses: new Throttle(clock, 10, 60),
+    health: new HealthData(db, clock),
     users: new UserStore(db),
     tokens: new TokenService(db, clock, {
       idleSeconds: config.tokenIdleSeconds,
@@ -103,4 +112,5 @@ export function closeServices(s: Services): void {
   s.guesses.close();
   s.uploads.close();
   s.wechat.close();
+  s.pairingGuesses.close();
 }

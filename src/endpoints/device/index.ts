@@ -1,11 +1,14 @@
 import { endpoint } from '../../envelope/define.js';
 import deviceAdd from './device.add.js';
 import deviceBind from './device.bind.js';
+import deviceClaim from './device.claim.js';
 import deviceInfo from './device.info.js';
 import deviceList from './device.list.js';
+import devicePairing from './device.pairing.js';
+import deviceUnbind from './device.unbind.js';
 import { LOCAL, SHARED } from './statuses.js';
 
 export default endpoint({
   path: '/device', schemas: 'device', token: 'user', local: LOCAL, sharedNumbers: SHARED,
-  handlers: [deviceAdd, deviceBind, deviceList, deviceInfo],
+  handlers: [deviceAdd, deviceBind, deviceList, deviceInfo, devicePairing, deviceClaim, deviceUnbind],
 });

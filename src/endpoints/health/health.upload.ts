@@ -1,0 +1,10 @@
+import { handler } from './statuses.js';
+
+/** Up to 1,000 band samples in one transaction; bad ones are reported by index, the rest stored. */
+export default handler<{ samples: unknown[] }>({
+  type: 'health', subtype: 'upload', auth: 'user', success: 'successful',
+  run({ samples }, { health, devices, user, ok }) {
+    const mine = new Set(devices.listForUser(user!.id).map((d) => d.deviceId));
+    return ok(health.upload(user!.id, samples, mine));
+  },
+});
