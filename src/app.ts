@@ -1,3 +1,4 @@
+import path from 'node:path';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { ENDPOINTS, RAW_ROUTES } from './endpoints/index.js';
 import { dispatcher, getter, type Deps } from './envelope/dispatch.js';
@@ -53,7 +54,12 @@ export function createApp(deps: Deps): express.Express {
     });
   }
 
-  for (const route of RAW_ROUTES) app.get([route.path, `/api${route.path}`], route.make(deps));
+  for (const route of RAW_ROUTES) app[route.method]([route.path, `/api${route.path}`], route.make(deps));
+  const dist = express.static(path.join(deps.config.dataDir, 'dist'), {
+    index: false, dotfiles: 'ignore', etag: true, lastModified: true, acceptRanges: true, fallthrough: true,
+    setHeaders: (res) => res.setHeader('Cache-Control', 'public, max-age=86400, immutable'),
+  });
+  app.use(['/dist', '/api/dist'], dist);
 
   app.use((_req: Request, res: Response) => sendEnvelope(res, -1, envelope(GLOBAL.UNKNOWN), 404));
   app.use((err: Error & { status?: number }, req: Request, res: Response, _next: NextFunction) => {

@@ -39,6 +39,9 @@ export interface Config {
   sseHeartbeatSeconds: number;
   portraitRefererAllow: string[];
   portraitMaxSide: number;
+  publicUrl: string;
+  fileMaxBytes: number;
+  fileGrantSeconds: number;
   wechat: { apiBase: string; appId: string; secret: string; ticketSeconds: number } | null;
   sms: {
     gateway: 'outbox' | 'tencent';
@@ -158,6 +161,9 @@ export function loadConfig(env: Env = process.env): Config {
       ? ['localhost', '127.0.0.1', 'helpaged.cn', 'www.helpaged.cn']
       : list(env, 'PORTRAIT_REFERER_ALLOW'),
     portraitMaxSide: int(env, 'PORTRAIT_MAX_SIDE', 512, 16, 4096),
+    publicUrl: (env.PUBLIC_URL ?? '').replace(/\/+$/, ''),
+    fileMaxBytes: int(env, 'FILE_MAX_BYTES', 256 * 1024 * 1024, 1),
+    fileGrantSeconds: int(env, 'FILE_GRANT_SECONDS', 600, 10, 86400),
     wechat: env.WECHAT_APP_ID
       ? {
         apiBase: (env.WECHAT_API_BASE || 'https://api.weixin.qq.com').replace(/\/+$/, ''),

@@ -41,7 +41,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     fileOps: options.fileOps,
   });
   const recovered = await services.noticeService.recover();
-  const portraitsDropped = await services.portraits.recover();
+  const portraitsDropped = await services.portraits.recover() + await services.uploads.recover();
   if (recovered.placed || recovered.dropped || portraitsDropped) log.warn('recovered after an unclean stop', { ...recovered, portraitsDropped });
   const app = createApp({ config, clock, log, services });
 

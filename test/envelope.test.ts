@@ -185,12 +185,17 @@ tables('snapshot of every local table: renumbering shows up here', () => {
     '/user/info': ['1 Error Token'],
     '/user/doki': ['1 Token not existed'],
     '/admin/user': ['100 user not existed'],
-    '/device': ['100 device_id not exist', '101 Duplicate device', '101 The device has already be bind', '103 No Such Device'],
+    '/device': ['100 device_id not exist', '101 Duplicate device', '101 The device has already be bind', '103 No Such Device',
+      '410 Pairing code expired or used', '429 Too many pairing attempts'],
     '/notice': ['100 Image is not a readable JPEG, PNG or WebP', '101 Image too large', '102 Too many notices from this device'],
     '/get/notice': ['100 Error event_id', '101 event_id has been signed', '102 mode value error', '200 GetNotice error'],
-    '/portrait': ['100 Image is not a readable JPEG, PNG or WebP', '101 Image too large'],
+    '/portrait': ['100 Image is not a readable JPEG, PNG or WebP', '101 Image too large', '102 Uploaded file not found'],
     '/user/session': ['100 Session not found', '101 Invalid wechat_ticket', '102 WeChat account already linked'],
     '/user/phone': ['101 Phone number existed', '400 Error hash'],
+    '/health': ['100 Unknown sample type', '101 end_time must be after start_time',
+      '102 Too many buckets: use a coarser granularity or a shorter range', '103 Unknown time zone'],
+    '/upgrade': ['100 No upgrade package', '101 Version existed', '102 Uploaded file not found'],
+    '/file': ['100 Invalid or expired upload grant', '101 File too large', '102 Malformed upload: send the form_data fields, then the file'],
   });
 });
 

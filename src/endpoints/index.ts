@@ -3,11 +3,14 @@ import type { Deps } from '../envelope/dispatch.js';
 import type { EndpointSpec } from '../envelope/types.js';
 import device from './device/index.js';
 import getNotice from './get-notice/index.js';
+import file from './file/index.js';
+import { fileDownloadRoute, fileUploadRoute } from './file/routes.js';
 import health from './health/index.js';
 import { portraitRoute } from './get-portrait/route.js';
 import notice from './notice/index.js';
 import { noticeStreamRoute } from './notice-stream/route.js';
 import portrait from './portrait/index.js';
+import upgrade from './upgrade/index.js';
 import adminUser from './admin-user/index.js';
 import captcha from './captcha/index.js';
 import userDoki from './user-doki/index.js';
@@ -22,11 +25,13 @@ import userSession from './user-session/index.js';
 /** Every URL endpoint of the service. */
 export const ENDPOINTS: EndpointSpec[] = [
   captcha, userLogin, userRegister, userPassword, userNickname, userInfo, userDoki, adminUser,
-  device, notice, getNotice, portrait, userSession, userPhone, health,
+  device, notice, getNotice, portrait, userSession, userPhone, health, upgrade, file,
 ];
 
-/** GET routes that answer with something other than an envelope: images and event streams. */
-export const RAW_ROUTES: { path: string; make: (deps: Deps) => RequestHandler }[] = [
-  { path: '/get/portrait/:id', make: portraitRoute },
-  { path: '/notice/stream', make: noticeStreamRoute },
+/** Routes outside the envelope dispatcher: images, event streams, multipart uploads, file downloads. */
+export const RAW_ROUTES: { method: 'get' | 'post'; path: string; make: (deps: Deps) => RequestHandler }[] = [
+  { method: 'get', path: '/get/portrait/:id', make: portraitRoute },
+  { method: 'get', path: '/notice/stream', make: noticeStreamRoute },
+  { method: 'post', path: '/file/upload', make: fileUploadRoute },
+  { method: 'get', path: '/file/:id', make: fileDownloadRoute },
 ];

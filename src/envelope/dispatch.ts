@@ -71,6 +71,10 @@ function responder(req: Request, res: Response, log: Logger) {
   return out;
 }
 
+export function originOf(req: Request, config: Config): string {
+  return config.publicUrl || `${req.protocol}://${req.get('host') ?? 'localhost'}`;
+}
+
 function failed(err: unknown): 'DATABASE' | 'UNKNOWN' {
   return String((err as { code?: unknown })?.code ?? '').startsWith('SQLITE') ? 'DATABASE' : 'UNKNOWN';
 }
@@ -143,7 +147,7 @@ export function dispatcher(endpoint: EndpointSpec, deps: Deps): RequestHandler {
       if (invalid) return out.send(local().fail(invalid.key), 200, invalid.detail);
 
       const ctx: Ctx<string> = {
-        ...services, config, clock: deps.clock, log, requestId: out.rid, ip: req.ip ?? '', user, device, ...local(spec.success),
+        ...services, config, clock: deps.clock, log, requestId: out.rid, ip: req.ip ?? '', origin: originOf(req, config), user, device, ...local(spec.success),
       };
       const reply = await spec.run(data, ctx);
       return out.send(reply);
@@ -169,7 +173,7 @@ export function getter(endpoint: EndpointSpec, deps: Deps): RequestHandler {
       if (token === null) return out.send(reply.fail('TOKEN_MISSING'));
       const user = authenticateUser(services, token);
       if (!user) return out.send(reply.fail(get.badToken));
-      const ctx = { ...services, config, clock: deps.clock, log, requestId: out.rid, ip: req.ip ?? '', user, device: null, ...reply };
+      const ctx = { ...services, config, clock: deps.clock, log, requestId: out.rid, ip: req.ip ?? '', origin: originOf(req, config), user, device: null, ...reply };
       return out.send(await get.run(ctx));
     } catch (err) {
       log.error('handler failed', { rid: out.rid, path: req.path, op: out.op, err });

@@ -43,7 +43,7 @@ export const exists = (file: string) => fs.access(file).then(() => true, () => f
 export class DurableDir {
   readonly tmp: string;
 
-  constructor(readonly root: string, private readonly ops: FileOps = realFileOps) {
+  constructor(readonly root: string, private readonly ops: FileOps = realFileOps, private readonly sharded = true) {
     this.tmp = path.join(root, '.tmp');
   }
 
@@ -53,12 +53,17 @@ export class DurableDir {
 
   /** Where `name` lives: sharded by its first two characters so no folder grows huge. */
   pathOf(name: string): string {
-    return path.join(this.root, name.slice(0, 2), name);
+    return this.sharded ? path.join(this.root, name.slice(0, 2), name) : path.join(this.root, name);
+  }
+
+  /** A fresh temporary path for `name` (for callers that stream into it themselves). */
+  tempPath(name: string): string {
+    return path.join(this.tmp, `${name}.${crypto.randomBytes(6).toString('hex')}.tmp`);
   }
 
   /** Writes and fsyncs bytes under a temporary name; on failure nothing is left behind. */
   async stage(name: string, bytes: Buffer): Promise<string> {
-    const file = path.join(this.tmp, `${name}.${crypto.randomBytes(6).toString('hex')}.tmp`);
+    const file = this.tempPath(name);
     try {
       await this.ops.writeDurable(file, bytes);
     } catch (err) {

@@ -21,6 +21,8 @@ import { OutboxGateway } from './sms/outbox.js';
 import { TencentGateway } from './sms/tencent.js';
 import { Throttle } from './throttle.js';
 import { TokenService } from './tokens.js';
+import { Upgrades } from './upgrades.js';
+import { loadSecret, Uploads } from './uploads.js';
 import { WeChat } from './wechat.js';
 
 /** Everything a handler may use, handed to it in its context. */
@@ -39,7 +41,7 @@ export interface Services {
   notices: NoticeStore;
   noticeService: NoticeService;
   /** Notice uploads per device per minute. */
-  uploads: Throttle;
+  noticeUploads: Throttle;
   hub: NoticeHub;
   portraits: Portraits;
   placeholders: Record<'ban' | 'default' | 'error', Served>;
@@ -50,6 +52,8 @@ export interface Services {
   /** Failed device.claim attempts per client address. */
   pairingGuesses: Throttle;
   health: HealthData;
+  uploads: Uploads;
+  upgrades: Upgrades;
 }
 
 export function createGateway(config: Config, clock: Clock): SmsGateway {
@@ -70,7 +74,9 @@ export async function createServices(config: Config, clock: Clock, log: Logger, 
   const ops = options.fileOps ?? realFileOps;
   const noticeFiles = new DurableDir(path.join(config.dataDir, 'notices'), ops);
   const portraitFiles = new DurableDir(path.join(config.dataDir, 'portraits'), ops);
-  await Promise.all([noticeFiles.init(), portraitFiles.init()]);
+  const uploadFiles = new DurableDir(path.join(config.dataDir, 'uploads'), ops, false);
+  const distFiles = new DurableDir(path.join(config.dataDir, 'dist'), ops, false);
+  await Promise.all([noticeFiles.init(), portraitFiles.init(), uploadFiles.init(), distFiles.init()]);
   const devices = new DeviceStore(db);
   const notices = new NoticeStore(db);
   const hub = new NoticeHub();
@@ -82,7 +88,7 @@ export async function createServices(config: Config, clock: Clock, log: Logger, 
     hub,
     gateway,
     noticeService: new NoticeService(db, notices, devices, noticeFiles, hub, gateway, clock, config, log),
-    uploads: new Throttle(clock, config.noticesPerDevicePerMinute, 60),
+    noticeUploads: new Throttle(clock, config.noticesPerDevicePerMinute, 60),
     portraits: new Portraits(db, portraitFiles, clock, limits, config.portraitMaxSide),
     placeholders: await placeholderImages(),
     terminals: new TerminalStore(db),
@@ -90,6 +96,8 @@ export async function createServices(config: Config, clock: Clock, log: Logger, 
     pairing: new Pairing(db, devices, clock),
     pairingGuesses: new Throttle(clock, 10, 60),
     health: new HealthData(db, clock),
+    uploads: new Uploads(db, uploadFiles, clock, loadSecret(config.dataDir), config.fileGrantSeconds),
+    upgrades: new Upgrades(db, distFiles, clock),
     users: new UserStore(db),
     tokens: new TokenService(db, clock, {
       idleSeconds: config.tokenIdleSeconds,
@@ -110,7 +118,7 @@ export function closeServices(s: Services): void {
   s.captchas.close();
   s.loginFailures.close();
   s.guesses.close();
-  s.uploads.close();
+  s.noticeUploads.close();
   s.wechat.close();
   s.pairingGuesses.close();
 }

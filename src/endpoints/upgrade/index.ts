@@ -1,0 +1,8 @@
+import { endpoint } from '../../envelope/define.js';
+import { LOCAL } from './statuses.js';
+import upgradeCheck from './upgrade.check.js';
+import upgradeUpload from './upgrade.upload.js';
+
+export default endpoint({
+  path: '/upgrade', schemas: 'upgrade', token: 'user', body: 'upload', local: LOCAL, handlers: [upgradeUpload, upgradeCheck],
+});

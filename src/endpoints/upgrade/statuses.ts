@@ -1,0 +1,9 @@
+import { handlersFor } from '../../envelope/define.js';
+
+export const LOCAL = {
+  NO_PACKAGE: [100, 'No upgrade package'],
+  VERSION_EXISTS: [101, 'Version existed'],
+  FILE_NOT_FOUND: [102, 'Uploaded file not found'],
+} as const;
+
+export const handler = handlersFor(LOCAL);

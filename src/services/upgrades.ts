@@ -1,0 +1,70 @@
+import fs from 'node:fs/promises';
+import { desc, eq, or } from 'drizzle-orm';
+import type { Clock } from '../clock.js';
+import type { Db } from '../db/client.js';
+import { upgrades } from '../db/schema.js';
+import type { DurableDir } from './files.js';
+import { sha256Hex } from './random.js';
+
+export type Upgrade = typeof upgrades.$inferSelect;
+
+/** Numeric, segment by segment: 1.10.0 > 1.9.2, 2 = 2.0. */
+export function compareVersions(a: string, b: string): number {
+  const x = a.split('.').map(Number);
+  const y = b.split('.').map(Number);
+  for (let i = 0; i < Math.max(x.length, y.length); i++) {
+    const d = (x[i] ?? 0) - (y[i] ?? 0);
+    if (d !== 0) return Math.sign(d);
+  }
+  return 0;
+}
+
+const extension = (filename: string | undefined) => /\.([A-Za-z0-9]{1,8})$/.exec(filename ?? '')?.[0].toLowerCase() ?? '.bin';
+
+/** Upgrade packages (seed 002): one file per platform and version under $DATA_DIR/dist, served by GET /dist/<file>. */
+export class Upgrades {
+  constructor(private readonly db: Db, private readonly dist: DurableDir, private readonly clock: Clock) {}
+
+  exists(platform: string, version: string): boolean {
+    return this.db.select({ version: upgrades.version }).from(upgrades).where(eq(upgrades.platform, platform)).all()
+      .some((u) => compareVersions(u.version, version) === 0);
+  }
+
+  /** null when that platform already has that version (numerically: 1.2 = 1.2.0). */
+  async publish(p: { platform: string; version: string; description: string | null; bytes: Buffer; filename?: string }): Promise<Upgrade | null> {
+    if (this.exists(p.platform, p.version)) return null;
+    const sha256 = sha256Hex(p.bytes);
+    const file = `${p.platform || 'all'}-${p.version}-${sha256.slice(0, 8)}${extension(p.filename)}`;
+    await this.dist.place(await this.dist.stage(file, p.bytes), file);
+    return this.record(p, file, p.bytes.length, sha256);
+  }
+
+  /** The same, for a file already on disk (a two-step upload): it is copied into dist. */
+  async publishFile(p: { platform: string; version: string; description: string | null; path: string; size: number; sha256: string; filename?: string }): Promise<Upgrade | null> {
+    if (this.exists(p.platform, p.version)) return null;
+    const file = `${p.platform || 'all'}-${p.version}-${p.sha256.slice(0, 8)}${extension(p.filename)}`;
+    const staged = this.dist.tempPath(file);
+    await fs.copyFile(p.path, staged);
+    const handle = await fs.open(staged, 'r+');
+    await handle.sync();
+    await handle.close();
+    await this.dist.place(staged, file);
+    return this.record(p, file, p.size, p.sha256);
+  }
+
+  private record(p: { platform: string; version: string; description: string | null }, file: string, size: number, sha256: string): Upgrade | null {
+    return this.db.insert(upgrades).values({
+      platform: p.platform, version: p.version, file, size, sha256, description: p.description, createdAt: this.clock.now(),
+    }).onConflictDoNothing().returning().get() ?? null;
+  }
+
+  /** The newest package for `platform` (packages published without a platform count for every platform). */
+  latest(platform: string): Upgrade | undefined {
+    return this.all(platform).sort((a, b) => compareVersions(b.version, a.version) || b.createdAt - a.createdAt)[0];
+  }
+
+  private all(platform: string): Upgrade[] {
+    return this.db.select().from(upgrades).where(or(eq(upgrades.platform, platform), eq(upgrades.platform, '')))
+      .orderBy(desc(upgrades.createdAt)).all();
+  }
+}

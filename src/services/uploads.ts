@@ -1,0 +1,176 @@
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import type { IncomingMessage } from 'node:http';
+import path from 'node:path';
+import { Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import busboy from 'busboy';
+import { and, eq, gt, isNull } from 'drizzle-orm';
+import type { Clock } from '../clock.js';
+import type { Db } from '../db/client.js';
+import { files, uploadGrants } from '../db/schema.js';
+import type { DurableDir } from './files.js';
+import { randomHex128, safeEqual } from './random.js';
+
+export const UPLOAD_MODULES = ['avatar', 'upgrade'] as const;
+export type UploadModule = (typeof UPLOAD_MODULES)[number];
+
+export interface StoredFile {
+  id: string;
+  filename: string;
+  size: number;
+  sha256: string;
+  path: string;
+}
+
+export type ReceiveResult = { ok: true; file: StoredFile } | { ok: false; why: 'grant' | 'too_large' | 'malformed' };
+
+class TooLarge extends Error {}
+
+/** The HMAC key for upload grants: made once per data directory, kept beside the database. */
+export function loadSecret(dataDir: string): Buffer {
+  const file = path.join(dataDir, '.upload-secret');
+  try {
+    return fs.readFileSync(file);
+  } catch {
+    const secret = crypto.randomBytes(32);
+    fs.writeFileSync(file, secret, { mode: 0o600, flag: 'wx' });
+    return fs.readFileSync(file);
+  }
+}
+
+/**
+ * Two-step uploads (seed 001's getUploadParams, then the upload): file.params
+ * hands out a signed, short-lived, single-use grant for one file of a declared
+ * size; the multipart POST that presents it is streamed to disk and cut off
+ * the moment it passes that size, leaving nothing behind.
+ */
+export class Uploads {
+  constructor(
+    private readonly db: Db,
+    private readonly dir: DurableDir,
+    private readonly clock: Clock,
+    private readonly secret: Buffer,
+    private readonly grantSeconds: number,
+  ) {}
+
+  private sign(id: string, expires: number): string {
+    return crypto.createHmac('sha256', this.secret).update(`${id}.${expires}`).digest('hex');
+  }
+
+  grant(userId: number, module: UploadModule, filename: string, size: number) {
+    const id = randomHex128();
+    const now = this.clock.now();
+    const expires = Math.floor(now / 1000) + this.grantSeconds;
+    this.db.insert(uploadGrants).values({ id, userId, module, filename, size, createdAt: now, expiresAt: expires * 1000 }).run();
+    return { id, form_data: { grant: id, expires: String(expires), signature: this.sign(id, expires) } };
+  }
+
+  /** Reads one multipart upload: the grant fields first, then the file field `file`. */
+  receive(req: IncomingMessage, maxBytes: number): Promise<ReceiveResult> {
+    return new Promise((resolve) => {
+      let settled = false;
+      const done = (result: ReceiveResult) => {
+        if (settled) return;
+        settled = true;
+        if (!result.ok) {
+          req.unpipe(bb);
+          req.resume();
+        }
+        resolve(result);
+      };
+      let bb: busboy.Busboy;
+      try {
+        bb = busboy({ headers: req.headers, limits: { files: 1, fields: 8, fieldSize: 256, fileSize: maxBytes + 1, parts: 10 } });
+      } catch {
+        req.resume();
+        return resolve({ ok: false, why: 'malformed' });
+      }
+      const fields: Record<string, string> = {};
+      let storing = false;
+      bb.on('field', (name, value) => {
+        fields[name] = value;
+      });
+      bb.on('file', (name, stream) => {
+        if (name !== 'file') {
+          stream.resume();
+          return;
+        }
+        const grant = this.take(fields);
+        if (!grant) {
+          stream.resume();
+          return done({ ok: false, why: 'grant' });
+        }
+        storing = true;
+        this.store(grant, stream).then(done, () => done({ ok: false, why: 'malformed' }));
+      });
+      bb.on('error', () => done({ ok: false, why: 'malformed' }));
+      bb.on('close', () => {
+        if (!storing) done({ ok: false, why: 'malformed' });
+      });
+      req.pipe(bb);
+    });
+  }
+
+  /** Checks the signature and uses the grant up, whatever happens to the file. */
+  private take(fields: Record<string, string>) {
+    const { grant: id = '', expires = '', signature = '' } = fields;
+    const exp = Number(expires);
+    if (!/^[0-9a-f]{32}$/.test(id) || !Number.isSafeInteger(exp) || !safeEqual(signature, this.sign(id, exp))) return null;
+    const now = this.clock.now();
+    if (exp * 1000 <= now) return null;
+    const row = this.db.update(uploadGrants).set({ usedAt: now })
+      .where(and(eq(uploadGrants.id, id), isNull(uploadGrants.usedAt), gt(uploadGrants.expiresAt, now)))
+      .returning().get();
+    return row ?? null;
+  }
+
+  private async store(grant: typeof uploadGrants.$inferSelect, stream: NodeJS.ReadableStream): Promise<ReceiveResult> {
+    const tmp = this.dir.tempPath(grant.id);
+    const hash = crypto.createHash('sha256');
+    let size = 0;
+    const limit = new Transform({
+      transform(chunk: Buffer, _enc, cb) {
+        size += chunk.length;
+        if (size > grant.size) return cb(new TooLarge());
+        hash.update(chunk);
+        cb(null, chunk);
+      },
+    });
+    const handle = await fs.promises.open(tmp, 'wx', 0o600);
+    try {
+      await pipeline(stream, limit, handle.createWriteStream({ autoClose: false }));
+      await handle.sync();
+    } catch (err) {
+      await handle.close().catch(() => undefined);
+      await fs.promises.unlink(tmp).catch(() => undefined);
+      (stream as NodeJS.ReadableStream & { resume(): void }).resume();
+      return { ok: false, why: err instanceof TooLarge ? 'too_large' : 'malformed' };
+    }
+    await handle.close();
+    await this.dir.place(tmp, grant.id);
+    const file = { id: grant.id, userId: grant.userId, module: grant.module, filename: grant.filename, size, sha256: hash.digest('hex'), createdAt: this.clock.now() };
+    this.db.insert(files).values(file).run();
+    return { ok: true, file: { id: file.id, filename: file.filename, size, sha256: file.sha256, path: this.dir.pathOf(file.id) } };
+  }
+
+  /** An uploaded file of the caller's for `module`, or null. */
+  find(userId: number, fileId: string, module: UploadModule): StoredFile | null {
+    const row = this.db.select().from(files)
+      .where(and(eq(files.id, fileId), eq(files.userId, userId), eq(files.module, module))).get();
+    return row ? { id: row.id, filename: row.filename, size: row.size, sha256: row.sha256, path: this.dir.pathOf(row.id) } : null;
+  }
+
+  /** Forgets a file once it has been used (moved or copied elsewhere). */
+  async release(fileId: string): Promise<void> {
+    this.db.delete(files).where(eq(files.id, fileId)).run();
+    await this.dir.remove(fileId);
+  }
+
+  /** Staged uploads a crash left behind. */
+  async recover(): Promise<number> {
+    const left = await this.dir.leftovers();
+    for (const { staged } of left) await this.dir.discard(staged);
+    return left.length;
+  }
+}
