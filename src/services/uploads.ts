@@ -88,6 +88,11 @@ export class Uploads {
       }
       const fields: Record<string, string> = {};
       let storing = false;
+      let current: NodeJS.ReadableStream & { destroy(err?: Error): void } | null = null;
+      // A client that goes away mid-file must not leave a half-written file or a pending promise.
+      req.on('close', () => {
+        if (!req.complete) current?.destroy(new Error('client went away'));
+      });
       bb.on('field', (name, value) => {
         fields[name] = value;
       });
@@ -102,6 +107,7 @@ export class Uploads {
           return done({ ok: false, why: 'grant' });
         }
         storing = true;
+        current = stream;
         this.store(grant, stream).then(done, () => done({ ok: false, why: 'malformed' }));
       });
       bb.on('error', () => done({ ok: false, why: 'malformed' }));
@@ -137,17 +143,15 @@ export class Uploads {
         cb(null, chunk);
       },
     });
-    const handle = await fs.promises.open(tmp, 'wx', 0o600);
     try {
-      await pipeline(stream, limit, handle.createWriteStream({ autoClose: false }));
-      await handle.sync();
+      await pipeline(stream, limit, fs.createWriteStream(tmp, { flags: 'wx', mode: 0o600 }));
+      const handle = await fs.promises.open(tmp, 'r');
+      await handle.sync().finally(() => handle.close());
     } catch (err) {
-      await handle.close().catch(() => undefined);
       await fs.promises.unlink(tmp).catch(() => undefined);
       (stream as NodeJS.ReadableStream & { resume(): void }).resume();
       return { ok: false, why: err instanceof TooLarge ? 'too_large' : 'malformed' };
     }
-    await handle.close();
     await this.dir.place(tmp, grant.id);
     const file = { id: grant.id, userId: grant.userId, module: grant.module, filename: grant.filename, size, sha256: hash.digest('hex'), createdAt: this.clock.now() };
     this.db.insert(files).values(file).run();
