@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { ENDPOINTS, RAW_ROUTES } from './endpoints/index.js';
 import { dispatcher, getter, type Deps } from './envelope/dispatch.js';
@@ -34,7 +35,20 @@ export function createApp(deps: Deps): express.Express {
   app.set('trust proxy', deps.config.trustProxy);
   if (deps.config.corsOrigins.length) app.use(cors(deps.config.corsOrigins));
 
-  const ping = (_req: Request, res: Response) => sendEnvelope(res, -1, envelope(GLOBAL.OK, { pong: true }));
+  const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+  loopDelay.enable();
+  const ms = (ns: number) => +(ns / 1e6).toFixed(2);
+  /** /ping?stats=1 adds memory and event-loop delay (for benchmarks and health checks); &reset=1 restarts the histogram. */
+  const ping = (req: Request, res: Response) => {
+    if (req.query.stats === undefined) return sendEnvelope(res, -1, envelope(GLOBAL.OK, { pong: true }));
+    const mem = process.memoryUsage();
+    const stats = {
+      pong: true, rss: mem.rss, heap_used: mem.heapUsed, uptime: +process.uptime().toFixed(1),
+      event_loop_delay_ms: { p50: ms(loopDelay.percentile(50)), p99: ms(loopDelay.percentile(99)), max: ms(loopDelay.max) },
+    };
+    if (req.query.reset !== undefined) loopDelay.reset();
+    sendEnvelope(res, -1, envelope(GLOBAL.OK, stats));
+  };
   app.get(['/ping', '/api/ping'], ping);
 
   for (const endpoint of ENDPOINTS) {

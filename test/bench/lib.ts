@@ -1,0 +1,107 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import autocannon from 'autocannon';
+import { md5Hex } from '../../src/services/random.js';
+
+export const HAS_TASKSET = spawnSync('taskset', ['-c', '0', 'true']).status === 0;
+
+/** Runs this script again pinned to core 1 (the load generator's), leaving core 0 to the servers. */
+export function pinSelf(): boolean {
+  if (!HAS_TASKSET || process.env.BENCH_PINNED) return false;
+  const child = spawnSync('taskset', ['-c', '1', process.execPath, ...process.execArgv, ...process.argv.slice(1)], {
+    stdio: 'inherit', env: { ...process.env, BENCH_PINNED: '1' },
+  });
+  process.exit(child.status ?? 1);
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const srv = net.createServer().listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as net.AddressInfo;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+export interface Server {
+  url: string;
+  proc: ChildProcess;
+  stop(): Promise<void>;
+}
+
+/** Starts a TypeScript entry point as its own process on core 0 and waits until /ping answers. */
+export async function startServer(script: string, env: Record<string, string>): Promise<Server> {
+  const port = await freePort();
+  const args = ['--import', 'tsx', path.resolve(script)];
+  const [cmd, argv] = HAS_TASKSET ? ['taskset', ['-c', '0', process.execPath, ...args]] : [process.execPath, args];
+  const proc = spawn(cmd, argv as string[], { env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  proc.stderr!.on('data', (c) => (stderr = (stderr + c).slice(-4000)));
+  const url = `http://127.0.0.1:${port}`;
+  for (let i = 0; i < 300; i++) {
+    if (proc.exitCode !== null) throw new Error(`${script} exited: ${stderr}`);
+    const up = await fetch(`${url}/ping`).then((r) => r.ok, () => false);
+    if (up) {
+      return {
+        url,
+        proc,
+        stop: () => new Promise<void>((resolve) => {
+          if (proc.exitCode !== null) return resolve();
+          proc.once('exit', () => resolve());
+          proc.kill('SIGTERM');
+          setTimeout(() => proc.kill('SIGKILL'), 5000).unref();
+        }),
+      };
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`${script} did not answer /ping: ${stderr}`);
+}
+
+export async function call(url: string, type: string, subtype: string, data: unknown): Promise<{ status: number; data: any }> {
+  const res = await fetch(url, { method: 'POST', body: JSON.stringify({ id: 1, type, subtype, data }) });
+  return res.json() as Promise<{ status: number; data: any }>;
+}
+
+/** A fresh account through the real SMS flow (codes read from the outbox), with an enduring token. */
+export async function account(server: Server, dataDir: string, phone: string): Promise<string> {
+  const gen = await call(`${server.url}/api/captcha`, 'sms', 'generate', { phone });
+  const sent = JSON.parse(fs.readFileSync(path.join(dataDir, 'sms-outbox.jsonl'), 'utf8').trim().split('\n').at(-1)!);
+  const reg = await call(`${server.url}/api/user/register`, 'register', 'phone', { phone, hash: md5Hex(sent.code + gen.data.rand), pass: 'bench-pass-1' });
+  if (reg.status !== 0) throw new Error(`register: ${JSON.stringify(reg)}`);
+  const login = await call(`${server.url}/api/user/login`, 'login', 'pass', { phone, pass: 'bench-pass-1', enduring: 1 });
+  return login.data.token as string;
+}
+
+export async function stats(server: Server, reset = false): Promise<{ rss: number; event_loop_delay_ms: { p50: number; p99: number; max: number } }> {
+  const res = await fetch(`${server.url}/ping?stats=1${reset ? '&reset=1' : ''}`);
+  return ((await res.json()) as { data: any }).data;
+}
+
+export interface Load {
+  rps: number;
+  p50: number;
+  p99: number;
+  errors: number;
+  non2xx: number;
+  total: number;
+}
+
+export async function load(opts: autocannon.Options): Promise<Load> {
+  const r = await autocannon({ ...opts });
+  return {
+    rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99,
+    errors: r.errors + r.timeouts, non2xx: r.non2xx, total: r.requests.total,
+  };
+}
+
+export const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
+};
+
+/** "median (min-max)" */
+export const spread = (xs: number[], digits = 0) =>
+  `${median(xs).toFixed(digits)} (${Math.min(...xs).toFixed(digits)}-${Math.max(...xs).toFixed(digits)})`;

@@ -1,0 +1,31 @@
+import crypto from 'node:crypto';
+import sharp from 'sharp';
+
+/**
+ * Photo-like JPEGs of a given size band: smooth gradients and shapes with
+ * sensor-like noise, 1920x1080 at quality 90, as a home camera sends them.
+ * Each call gives a different picture.
+ */
+export async function photo(minKb = 500, maxKb = 900): Promise<Buffer> {
+  const width = 1920;
+  const height = 1080;
+  let noise = 18;
+  for (let attempt = 0; attempt < 12; attempt++) {
+    const hue = crypto.randomInt(360);
+    const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}">
+      <defs><linearGradient id="g" x1="0" y1="0" x2="1" y2="1">
+        <stop offset="0" stop-color="hsl(${hue},45%,70%)"/><stop offset="1" stop-color="hsl(${(hue + 120) % 360},35%,25%)"/>
+      </linearGradient></defs>
+      <rect width="100%" height="100%" fill="url(#g)"/>
+      ${Array.from({ length: 40 }, () => `<circle cx="${crypto.randomInt(width)}" cy="${crypto.randomInt(height)}" r="${20 + crypto.randomInt(200)}" fill="hsl(${crypto.randomInt(360)},40%,${30 + crypto.randomInt(50)}%)" fill-opacity="0.6"/>`).join('')}
+    </svg>`;
+    const base = await sharp(Buffer.from(svg)).raw().toBuffer();
+    const grain = crypto.randomBytes(base.length);
+    for (let i = 0; i < base.length; i++) base[i] = Math.max(0, Math.min(255, base[i]! + ((grain[i]! % (2 * noise + 1)) - noise)));
+    const jpeg = await sharp(base, { raw: { width, height, channels: 3 } }).jpeg({ quality: 90 }).toBuffer();
+    const kb = jpeg.length / 1024;
+    if (kb >= minKb && kb <= maxKb) return jpeg;
+    noise = Math.max(1, Math.round(noise * (kb < minKb ? 1.4 : 0.7)));
+  }
+  throw new Error('could not hit the size band');
+}

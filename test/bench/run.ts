@@ -1,0 +1,265 @@
+/**
+ * npm run bench [-- --rounds 3 --duration 10 --only S1,S2]
+ *
+ * Starts HelpAged Server on a fresh database and the baselines of
+ * test/bench/baseline.ts, each as its own process pinned to core 0 (the load
+ * generator runs on core 1), alternates A/B `rounds` times and prints medians
+ * with their spread and the ratio to the baseline measured in the same run.
+ */
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import type autocannon from 'autocannon';
+import sharp from 'sharp';
+import { account, call, HAS_TASKSET, load, median, pinSelf, spread, startServer, stats, type Load, type Server } from './lib.js';
+import { photo } from './photos.js';
+
+pinSelf();
+
+const { values: args } = parseArgs({
+  options: { rounds: { type: 'string', default: '3' }, duration: { type: 'string', default: '10' }, only: { type: 'string', default: 'S1,S2,S3,S4,S5' } },
+});
+const ROUNDS = Number(args.rounds);
+const DURATION = Number(args.duration);
+const ONLY = new Set(args.only!.split(','));
+const results: string[] = [];
+
+function report(line: string): void {
+  results.push(line);
+  console.log(line);
+}
+
+let phoneSeq = 0;
+const nextPhone = () => `137${String(process.pid % 10000).padStart(4, '0')}${String(++phoneSeq).padStart(4, '0')}`;
+
+async function ours(extra: Record<string, string> = {}) {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'helpaged-bench-'));
+  const server = await startServer('src/main.ts', { DATA_DIR: dataDir, LOG_LEVEL: 'warn', NOTICES_PER_DEVICE_PER_MINUTE: '100000000', ...extra });
+  return { server, dataDir };
+}
+
+async function baseline(json?: string) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'helpaged-baseline-'));
+  const server = await startServer('test/bench/baseline.ts', { BASELINE_DIR: dir, ...(json ? { BASELINE_JSON: json } : {}) });
+  return { server, dir };
+}
+
+async function smallJpeg(): Promise<Buffer> {
+  return sharp(crypto.randomBytes(64 * 64 * 3), { raw: { width: 64, height: 64, channels: 3 } }).jpeg().toBuffer();
+}
+
+/**
+ * Camera bodies: each photo once as base64 after its SOI marker, so a fresh
+ * 18-byte JPEG comment can be put in front per request (24 bytes, a multiple
+ * of 3, so the base64 texts just concatenate): every upload is a distinct file.
+ */
+async function cameraBodies(count: number) {
+  const tails = await Promise.all(Array.from({ length: count }, async () => (await photo()).subarray(2).toString('base64')));
+  let i = 0;
+  return () => {
+    const prefix = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xfe, 0x00, 0x14]), crypto.randomBytes(18)]).toString('base64');
+    return JSON.stringify({ id: 1, type: 'notice', subtype: 'upload', data: { base64: prefix + tails[i++ % tails.length]!, content: 'bench' } });
+  };
+}
+
+const fmt = (l: Load) => `${l.rps.toFixed(0)} req/s, p50 ${l.p50} ms, p99 ${l.p99} ms, errors ${l.errors + l.non2xx}`;
+
+async function s1(): Promise<void> {
+  const { server, dataDir } = await ours();
+  const token = await account(server, dataDir, nextPhone());
+  const device = (await call(`${server.url}/api/device?token=${token}`, 'device', 'add', { device: 'bench-cam' })).data.device_id;
+  await call(`${server.url}/api/device?token=${token}`, 'device', 'bind', { device_id: device });
+  for (let i = 0; i < 20; i++) await call(`${server.url}/api/notice?token=${device}`, 'notice', 'upload', { base64: (await smallJpeg()).toString('base64'), content: `fall ${i}` });
+  const body = JSON.stringify({ id: 1, type: 'notice', subtype: 'get', data: { mode: 2 } });
+  const sample = await (await fetch(`${server.url}/api/get/notice?token=${token}`, { method: 'POST', body })).text();
+  if (JSON.parse(sample).data.num !== 20) throw new Error(`S1 setup: ${sample.slice(0, 200)}`);
+  const base = await baseline(sample);
+  const opts = (url: string) => ({ url, method: 'POST' as const, body, connections: 50, duration: DURATION, headers: { 'content-type': 'application/json' } });
+  await load({ ...opts(`${server.url}/api/get/notice?token=${token}`), duration: 2 });
+  await load({ ...opts(`${base.server.url}/api/get/notice`), duration: 2 });
+  const a: Load[] = [];
+  const b: Load[] = [];
+  for (let r = 0; r < ROUNDS; r++) {
+    a.push(await load(opts(`${server.url}/api/get/notice?token=${token}`)));
+    b.push(await load(opts(`${base.server.url}/api/get/notice`)));
+    console.log(`  S1 round ${r + 1}: ours ${fmt(a.at(-1)!)} | baseline ${fmt(b.at(-1)!)}`);
+  }
+  const check = JSON.parse(await (await fetch(`${server.url}/api/get/notice?token=${token}`, { method: 'POST', body })).text());
+  if (check.status !== 0 || check.data.num !== 20) throw new Error('S1: the token stopped working during the run');
+  const ratio = median(a.map((x) => x.rps)) / median(b.map((x) => x.rps));
+  report(`S1 authenticated notice.get (20 notices, 50 connections): ${spread(a.map((x) => x.rps))} req/s vs baseline ${spread(b.map((x) => x.rps))} req/s `
+    + `= ${ratio.toFixed(2)} (target >= 0.85); p50 ${spread(a.map((x) => x.p50), 1)} ms, p99 ${spread(a.map((x) => x.p99), 1)} ms (target < 20); `
+    + `errors ${a.reduce((n, x) => n + x.errors + x.non2xx, 0)}`);
+  await server.stop();
+  await base.server.stop();
+}
+
+async function ingestSetup() {
+  const { server, dataDir } = await ours();
+  const token = await account(server, dataDir, nextPhone());
+  const device = (await call(`${server.url}/api/device?token=${token}`, 'device', 'add', { device: `ingest-${phoneSeq}` })).data.device_id;
+  await call(`${server.url}/api/device?token=${token}`, 'device', 'bind', { device_id: device });
+  return { server, dataDir, token, device };
+}
+
+let s2Max = 0;
+async function s2(): Promise<void> {
+  const next = await cameraBodies(12);
+  const { server, device } = await ingestSetup();
+  const base = await baseline();
+  const opts = (url: string) => ({
+    url, method: 'POST' as const, connections: 8, duration: DURATION, headers: { 'content-type': 'application/json' },
+    requests: [{ setupRequest: (req: autocannon.Request) => ({ ...req, body: next() }) }],
+  });
+  const a: Load[] = [];
+  const b: Load[] = [];
+  for (let r = 0; r < ROUNDS; r++) {
+    a.push(await load(opts(`${server.url}/api/notice?token=${device}`)));
+    b.push(await load(opts(`${base.server.url}/api/notice`)));
+    console.log(`  S2 round ${r + 1}: ours ${fmt(a.at(-1)!)} | baseline ${fmt(b.at(-1)!)}`);
+  }
+  s2Max = median(a.map((x) => x.rps));
+  const ratio = s2Max / median(b.map((x) => x.rps));
+  report(`S2 fall-notice ingest (500-900 KB JPEGs, 8 connections): ${spread(a.map((x) => x.rps), 1)} notices/s vs baseline (base64 + write + fsync) `
+    + `${spread(b.map((x) => x.rps), 1)} = ${ratio.toFixed(2)} (target >= 0.8); errors ${a.reduce((n, x) => n + x.errors + x.non2xx, 0)} (target 0)`);
+  await server.stop();
+  await base.server.stop();
+}
+
+async function s3(): Promise<void> {
+  const next = await cameraBodies(12);
+  const { server, token, device } = await ingestSetup();
+  for (let i = 0; i < 20; i++) await call(`${server.url}/api/notice?token=${device}`, 'notice', 'upload', { base64: (await smallJpeg()).toString('base64') });
+  if (!s2Max) {
+    s2Max = (await load({ url: `${server.url}/api/notice?token=${device}`, method: 'POST', connections: 8, duration: DURATION,
+      requests: [{ setupRequest: (req: autocannon.Request) => ({ ...req, body: next() }) }] })).rps;
+  }
+  const rate = Math.max(1, Math.floor(s2Max * 0.8));
+  await stats(server, true);
+  const body = JSON.stringify({ id: 1, type: 'notice', subtype: 'get', data: { mode: 0, limit: 20 } });
+  const [ingest, reads] = await Promise.all([
+    load({ url: `${server.url}/api/notice?token=${device}`, method: 'POST', connections: 8, overallRate: rate, duration: DURATION,
+      requests: [{ setupRequest: (req: autocannon.Request) => ({ ...req, body: next() }) }] }),
+    load({ url: `${server.url}/api/get/notice?token=${token}`, method: 'POST', body, connections: 10, overallRate: 200, duration: DURATION }),
+  ]);
+  const loop = (await stats(server)).event_loop_delay_ms;
+  report(`S3 reads during ingest at ${rate}/s (80% of S2): notice.get p99 ${reads.p99} ms (target < 50), p50 ${reads.p50} ms, ${reads.rps.toFixed(0)} reads/s; `
+    + `ingest ${ingest.rps.toFixed(1)}/s; event-loop delay p99 ${loop.p99} ms (target < 20), max ${loop.max} ms; errors ${ingest.errors + ingest.non2xx + reads.errors + reads.non2xx}`);
+  await server.stop();
+}
+
+function sendBig(url: string, bytes: number): Promise<{ status: number; ms: number }> {
+  const started = performance.now();
+  return new Promise((resolve) => {
+    const req = http.request(url, { method: 'POST', headers: { 'content-type': 'application/json', 'content-length': String(bytes) } });
+    req.on('response', (res) => {
+      res.resume();
+      res.on('end', () => resolve({ status: res.statusCode!, ms: performance.now() - started }));
+      req.destroy();
+    });
+    req.on('error', () => resolve({ status: 0, ms: performance.now() - started }));
+    const chunk = Buffer.alloc(1 << 20, 0x20);
+    let sent = 0;
+    const pump = () => {
+      while (sent < bytes) {
+        sent += chunk.length;
+        if (!req.write(chunk)) return req.once('drain', pump);
+      }
+      req.end();
+    };
+    pump();
+  });
+}
+
+async function s4(): Promise<void> {
+  const { server, device } = await ingestSetup();
+  const before = (await stats(server)).rss;
+  const big: { status: number; ms: number }[] = [];
+  for (let batch = 0; batch < 10; batch++) {
+    big.push(...await Promise.all(Array.from({ length: 10 }, () => sendBig(`${server.url}/api/notice?token=${device}`, 20 * 1024 * 1024))));
+  }
+  const junk = ['{', '[]', 'null', '{"id":1}', '{"type":"notice","subtype":"upload","data":"x"}', '\u0000\u0001', '{"type":1,"subtype":[],"data":{}}',
+    JSON.stringify({ id: 'x', type: 'notice', subtype: 'upload', data: { base64: 'not base64!' } }), '{"a":'.repeat(5000)];
+  const statuses = new Set<number>();
+  let malformedMs = 0;
+  for (let batch = 0; batch < 50; batch++) {
+    const t0 = performance.now();
+    const replies = await Promise.all(Array.from({ length: 20 }, (_, i) =>
+      fetch(`${server.url}/api/notice?token=${device}`, { method: 'POST', body: junk[(batch * 20 + i) % junk.length] }).then((r) => r.json() as Promise<{ status: number }>)));
+    malformedMs += performance.now() - t0;
+    for (const r of replies) statuses.add(r.status);
+  }
+  await new Promise((r) => setTimeout(r, 1000));
+  const after = (await stats(server)).rss;
+  const refused = big.filter((b) => b.status === 413).length;
+  report(`S4 abuse: ${refused}/100 bodies of 20 MB refused with 413, median ${median(big.map((b) => b.ms)).toFixed(1)} ms, max ${Math.max(...big.map((b) => b.ms)).toFixed(1)} ms; `
+    + `1,000 malformed envelopes answered in ${(malformedMs / 1000).toFixed(2)} ms each (statuses ${[...statuses].sort((x, y) => x - y).join(', ')}); `
+    + `RSS ${(before / 2 ** 20).toFixed(1)} -> ${(after / 2 ** 20).toFixed(1)} MiB (+${((after - before) / 2 ** 20).toFixed(1)}, target < 20)`);
+  await server.stop();
+}
+
+async function s5(): Promise<void> {
+  const { server, dataDir } = await ours();
+  const token = await account(server, dataDir, nextPhone());
+  const start = Date.UTC(2025, 0, 1) / 1000 - 8 * 3600;
+  const batch = (i: number) => Array.from({ length: 1000 }, (_, j) => ({ type: 'heart_rate', value: 55 + ((i * 1000 + j) % 50), timestamp: start + (i * 1000 + j) * 60 }));
+  const MINUTES = 366 * 24 * 60;
+  const batches = Math.ceil(MINUTES / 1000);
+  const perRound = Math.floor(batches / ROUNDS);
+  const a: number[] = [];
+  const b: number[] = [];
+  let done = 0;
+  const baseDir = fs.mkdtempSync(path.join(os.tmpdir(), 'helpaged-sqlite-'));
+  for (let r = 0; r < ROUNDS; r++) {
+    const bodies = Array.from({ length: perRound }, (_, k) => JSON.stringify({ id: 1, type: 'health', subtype: 'upload', data: { samples: batch(done + k) } }));
+    let t0 = performance.now();
+    for (const body of bodies) {
+      const res = await (await fetch(`${server.url}/api/health?token=${token}`, { method: 'POST', body })).json() as { status: number; data: { received_count: number } };
+      if (res.status !== 0 || res.data.received_count !== 1000) throw new Error(`S5 upload: ${JSON.stringify(res).slice(0, 200)}`);
+    }
+    a.push((perRound * 1000) / ((performance.now() - t0) / 1000));
+    fs.writeFileSync(path.join(baseDir, 'rows.json'), JSON.stringify(bodies.map((x) => JSON.parse(x).data.samples)));
+    t0 = performance.now();
+    const raw = await startServer('test/bench/sqlite-baseline.ts', { BASELINE_DIR: baseDir });
+    const rate = ((await (await fetch(`${raw.url}/run`)).json()) as { samples_per_second: number }).samples_per_second;
+    await raw.stop();
+    b.push(rate);
+    done += perRound;
+    console.log(`  S5 round ${r + 1}: ours ${a.at(-1)!.toFixed(0)} samples/s | raw better-sqlite3 ${rate.toFixed(0)} samples/s`);
+  }
+  for (; done < batches; done++) {
+    await fetch(`${server.url}/api/health?token=${token}`, { method: 'POST', body: JSON.stringify({ id: 1, type: 'health', subtype: 'upload', data: { samples: batch(done) } }) });
+  }
+  const ratio = median(a) / median(b);
+  report(`S5 health upload (1,000-sample batches over HTTP): ${spread(a)} samples/s vs raw better-sqlite3 batch insert of the same rows ${spread(b)} = ${ratio.toFixed(2)} (target >= 0.5)`);
+
+  const q = (month: number) => JSON.stringify({ id: 1, type: 'health', subtype: 'query', data: {
+    type: 'heart_rate', granularity: 'hour', start_time: Date.UTC(2025, month, 1) / 1000 - 8 * 3600, end_time: Date.UTC(2025, month + 1, 1) / 1000 - 8 * 3600 } });
+  const times: number[] = [];
+  for (let i = 0; i < 120; i++) {
+    const t0 = performance.now();
+    const res = await (await fetch(`${server.url}/api/health?token=${token}`, { method: 'POST', body: q(i % 12) })).json() as { status: number; data: { points: unknown[]; summary: { count: number } } };
+    times.push(performance.now() - t0);
+    if (res.status !== 0 || res.data.summary.count < 40_000) throw new Error(`S5 query: ${JSON.stringify(res).slice(0, 200)}`);
+  }
+  times.sort((x, y) => x - y);
+  report(`S5 chart: a month of hourly points (~720 buckets) over a year of per-minute heart rate (${MINUTES.toLocaleString('en')} samples): `
+    + `p50 ${times[Math.floor(times.length * 0.5)]!.toFixed(1)} ms, p99 ${times[Math.floor(times.length * 0.99)]!.toFixed(1)} ms over ${times.length} queries`);
+  await server.stop();
+}
+
+console.log(`HelpAged bench: ${ROUNDS} rounds of ${DURATION} s; ${HAS_TASKSET ? 'servers on core 0, load on core 1' : 'no taskset: not pinned'}; node ${process.version}, ${os.cpus().length} cores`);
+const scenarios: [string, () => Promise<void>][] = [['S1', s1], ['S2', s2], ['S3', s3], ['S4', s4], ['S5', s5]];
+for (const [name, run] of scenarios) {
+  if (!ONLY.has(name)) continue;
+  try {
+    await run();
+  } catch (err) {
+    report(`${name} FAILED: ${(err as Error).stack}`);
+    process.exitCode = 1;
+  }
+}
+console.log('\nSummary\n' + results.join('\n'));
