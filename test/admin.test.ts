@@ -14,6 +14,16 @@ const cli = (dataDir: string, ...args: string[]) =>
   run(process.execPath, ['--import', 'tsx', path.resolve('src/cli/admin.ts'), ...args], { env: { ...process.env, DATA_DIR: dataDir } })
     .then((r) => ({ code: 0, out: r.stdout }), (e) => ({ code: e.code as number, out: String(e.stderr) }));
 
+/** The server re-reads a role at most every 2 s: the CLI writes from another process. */
+async function eventually(check: () => Promise<boolean>, ms = 4000): Promise<boolean> {
+  const deadline = Date.now() + ms;
+  while (Date.now() < deadline) {
+    if (await check()) return true;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return false;
+}
+
 const s = suite('admin/user');
 s.before(async () => {
   t = await startTestServer();
@@ -27,12 +37,14 @@ s('npm run admin -- grant <phone> makes an existing account an admin, revoke und
   const granted = await cli(t.dataDir, 'grant', adminPhone);
   assert.is(granted.code, 0);
   assert.match(granted.out, /admin/);
-  assert.is((await t.call('/admin/user', 'user', 'list', {}, { token: admin })).status, 0);
+  const listStatus = async () => (await t.call('/admin/user', 'user', 'list', {}, { token: admin })).status;
+  assert.ok(await eventually(async () => (await listStatus()) === 0), 'granted within 2 s');
   assert.is((await cli(t.dataDir, 'revoke', adminPhone)).code, 0);
-  assert.is((await t.call('/admin/user', 'user', 'list', {}, { token: admin })).status, -103);
+  assert.ok(await eventually(async () => (await listStatus()) === -103), 'revoked within 2 s');
   assert.is((await cli(t.dataDir, 'grant', newPhone())).code, 1);
   assert.is((await cli(t.dataDir, 'promote', adminPhone)).code, 2);
   assert.is((await cli(t.dataDir, 'grant', adminPhone)).code, 0);
+  assert.ok(await eventually(async () => (await listStatus()) === 0));
 });
 
 s('user.list returns every profile as an array', async () => {

@@ -12,6 +12,8 @@ const row = { id: devices.id, deviceId: devices.deviceId, name: devices.name };
 
 export class DeviceStore {
   private readonly byTokenStmt;
+  /** Told when bindings or names change, so cached notice lists are dropped. */
+  onChange: (userIds: number[] | 'all') => void = () => undefined;
 
   constructor(private readonly db: Db) {
     this.byTokenStmt = db.select(row).from(devices).where(eq(devices.deviceId, sql.placeholder('token'))).prepare();
@@ -35,12 +37,16 @@ export class DeviceStore {
 
   /** false when the account already has the device. */
   bind(userId: number, deviceRowId: number, now: number): boolean {
-    return this.db.insert(bindings).values({ userId, deviceId: deviceRowId, createdAt: now })
+    const added = this.db.insert(bindings).values({ userId, deviceId: deviceRowId, createdAt: now })
       .onConflictDoNothing().run().changes === 1;
+    if (added) this.onChange([userId]);
+    return added;
   }
 
   unbind(userId: number, deviceRowId: number): boolean {
-    return this.db.delete(bindings).where(and(eq(bindings.userId, userId), eq(bindings.deviceId, deviceRowId))).run().changes === 1;
+    const removed = this.db.delete(bindings).where(and(eq(bindings.userId, userId), eq(bindings.deviceId, deviceRowId))).run().changes === 1;
+    if (removed) this.onChange([userId]);
+    return removed;
   }
 
   /** The account's devices, in the order it bound them. */

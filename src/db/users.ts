@@ -28,9 +28,19 @@ const profile = {
 
 const row = { ...profile, id: users.id, passwordHash: users.passwordHash, role: users.role };
 
+export interface Identity {
+  id: number;
+  phone: string;
+  role: 'user' | 'admin';
+}
+
+/** How long an authenticated call may trust a remembered phone and role (the admin CLI writes from another process). */
+const IDENTITY_MS = 2000;
+
 export class UserStore {
   private readonly byIdStmt;
   private readonly byPhoneStmt;
+  private readonly identities = new Map<number, Identity & { at: number }>();
 
   constructor(private readonly db: Db) {
     this.byIdStmt = db.select(row).from(users).where(eq(users.id, sql.placeholder('id'))).prepare();
@@ -39,6 +49,22 @@ export class UserStore {
 
   byId(id: number): UserRow | undefined {
     return this.byIdStmt.get({ id });
+  }
+
+  /** Phone and role for token checks, re-read at most every 2 s and at once after a change made here. */
+  identity(id: number): Identity | undefined {
+    const now = Date.now();
+    const known = this.identities.get(id);
+    if (known && now - known.at < IDENTITY_MS) return known;
+    const row = this.byIdStmt.get({ id });
+    if (!row) {
+      this.identities.delete(id);
+      return undefined;
+    }
+    if (this.identities.size >= 100_000) this.identities.clear();
+    const identity = { id: row.id, phone: row.phone, role: row.role, at: now };
+    this.identities.set(id, identity);
+    return identity;
   }
 
   byPhone(phone: string): UserRow | undefined {
@@ -56,15 +82,18 @@ export class UserStore {
   }
 
   update(id: number, change: ProfileChange, now: number): void {
+    this.identities.delete(id);
     this.db.update(users).set({ ...change, updatedAt: now }).where(eq(users.id, id)).run();
   }
 
   setPassword(id: number, passwordHash: string, now: number): void {
+    this.identities.delete(id);
     this.db.update(users).set({ passwordHash, updatedAt: now }).where(eq(users.id, id)).run();
   }
 
   /** false when the phone is taken. */
   setPhone(id: number, phone: string, now: number): boolean {
+    this.identities.delete(id);
     try {
       this.db.update(users).set({ phone, updatedAt: now }).where(eq(users.id, id)).run();
       return true;
@@ -75,11 +104,13 @@ export class UserStore {
   }
 
   setRole(id: number, role: 'user' | 'admin', now: number): void {
+    this.identities.delete(id);
     this.db.update(users).set({ role, updatedAt: now }).where(eq(users.id, id)).run();
   }
 
   /** Tokens and codes go with the row (ON DELETE CASCADE). */
   delete(id: number): boolean {
+    this.identities.delete(id);
     return this.db.delete(users).where(eq(users.id, id)).run().changes > 0;
   }
 

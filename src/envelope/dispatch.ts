@@ -84,7 +84,7 @@ export function authenticateUser(services: Services, token: string | undefined):
   if (token === undefined) return null;
   const owner = services.tokens.authenticate(token);
   if (!owner) return null;
-  const user = services.users.byId(owner.userId);
+  const user = services.users.identity(owner.userId);
   return user ? { id: user.id, phone: user.phone, role: user.role, tokenId: owner.tokenId } : null;
 }
 

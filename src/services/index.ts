@@ -81,13 +81,15 @@ export async function createServices(config: Config, clock: Clock, log: Logger, 
   const notices = new NoticeStore(db);
   const hub = new NoticeHub();
   const limits = { maxBytes: config.imageMaxBytes, maxPixels: config.imageMaxPixels };
+  const noticeService = new NoticeService(db, notices, devices, noticeFiles, hub, gateway, clock, config, log);
+  devices.onChange = (userIds) => noticeService.invalidate(userIds);
   return {
     db,
     devices,
     notices,
     hub,
     gateway,
-    noticeService: new NoticeService(db, notices, devices, noticeFiles, hub, gateway, clock, config, log),
+    noticeService,
     noticeUploads: new Throttle(clock, config.noticesPerDevicePerMinute, 60),
     portraits: new Portraits(db, portraitFiles, clock, limits, config.portraitMaxSide),
     placeholders: await placeholderImages(),

@@ -1,6 +1,6 @@
 import { atomically, type Db } from '../db/client.js';
 import type { DeviceRow, DeviceStore } from '../db/devices.js';
-import type { NoticeRow, NoticeStore } from '../db/notices.js';
+import type { Mode, NoticeRow, NoticeStore } from '../db/notices.js';
 import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
 import type { Logger } from '../log.js';
@@ -19,6 +19,32 @@ export interface PublicNotice {
   createtime: string;
 }
 
+/** Per-account cache of notice.get replies, dropped whenever what the account sees changes. */
+class ListCache {
+  private readonly entries = new Map<string, { version: string; json: string }>();
+  private readonly generations = new Map<number, number>();
+  private epoch = 0;
+
+  private version(userId: number): string {
+    return `${this.epoch}.${this.generations.get(userId) ?? 0}`;
+  }
+
+  get(userId: number, key: string): string | undefined {
+    const hit = this.entries.get(`${userId}:${key}`);
+    return hit && hit.version === this.version(userId) ? hit.json : undefined;
+  }
+
+  set(userId: number, key: string, json: string): void {
+    if (this.entries.size >= 20_000) this.entries.delete(this.entries.keys().next().value!);
+    this.entries.set(`${userId}:${key}`, { version: this.version(userId), json });
+  }
+
+  invalidate(userIds: number[] | 'all'): void {
+    if (userIds === 'all') this.epoch++;
+    else for (const id of userIds) this.generations.set(id, (this.generations.get(id) ?? 0) + 1);
+  }
+}
+
 export type UploadResult = { ok: true; picName: string } | { ok: false; problem: ImageProblem | 'storage' };
 
 /**
@@ -29,6 +55,7 @@ export type UploadResult = { ok: true; picName: string } | { ok: false; problem:
  */
 export class NoticeService {
   private readonly format: Intl.DateTimeFormat;
+  private readonly lists = new ListCache();
 
   constructor(
     private readonly db: Db,
@@ -50,6 +77,33 @@ export class NoticeService {
   /** `YYYY-MM-DD HH:MM:SS` in NOTICE_TIMEZONE, as the legacy server wrote it. */
   createtime(ms: number): string {
     return this.format.format(ms);
+  }
+
+  /**
+   * notice.get's data as JSON text, from the cache while nothing the account
+   * sees has changed: `{num, list}`, plus `{total, offset}` when paged.
+   */
+  listJson(userId: number, mode: Mode, limit?: number, offset = 0): string {
+    const key = `${mode}:${limit ?? ''}:${offset}`;
+    const cached = this.lists.get(userId, key);
+    if (cached) return cached;
+    const list = this.notices.list(userId, mode, limit ?? -1, offset).map((n) => this.toPublic(n));
+    const paged = limit !== undefined || offset !== 0;
+    const json = JSON.stringify(paged ? { num: list.length, list, total: this.notices.count(userId, mode), offset } : { num: list.length, list });
+    this.lists.set(userId, key, json);
+    return json;
+  }
+
+  /** Marks a notice read for one account; false if it already was. */
+  markRead(userId: number, noticeId: number): boolean {
+    const marked = this.notices.markRead(userId, noticeId, this.clock.now());
+    if (marked) this.lists.invalidate([userId]);
+    return marked;
+  }
+
+  /** Something changed what these accounts (or everyone) see: bindings, device names. */
+  invalidate(userIds: number[] | 'all'): void {
+    this.lists.invalidate(userIds);
   }
 
   toPublic(row: NoticeRow): PublicNotice {
@@ -76,6 +130,7 @@ export class NoticeService {
     let id: number;
     try {
       id = atomically(this.db, () => this.notices.insert({ eventId, deviceId: device.id, content, picName, imageType: image.type, createdAt: now }));
+      this.lists.invalidate(this.devices.boundUsers(device.id).map((u) => u.id));
     } catch (err) {
       await this.files.discard(staged);
       throw err;
@@ -85,6 +140,7 @@ export class NoticeService {
     } catch (err) {
       this.log.error('notice image not placed: row withdrawn', { device: device.deviceId, picName, err });
       this.db.$client.prepare('DELETE FROM notices WHERE id = ?').run(id);
+      this.lists.invalidate('all');
       await this.files.discard(staged);
       return { ok: false, problem: 'storage' };
     }
@@ -114,6 +170,7 @@ export class NoticeService {
 
   private announce(device: DeviceRow, event: Parameters<NoticeHub['publish']>[1]): void {
     const users = this.devices.boundUsers(device.id);
+    this.lists.invalidate(users.map((u) => u.id));
     this.hub.publish(users.map((u) => u.id), event);
     if (users.length === 0) return;
     if (!this.devices.claimAlertSlot(device.id, this.clock.now(), this.config.alertSmsCooldownSeconds * 1000)) return;

@@ -43,6 +43,7 @@ export class Pairing {
         const newName = name ?? existing.name;
         if (newName !== existing.name && this.devices.nameTaken(newName)) abort({ ok: false, why: 'name_taken' });
         this.db.update(devices).set({ deviceId, name: newName, ...(model ? { model } : {}) }).where(eq(devices.id, existing.id)).run();
+        if (newName !== existing.name) this.devices.onChange('all');
         device = { id: existing.id, deviceId, name: newName };
       } else {
         device = this.devices.create(name ?? `${model ?? 'device'}-${sn}`, deviceId, row!.userId, now, { sn, model: model ?? null });

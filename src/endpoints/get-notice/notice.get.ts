@@ -1,4 +1,5 @@
 import type { Mode } from '../../db/notices.js';
+import { RawJson } from '../../envelope/reply.js';
 import { handler } from './statuses.js';
 
 /** Legacy clients send mode as 0, 1, 2 or as a digit string ("2"). */
@@ -9,11 +10,9 @@ function modeOf(value: number | string): Mode | null {
 
 export default handler<{ mode: number | string; limit?: number; offset?: number }>({
   type: 'notice', subtype: 'get', auth: 'user', success: 'successful',
-  run({ mode, limit, offset = 0 }, { notices, noticeService, user, ok, fail }) {
+  run({ mode, limit, offset = 0 }, { noticeService, user, ok, fail }) {
     const m = modeOf(mode);
     if (m === null) return fail('MODE_ERROR');
-    const list = notices.list(user!.id, m, limit ?? -1, offset).map((n) => noticeService.toPublic(n));
-    const page = limit === undefined && offset === 0 ? {} : { total: notices.count(user!.id, m), offset };
-    return ok({ num: list.length, list, ...page });
+    return ok(new RawJson(noticeService.listJson(user!.id, m, limit, offset)));
   },
 });

@@ -3,7 +3,7 @@ import { handler } from './statuses.js';
 /** The notice with its image; reading it marks it read for this account. */
 export default handler<{ event_id: string }>({
   type: 'notice', subtype: 'info', auth: 'user', success: 'successful',
-  async run({ event_id }, { notices, noticeService, user, clock, log, ok, fail }) {
+  async run({ event_id }, { notices, noticeService, user, log, ok, fail }) {
     const notice = notices.visible(user!.id, event_id);
     if (!notice) return fail('GET_NOTICE_ERROR');
     let image: Buffer;
@@ -13,7 +13,7 @@ export default handler<{ event_id: string }>({
       log.error('notice image missing', { event_id, pic_name: notice.picName, err });
       return fail('GET_NOTICE_ERROR');
     }
-    if (!notice.read) notices.markRead(user!.id, notice.id, clock.now());
+    if (!notice.read) noticeService.markRead(user!.id, notice.id);
     const { event_id: id, content, device, pic_name, createtime } = noticeService.toPublic(notice);
     return ok({ event_id: id, content, device, pic_name, base64: image.toString('base64'), createtime });
   },
