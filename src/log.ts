@@ -2,6 +2,8 @@ export type Level = 'debug' | 'info' | 'warn' | 'error' | 'silent';
 const ORDER: Record<Level, number> = { debug: 10, info: 20, warn: 30, error: 40, silent: 99 };
 
 export interface Logger {
+  /** Whether messages of this level are written (to skip building them). */
+  enabled(level: Exclude<Level, 'silent'>): boolean;
   debug(msg: string, fields?: Record<string, unknown>): void;
   info(msg: string, fields?: Record<string, unknown>): void;
   warn(msg: string, fields?: Record<string, unknown>): void;
@@ -23,6 +25,7 @@ export function createLogger(level: Level, write: (line: string, isError: boolea
     write(JSON.stringify(record), ORDER[lvl] >= ORDER.warn);
   };
   return {
+    enabled: (lvl) => ORDER[lvl] >= min,
     debug: (m, f) => emit('debug', m, f),
     info: (m, f) => emit('info', m, f),
     warn: (m, f) => emit('warn', m, f),

@@ -25,12 +25,36 @@ interface Route {
   spec: HandlerSpec;
   validate: ValidateFunction;
   key: string;
+  /** Everything a call's context shares with every other call of this handler; each call adds its own on top. */
+  base: Ctx<string>;
+}
+
+/** The per-request context: a small object whose prototype holds the services, config and ok/fail. */
+function contextFor(base: object, req: Request, rid: string, user: AuthUser | null, device: DeviceRow | null): Ctx<string> {
+  const ctx = Object.create(base) as Ctx<string> & { req: Request };
+  ctx.req = req;
+  ctx.requestId = rid;
+  ctx.ip = req.ip ?? '';
+  ctx.user = user;
+  ctx.device = device;
+  return ctx;
+}
+
+function baseContext(deps: Deps, local: EndpointSpec['local'], success: string): Ctx<string> {
+  const { config } = deps;
+  const base = { ...deps.services, config, clock: deps.clock, log: deps.log, ...replyFor(local, success) };
+  Object.defineProperty(base, 'origin', {
+    get(this: { req: Request }) {
+      return originOf(this.req, config);
+    },
+  });
+  return base as unknown as Ctx<string>;
 }
 
 const AUTHS = new Set(['public', 'user', 'admin', 'device']);
 
 /** Everything about an endpoint is checked here, at start-up, so a mistake never waits for its first request. */
-function buildTable(endpoint: EndpointSpec): Map<string, Route> {
+function buildTable(endpoint: EndpointSpec, deps: Deps): Map<string, Route> {
   checkLocalTable(endpoint.path, endpoint.local, endpoint.sharedNumbers);
   const table = new Map<string, Route>();
   for (const spec of endpoint.handlers) {
@@ -40,7 +64,7 @@ function buildTable(endpoint: EndpointSpec): Map<string, Route> {
     if ((spec.auth === 'device') !== (endpoint.token === 'device') && spec.auth !== 'public') {
       throw new Error(`${endpoint.path}: ${key} has auth ${spec.auth} on a ${endpoint.token}-token endpoint`);
     }
-    table.set(key, { spec, validate: loadSchema(`${endpoint.schemas}/${key}.json`), key });
+    table.set(key, { spec, validate: loadSchema(`${endpoint.schemas}/${key}.json`), key, base: baseContext(deps, endpoint.local, spec.success) });
   }
   return table;
 }
@@ -53,7 +77,7 @@ function tokenParam(req: Request): string | null | undefined {
 
 /** Sends the envelope and writes one access-log line per request, with its request id. */
 function responder(req: Request, res: Response, log: Logger) {
-  const started = performance.now();
+  const started = log.enabled('info') ? performance.now() : 0;
   const out = {
     rid: crypto.randomUUID(),
     id: -1,
@@ -61,7 +85,7 @@ function responder(req: Request, res: Response, log: Logger) {
     send(reply: Reply, http = 200, detail?: string) {
       if (detail) res.setHeader('X-Error-Detail', detail.slice(0, 200).replace(/[^\x20-\x7e]/g, '?'));
       sendEnvelope(res, out.id, reply, http);
-      log.info('request', {
+      if (started) log.info('request', {
         rid: out.rid, ip: req.ip, method: req.method, path: req.path, op: out.op, id: out.id, status: reply.status, http,
         ms: +(performance.now() - started).toFixed(2), ...(detail ? { detail } : {}),
       });
@@ -93,15 +117,16 @@ export function authenticateUser(services: Services, token: string | undefined):
  * type.subtype, data schema, handler, reply. Every outcome is an envelope.
  */
 export function dispatcher(endpoint: EndpointSpec, deps: Deps): RequestHandler {
-  const table = buildTable(endpoint);
+  const table = buildTable(endpoint, deps);
   const validateEnvelope = loadSchema('envelope.json');
   const { config, log, services } = deps;
   const limit = endpoint.body === 'upload' ? config.uploadBodyLimitBytes : config.bodyLimitBytes;
   const everyNeedsToken = endpoint.handlers.every((h) => h.auth !== 'public');
+  const failures = replyFor(endpoint.local, 'successful');
 
   return async (req: Request, res: Response) => {
     const out = responder(req, res, log);
-    const local = (success = 'successful') => replyFor(endpoint.local, success);
+    const local = () => failures;
     try {
       const token = tokenParam(req);
       let user: AuthUser | null = null;
@@ -119,7 +144,8 @@ export function dispatcher(endpoint: EndpointSpec, deps: Deps): RequestHandler {
       const body = await readBody(req, limit);
       if (!body.ok) {
         if (body.reason === 'aborted') return;
-        res.setHeader('Connection', 'close');
+        // Discard the rest (never stored) so the client can finish sending and read the 413;
+        // REQUEST_TIMEOUT_SECONDS bounds how long a sender may keep this up.
         req.resume();
         return out.send(local().fail('VALUE', { max_bytes: limit }), 413, `body over ${limit} bytes`);
       }
@@ -146,10 +172,8 @@ export function dispatcher(endpoint: EndpointSpec, deps: Deps): RequestHandler {
       const invalid = check(route.validate, data);
       if (invalid) return out.send(local().fail(invalid.key), 200, invalid.detail);
 
-      const ctx: Ctx<string> = {
-        ...services, config, clock: deps.clock, log, requestId: out.rid, ip: req.ip ?? '', origin: originOf(req, config), user, device, ...local(spec.success),
-      };
-      const reply = await spec.run(data, ctx);
+      const result = spec.run(data, contextFor(route.base, req, out.rid, user, device));
+      const reply = result instanceof Promise ? await result : result;
       return out.send(reply);
     } catch (err) {
       log.error('handler failed', { rid: out.rid, path: req.path, op: out.op, err });
@@ -163,18 +187,18 @@ export function getter(endpoint: EndpointSpec, deps: Deps): RequestHandler {
   const get = endpoint.get!;
   checkLocalTable(endpoint.path, endpoint.local, endpoint.sharedNumbers);
   if (!(get.badToken in endpoint.local)) throw new Error(`${endpoint.path}: GET badToken ${get.badToken} is not in its table`);
-  const { config, log, services } = deps;
+  const { log, services } = deps;
+  const reply = replyFor(endpoint.local, get.success);
+  const base = baseContext(deps, endpoint.local, get.success);
   return async (req: Request, res: Response) => {
     const out = responder(req, res, log);
     out.op = `GET ${endpoint.path}`;
-    const reply = replyFor(endpoint.local, get.success);
     try {
       const token = tokenParam(req);
       if (token === null) return out.send(reply.fail('TOKEN_MISSING'));
       const user = authenticateUser(services, token);
       if (!user) return out.send(reply.fail(get.badToken));
-      const ctx = { ...services, config, clock: deps.clock, log, requestId: out.rid, ip: req.ip ?? '', origin: originOf(req, config), user, device: null, ...reply };
-      return out.send(await get.run(ctx));
+      return out.send(await get.run(contextFor(base, req, out.rid, user, null) as Ctx<string> & { user: AuthUser }));
     } catch (err) {
       log.error('handler failed', { rid: out.rid, path: req.path, op: out.op, err });
       if (!res.headersSent) out.send(reply.fail(failed(err)));
