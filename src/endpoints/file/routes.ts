@@ -14,7 +14,6 @@ export function fileUploadRoute({ config, services, log }: Deps): RequestHandler
     try {
       const result = await services.uploads.receive(req, config.fileMaxBytes);
       if (!result.ok) {
-        if (result.why === 'too_large') res.setHeader('Connection', 'close');
         return sendEnvelope(res, -1, reply.fail(WHY[result.why]), result.why === 'too_large' ? 413 : 200);
       }
       const { id, size, sha256, filename } = result.file;
