@@ -3,6 +3,7 @@ import type { Request, RequestHandler, Response } from 'express';
 import type { ValidateFunction } from 'ajv';
 import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
+import type { DeviceRow } from '../db/devices.js';
 import type { Logger } from '../log.js';
 import type { Services } from '../services/index.js';
 import { checkLocalTable } from '../status.js';
@@ -10,7 +11,6 @@ import { readBody, parseJson } from './body.js';
 import { replyFor } from './define.js';
 import { envelopeId } from './id.js';
 import { sendEnvelope } from './reply.js';
-import type { DeviceRow } from '../db/devices.js';
 import type { AuthUser, Ctx, EndpointSpec, HandlerSpec, Reply } from './types.js';
 import { check, loadSchema } from './validate.js';
 
@@ -126,19 +126,18 @@ export function dispatcher(endpoint: EndpointSpec, deps: Deps): RequestHandler {
 
   return async (req: Request, res: Response) => {
     const out = responder(req, res, log);
-    const local = () => failures;
     try {
       const token = tokenParam(req);
       let user: AuthUser | null = null;
       let device: DeviceRow | null = null;
       if (token !== null && endpoint.token === 'user') {
         user = authenticateUser(services, token);
-        if (!user) return out.send(local().fail('TOKEN_INVALID'));
+        if (!user) return out.send(failures.fail('TOKEN_INVALID'));
       } else if (token !== null && endpoint.token === 'device') {
         device = (token && services.devices.byToken(token)) || null;
-        if (!device) return out.send(local().fail('DEVICE_TOKEN'));
+        if (!device) return out.send(failures.fail('DEVICE_TOKEN'));
       } else if (token === null && everyNeedsToken) {
-        return out.send(local().fail('TOKEN_MISSING'));
+        return out.send(failures.fail('TOKEN_MISSING'));
       }
 
       const body = await readBody(req, limit);
@@ -147,37 +146,37 @@ export function dispatcher(endpoint: EndpointSpec, deps: Deps): RequestHandler {
         // Discard the rest (never stored) so the client can finish sending and read the 413;
         // REQUEST_TIMEOUT_SECONDS bounds how long a sender may keep this up.
         req.resume();
-        return out.send(local().fail('VALUE', { max_bytes: limit }), 413, `body over ${limit} bytes`);
+        return out.send(failures.fail('VALUE', { max_bytes: limit }), 413, `body over ${limit} bytes`);
       }
       const parsed = parseJson(body.body);
-      if (!parsed.ok) return out.send(local().fail('JSON_KEY'), 200, 'body is not JSON');
+      if (!parsed.ok) return out.send(failures.fail('JSON_KEY'), 200, 'body is not JSON');
       const envelope = parsed.value as Record<string, unknown>;
       if (typeof envelope === 'object' && envelope !== null && !Array.isArray(envelope)) out.id = envelopeId(envelope.id);
       if (!validateEnvelope(envelope)) {
         const where = validateEnvelope.errors![0]!.instancePath;
         const key = where === '/type' || where === '/subtype' ? 'JSON_VALUE' : 'JSON_KEY';
-        return out.send(local().fail(key), 200, `envelope${where} ${validateEnvelope.errors![0]!.message}`);
+        return out.send(failures.fail(key), 200, `envelope${where} ${validateEnvelope.errors![0]!.message}`);
       }
       const route = table.get(`${envelope.type}.${envelope.subtype}`);
-      if (!route) return out.send(local().fail('JSON_VALUE'), 200, `no ${envelope.type}.${envelope.subtype} on ${endpoint.path}`);
+      if (!route) return out.send(failures.fail('JSON_VALUE'), 200, `no ${envelope.type}.${envelope.subtype} on ${endpoint.path}`);
       out.op = route.key;
       const data = envelope.data;
       const { spec } = route;
       if (spec.auth !== 'public' && !user && !device) {
-        const reply = local().fail(token === null ? 'TOKEN_MISSING' : 'TOKEN_INVALID');
+        const reply = failures.fail(token === null ? 'TOKEN_MISSING' : 'TOKEN_INVALID');
         out.id = -1;
         return out.send(reply);
       }
-      if (spec.auth === 'admin' && user!.role !== 'admin') return out.send(local().fail('NO_PERMISSION'));
+      if (spec.auth === 'admin' && user!.role !== 'admin') return out.send(failures.fail('NO_PERMISSION'));
       const invalid = check(route.validate, data);
-      if (invalid) return out.send(local().fail(invalid.key), 200, invalid.detail);
+      if (invalid) return out.send(failures.fail(invalid.key), 200, invalid.detail);
 
       const result = spec.run(data, contextFor(route.base, req, out.rid, user, device));
       const reply = result instanceof Promise ? await result : result;
       return out.send(reply);
     } catch (err) {
       log.error('handler failed', { rid: out.rid, path: req.path, op: out.op, err });
-      if (!res.headersSent) out.send(local().fail(failed(err)));
+      if (!res.headersSent) out.send(failures.fail(failed(err)));
     }
   };
 }
