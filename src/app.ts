@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import express, { type NextFunction, type Request, type Response } from 'express';
+import express, { type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import { ENDPOINTS, RAW_ROUTES } from './endpoints/index.js';
 import { dispatcher, getter, type Deps } from './envelope/dispatch.js';
 import { sendEnvelope } from './envelope/reply.js';
@@ -51,22 +51,26 @@ export function createApp(deps: Deps): express.Express {
   };
   app.get(['/ping', '/api/ping'], ping);
 
+  // The envelope URLs are found by one map lookup rather than by walking a route list (they are the hot path),
+  // matched as express would: case-insensitively, with or without a trailing slash.
+  const envelopeRoutes = new Map<string, { post?: RequestHandler; get?: RequestHandler; allow: string }>();
   for (const endpoint of ENDPOINTS) {
-    const paths = [endpoint.path, `/api${endpoint.path}`];
-    const allow: string[] = [];
-    if (endpoint.handlers.length) {
-      app.post(paths, dispatcher(endpoint, deps));
-      allow.push('POST');
-    }
-    if (endpoint.get) {
-      app.get(paths, getter(endpoint, deps));
-      allow.push('GET', 'HEAD');
-    }
-    app.all(paths, (_req, res) => {
-      res.setHeader('Allow', allow.join(', '));
-      sendEnvelope(res, -1, envelope(GLOBAL.JSON_VALUE), 405);
-    });
+    const entry = {
+      post: endpoint.handlers.length ? dispatcher(endpoint, deps) : undefined,
+      get: endpoint.get ? getter(endpoint, deps) : undefined,
+      allow: [endpoint.handlers.length ? 'POST' : '', endpoint.get ? 'GET, HEAD' : ''].filter(Boolean).join(', '),
+    };
+    for (const p of [endpoint.path, `/api${endpoint.path}`]) envelopeRoutes.set(p.toLowerCase(), entry);
   }
+  app.use((req: Request, res: Response, next: NextFunction) => {
+    const p = req.path.length > 1 && req.path.endsWith('/') ? req.path.slice(0, -1) : req.path;
+    const entry = envelopeRoutes.get(p.toLowerCase());
+    if (!entry) return next();
+    const handle = req.method === 'POST' ? entry.post : req.method === 'GET' || req.method === 'HEAD' ? entry.get : undefined;
+    if (handle) return handle(req, res, next);
+    res.setHeader('Allow', entry.allow);
+    sendEnvelope(res, -1, envelope(GLOBAL.JSON_VALUE), 405);
+  });
 
   for (const route of RAW_ROUTES) app[route.method]([route.path, `/api${route.path}`], route.make(deps));
   const dist = express.static(path.join(deps.config.dataDir, 'dist'), {
