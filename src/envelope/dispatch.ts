@@ -34,7 +34,6 @@ function contextFor(base: object, req: Request, rid: string, user: AuthUser | nu
   const ctx = Object.create(base) as Ctx<string> & { req: Request };
   ctx.req = req;
   ctx.requestId = rid;
-  ctx.ip = req.ip ?? '';
   ctx.user = user;
   ctx.device = device;
   return ctx;
@@ -43,9 +42,16 @@ function contextFor(base: object, req: Request, rid: string, user: AuthUser | nu
 function baseContext(deps: Deps, local: EndpointSpec['local'], success: string): Ctx<string> {
   const { config } = deps;
   const base = { ...deps.services, config, clock: deps.clock, log: deps.log, ...replyFor(local, success) };
-  Object.defineProperty(base, 'origin', {
-    get(this: { req: Request }) {
-      return originOf(this.req, config);
+  Object.defineProperties(base, {
+    origin: {
+      get(this: { req: Request }) {
+        return originOf(this.req, config);
+      },
+    },
+    ip: {
+      get(this: { req: Request }) {
+        return this.req.ip ?? '';
+      },
     },
   });
   return base as unknown as Ctx<string>;
@@ -75,11 +81,15 @@ function tokenParam(req: Request): string | null | undefined {
   return typeof raw === 'string' ? raw : undefined; // undefined: given, but not a single string
 }
 
+/** Request ids: unique per process start (a random prefix) and cheap (a counter). */
+const RID_PREFIX = crypto.randomBytes(4).toString('hex');
+let ridCounter = 0;
+
 /** Sends the envelope and writes one access-log line per request, with its request id. */
 function responder(req: Request, res: Response, log: Logger) {
   const started = log.enabled('info') ? performance.now() : 0;
   const out = {
-    rid: crypto.randomUUID(),
+    rid: `${RID_PREFIX}-${(++ridCounter).toString(36)}`,
     id: -1,
     op: '-',
     send(reply: Reply, http = 200, detail?: string) {

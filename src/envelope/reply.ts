@@ -11,7 +11,7 @@ export function sendEnvelope(res: Response, id: number, reply: Reply, http = 200
   const body = reply.data instanceof RawJson
     ? `{"id":${id},"status":${reply.status},"message":${JSON.stringify(reply.message)},"data":${reply.data.json}}`
     : JSON.stringify({ id, status: reply.status, message: reply.message, data: reply.data });
-  res.status(http);
+  res.statusCode = http;
   res.setHeader('Content-Type', 'application/json; charset=utf-8');
   res.setHeader('Cache-Control', 'no-store');
   res.end(body);
