@@ -12,33 +12,32 @@ export function readBody(req: IncomingMessage, limit: number): Promise<BodyResul
   if (Number.isFinite(declared) && declared > limit) return Promise.resolve({ ok: false, reason: 'too_large' });
   return new Promise((resolve) => {
     const chunks: Buffer[] = [];
-    let size = 0;
-    let settled = false;
-    const finish = (result: BodyResult) => {
-      if (settled) return;
-      settled = true;
-      req.off('data', onData);
-      req.off('end', onEnd);
-      req.off('error', onError);
-      req.off('aborted', onAborted);
-      resolve(result);
-    };
-    const onData = (chunk: Buffer) => {
+    let size = 0; // -1 once settled: later chunks are dropped
+    req.on('data', (chunk: Buffer) => {
+      if (size < 0) return;
       size += chunk.length;
       if (size > limit) {
+        size = -1;
         chunks.length = 0;
-        finish({ ok: false, reason: 'too_large' });
-        return;
+        resolve({ ok: false, reason: 'too_large' });
+      } else {
+        chunks.push(chunk);
       }
-      chunks.push(chunk);
+    });
+    req.on('end', () => {
+      if (size < 0) return;
+      resolve({ ok: true, body: chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size) });
+      size = -1;
+    });
+    const abort = () => {
+      if (size < 0) return;
+      size = -1;
+      resolve({ ok: false, reason: 'aborted' });
     };
-    const onEnd = () => finish({ ok: true, body: Buffer.concat(chunks, size) });
-    const onError = () => finish({ ok: false, reason: 'aborted' });
-    const onAborted = () => finish({ ok: false, reason: 'aborted' });
-    req.on('data', onData);
-    req.on('end', onEnd);
-    req.on('error', onError);
-    req.on('aborted', onAborted);
+    req.on('error', abort);
+    req.on('close', () => {
+      if (!req.complete) abort();
+    });
   });
 }
 
