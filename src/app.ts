@@ -3,10 +3,10 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import express, { type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import { ENDPOINTS, RAW_ROUTES } from './endpoints/index.js';
 import { dispatcher, getter, type Deps } from './envelope/dispatch.js';
+import { replyFor } from './envelope/define.js';
 import { sendEnvelope } from './envelope/reply.js';
-import { GLOBAL } from './status.js';
 
-const envelope = (entry: readonly [number, string], data: unknown = {}) => ({ status: entry[0], message: entry[1], data });
+const reply = replyFor({}, 'successful');
 
 function cors(origins: string[]) {
   const allowed = new Set(origins);
@@ -40,14 +40,14 @@ export function createApp(deps: Deps): express.Express {
   const ms = (ns: number) => +(ns / 1e6).toFixed(2);
   /** /ping?stats=1 adds memory and event-loop delay (for benchmarks and health checks); &reset=1 restarts the histogram. */
   const ping = (req: Request, res: Response) => {
-    if (req.query.stats === undefined) return sendEnvelope(res, -1, envelope(GLOBAL.OK, { pong: true }));
+    if (req.query.stats === undefined) return sendEnvelope(res, -1, reply.ok({ pong: true }));
     const mem = process.memoryUsage();
     const stats = {
       pong: true, rss: mem.rss, heap_used: mem.heapUsed, uptime: +process.uptime().toFixed(1),
       event_loop_delay_ms: { p50: ms(loopDelay.percentile(50)), p99: ms(loopDelay.percentile(99)), max: ms(loopDelay.max) },
     };
     if (req.query.reset !== undefined) loopDelay.reset();
-    sendEnvelope(res, -1, envelope(GLOBAL.OK, stats));
+    sendEnvelope(res, -1, reply.ok(stats));
   };
   app.get(['/ping', '/api/ping'], ping);
 
@@ -69,7 +69,7 @@ export function createApp(deps: Deps): express.Express {
     const handle = req.method === 'POST' ? entry.post : req.method === 'GET' || req.method === 'HEAD' ? entry.get : undefined;
     if (handle) return handle(req, res, next);
     res.setHeader('Allow', entry.allow);
-    sendEnvelope(res, -1, envelope(GLOBAL.JSON_VALUE), 405);
+    sendEnvelope(res, -1, reply.fail('JSON_VALUE'), 405);
   });
 
   for (const route of RAW_ROUTES) app[route.method]([route.path, `/api${route.path}`], route.make(deps));
@@ -79,12 +79,12 @@ export function createApp(deps: Deps): express.Express {
   });
   app.use(['/dist', '/api/dist'], dist);
 
-  app.use((_req: Request, res: Response) => sendEnvelope(res, -1, envelope(GLOBAL.UNKNOWN), 404));
+  app.use((_req: Request, res: Response) => sendEnvelope(res, -1, reply.fail('UNKNOWN'), 404));
   app.use((err: Error & { status?: number }, req: Request, res: Response, _next: NextFunction) => {
     deps.log.error('request failed outside a handler', { path: req.path, err });
     if (res.headersSent) return;
     const http = err.status && err.status >= 400 && err.status < 500 ? err.status : 500;
-    sendEnvelope(res, -1, envelope(http < 500 ? GLOBAL.JSON_KEY : GLOBAL.UNKNOWN), http === 500 ? 200 : http);
+    sendEnvelope(res, -1, reply.fail(http < 500 ? 'JSON_KEY' : 'UNKNOWN'), http === 500 ? 200 : http);
   });
   return app;
 }

@@ -75,10 +75,6 @@ export class NoticeStore {
       .where(gt(notices.id, afterId)).orderBy(asc(notices.id)).limit(limit).all();
   }
 
-  byId(id: number): NoticeRow | undefined {
-    return this.db.select(row).from(notices).innerJoin(devices, eq(devices.id, notices.deviceId)).where(eq(notices.id, id)).get();
-  }
-
   referenced(picName: string): boolean {
     return !!this.db.select({ id: notices.id }).from(notices).where(eq(notices.picName, picName)).limit(1).get();
   }

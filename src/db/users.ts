@@ -47,10 +47,6 @@ export class UserStore {
     this.byPhoneStmt = db.select(row).from(users).where(eq(users.phone, sql.placeholder('phone'))).prepare();
   }
 
-  byId(id: number): UserRow | undefined {
-    return this.byIdStmt.get({ id });
-  }
-
   /** Phone and role for token checks, re-read at most every 2 s and at once after a change made here. */
   identity(id: number): Identity | undefined {
     const now = Date.now();

@@ -35,6 +35,16 @@ export const realFileOps: FileOps = {
 
 export const exists = (file: string) => fs.access(file).then(() => true, () => false);
 
+/** Flushes a file already written by other means (a stream, a copy) to the disk. */
+export async function fsyncFile(file: string): Promise<void> {
+  const handle = await fs.open(file, 'r');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
 /**
  * A folder of content-named files written crash-safely: bytes go to
  * `.tmp/` and are fsynced, then renamed into place and the folder fsynced.
@@ -66,6 +76,19 @@ export class DurableDir {
     const file = this.tempPath(name);
     try {
       await this.ops.writeDurable(file, bytes);
+    } catch (err) {
+      await this.ops.unlink(file).catch(() => undefined);
+      throw err;
+    }
+    return file;
+  }
+
+  /** Stages a copy of a file already on disk, fsynced like `stage`. */
+  async stageCopy(name: string, source: string): Promise<string> {
+    const file = this.tempPath(name);
+    try {
+      await fs.copyFile(source, file);
+      await fsyncFile(file);
     } catch (err) {
       await this.ops.unlink(file).catch(() => undefined);
       throw err;

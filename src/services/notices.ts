@@ -130,7 +130,6 @@ export class NoticeService {
     let id: number;
     try {
       id = atomically(this.db, () => this.notices.insert({ eventId, deviceId: device.id, content, picName, imageType: image.type, createdAt: now }));
-      this.lists.invalidate(this.devices.boundUsers(device.id).map((u) => u.id));
     } catch (err) {
       await this.files.discard(staged);
       throw err;
@@ -170,8 +169,9 @@ export class NoticeService {
 
   private announce(device: DeviceRow, event: Parameters<NoticeHub['publish']>[1]): void {
     const users = this.devices.boundUsers(device.id);
-    this.lists.invalidate(users.map((u) => u.id));
-    this.hub.publish(users.map((u) => u.id), event);
+    const ids = users.map((u) => u.id);
+    this.lists.invalidate(ids);
+    this.hub.publish(ids, event);
     if (users.length === 0) return;
     if (!this.devices.claimAlertSlot(device.id, this.clock.now(), this.config.alertSmsCooldownSeconds * 1000)) return;
     for (const user of users) {

@@ -1,4 +1,3 @@
-import fs from 'node:fs/promises';
 import { desc, eq, or } from 'drizzle-orm';
 import type { Clock } from '../clock.js';
 import type { Db } from '../db/client.js';
@@ -19,7 +18,17 @@ export function compareVersions(a: string, b: string): number {
   return 0;
 }
 
+interface Meta {
+  platform: string;
+  version: string;
+  description: string | null;
+  filename?: string;
+}
+
 const extension = (filename: string | undefined) => /\.([A-Za-z0-9]{1,8})$/.exec(filename ?? '')?.[0].toLowerCase() ?? '.bin';
+
+/** `<platform|all>-<version>-<sha256 prefix><ext>`: never reused, so served immutable. */
+const fileName = (p: Meta, sha256: string) => `${p.platform || 'all'}-${p.version}-${sha256.slice(0, 8)}${extension(p.filename)}`;
 
 /** Upgrade packages (seed 002): one file per platform and version under $DATA_DIR/dist, served by GET /dist/<file>. */
 export class Upgrades {
@@ -31,28 +40,23 @@ export class Upgrades {
   }
 
   /** null when that platform already has that version (numerically: 1.2 = 1.2.0). */
-  async publish(p: { platform: string; version: string; description: string | null; bytes: Buffer; filename?: string }): Promise<Upgrade | null> {
+  async publish(p: Meta & { bytes: Buffer }): Promise<Upgrade | null> {
     if (this.exists(p.platform, p.version)) return null;
     const sha256 = sha256Hex(p.bytes);
-    const file = `${p.platform || 'all'}-${p.version}-${sha256.slice(0, 8)}${extension(p.filename)}`;
+    const file = fileName(p, sha256);
     await this.dist.place(await this.dist.stage(file, p.bytes), file);
     return this.record(p, file, p.bytes.length, sha256);
   }
 
   /** The same, for a file already on disk (a two-step upload): it is copied into dist. */
-  async publishFile(p: { platform: string; version: string; description: string | null; path: string; size: number; sha256: string; filename?: string }): Promise<Upgrade | null> {
+  async publishFile(p: Meta & { path: string; size: number; sha256: string }): Promise<Upgrade | null> {
     if (this.exists(p.platform, p.version)) return null;
-    const file = `${p.platform || 'all'}-${p.version}-${p.sha256.slice(0, 8)}${extension(p.filename)}`;
-    const staged = this.dist.tempPath(file);
-    await fs.copyFile(p.path, staged);
-    const handle = await fs.open(staged, 'r+');
-    await handle.sync();
-    await handle.close();
-    await this.dist.place(staged, file);
+    const file = fileName(p, p.sha256);
+    await this.dist.place(await this.dist.stageCopy(file, p.path), file);
     return this.record(p, file, p.size, p.sha256);
   }
 
-  private record(p: { platform: string; version: string; description: string | null }, file: string, size: number, sha256: string): Upgrade | null {
+  private record(p: Meta, file: string, size: number, sha256: string): Upgrade | null {
     return this.db.insert(upgrades).values({
       platform: p.platform, version: p.version, file, size, sha256, description: p.description, createdAt: this.clock.now(),
     }).onConflictDoNothing().returning().get() ?? null;

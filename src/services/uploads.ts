@@ -9,7 +9,7 @@ import { and, eq, gt, isNull } from 'drizzle-orm';
 import type { Clock } from '../clock.js';
 import type { Db } from '../db/client.js';
 import { files, uploadGrants } from '../db/schema.js';
-import type { DurableDir } from './files.js';
+import { fsyncFile, type DurableDir } from './files.js';
 import { randomHex128, safeEqual } from './random.js';
 
 export const UPLOAD_MODULES = ['avatar', 'upgrade'] as const;
@@ -145,8 +145,7 @@ export class Uploads {
     });
     try {
       await pipeline(stream, limit, fs.createWriteStream(tmp, { flags: 'wx', mode: 0o600 }));
-      const handle = await fs.promises.open(tmp, 'r');
-      await handle.sync().finally(() => handle.close());
+      await fsyncFile(tmp);
     } catch (err) {
       await fs.promises.unlink(tmp).catch(() => undefined);
       (stream as NodeJS.ReadableStream & { resume(): void }).resume();

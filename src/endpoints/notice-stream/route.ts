@@ -1,14 +1,14 @@
 import type { RequestHandler } from 'express';
 import { authenticateUser, type Deps } from '../../envelope/dispatch.js';
+import { replyFor } from '../../envelope/define.js';
 import { sendEnvelope } from '../../envelope/reply.js';
 import type { StreamEvent } from '../../services/hub.js';
-import { GLOBAL } from '../../status.js';
 
 const MAX_STREAMS_PER_USER = 10;
 const MAX_REPLAY = 1000;
 const MAX_BUFFERED_BYTES = 1 << 20;
 
-const envelope = (entry: readonly [number, string]) => ({ status: entry[0], message: entry[1], data: {} });
+const reply = replyFor({}, 'successful');
 
 /**
  * GET /notice/stream?token=: Server-Sent Events, one `notice` event per new
@@ -19,10 +19,10 @@ const envelope = (entry: readonly [number, string]) => ({ status: entry[0], mess
 export function noticeStreamRoute({ config, services, log }: Deps): RequestHandler {
   return (req, res) => {
     const token = typeof req.query.token === 'string' && req.query.token ? req.query.token : null;
-    if (token === null) return sendEnvelope(res, -1, envelope(GLOBAL.TOKEN_MISSING));
+    if (token === null) return sendEnvelope(res, -1, reply.fail('TOKEN_MISSING'));
     const user = authenticateUser(services, token);
-    if (!user) return sendEnvelope(res, -1, envelope(GLOBAL.TOKEN_INVALID));
-    if (services.hub.streams(user.id) >= MAX_STREAMS_PER_USER) return sendEnvelope(res, -1, envelope(GLOBAL.NO_PERMISSION), 429);
+    if (!user) return sendEnvelope(res, -1, reply.fail('TOKEN_INVALID'));
+    if (services.hub.streams(user.id) >= MAX_STREAMS_PER_USER) return sendEnvelope(res, -1, reply.fail('NO_PERMISSION'), 429);
 
     res.writeHead(200, {
       'Content-Type': 'text/event-stream; charset=utf-8',
