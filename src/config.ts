@@ -33,6 +33,8 @@ export interface Config {
   legacyDeviceIds: boolean;
   imageMaxBytes: number;
   imageMaxPixels: number;
+  /** How a fall-notice image is checked: its structure end to end, or every pixel decoded too. */
+  imageCheck: 'structure' | 'decode';
   noticesPerDevicePerMinute: number;
   noticeTimezone: string;
   alertSmsCooldownSeconds: number;
@@ -153,6 +155,7 @@ export function loadConfig(env: Env = process.env): Config {
     legacyDeviceIds: bool(env, 'LEGACY_DEVICE_IDS'),
     imageMaxBytes: int(env, 'IMAGE_MAX_BYTES', 8 * 1024 * 1024, 1024),
     imageMaxPixels: int(env, 'IMAGE_MAX_PIXELS', 40_000_000, 1),
+    imageCheck: oneOf(env, 'IMAGE_CHECK', 'structure', ['structure', 'decode'] as const),
     noticesPerDevicePerMinute: int(env, 'NOTICES_PER_DEVICE_PER_MINUTE', 30, 1),
     noticeTimezone: timezone(env, 'NOTICE_TIMEZONE', 'Asia/Shanghai'),
     alertSmsCooldownSeconds: int(env, 'ALERT_SMS_COOLDOWN_SECONDS', 300, 0),

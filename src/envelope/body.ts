@@ -1,3 +1,4 @@
+import { isAscii } from 'node:buffer';
 import type { IncomingMessage } from 'node:http';
 
 export type BodyResult = { ok: true; body: Buffer } | { ok: false; reason: 'too_large' | 'aborted' };
@@ -41,10 +42,13 @@ export function readBody(req: IncomingMessage, limit: number): Promise<BodyResul
   });
 }
 
-/** Whatever the Content-Type says, the body is read as JSON text. */
+/**
+ * Whatever the Content-Type says, the body is read as JSON text. Pure ASCII
+ * (nearly every body, and every camera's base64) skips UTF-8 decoding.
+ */
 export function parseJson(body: Buffer): { ok: true; value: unknown } | { ok: false } {
   try {
-    return { ok: true, value: JSON.parse(body.toString('utf8')) };
+    return { ok: true, value: JSON.parse(body.toString(isAscii(body) ? 'latin1' : 'utf8')) };
   } catch {
     return { ok: false };
   }

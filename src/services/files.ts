@@ -1,4 +1,5 @@
 import crypto from 'node:crypto';
+import fsc from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 
@@ -11,38 +12,44 @@ export interface FileOps {
   fsyncDir(dir: string): Promise<void>;
 }
 
+/**
+ * Open, write, fsync, close as one chain of callbacks: a camera upload's
+ * hot path, where FileHandle and a promise per step cost more than the calls.
+ */
+function writeAndSync(file: string, bytes: Buffer, flags: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    fsc.open(file, flags, 0o600, (err, fd) => {
+      if (err) return reject(err);
+      const finish = (failure: Error | null) => fsc.close(fd, (closeErr) => (failure ?? closeErr ? reject(failure ?? closeErr) : resolve()));
+      let written = 0;
+      const step = (writeErr: Error | null, n = 0) => {
+        if (writeErr) return finish(writeErr);
+        written += n;
+        if (written < bytes.length) return fsc.write(fd, bytes, written, bytes.length - written, null, step);
+        fsc.fsync(fd, finish);
+      };
+      step(null);
+    });
+  });
+}
+
 export const realFileOps: FileOps = {
-  async writeDurable(file, bytes) {
-    const handle = await fs.open(file, 'wx', 0o600);
-    try {
-      await handle.writeFile(bytes);
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-  },
+  writeDurable: (file, bytes) => writeAndSync(file, bytes, 'wx'),
   rename: (from, to) => fs.rename(from, to),
   unlink: (file) => fs.unlink(file),
-  async fsyncDir(dir) {
-    const handle = await fs.open(dir, 'r');
-    try {
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-  },
+  fsyncDir: (dir) => fsyncFile(dir),
 };
 
 export const exists = (file: string) => fs.access(file).then(() => true, () => false);
 
-/** Flushes a file already written by other means (a stream, a copy) to the disk. */
-export async function fsyncFile(file: string): Promise<void> {
-  const handle = await fs.open(file, 'r');
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
+/** Flushes a file (or a folder's entries) already written by other means to the disk. */
+export function fsyncFile(file: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    fsc.open(file, 'r', (err, fd) => {
+      if (err) return reject(err);
+      fsc.fsync(fd, (syncErr) => fsc.close(fd, (closeErr) => (syncErr ?? closeErr ? reject(syncErr ?? closeErr) : resolve())));
+    });
+  });
 }
 
 /**
@@ -96,15 +103,20 @@ export class DurableDir {
     return file;
   }
 
-  /** Moves a staged file to its final name (kept as is if that name exists: same name, same bytes). */
+  /**
+   * Moves a staged file to its final name. If that name exists it holds the
+   * same bytes (names are content hashes), and rename swaps it atomically.
+   * A shard folder is made on first use: the rename says when it is missing.
+   */
   async place(staged: string, name: string): Promise<void> {
     const final = this.pathOf(name);
-    if (await exists(final)) {
-      await this.discard(staged);
-      return;
+    try {
+      await this.ops.rename(staged, final);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT' || !(await exists(staged))) throw err;
+      await fs.mkdir(path.dirname(final), { recursive: true });
+      await this.ops.rename(staged, final);
     }
-    await fs.mkdir(path.dirname(final), { recursive: true });
-    await this.ops.rename(staged, final);
     await this.ops.fsyncDir(path.dirname(final));
   }
 
@@ -118,6 +130,10 @@ export class DurableDir {
 
   read(name: string): Promise<Buffer> {
     return fs.readFile(this.pathOf(name));
+  }
+
+  readStaged(staged: string): Promise<Buffer> {
+    return fs.readFile(staged);
   }
 
   /** Staged files left by a crash: their final name and path. */

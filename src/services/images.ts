@@ -1,4 +1,5 @@
 import sharp from 'sharp';
+import { readStructure, type ImageHeader, type ImageType } from './image-structure.js';
 
 // One libvips thread per image, and one image decoding at a time: a burst of
 // camera uploads then takes at most one core's worth of decoding away from
@@ -17,30 +18,31 @@ async function decodeSlot(): Promise<() => void> {
   };
 }
 
-export type ImageType = 'jpeg' | 'png' | 'webp';
+export type { ImageType };
 export type ImageProblem = 'not_base64' | 'too_large' | 'too_many_pixels' | 'not_an_image';
 
 export interface ImageLimits {
   maxBytes: number;
   maxPixels: number;
+  /** Decode every pixel too (IMAGE_CHECK=decode), not only the structure. */
+  decode?: boolean;
 }
 
 const DATA_URL = /^data:image\/[a-z0-9.+-]+;base64,/i;
-const TYPES = new Set<string>(['jpeg', 'png', 'webp']);
 export const CONTENT_TYPE: Record<ImageType, string> = { jpeg: 'image/jpeg', png: 'image/png', webp: 'image/webp' };
 
-/** Base64 text with its padding stripped, as Buffer#toString('base64') would write it. */
-function canonical(b64: string): string {
+/**
+ * Node's decoder skips every character that is not base64 (and stops at a
+ * `=` inside the text), so the text is valid exactly when every character
+ * before the padding contributed its six bits: the decoded length says so,
+ * without a second pass over the text.
+ */
+function strictDecode(b64: string): Buffer | null {
   let end = b64.length;
   while (end > 0 && b64.charCodeAt(end - 1) === 61 /* = */) end--;
-  return end === b64.length ? b64 : b64.slice(0, end);
-}
-
-function strictDecode(b64: string): Buffer | null {
-  if (b64.length === 0 || b64.length % 4 === 1) return null;
+  if (end === 0 || end % 4 === 1 || b64.length - end > 2) return null;
   const bytes = Buffer.from(b64, 'base64');
-  // Node skips characters that are not base64; encoding back and comparing catches them in linear time.
-  return canonical(bytes.toString('base64')) === canonical(b64) ? bytes : null;
+  return bytes.length === Math.floor((end * 3) / 4) ? bytes : null;
 }
 
 /**
@@ -61,24 +63,22 @@ export function decodeBase64(text: string, maxBytes: number): Buffer | ImageProb
 }
 
 /**
- * Proves the bytes are one whole JPEG, PNG or WebP by decoding them: the
- * header says what it is and how big (a pixel flood is refused before any
- * pixel is decoded), then every scan is decoded, and any decoder warning
- * (bad Huffman code, premature end of data) refuses it: a truncated or corrupt
- * file fails here, where the camera can still send it again, rather than on a
- * family member's phone.
+ * Proves the bytes are one whole JPEG, PNG or WebP: its structure is read end
+ * to end (image-structure.ts), so a truncated or malformed file fails here,
+ * where the camera can still send it again, rather than on a family member's
+ * phone; a pixel flood is refused from the header. With `decode` every pixel
+ * is decoded as well and any decoder warning refuses the image: about 13 ms
+ * of CPU for a 1080p photo, one image at a time.
  */
-export async function inspectImage(bytes: Buffer, limits: ImageLimits): Promise<{ type: ImageType; width: number; height: number } | ImageProblem> {
+export async function inspectImage(bytes: Buffer, limits: ImageLimits): Promise<ImageHeader | ImageProblem> {
   if (bytes.length > limits.maxBytes) return 'too_large';
+  const header = await readStructure(bytes, limits.maxPixels);
+  if (!header) return 'not_an_image';
+  if (header === 'too_many_pixels' || !limits.decode) return header;
   const release = await decodeSlot();
   try {
-    const meta = await sharp(bytes, { limitInputPixels: false }).metadata(); // the header only: sizes are checked next
-    if (!meta.format || !TYPES.has(meta.format) || !meta.width || !meta.height) return 'not_an_image';
-    if (meta.width * meta.height > limits.maxPixels) return 'too_many_pixels';
-    if ((meta.pages ?? 1) > 1) return 'not_an_image';
-    // Full scale on purpose: shrink-on-load skips the data where corruption shows.
     await sharp(bytes, { limitInputPixels: limits.maxPixels, failOn: 'warning' }).raw().toBuffer();
-    return { type: meta.format as ImageType, width: meta.width, height: meta.height };
+    return header;
   } catch {
     return 'not_an_image';
   } finally {
@@ -86,12 +86,13 @@ export async function inspectImage(bytes: Buffer, limits: ImageLimits): Promise<
   }
 }
 
-/** A portrait as served: upright, within maxSide, JPEG, every metadata block dropped. */
+/** A portrait as served: upright, within maxSide, JPEG, every metadata block dropped. Decoding it is the full check. */
 export async function reencodePortrait(bytes: Buffer, limits: ImageLimits, maxSide: number): Promise<Buffer | ImageProblem> {
-  const inspected = await inspectImage(bytes, limits);
+  const inspected = await inspectImage(bytes, { ...limits, decode: false });
   if (typeof inspected === 'string') return inspected;
+  const release = await decodeSlot();
   try {
-    return await sharp(bytes, { limitInputPixels: limits.maxPixels, failOn: 'truncated' })
+    return await sharp(bytes, { limitInputPixels: limits.maxPixels, failOn: 'warning' })
       .rotate()
       .resize(maxSide, maxSide, { fit: 'inside', withoutEnlargement: true })
       .flatten({ background: '#ffffff' })
@@ -99,5 +100,7 @@ export async function reencodePortrait(bytes: Buffer, limits: ImageLimits, maxSi
       .toBuffer();
   } catch {
     return 'not_an_image';
+  } finally {
+    release();
   }
 }

@@ -111,7 +111,7 @@ export class NoticeService {
   }
 
   async upload(device: DeviceRow, base64: string, content: string): Promise<UploadResult> {
-    const limits = { maxBytes: this.config.imageMaxBytes, maxPixels: this.config.imageMaxPixels };
+    const limits = { maxBytes: this.config.imageMaxBytes, maxPixels: this.config.imageMaxPixels, decode: this.config.imageCheck === 'decode' };
     const bytes = decodeBase64(base64, limits.maxBytes);
     if (typeof bytes === 'string') return { ok: false, problem: bytes };
     const image = await inspectImage(bytes, limits);
@@ -151,12 +151,16 @@ export class NoticeService {
     return this.files.read(picName);
   }
 
-  /** After a crash: finish what was committed, drop what was not. */
+  /**
+   * After a crash: finish what was committed, drop what was not. A staged
+   * file is whole exactly when its bytes hash to its name; a half-written
+   * one (a crash while the same picture was being stored again) is dropped.
+   */
   async recover(): Promise<{ placed: number; dropped: number }> {
     let placed = 0;
     let dropped = 0;
     for (const { name, staged } of await this.files.leftovers()) {
-      if (this.notices.referenced(name)) {
+      if (this.notices.referenced(name) && sha256Hex(await this.files.readStaged(staged)).slice(0, 32) === name) {
         await this.files.place(staged, name);
         placed++;
       } else {

@@ -34,7 +34,7 @@ export interface Server {
 /** Starts a TypeScript entry point as its own process on core 0 and waits until /ping answers. */
 export async function startServer(script: string, env: Record<string, string>): Promise<Server> {
   const port = await freePort();
-  const args = ['--import', 'tsx', path.resolve(script)];
+  const args = [...(env.NODE_ARGS ? env.NODE_ARGS.split(' ') : []), '--import', 'tsx', path.resolve(script)];
   const [cmd, argv] = HAS_TASKSET ? ['taskset', ['-c', '0', process.execPath, ...args]] : [process.execPath, args];
   const proc = spawn(cmd, argv as string[], { env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
