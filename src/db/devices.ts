@@ -12,11 +12,17 @@ const row = { id: devices.id, deviceId: devices.deviceId, name: devices.name };
 
 export class DeviceStore {
   private readonly byTokenStmt;
+  private readonly boundUsersStmt;
+  private readonly alertSlotStmt;
   /** Told when bindings or names change, so cached notice lists are dropped. */
   onChange: (userIds: number[] | 'all') => void = () => undefined;
 
   constructor(private readonly db: Db) {
     this.byTokenStmt = db.select(row).from(devices).where(eq(devices.deviceId, sql.placeholder('token'))).prepare();
+    this.boundUsersStmt = db.select({ id: users.id, phone: users.phone }).from(bindings).innerJoin(users, eq(users.id, bindings.userId))
+      .where(eq(bindings.deviceId, sql.placeholder('device'))).prepare();
+    this.alertSlotStmt = db.update(devices).set({ lastAlertAt: sql`${sql.placeholder('now')}` })
+      .where(and(eq(devices.id, sql.placeholder('device')), or(isNull(devices.lastAlertAt), lte(devices.lastAlertAt, sql.placeholder('since'))))).prepare();
   }
 
   /** The device whose id a camera sends as its token. */
@@ -64,14 +70,11 @@ export class DeviceStore {
 
   /** Accounts to tell when the device reports a fall. */
   boundUsers(deviceRowId: number): { id: number; phone: string }[] {
-    return this.db.select({ id: users.id, phone: users.phone }).from(bindings).innerJoin(users, eq(users.id, bindings.userId))
-      .where(eq(bindings.deviceId, deviceRowId)).all();
+    return this.boundUsersStmt.all({ device: deviceRowId });
   }
 
   /** Takes the device's alert slot if its cool-down has passed: one SMS burst per device per cool-down. */
   claimAlertSlot(deviceRowId: number, now: number, cooldownMs: number): boolean {
-    return this.db.update(devices).set({ lastAlertAt: now })
-      .where(and(eq(devices.id, deviceRowId), or(isNull(devices.lastAlertAt), lte(devices.lastAlertAt, now - cooldownMs))))
-      .run().changes === 1;
+    return this.alertSlotStmt.run({ now, device: deviceRowId, since: now - cooldownMs }).changes === 1;
   }
 }

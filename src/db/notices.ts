@@ -23,6 +23,7 @@ const row = {
 export class NoticeStore {
   private readonly listStmts;
   private readonly countStmts;
+  private readonly insertStmt;
 
   constructor(private readonly db: Db) {
     const user = sql.placeholder('user');
@@ -35,10 +36,14 @@ export class NoticeStore {
       .limit(sql.placeholder('limit')).offset(sql.placeholder('offset')).prepare());
     this.countStmts = ([0, 1, 2] as const).map((mode) => db.select({ n: count() }).from(notices)
       .innerJoin(bindings, visibleTo).leftJoin(noticeReads, readBy).where(readFilter(mode)).prepare());
+    const p = (name: string) => sql.placeholder(name);
+    this.insertStmt = db.insert(notices).values({
+      eventId: p('eventId'), deviceId: p('deviceId'), content: p('content'), picName: p('picName'), imageType: p('imageType'), createdAt: p('createdAt'),
+    }).returning({ id: notices.id }).prepare();
   }
 
   insert(values: { eventId: string; deviceId: number; content: string; picName: string; imageType: string; createdAt: number }): number {
-    return this.db.insert(notices).values(values).returning({ id: notices.id }).get().id;
+    return this.insertStmt.get(values)!.id;
   }
 
   /** Newest first. */
