@@ -35,9 +35,13 @@ export function createApp(deps: Deps): express.Express {
   app.set('trust proxy', deps.config.trustProxy);
   if (deps.config.corsOrigins.length) app.use(cors(deps.config.corsOrigins));
 
-  const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+  // The histogram records the time between its timer's ticks, so every value
+  // includes the 10 ms period itself (nodejs/node#34661; APM agents subtract
+  // it too): what is reported is the lateness beyond it.
+  const RESOLUTION_MS = 10;
+  const loopDelay = monitorEventLoopDelay({ resolution: RESOLUTION_MS });
   loopDelay.enable();
-  const ms = (ns: number) => +(ns / 1e6).toFixed(2);
+  const ms = (ns: number) => Math.max(0, +(ns / 1e6 - RESOLUTION_MS).toFixed(2));
   /** /ping?stats=1 adds memory and event-loop delay (for benchmarks and health checks); &reset=1 restarts the histogram. */
   const ping = (req: Request, res: Response) => {
     if (req.query.stats === undefined) return sendEnvelope(res, -1, reply.ok({ pong: true }));

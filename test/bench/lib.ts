@@ -1,6 +1,7 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
+import os from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
 import { md5Hex } from '../../src/services/random.js';
@@ -14,6 +15,27 @@ export function pinSelf(): boolean {
     stdio: 'inherit', env: { ...process.env, BENCH_PINNED: '1' },
   });
   process.exit(child.status ?? 1);
+}
+
+const scratch = new Set<string>();
+process.on('exit', () => {
+  for (const dir of scratch) fs.rmSync(dir, { recursive: true, force: true });
+});
+
+/**
+ * A fresh folder under the system temp dir, removed when the benchmark
+ * exits however it exits: S2 alone writes gigabytes of photos.
+ */
+export function scratchDir(prefix: string): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  scratch.add(dir);
+  return dir;
+}
+
+/** Removes a scratch folder now (a finished scenario's data). */
+export function dropScratch(dir: string): void {
+  fs.rmSync(dir, { recursive: true, force: true });
+  scratch.delete(dir);
 }
 
 export async function freePort(): Promise<number> {
@@ -31,12 +53,23 @@ export interface Server {
   stop(): Promise<void>;
 }
 
-/** Starts a TypeScript entry point as its own process on core 0 and waits until /ping answers. */
+/**
+ * How `npm start` runs the server (package.json, "start"): two libuv
+ * threads and garbage collection on the main thread. Every server and
+ * baseline in the benchmarks is started the same way.
+ */
+export const START_FLAGS = ['--single-threaded-gc'];
+export const START_ENV = { UV_THREADPOOL_SIZE: '2' };
+
+/**
+ * Starts a TypeScript entry point as its own process on core 0 and waits
+ * until /ping answers. NODE_ARGS in env adds node flags (e.g. --cpu-prof).
+ */
 export async function startServer(script: string, env: Record<string, string>): Promise<Server> {
   const port = await freePort();
-  const args = [...(env.NODE_ARGS ? env.NODE_ARGS.split(' ') : []), '--import', 'tsx', path.resolve(script)];
+  const args = [...START_FLAGS, ...(env.NODE_ARGS ? env.NODE_ARGS.split(' ') : []), '--import', 'tsx', path.resolve(script)];
   const [cmd, argv] = HAS_TASKSET ? ['taskset', ['-c', '0', process.execPath, ...args]] : [process.execPath, args];
-  const proc = spawn(cmd, argv as string[], { env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
+  const proc = spawn(cmd, argv as string[], { env: { ...process.env, ...START_ENV, PORT: String(port), HOST: '127.0.0.1', ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   proc.stderr!.on('data', (c) => (stderr = (stderr + c).slice(-4000)));
   const url = `http://127.0.0.1:${port}`;
@@ -84,16 +117,26 @@ export interface Load {
   rps: number;
   p50: number;
   p99: number;
+  /** Connection errors and timeouts, HTTP statuses other than 2xx, and replies whose envelope status is not 0. */
   errors: number;
-  non2xx: number;
   total: number;
 }
 
+/**
+ * One autocannon run. Every reply's envelope is checked: a server that
+ * answers fast with `"status":-500` (a full disk, say) must not pass for a
+ * fast server.
+ */
 export async function load(opts: autocannon.Options): Promise<Load> {
-  const r = await autocannon({ ...opts });
+  let failed = 0;
+  const onResponse = (_status: number, body: string) => {
+    if (!body.includes('"status":0,')) failed++;
+  };
+  const requests = (opts.requests ?? [{}]).map((r) => ({ ...r, onResponse }));
+  const r = await autocannon({ ...opts, requests });
   return {
     rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99,
-    errors: r.errors + r.timeouts, non2xx: r.non2xx, total: r.requests.total,
+    errors: r.errors + r.timeouts + r.non2xx + failed, total: r.requests.total,
   };
 }
 
