@@ -47,7 +47,7 @@ export function createApp(deps: Deps): express.Express {
     if (req.query.stats === undefined) return sendEnvelope(res, -1, reply.ok({ pong: true }));
     const mem = process.memoryUsage();
     const stats = {
-      pong: true, rss: mem.rss, heap_used: mem.heapUsed, uptime: +process.uptime().toFixed(1),
+      pong: true, rss: mem.rss, heap_used: mem.heapUsed, heap_total: mem.heapTotal, external: mem.external, array_buffers: mem.arrayBuffers, uptime: +process.uptime().toFixed(1),
       event_loop_delay_ms: { p50: ms(loopDelay.percentile(50)), p99: ms(loopDelay.percentile(99)), max: ms(loopDelay.max) },
     };
     if (req.query.reset !== undefined) loopDelay.reset();

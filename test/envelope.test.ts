@@ -1,8 +1,10 @@
 import http from 'node:http';
+import net from 'node:net';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { envelopeId } from '../src/envelope/id.js';
 import { ENDPOINTS } from '../src/endpoints/index.js';
+import { REFUSED_BODY_GRACE_MS } from '../src/envelope/reply.js';
 import { GLOBAL } from '../src/status.js';
 import { startTestServer, type TestServer } from './helpers.js';
 
@@ -130,6 +132,56 @@ wire('a chunked body that passes the limit is refused with 413', async () => {
   });
   assert.is(reply.code, 413);
   assert.is(JSON.parse(reply.body).status, -204);
+});
+
+/**
+ * Sends a declared body of `size` bytes over a raw socket and collects the reply. `readWhileSending`:
+ * as browsers, fetch and curl do; otherwise as Python's http.client, which sends everything first.
+ */
+function rawUpload(url: string, size: number, readWhileSending: boolean): Promise<{ code: number; json: any; ms: number; sent: number }> {
+  const { hostname, port } = new URL(url);
+  const started = performance.now();
+  return new Promise((resolve, reject) => {
+    const socket = net.connect(Number(port), hostname);
+    let reply = '';
+    let sent = 0;
+    const done = () => {
+      const [head, body] = reply.split('\r\n\r\n');
+      resolve({ code: Number(head!.split(' ')[1]), json: JSON.parse(body!), ms: performance.now() - started, sent });
+      socket.destroy();
+    };
+    socket.on('error', reject);
+    socket.on('data', (c) => {
+      reply += c;
+      const length = /content-length: (\d+)/i.exec(reply);
+      if (length && reply.length >= reply.indexOf('\r\n\r\n') + 4 + Number(length[1])) done();
+    });
+    if (!readWhileSending) socket.pause();
+    socket.write(`POST /user/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${size}\r\n\r\n`);
+    const chunk = Buffer.alloc(64 * 1024, 0x20);
+    const pump = () => {
+      while (sent < size) {
+        sent += chunk.length;
+        if (!socket.write(chunk)) return void socket.once('drain', pump);
+      }
+      socket.resume();
+    };
+    pump();
+  });
+}
+
+wire('a refused body is not read: a client reading as it sends has its 413 at once, one reading only afterwards still gets it', async () => {
+  const size = 64 * 1024 * 1024;
+  const eager = await rawUpload(t.url, size, true);
+  assert.is(eager.code, 413);
+  assert.is(eager.json.status, -204);
+  assert.ok(eager.ms < REFUSED_BODY_GRACE_MS, `answered in ${eager.ms.toFixed(0)} ms`);
+  assert.ok(eager.sent < size, `answered before the body was sent (${eager.sent} of ${size} bytes)`);
+  const patient = await rawUpload(t.url, size, false);
+  assert.is(patient.code, 413);
+  assert.is(patient.json.status, -204);
+  assert.is(patient.sent, size);
+  assert.ok(patient.ms >= REFUSED_BODY_GRACE_MS, `drained after the grace period (${patient.ms.toFixed(0)} ms)`);
 });
 
 wire('the server answers after refusing big bodies', async () => {

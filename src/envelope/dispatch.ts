@@ -10,7 +10,7 @@ import { checkLocalTable } from '../status.js';
 import { readBody, parseJson } from './body.js';
 import { replyFor } from './define.js';
 import { envelopeId } from './id.js';
-import { sendEnvelope } from './reply.js';
+import { refuseBody, sendEnvelope } from './reply.js';
 import type { AuthUser, Ctx, EndpointSpec, HandlerSpec, Reply } from './types.js';
 import { check, loadSchema } from './validate.js';
 
@@ -95,6 +95,15 @@ function responder(req: Request, res: Response, log: Logger) {
     send(reply: Reply, http = 200, detail?: string) {
       if (detail) res.setHeader('X-Error-Detail', detail.slice(0, 200).replace(/[^\x20-\x7e]/g, '?'));
       sendEnvelope(res, out.id, reply, http);
+      out.log(reply, http, detail);
+    },
+    /** 413: the body is not read (see refuseBody). */
+    refuse(reply: Reply, detail: string) {
+      res.setHeader('X-Error-Detail', detail);
+      refuseBody(req, res, out.id, reply);
+      out.log(reply, 413, detail);
+    },
+    log(reply: Reply, http: number, detail?: string) {
       if (started) log.info('request', {
         rid: out.rid, ip: req.ip, method: req.method, path: req.path, op: out.op, id: out.id, status: reply.status, http,
         ms: +(performance.now() - started).toFixed(2), ...(detail ? { detail } : {}),
@@ -153,10 +162,7 @@ export function dispatcher(endpoint: EndpointSpec, deps: Deps): RequestHandler {
       const body = await readBody(req, limit);
       if (!body.ok) {
         if (body.reason === 'aborted') return;
-        // Discard the rest (never stored) so the client can finish sending and read the 413;
-        // REQUEST_TIMEOUT_SECONDS bounds how long a sender may keep this up.
-        req.resume();
-        return out.send(failures.fail('VALUE', { max_bytes: limit }), 413, `body over ${limit} bytes`);
+        return out.refuse(failures.fail('VALUE', { max_bytes: limit }), `body over ${limit} bytes`);
       }
       const parsed = parseJson(body.body);
       if (!parsed.ok) return out.send(failures.fail('JSON_KEY'), 200, 'body is not JSON');
