@@ -1,4 +1,5 @@
 import path from 'node:path';
+import type http from 'node:http';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import express, { type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import { ENDPOINTS, RAW_ROUTES } from './endpoints/index.js';
@@ -27,8 +28,15 @@ function cors(origins: string[]) {
   };
 }
 
-/** Builds the HTTP app from the endpoint list: every URL at /<path> and /api/<path>. */
-export function createApp(deps: Deps): express.Express {
+/**
+ * Builds the HTTP request listener from the endpoint list: every URL at
+ * /<path> and /api/<path>. A POST to an envelope URL (the hot path) goes
+ * straight to its dispatcher with express's request and response
+ * prototypes attached, as express's own first step does, skipping its
+ * router walk (a tenth of an authenticated call's CPU, measured); all
+ * else, CORS requests included, goes through express.
+ */
+export function createApp(deps: Deps): http.RequestListener {
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
@@ -66,9 +74,9 @@ export function createApp(deps: Deps): express.Express {
     };
     for (const p of [endpoint.path, `/api${endpoint.path}`]) envelopeRoutes.set(p.toLowerCase(), entry);
   }
+  const lookup = (pathname: string) => envelopeRoutes.get((pathname.length > 1 && pathname.endsWith('/') ? pathname.slice(0, -1) : pathname).toLowerCase());
   app.use((req: Request, res: Response, next: NextFunction) => {
-    const p = req.path.length > 1 && req.path.endsWith('/') ? req.path.slice(0, -1) : req.path;
-    const entry = envelopeRoutes.get(p.toLowerCase());
+    const entry = lookup(req.path);
     if (!entry) return next();
     const handle = req.method === 'POST' ? entry.post : req.method === 'GET' || req.method === 'HEAD' ? entry.get : undefined;
     if (handle) return handle(req, res, next);
@@ -90,5 +98,19 @@ export function createApp(deps: Deps): express.Express {
     const http = err.status && err.status >= 400 && err.status < 500 ? err.status : 500;
     sendEnvelope(res, -1, reply.fail(http < 500 ? 'JSON_KEY' : 'UNKNOWN'), http === 500 ? 200 : http);
   });
-  return app;
+
+  const withCors = deps.config.corsOrigins.length > 0;
+  return (req, res) => {
+    const url = req.url ?? '/';
+    const query = url.indexOf('?');
+    const entry = req.method === 'POST' && url.charCodeAt(0) === 47 /* / */ && !(withCors && req.headers.origin)
+      ? lookup(query < 0 ? url : url.slice(0, query))
+      : undefined;
+    if (!entry?.post) return app(req, res);
+    Object.setPrototypeOf(req, app.request);
+    Object.setPrototypeOf(res, app.response);
+    (req as Request).res = res as Response;
+    (res as Response).req = req as Request;
+    void entry.post(req as Request, res as Response, () => undefined);
+  };
 }
