@@ -1,9 +1,9 @@
 import fs from 'node:fs';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { START_ENV, START_FLAGS } from './bench/lib.js';
+import { START_ENV, START_FLAGS } from './support/start.js';
 
-const s = suite('benchmarks run the server as npm start does');
+const s = suite('benchmarks and the crash test run the server as npm start does');
 
 s('the same node flags and libuv pool size', () => {
   const start = (JSON.parse(fs.readFileSync('package.json', 'utf8')) as { scripts: Record<string, string> }).scripts.start!;

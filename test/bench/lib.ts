@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
 import { md5Hex } from '../../src/services/random.js';
+import { START_ENV, START_FLAGS } from '../support/start.js';
 
 export const HAS_TASKSET = spawnSync('taskset', ['-c', '0', 'true']).status === 0;
 
@@ -52,14 +53,6 @@ export interface Server {
   proc: ChildProcess;
   stop(): Promise<void>;
 }
-
-/**
- * How `npm start` runs the server (package.json, "start"): two libuv
- * threads and garbage collection on the main thread. Every server and
- * baseline in the benchmarks is started the same way.
- */
-export const START_FLAGS = ['--single-threaded-gc'];
-export const START_ENV = { UV_THREADPOOL_SIZE: '2' };
 
 /**
  * Starts a TypeScript entry point as its own process on core 0 and waits
