@@ -15,7 +15,7 @@ import { parseArgs } from 'node:util';
 import type autocannon from 'autocannon';
 import sharp from 'sharp';
 import { account, call, dropScratch, HAS_TASKSET, scratchDir, load, median, pinSelf, spread, startServer, stats, type Load, type Server } from './lib.js';
-import { photo } from './photos.js';
+import { cameraBodies } from './photos.js';
 
 pinSelf();
 
@@ -49,20 +49,6 @@ async function baseline(json?: string) {
 
 async function smallJpeg(): Promise<Buffer> {
   return sharp(crypto.randomBytes(64 * 64 * 3), { raw: { width: 64, height: 64, channels: 3 } }).jpeg().toBuffer();
-}
-
-/**
- * Camera bodies: each photo once as base64 after its SOI marker, so a fresh
- * 18-byte JPEG comment can be put in front per request (24 bytes, a multiple
- * of 3, so the base64 texts just concatenate): every upload is a distinct file.
- */
-async function cameraBodies(count: number) {
-  const tails = await Promise.all(Array.from({ length: count }, async () => (await photo()).subarray(2).toString('base64')));
-  let i = 0;
-  return () => {
-    const prefix = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xfe, 0x00, 0x14]), crypto.randomBytes(18)]).toString('base64');
-    return JSON.stringify({ id: 1, type: 'notice', subtype: 'upload', data: { base64: prefix + tails[i++ % tails.length]!, content: 'bench' } });
-  };
 }
 
 const fmt = (l: Load) => `${l.rps.toFixed(0)} req/s, p50 ${l.p50} ms, p99 ${l.p99} ms, errors ${l.errors}`;

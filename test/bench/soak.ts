@@ -6,10 +6,9 @@
  * 10 s. Past a warm-up of a tenth of the run, memory must not drift upward by
  * more than 10%: the mean of the last fifth against the mean of the first fifth.
  */
-import crypto from 'node:crypto';
 import type autocannon from 'autocannon';
 import { account, call, dropScratch, load, pinSelf, scratchDir, startServer, stats } from './lib.js';
-import { photo } from './photos.js';
+import { cameraBodies } from './photos.js';
 
 pinSelf();
 
@@ -25,12 +24,7 @@ const token = await account(server, dataDir, `136${String(process.pid % 10000000
 const device = (await call(`${server.url}/api/device?token=${token}`, 'device', 'add', { device: 'soak-cam' })).data.device_id;
 await call(`${server.url}/api/device?token=${token}`, 'device', 'bind', { device_id: device });
 
-const tails = await Promise.all(Array.from({ length: 8 }, async () => (await photo()).subarray(2).toString('base64')));
-let n = 0;
-const nextBody = () => {
-  const prefix = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xfe, 0x00, 0x14]), crypto.randomBytes(18)]).toString('base64');
-  return JSON.stringify({ id: 1, type: 'notice', subtype: 'upload', data: { base64: prefix + tails[n++ % tails.length]!, content: 'soak' } });
-};
+const nextBody = await cameraBodies(8, 'soak');
 const ingestOpts = (duration: number, rate?: number): autocannon.Options => ({
   url: `${server.url}/api/notice?token=${device}`, method: 'POST', connections: 4, duration, ...(rate ? { overallRate: rate } : {}),
   requests: [{ setupRequest: (req: autocannon.Request) => ({ ...req, body: nextBody() }) }],
