@@ -116,10 +116,13 @@ function isKey(body: Buffer, close: number): boolean {
 }
 
 /**
- * Node hands out a text over about a megabyte as an external string, whose
- * malloc'd copy costs more to free than to make (measured: camera ingest
- * fell from 123 to 81 per second on one core). Pieces under that size are
- * ordinary heap strings; joined, they are read as one.
+ * Node hands out a text over about a megabyte as an external string. With
+ * V8's parallel GC threads those cost far more to free than to make
+ * (measured: camera ingest fell from 123 to 81 per second on one core);
+ * under npm start's --single-threaded-gc the two ways are within noise of
+ * each other (external strings about 5% ahead over four runs each). Pieces
+ * under that size are ordinary heap strings, joined they are read as one,
+ * and a server started without that flag does not fall off the cliff.
  */
 const PIECE = 512 * 1024;
 function latin1(body: Buffer, start: number, end: number): string {
