@@ -198,6 +198,9 @@ cors('off by default; with CORS_ORIGINS only the listed origins get CORS headers
   const pre = await fetch(`${c.url}/api/user/login`, { method: 'OPTIONS', headers: { Origin: 'https://app.helpaged.cn', 'Access-Control-Request-Method': 'POST' } });
   assert.is(pre.status, 204);
   assert.is(pre.headers.get('access-control-allow-origin'), 'https://app.helpaged.cn');
+  const allowed = await fetch(`${c.url}/captcha`, { method: 'POST', body: img(1), headers: { Origin: 'https://app.helpaged.cn' } });
+  assert.is(allowed.headers.get('access-control-allow-origin'), 'https://app.helpaged.cn', 'an envelope POST from a listed origin');
+  assert.is((await allowed.json()).status, 0);
   const other = await fetch(`${c.url}/captcha`, { method: 'POST', body: img(1), headers: { Origin: 'https://evil.example' } });
   assert.is(other.headers.get('access-control-allow-origin'), null);
   assert.is((await other.json()).status, 0);
