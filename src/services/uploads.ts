@@ -75,7 +75,8 @@ export class Uploads {
         settled = true;
         if (!result.ok) {
           req.unpipe(bb);
-          req.resume();
+          // an oversized body is left unread for the route's refuseBody; anything else is drained here
+          if (result.why !== 'too_large') req.resume();
         }
         resolve(result);
       };
