@@ -49,6 +49,9 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   server.requestTimeout = config.requestTimeoutSeconds * 1000;
   server.headersTimeout = Math.min(server.requestTimeout, 20_000);
   server.keepAliveTimeout = 5_000;
+  // A client that shuts its sending side once the request is out (nc, some embedded HTTP stacks) still gets
+  // its reply: by default Node aborts a request whose reply is not yet written when that FIN arrives.
+  (server as http.Server & { httpAllowHalfOpen: boolean }).httpAllowHalfOpen = true;
 
   const sweep = setInterval(() => {
     try {
