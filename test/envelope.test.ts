@@ -184,6 +184,56 @@ wire('a refused body is not read: a client reading as it sends has its 413 at on
   assert.ok(patient.ms >= REFUSED_BODY_GRACE_MS, `drained after the grace period (${patient.ms.toFixed(0)} ms)`);
 });
 
+/** A raw request with a body on a new connection; resolves with the envelope status. `halfClose`: shut the sending side after it. */
+function rawCall(url: string, body: string, halfClose = false): Promise<number | 'no reply'> {
+  const { hostname, port } = new URL(url);
+  return new Promise((resolve, reject) => {
+    const socket = net.connect(Number(port), hostname);
+    let reply = '';
+    socket.on('error', reject);
+    socket.on('data', (c) => (reply += c));
+    socket.on('end', () => resolve(reply ? JSON.parse(reply.split('\r\n\r\n')[1]!).status : 'no reply'));
+    socket[halfClose ? 'end' : 'write'](`POST /captcha HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
+  });
+}
+
+wire('a refused body is dropped by the parser, not copied into JS; the pooled parser gets its body callback back', async () => {
+  type Parser = Record<number, unknown> & { constructor: { kOnBody: number } };
+  const seen: { socket: net.Socket; parser: Parser; onBody: unknown }[] = [];
+  const onConnection = (socket: net.Socket) => {
+    const parser = (socket as unknown as { parser: Parser }).parser;
+    seen.push({ socket, parser, onBody: parser[parser.constructor.kOnBody] });
+  };
+  t.server.on('connection', onConnection);
+  try {
+    for (const readWhileSending of [false, true]) {
+      seen.length = 0;
+      const size = 16 * 1024 * 1024;
+      const upload = rawUpload(t.url, size, readWhileSending);
+      while (seen.length === 0) await new Promise((r) => setTimeout(r, 5));
+      const [{ socket, parser, onBody }] = seen as [(typeof seen)[number]];
+      const kOnBody = parser.constructor.kOnBody;
+      assert.type(onBody, 'function');
+      while (parser[kOnBody] === onBody) await new Promise((r) => setTimeout(r, 5));
+      assert.is(parser[kOnBody], undefined, 'the body callback is off while the body is refused');
+      assert.is((await upload).code, 413);
+      if (!socket.destroyed) await new Promise((r) => socket.once('close', r));
+      assert.is(parser[kOnBody], onBody, 'and back once the connection is gone');
+      if (!readWhileSending) assert.ok(socket.bytesRead > size, `the patient sender's body was read to its end (${socket.bytesRead} bytes)`);
+      // The next connection is handed the same parser from Node's pool: its body must still arrive.
+      seen.length = 0;
+      assert.is(await rawCall(t.url, img(7)), 0);
+      assert.is(seen[0]?.parser, parser, 'the next connection reused the parser');
+    }
+  } finally {
+    t.server.off('connection', onConnection);
+  }
+});
+
+wire('a client that shuts its sending side after the request (as nc and some embedded stacks do) still gets the reply', async () => {
+  assert.is(await rawCall(t.url, img(8), true), 0);
+});
+
 wire('the server answers after refusing big bodies', async () => {
   assert.is((await t.call('/captcha', 'img', 'generate', {})).status, 0);
 });

@@ -27,15 +27,44 @@ export function sendEnvelope(res: Response, id: number, reply: Reply, http = 200
 export const REFUSED_BODY_GRACE_MS = 1000;
 
 /**
+ * Has Node's HTTP parser drop the rest of req's body instead of handing it
+ * to JS. Node copies every body chunk into a fresh malloc'd Buffer that only
+ * the next GC frees; draining refused bodies that way piled up tens of MB
+ * (S4: 100 refused 20 MB senders leave ~370 MB in flight in their kernels).
+ * The parser looks its body callback up for every chunk and skips the chunk
+ * when that is not a function (node_http_parser.cc, on_body); the callback
+ * goes back when the message ends or the socket closes, before the parser,
+ * which Node pools, can serve another connection. False when the parser is
+ * not reachable so (another Node major) or the body is already complete:
+ * the caller then reads the rest the ordinary way.
+ */
+export function dropBody(req: IncomingMessage): boolean {
+  type Parser = Record<number, unknown> & { constructor: { kOnBody?: unknown } };
+  const parser = (req.socket as { parser?: Parser | null }).parser;
+  const kOnBody = parser?.constructor.kOnBody;
+  if (!parser || req.complete || typeof kOnBody !== 'number' || typeof parser[kOnBody] !== 'function') return false;
+  const onBody = parser[kOnBody];
+  parser[kOnBody] = undefined;
+  const restore = () => {
+    parser[kOnBody] = onBody;
+  };
+  req.once('end', restore);
+  req.socket.once('close', restore);
+  return true;
+}
+
+/**
  * 413 for a body that will not be kept, without reading it. The reply is
  * whole on the wire (Content-Length, Connection: close) but not ended: an
- * ended response makes Node drain the unread body to reuse the connection,
- * one fresh 64 KB buffer per chunk, and a burst of 100 refused 20 MB
- * bodies left 35 MB of that garbage resident. Reading stops instead; a
- * client that reads while it sends has its 413 at once and hangs up. After
- * REFUSED_BODY_GRACE_MS the rest is drained, so a client that reads only
- * once it has sent everything (Python's http.client) still gets its 413;
- * REQUEST_TIMEOUT_SECONDS bounds that as any other request.
+ * ended response makes Node drain the unread body to reuse the connection.
+ * Reading stops instead; a client that reads while it sends has its 413 at
+ * once and hangs up. After REFUSED_BODY_GRACE_MS the rest is read and
+ * dropped (by the parser, see dropBody), so a client that reads only once it
+ * has sent everything (Python's http.client) still gets its 413 rather than
+ * a reset; REQUEST_TIMEOUT_SECONDS bounds that as any other request. (A
+ * client that hung up early may still have megabytes queued in its kernel,
+ * which is delivered then too: TCP gives no sign that nobody will read the
+ * reply.)
  */
 export function refuseBody(req: IncomingMessage, res: Response, id: number, reply: Reply): void {
   const body = envelopeText(id, reply);
@@ -46,8 +75,12 @@ export function refuseBody(req: IncomingMessage, res: Response, id: number, repl
   });
   res.write(body);
   req.pause();
+  // Dropped chunks no longer fill req's buffer, which is what stops the socket's reads: stop them here.
+  const dropping = dropBody(req);
+  if (dropping) req.socket.pause();
   const timer = setTimeout(() => {
     req.once('end', () => res.end());
+    if (dropping) req.socket.resume();
     req.resume();
   }, REFUSED_BODY_GRACE_MS);
   req.socket.once('close', () => clearTimeout(timer));
