@@ -20,6 +20,8 @@ export interface Config {
   trustProxy: string | false;
   corsOrigins: string[];
   requestTimeoutSeconds: number;
+  /** Nice value for every thread but the event loop's (0: leave them be); see src/threads.ts. */
+  helperThreadsNice: number;
   bodyLimitBytes: number;
   uploadBodyLimitBytes: number;
   tokenIdleSeconds: number;
@@ -142,6 +144,7 @@ export function loadConfig(env: Env = process.env): Config {
     trustProxy: env.TRUST_PROXY || false,
     corsOrigins: list(env, 'CORS_ORIGINS'),
     requestTimeoutSeconds: int(env, 'REQUEST_TIMEOUT_SECONDS', 30, 1, 3600),
+    helperThreadsNice: int(env, 'HELPER_THREADS_NICE', 19, 0, 19),
     bodyLimitBytes: int(env, 'BODY_LIMIT_BYTES', 64 * 1024, 1024, 16 * 1024 * 1024),
     uploadBodyLimitBytes: int(env, 'UPLOAD_BODY_LIMIT_BYTES', 16 * 1024 * 1024, 1024, 256 * 1024 * 1024),
     tokenIdleSeconds: int(env, 'TOKEN_IDLE_SECONDS', 600, 1),

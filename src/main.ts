@@ -1,6 +1,7 @@
 import { ConfigError, loadConfig } from './config.js';
 import { createLogger } from './log.js';
 import { startServer } from './server.js';
+import { niceHelperThreads } from './threads.js';
 
 let config;
 try {
@@ -14,6 +15,8 @@ try {
 const log = createLogger(config.logLevel);
 const running = await startServer(config, { log });
 log.info('listening', { url: running.url, port: running.port, dataDir: config.dataDir, sms: config.sms.gateway });
+log.info('helper threads niced', { nice: config.helperThreadsNice, threads: niceHelperThreads(config.helperThreadsNice) });
+setInterval(() => niceHelperThreads(config.helperThreadsNice), 60_000).unref();
 if (config.scryptLog2N < 17) log.warn('PASSWORD_SCRYPT_LOG2N is below 17: password hashes are weaker than recommended');
 
 let stopping = false;
