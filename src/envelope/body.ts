@@ -118,13 +118,16 @@ function isKey(body: Buffer, close: number): boolean {
 /**
  * Node hands out a text over about a megabyte as an external string. With
  * V8's parallel GC threads those cost far more to free than to make
- * (measured: camera ingest fell from 123 to 81 per second on one core);
- * under npm start's --single-threaded-gc the two ways are within noise of
- * each other (external strings about 5% ahead over four runs each). Pieces
- * under that size are ordinary heap strings, joined they are read as one,
- * and a server started without that flag does not fall off the cliff.
+ * (measured: camera ingest fell from 123 to 81 per second on one core), and
+ * under --single-threaded-gc each one still counts as external memory that
+ * brings a full mark-compact every ~120 ms of ingest (116 instead of 20 in
+ * ten seconds). The text is made in pieces instead, each small enough for
+ * V8's young generation (under 128 KiB): larger ones are large objects, each
+ * mapped afresh and page-faulted in (512 KiB pieces cost 600 faults per
+ * camera upload, these 300, the rest being the one flat copy the base64
+ * decoder's first character check makes of the joined text).
  */
-const PIECE = 512 * 1024;
+const PIECE = 96 * 1024;
 function latin1(body: Buffer, start: number, end: number): string {
   if (end - start <= PIECE) return body.toString('latin1', start, end);
   let text = '';
