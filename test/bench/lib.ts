@@ -1,4 +1,4 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { fork, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
@@ -130,6 +130,20 @@ export async function load(opts: autocannon.Options): Promise<Load> {
   return {
     rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99,
     errors: r.errors + r.timeouts + r.non2xx + failed, total: r.requests.total,
+  };
+}
+
+/**
+ * Starts a process (on the bench's core) that will run one load when told to;
+ * resolves once it is ready, so that the load can start together with another.
+ */
+export async function loadInChild(): Promise<(opts: autocannon.Options) => Promise<Load>> {
+  const child = fork(path.resolve('test/bench/load-child.ts'), [], { execArgv: ['--import', 'tsx'] });
+  const exited = new Promise<never>((_, reject) => child.once('exit', (code) => reject(new Error(`load process exited with ${code}`))));
+  await Promise.race([new Promise((resolve) => child.once('message', resolve)), exited]);
+  return (opts) => {
+    child.send(opts);
+    return Promise.race([new Promise<Load>((resolve) => child.once('message', (result) => resolve(result as Load))), exited]);
   };
 }
 

@@ -14,7 +14,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type autocannon from 'autocannon';
 import sharp from 'sharp';
-import { account, call, dropScratch, HAS_TASKSET, scratchDir, load, median, pinSelf, spread, startServer, stats, type Load, type Server } from './lib.js';
+import { account, call, dropScratch, HAS_TASKSET, scratchDir, load, loadInChild, median, pinSelf, spread, startServer, stats, type Load, type Server } from './lib.js';
 import { cameraBodies } from './photos.js';
 
 pinSelf();
@@ -126,10 +126,13 @@ async function s3(): Promise<void> {
   const rate = Math.max(1, Math.floor(s2Max * 0.8));
   await stats(server, true);
   const body = JSON.stringify({ id: 1, type: 'notice', subtype: 'get', data: { mode: 0, limit: 20 } });
+  // The reads are timed from a process of their own: timed by the event loop that sends the uploads, their p99
+  // was that loop's (70-87 ms while the server's own loop never stalled more than 27 ms).
+  const readLoad = await loadInChild();
   const [ingest, reads] = await Promise.all([
     load({ url: `${server.url}/api/notice?token=${device}`, method: 'POST', connections: 8, overallRate: rate, duration: DURATION,
       requests: [{ setupRequest: (req: autocannon.Request) => ({ ...req, body: next() }) }] }),
-    load({ url: `${server.url}/api/get/notice?token=${token}`, method: 'POST', body, connections: 10, overallRate: 200, duration: DURATION }),
+    readLoad({ url: `${server.url}/api/get/notice?token=${token}`, method: 'POST', body, connections: 10, overallRate: 200, duration: DURATION }),
   ]);
   const loop = (await stats(server)).event_loop_delay_ms;
   report(`S3 reads during ingest at ${rate}/s (80% of S2): notice.get p99 ${reads.p99} ms (target < 50), p50 ${reads.p50} ms, ${reads.rps.toFixed(0)} reads/s; `
