@@ -7,7 +7,7 @@ import type { Logger } from '../log.js';
 import type { DurableDir } from './files.js';
 import type { NoticeHub } from './hub.js';
 import { decodeBase64, inspectImage, type ImageProblem } from './images.js';
-import { randomHex128, sha256Hex, sha256HexOffLoop } from './random.js';
+import { randomHex128, sha256Hex } from './random.js';
 import type { SmsGateway } from './sms/gateway.js';
 
 /** A notice as clients see it in lists, in streams and (plus base64) in notice.info. */
@@ -117,7 +117,7 @@ export class NoticeService {
     const image = await inspectImage(bytes, limits);
     if (typeof image === 'string') return { ok: false, problem: image };
 
-    const picName = (await sha256HexOffLoop(bytes)).slice(0, 32);
+    const picName = sha256Hex(bytes).slice(0, 32);
     let staged: string;
     try {
       staged = await this.files.stage(picName, bytes);

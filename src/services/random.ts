@@ -15,14 +15,6 @@ export function sha256Hex(value: string | Buffer): string {
   return crypto.createHash('sha256').update(value).digest('hex');
 }
 
-/**
- * sha256 of a large buffer (a camera photo) on libuv's pool rather than the
- * event loop: WebCrypto's digest runs as a pool job; 0.7 ms a photo.
- */
-export async function sha256HexOffLoop(bytes: Buffer): Promise<string> {
-  return Buffer.from(await crypto.webcrypto.subtle.digest('SHA-256', bytes)).toString('hex');
-}
-
 export function md5Hex(value: string): string {
   return crypto.createHash('md5').update(value, 'utf8').digest('hex');
 }
