@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { createApp } from './app.js';
 import { systemClock, type Clock } from './clock.js';
 import type { Config } from './config.js';
-import { openDatabase, type Db } from './db/client.js';
+import { closeWalSync, openDatabase, type Db } from './db/client.js';
 import { createLogger, type Logger } from './log.js';
 import { closeServices, createGateway, createServices, type Services } from './services/index.js';
 import type { FileOps } from './services/files.js';
@@ -79,6 +79,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       server.close(() => {
         closeServices(services);
         db.$client.close();
+        closeWalSync(db);
         resolve();
       });
       server.closeIdleConnections();

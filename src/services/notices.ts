@@ -1,4 +1,4 @@
-import { atomically, type Db } from '../db/client.js';
+import { atomicallyThenSync, type Db } from '../db/client.js';
 import type { DeviceRow, DeviceStore } from '../db/devices.js';
 import type { Mode, NoticeRow, NoticeStore } from '../db/notices.js';
 import type { Clock } from '../clock.js';
@@ -128,16 +128,20 @@ export class NoticeService {
     const now = this.clock.now();
     const eventId = randomHex128();
     let id: number;
+    let durable: Promise<void>;
     try {
-      id = atomically(this.db, () => this.notices.insert({ eventId, deviceId: device.id, content, picName, imageType: image.type, createdAt: now }));
+      // the WAL's fsync runs off the event loop; the file is placed only once the row is on disk, so that a
+      // power cut never leaves a placed file without its row
+      ({ value: id, durable } = atomicallyThenSync(this.db, () => this.notices.insert({ eventId, deviceId: device.id, content, picName, imageType: image.type, createdAt: now })));
     } catch (err) {
       await this.files.discard(staged);
       throw err;
     }
     try {
+      await durable;
       await this.files.place(staged, picName);
     } catch (err) {
-      this.log.error('notice image not placed: row withdrawn', { device: device.deviceId, picName, err });
+      this.log.error('notice not stored: row withdrawn', { device: device.deviceId, picName, err });
       this.db.$client.prepare('DELETE FROM notices WHERE id = ?').run(id);
       this.lists.invalidate('all');
       await this.files.discard(staged);
