@@ -120,23 +120,23 @@ async function s3(): Promise<void> {
   const next = await cameraBodies(12);
   const { server, token, device } = await ingestSetup();
   for (let i = 0; i < 20; i++) await call(`${server.url}/api/notice?token=${device}`, 'notice', 'upload', { base64: (await smallJpeg()).toString('base64') });
-  if (!s2Max) {
-    s2Max = (await load({ url: `${server.url}/api/notice?token=${device}`, method: 'POST', connections: 8, duration: DURATION,
-      requests: [{ setupRequest: (req: autocannon.Request) => ({ ...req, body: next() }) }] })).rps;
-  }
+  /** Camera uploads on 8 connections, as fast as they go or at `rate` per second. */
+  const uploads = (duration: number, rate?: number) => load({
+    url: `${server.url}/api/notice?token=${device}`, method: 'POST', connections: 8, duration, ...(rate ? { overallRate: rate } : {}),
+    requests: [{ setupRequest: (req: autocannon.Request) => ({ ...req, body: next() }) }],
+  });
+  if (!s2Max) s2Max = (await uploads(DURATION)).rps;
   const rate = Math.max(1, Math.floor(s2Max * 0.8));
   // Steady state, not start-up: a fresh server's first seconds of ingest (code not yet optimised, heap still
   // growing) gave read p99 55-87 ms where a warmed one gave 18.
-  await load({ url: `${server.url}/api/notice?token=${device}`, method: 'POST', connections: 8, overallRate: rate, duration: 5,
-    requests: [{ setupRequest: (req: autocannon.Request) => ({ ...req, body: next() }) }] });
+  await uploads(5, rate);
   await stats(server, true);
   const body = JSON.stringify({ id: 1, type: 'notice', subtype: 'get', data: { mode: 0, limit: 20 } });
   // The reads are timed from a process of their own: timed by the event loop that sends the uploads, their p99
   // was that loop's (70-87 ms while the server's own loop never stalled more than 27 ms).
   const readLoad = await loadInChild();
   const [ingest, reads] = await Promise.all([
-    load({ url: `${server.url}/api/notice?token=${device}`, method: 'POST', connections: 8, overallRate: rate, duration: DURATION,
-      requests: [{ setupRequest: (req: autocannon.Request) => ({ ...req, body: next() }) }] }),
+    uploads(DURATION, rate),
     readLoad({ url: `${server.url}/api/get/notice?token=${token}`, method: 'POST', body, connections: 10, overallRate: 200, duration: DURATION }),
   ]);
   const loop = (await stats(server)).event_loop_delay_ms;
