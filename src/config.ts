@@ -1,5 +1,6 @@
 import path from 'node:path';
 import type { Level } from './log.js';
+import { compileTrust } from './envelope/request.js';
 
 export interface TencentSmsConfig {
   secretId: string;
@@ -102,6 +103,17 @@ function timezone(env: Env, name: string, fallback: string): string {
   return tz;
 }
 
+function trustProxy(env: Env, name: string): string | false {
+  const raw = env[name]?.trim();
+  if (!raw) return false;
+  try {
+    compileTrust(raw);
+  } catch (err) {
+    throw new ConfigError(`${name}=${JSON.stringify(raw)}: ${(err as Error).message}; expected true, a number of hops, or comma-separated addresses, subnets or loopback/linklocal/uniquelocal`);
+  }
+  return raw;
+}
+
 function required(env: Env, name: string, why: string): string {
   const raw = env[name];
   if (!raw) throw new ConfigError(`${name} is required ${why}`);
@@ -141,7 +153,7 @@ export function loadConfig(env: Env = process.env): Config {
     host: env.HOST || '0.0.0.0',
     dataDir: path.resolve(env.DATA_DIR || './data'),
     logLevel: oneOf(env, 'LOG_LEVEL', 'info', ['debug', 'info', 'warn', 'error', 'silent'] as const),
-    trustProxy: env.TRUST_PROXY || false,
+    trustProxy: trustProxy(env, 'TRUST_PROXY'),
     corsOrigins: list(env, 'CORS_ORIGINS'),
     requestTimeoutSeconds: int(env, 'REQUEST_TIMEOUT_SECONDS', 30, 1, 3600),
     helperThreadsNice: int(env, 'HELPER_THREADS_NICE', 19, 0, 19),

@@ -1,5 +1,5 @@
 import crypto from 'node:crypto';
-import type { Request, RequestHandler, Response } from 'express';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ValidateFunction } from 'ajv';
 import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
@@ -11,8 +11,12 @@ import { readBody, parseJson } from './body.js';
 import { replyFor } from './define.js';
 import { envelopeId } from './id.js';
 import { refuseBody, sendEnvelope } from './reply.js';
+import { clientIp, compileTrust, pathOf, protocolOf, tokenOf, type Trust } from './request.js';
 import type { AuthUser, Ctx, EndpointSpec, HandlerSpec, Reply } from './types.js';
 import { check, loadSchema } from './validate.js';
+
+/** A request handler of Node's own http server (express's req and res are those too). */
+export type Handler = (req: IncomingMessage, res: ServerResponse) => Promise<void>;
 
 export interface Deps {
   config: Config;
@@ -30,8 +34,8 @@ interface Route {
 }
 
 /** The per-request context: a small object whose prototype holds the services, config and ok/fail. */
-function contextFor(base: object, req: Request, rid: string, user: AuthUser | null, device: DeviceRow | null): Ctx<string> {
-  const ctx = Object.create(base) as Ctx<string> & { req: Request };
+function contextFor(base: object, req: IncomingMessage, rid: string, user: AuthUser | null, device: DeviceRow | null): Ctx<string> {
+  const ctx = Object.create(base) as Ctx<string> & { req: IncomingMessage };
   ctx.req = req;
   ctx.requestId = rid;
   ctx.user = user;
@@ -39,18 +43,18 @@ function contextFor(base: object, req: Request, rid: string, user: AuthUser | nu
   return ctx;
 }
 
-function baseContext(deps: Deps, local: EndpointSpec['local'], success: string): Ctx<string> {
+function baseContext(deps: Deps, trust: Trust, local: EndpointSpec['local'], success: string): Ctx<string> {
   const { config } = deps;
   const base = { ...deps.services, config, clock: deps.clock, log: deps.log, ...replyFor(local, success) };
   Object.defineProperties(base, {
     origin: {
-      get(this: { req: Request }) {
-        return originOf(this.req, config);
+      get(this: { req: IncomingMessage }) {
+        return originOf(this.req, config, trust);
       },
     },
     ip: {
-      get(this: { req: Request }) {
-        return this.req.ip ?? '';
+      get(this: { req: IncomingMessage }) {
+        return clientIp(this.req, trust);
       },
     },
   });
@@ -60,7 +64,7 @@ function baseContext(deps: Deps, local: EndpointSpec['local'], success: string):
 const AUTHS = new Set(['public', 'user', 'admin', 'device']);
 
 /** Everything about an endpoint is checked here, at start-up, so a mistake never waits for its first request. */
-function buildTable(endpoint: EndpointSpec, deps: Deps): Map<string, Route> {
+function buildTable(endpoint: EndpointSpec, deps: Deps, trust: Trust): Map<string, Route> {
   checkLocalTable(endpoint.path, endpoint.local, endpoint.sharedNumbers);
   const table = new Map<string, Route>();
   for (const spec of endpoint.handlers) {
@@ -70,15 +74,9 @@ function buildTable(endpoint: EndpointSpec, deps: Deps): Map<string, Route> {
     if ((spec.auth === 'device') !== (endpoint.token === 'device') && spec.auth !== 'public') {
       throw new Error(`${endpoint.path}: ${key} has auth ${spec.auth} on a ${endpoint.token}-token endpoint`);
     }
-    table.set(key, { spec, validate: loadSchema(`${endpoint.schemas}/${key}.json`), key, base: baseContext(deps, endpoint.local, spec.success) });
+    table.set(key, { spec, validate: loadSchema(`${endpoint.schemas}/${key}.json`), key, base: baseContext(deps, trust, endpoint.local, spec.success) });
   }
   return table;
-}
-
-function tokenParam(req: Request): string | null | undefined {
-  const raw = req.query.token;
-  if (raw === undefined || raw === '') return null;
-  return typeof raw === 'string' ? raw : undefined; // undefined: given, but not a single string
 }
 
 /** Request ids: unique per process start (a random prefix) and cheap (a counter). */
@@ -86,7 +84,7 @@ const RID_PREFIX = crypto.randomBytes(4).toString('hex');
 let ridCounter = 0;
 
 /** Sends the envelope and writes one access-log line per request, with its request id. */
-function responder(req: Request, res: Response, log: Logger) {
+function responder(req: IncomingMessage, res: ServerResponse, log: Logger, trust: Trust) {
   const started = log.enabled('info') ? performance.now() : 0;
   const out = {
     rid: `${RID_PREFIX}-${(++ridCounter).toString(36)}`,
@@ -105,7 +103,7 @@ function responder(req: Request, res: Response, log: Logger) {
     },
     log(reply: Reply, http: number, detail?: string) {
       if (started) log.info('request', {
-        rid: out.rid, ip: req.ip, method: req.method, path: req.path, op: out.op, id: out.id, status: reply.status, http,
+        rid: out.rid, ip: clientIp(req, trust), method: req.method, path: pathOf(req.url), op: out.op, id: out.id, status: reply.status, http,
         ms: +(performance.now() - started).toFixed(2), ...(detail ? { detail } : {}),
       });
     },
@@ -114,8 +112,8 @@ function responder(req: Request, res: Response, log: Logger) {
   return out;
 }
 
-export function originOf(req: Request, config: Config): string {
-  return config.publicUrl || `${req.protocol}://${req.get('host') ?? 'localhost'}`;
+export function originOf(req: IncomingMessage, config: Config, trust: Trust): string {
+  return config.publicUrl || `${protocolOf(req, trust)}://${req.headers.host || 'localhost'}`;
 }
 
 function failed(err: unknown): 'DATABASE' | 'UNKNOWN' {
@@ -135,18 +133,19 @@ export function authenticateUser(services: Services, token: string | undefined):
  * The POST pipeline of one URL: token, body, envelope, `id` rule, handler by
  * type.subtype, data schema, handler, reply. Every outcome is an envelope.
  */
-export function dispatcher(endpoint: EndpointSpec, deps: Deps): RequestHandler {
-  const table = buildTable(endpoint, deps);
+export function dispatcher(endpoint: EndpointSpec, deps: Deps): Handler {
+  const trust = compileTrust(deps.config.trustProxy);
+  const table = buildTable(endpoint, deps, trust);
   const validateEnvelope = loadSchema('envelope.json');
   const { config, log, services } = deps;
   const limit = endpoint.body === 'upload' ? config.uploadBodyLimitBytes : config.bodyLimitBytes;
   const everyNeedsToken = endpoint.handlers.every((h) => h.auth !== 'public');
   const failures = replyFor(endpoint.local, 'successful');
 
-  return async (req: Request, res: Response) => {
-    const out = responder(req, res, log);
+  return async (req, res) => {
+    const out = responder(req, res, log, trust);
     try {
-      const token = tokenParam(req);
+      const token = tokenOf(req.url);
       let user: AuthUser | null = null;
       let device: DeviceRow | null = null;
       if (token !== null && endpoint.token === 'user') {
@@ -191,31 +190,32 @@ export function dispatcher(endpoint: EndpointSpec, deps: Deps): RequestHandler {
       const reply = result instanceof Promise ? await result : result;
       return out.send(reply);
     } catch (err) {
-      log.error('handler failed', { rid: out.rid, path: req.path, op: out.op, err });
+      log.error('handler failed', { rid: out.rid, path: pathOf(req.url), op: out.op, err });
       if (!res.headersSent) out.send(failures.fail(failed(err)));
     }
   };
 }
 
 /** A legacy GET (user/info, user/doki): the token's check is the whole request. */
-export function getter(endpoint: EndpointSpec, deps: Deps): RequestHandler {
+export function getter(endpoint: EndpointSpec, deps: Deps): Handler {
   const get = endpoint.get!;
   checkLocalTable(endpoint.path, endpoint.local, endpoint.sharedNumbers);
   if (!(get.badToken in endpoint.local)) throw new Error(`${endpoint.path}: GET badToken ${get.badToken} is not in its table`);
   const { log, services } = deps;
   const reply = replyFor(endpoint.local, get.success);
-  const base = baseContext(deps, endpoint.local, get.success);
-  return async (req: Request, res: Response) => {
-    const out = responder(req, res, log);
+  const trust = compileTrust(deps.config.trustProxy);
+  const base = baseContext(deps, trust, endpoint.local, get.success);
+  return async (req, res) => {
+    const out = responder(req, res, log, trust);
     out.op = `GET ${endpoint.path}`;
     try {
-      const token = tokenParam(req);
+      const token = tokenOf(req.url);
       if (token === null) return out.send(reply.fail('TOKEN_MISSING'));
       const user = authenticateUser(services, token);
       if (!user) return out.send(reply.fail(get.badToken));
       return out.send(await get.run(contextFor(base, req, out.rid, user, null) as Ctx<string> & { user: AuthUser }));
     } catch (err) {
-      log.error('handler failed', { rid: out.rid, path: req.path, op: out.op, err });
+      log.error('handler failed', { rid: out.rid, path: pathOf(req.url), op: out.op, err });
       if (!res.headersSent) out.send(reply.fail(failed(err)));
     }
   };

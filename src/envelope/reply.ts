@@ -1,5 +1,4 @@
-import type { IncomingMessage } from 'node:http';
-import type { Response } from 'express';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Reply } from './types.js';
 
 /** `data` that is already JSON text (a cached reply): written as is. */
@@ -15,7 +14,7 @@ function envelopeText(id: number, reply: Reply): string {
 }
 
 /** Writes the envelope; HTTP 200 unless a transport problem says otherwise. */
-export function sendEnvelope(res: Response, id: number, reply: Reply, http = 200): void {
+export function sendEnvelope(res: ServerResponse, id: number, reply: Reply, http = 200): void {
   const body = envelopeText(id, reply);
   res.statusCode = http;
   res.setHeader('Content-Type', 'application/json; charset=utf-8');
@@ -66,7 +65,7 @@ export function dropBody(req: IncomingMessage): boolean {
  * which is delivered then too: TCP gives no sign that nobody will read the
  * reply.)
  */
-export function refuseBody(req: IncomingMessage, res: Response, id: number, reply: Reply): void {
+export function refuseBody(req: IncomingMessage, res: ServerResponse, id: number, reply: Reply): void {
   const body = envelopeText(id, reply);
   res.shouldKeepAlive = false;
   res.writeHead(413, {
