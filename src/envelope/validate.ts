@@ -8,8 +8,15 @@ export const SCHEMA_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.u
 
 /** One ajv instance for the whole app: schemas compile once, at start-up. */
 // unicode: false counts string lengths in UTF-16 units (as JavaScript does) instead of walking every
-// character of a megabyte of base64 to count code points.
-const ajv = new Ajv({ allErrors: false, verbose: true, strict: true, strictRequired: false, allowUnionTypes: true, unicode: false });
+// character of a megabyte of base64 to count code points. ajv 8 marks the option deprecated and says so
+// on stderr at every start; that one notice is left out of its log, anything else it says goes through.
+const UNICODE_NOTICE = 'DEPRECATED: option unicode.';
+const logger = {
+  log: console.log,
+  warn: (...args: unknown[]) => (String(args[0]).startsWith(UNICODE_NOTICE) ? undefined : console.warn(...args)),
+  error: console.error,
+};
+const ajv = new Ajv({ allErrors: false, verbose: true, strict: true, strictRequired: false, allowUnionTypes: true, unicode: false, logger });
 ajv.addFormat('email', /^[^\s@]+@[^\s@]+\.[^\s@]+$/);
 ajv.addFormat('phone', /^1[3-9][0-9]{9}$/);
 
