@@ -41,7 +41,9 @@ export function createApp(deps: Deps): http.RequestListener {
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
-  app.set('trust proxy', compileTrust(deps.config.trustProxy));
+  // one compiled trust for both paths: express's (GETs, uploads) and the envelope dispatchers'
+  const trust = compileTrust(deps.config.trustProxy);
+  app.set('trust proxy', trust);
   if (deps.config.corsOrigins.length) app.use(cors(deps.config.corsOrigins));
 
   // The histogram records the time between its timer's ticks, so every value
@@ -69,8 +71,8 @@ export function createApp(deps: Deps): http.RequestListener {
   const envelopeRoutes = new Map<string, { post?: Handler; get?: Handler; allow: string }>();
   for (const endpoint of ENDPOINTS) {
     const entry = {
-      post: endpoint.handlers.length ? dispatcher(endpoint, deps) : undefined,
-      get: endpoint.get ? getter(endpoint, deps) : undefined,
+      post: endpoint.handlers.length ? dispatcher(endpoint, deps, trust) : undefined,
+      get: endpoint.get ? getter(endpoint, deps, trust) : undefined,
       allow: [endpoint.handlers.length ? 'POST' : '', endpoint.get ? 'GET, HEAD' : ''].filter(Boolean).join(', '),
     };
     for (const p of [endpoint.path, `/api${endpoint.path}`]) envelopeRoutes.set(p.toLowerCase(), entry);

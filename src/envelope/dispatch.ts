@@ -11,7 +11,7 @@ import { readBody, parseJson } from './body.js';
 import { replyFor } from './define.js';
 import { envelopeId } from './id.js';
 import { refuseBody, sendEnvelope } from './reply.js';
-import { clientIp, compileTrust, pathOf, protocolOf, tokenOf, type Trust } from './request.js';
+import { clientIp, pathOf, protocolOf, tokenOf, type Trust } from './request.js';
 import type { AuthUser, Ctx, EndpointSpec, HandlerSpec, Reply } from './types.js';
 import { check, loadSchema } from './validate.js';
 
@@ -133,8 +133,7 @@ export function authenticateUser(services: Services, token: string | undefined):
  * The POST pipeline of one URL: token, body, envelope, `id` rule, handler by
  * type.subtype, data schema, handler, reply. Every outcome is an envelope.
  */
-export function dispatcher(endpoint: EndpointSpec, deps: Deps): Handler {
-  const trust = compileTrust(deps.config.trustProxy);
+export function dispatcher(endpoint: EndpointSpec, deps: Deps, trust: Trust): Handler {
   const table = buildTable(endpoint, deps, trust);
   const validateEnvelope = loadSchema('envelope.json');
   const { config, log, services } = deps;
@@ -197,13 +196,12 @@ export function dispatcher(endpoint: EndpointSpec, deps: Deps): Handler {
 }
 
 /** A legacy GET (user/info, user/doki): the token's check is the whole request. */
-export function getter(endpoint: EndpointSpec, deps: Deps): Handler {
+export function getter(endpoint: EndpointSpec, deps: Deps, trust: Trust): Handler {
   const get = endpoint.get!;
   checkLocalTable(endpoint.path, endpoint.local, endpoint.sharedNumbers);
   if (!(get.badToken in endpoint.local)) throw new Error(`${endpoint.path}: GET badToken ${get.badToken} is not in its table`);
   const { log, services } = deps;
   const reply = replyFor(endpoint.local, get.success);
-  const trust = compileTrust(deps.config.trustProxy);
   const base = baseContext(deps, trust, endpoint.local, get.success);
   return async (req, res) => {
     const out = responder(req, res, log, trust);
