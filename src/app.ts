@@ -6,7 +6,7 @@ import { ENDPOINTS, RAW_ROUTES } from './endpoints/index.js';
 import { dispatcher, getter, type Deps, type Handler } from './envelope/dispatch.js';
 import { replyFor } from './envelope/define.js';
 import { sendEnvelope } from './envelope/reply.js';
-import { compileTrust } from './envelope/request.js';
+import { compileTrust, pathOf } from './envelope/request.js';
 
 const reply = replyFor({}, 'successful');
 
@@ -104,10 +104,8 @@ export function createApp(deps: Deps): http.RequestListener {
 
   const withCors = deps.config.corsOrigins.length > 0;
   return (req, res) => {
-    const url = req.url ?? '/';
-    const query = url.indexOf('?');
-    const entry = req.method === 'POST' && url.charCodeAt(0) === 47 /* / */ && !(withCors && req.headers.origin)
-      ? lookup(query < 0 ? url : url.slice(0, query))
+    const entry = req.method === 'POST' && req.url?.charCodeAt(0) === 47 /* / */ && !(withCors && req.headers.origin)
+      ? lookup(pathOf(req.url))
       : undefined;
     if (!entry?.post) return app(req, res);
     void entry.post(req, res);
