@@ -3,9 +3,10 @@ import type http from 'node:http';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { ENDPOINTS, RAW_ROUTES } from './endpoints/index.js';
+import { portraitErrorImage } from './endpoints/get-portrait/route.js';
 import { dispatcher, getter, type Deps, type Handler } from './envelope/dispatch.js';
 import { replyFor } from './envelope/define.js';
-import { sendEnvelope } from './envelope/reply.js';
+import { appendVary, sendEnvelope } from './envelope/reply.js';
 import { compileTrust, pathOf } from './envelope/request.js';
 
 const reply = replyFor({}, 'successful');
@@ -14,9 +15,10 @@ function cors(origins: string[]) {
   const allowed = new Set(origins);
   return (req: Request, res: Response, next: NextFunction) => {
     const origin = req.headers.origin;
+    // every reply depends on Origin once CORS is on (a listed one gets the header, others do not): shared caches must key on it
+    appendVary(res, 'Origin');
     if (origin && allowed.has(origin)) {
       res.setHeader('Access-Control-Allow-Origin', origin);
-      res.setHeader('Vary', 'Origin');
       if (req.method === 'OPTIONS') {
         res.setHeader('Access-Control-Allow-Methods', 'GET, POST, OPTIONS');
         res.setHeader('Access-Control-Allow-Headers', 'Content-Type, Last-Event-ID');
@@ -87,6 +89,19 @@ export function createApp(deps: Deps): http.RequestListener {
     sendEnvelope(res, -1, reply.fail('JSON_VALUE'), 405);
   });
 
+  // A path that does not percent-decode is the client's mistake: answered (a portrait URL with the "error"
+  // image, as for a bad id; anything else as an unknown path), logged at debug, before routing would throw.
+  const portraitError = portraitErrorImage(deps);
+  app.use((req: Request, res: Response, next: NextFunction) => {
+    try {
+      decodeURIComponent(req.path);
+      return next();
+    } catch {
+      deps.log.debug('undecodable path', { path: req.path.slice(0, 200) });
+    }
+    if (/^(\/api)?\/get\/portrait\//i.test(req.path) && (req.method === 'GET' || req.method === 'HEAD')) return void portraitError(req, res, next);
+    sendEnvelope(res, -1, reply.fail('UNKNOWN'), 404);
+  });
   for (const route of RAW_ROUTES) app[route.method]([route.path, `/api${route.path}`], route.make(deps));
   const dist = express.static(path.join(deps.config.dataDir, 'dist'), {
     index: false, dotfiles: 'ignore', etag: true, lastModified: true, acceptRanges: true, fallthrough: true,

@@ -33,6 +33,10 @@ export interface Config {
   scryptLog2N: number;
   loginMaxFailures: number;
   loginFailureWindowSeconds: number;
+  /** Wrong `img.validate` / `sms.validate` hashes per client address per minute. */
+  guessesPerAddressPerMinute: number;
+  /** Wrong hashes per minute service-wide, for each of img and sms (sms.validate without `phone`). */
+  guessesGlobalPerMinute: number;
   legacyDeviceIds: boolean;
   imageMaxBytes: number;
   imageMaxPixels: number;
@@ -167,6 +171,8 @@ export function loadConfig(env: Env = process.env): Config {
     scryptLog2N: int(env, 'PASSWORD_SCRYPT_LOG2N', 17, 10, 20),
     loginMaxFailures: int(env, 'LOGIN_MAX_FAILURES', 10, 1),
     loginFailureWindowSeconds: int(env, 'LOGIN_FAILURE_WINDOW_SECONDS', 900, 1),
+    guessesPerAddressPerMinute: int(env, 'GUESSES_PER_ADDRESS_PER_MINUTE', 30, 1),
+    guessesGlobalPerMinute: int(env, 'GUESSES_GLOBAL_PER_MINUTE', 60, 1),
     legacyDeviceIds: bool(env, 'LEGACY_DEVICE_IDS'),
     imageMaxBytes: int(env, 'IMAGE_MAX_BYTES', 8 * 1024 * 1024, 1024),
     imageMaxPixels: int(env, 'IMAGE_MAX_PIXELS', 40_000_000, 1),

@@ -28,11 +28,19 @@ export interface StartOptions {
 }
 
 const SWEEP_MS = 10 * 60 * 1000;
+/** The most a client may take over its headers (less when REQUEST_TIMEOUT_SECONDS is shorter); a silent connection is closed then too. */
+export const HEADERS_TIMEOUT_MS = 10_000;
+/** How long an idle keep-alive connection is kept between requests. */
+export const KEEP_ALIVE_TIMEOUT_MS = 5_000;
+const TIMEOUT_CHECK_MS = 500;
 
 /** Opens the database (migrating it), builds the app and listens. Used by main.ts and by tests. */
 export async function startServer(config: Config, options: StartOptions = {}): Promise<Running> {
   const clock = options.clock ?? systemClock;
   const log = options.log ?? createLogger(config.logLevel);
+  if (config.trustProxy === 'true') {
+    log.warn('TRUST_PROXY=true trusts every X-Forwarded-For hop: any client can pick the address its limits count against; set the number of proxies in front (e.g. 1) or their addresses instead');
+  }
   fs.mkdirSync(config.dataDir, { recursive: true });
   const db = openDatabase(config.dataDir);
   const services = await createServices(config, clock, log, db, {
@@ -45,10 +53,15 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   if (recovered.placed || recovered.dropped || portraitsDropped) log.warn('recovered after an unclean stop', { ...recovered, portraitsDropped });
   const app = createApp({ config, clock, log, services });
 
-  const server = http.createServer(app);
-  server.requestTimeout = config.requestTimeoutSeconds * 1000;
-  server.headersTimeout = Math.min(server.requestTimeout, 20_000);
-  server.keepAliveTimeout = 5_000;
+  // Node checks request and header timeouts only every connectionsCheckingInterval (30 s by default), so a
+  // trickling client outlived REQUEST_TIMEOUT_SECONDS by up to that much: check every half second instead.
+  const requestTimeout = config.requestTimeoutSeconds * 1000;
+  const server = http.createServer({
+    requestTimeout,
+    headersTimeout: Math.min(requestTimeout, HEADERS_TIMEOUT_MS),
+    keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS,
+    connectionsCheckingInterval: TIMEOUT_CHECK_MS,
+  }, app);
   // A client that shuts its sending side once the request is out (nc, some embedded HTTP stacks) still gets
   // its reply: by default Node aborts a request whose reply is not yet written when that FIN arrives.
   (server as http.Server & { httpAllowHalfOpen: boolean }).httpAllowHalfOpen = true;

@@ -10,7 +10,7 @@ import { checkLocalTable } from '../status.js';
 import { readBody, parseJson } from './body.js';
 import { replyFor } from './define.js';
 import { envelopeId } from './id.js';
-import { refuseBody, sendEnvelope } from './reply.js';
+import { refuseBody, replyBeforeBody, sendEnvelope } from './reply.js';
 import { clientIp, pathOf, protocolOf, tokenOf, type Trust } from './request.js';
 import type { AuthUser, Ctx, EndpointSpec, HandlerSpec, Reply } from './types.js';
 import { check, loadSchema } from './validate.js';
@@ -95,6 +95,11 @@ function responder(req: IncomingMessage, res: ServerResponse, log: Logger, trust
       sendEnvelope(res, out.id, reply, http);
       out.log(reply, http, detail);
     },
+    /** A reply before the body was read: the client still gets it whole (see replyBeforeBody). */
+    async early(reply: Reply) {
+      await replyBeforeBody(req, res, out.id, reply);
+      out.log(reply, res.statusCode);
+    },
     /** 413: the body is not read (see refuseBody). */
     refuse(reply: Reply, detail: string) {
       res.setHeader('X-Error-Detail', detail);
@@ -149,12 +154,12 @@ export function dispatcher(endpoint: EndpointSpec, deps: Deps, trust: Trust): Ha
       let device: DeviceRow | null = null;
       if (token !== null && endpoint.token === 'user') {
         user = authenticateUser(services, token);
-        if (!user) return out.send(failures.fail('TOKEN_INVALID'));
+        if (!user) return await out.early(failures.fail('TOKEN_INVALID'));
       } else if (token !== null && endpoint.token === 'device') {
         device = (token && services.devices.byToken(token)) || null;
-        if (!device) return out.send(failures.fail('DEVICE_TOKEN'));
+        if (!device) return await out.early(failures.fail('DEVICE_TOKEN'));
       } else if (token === null && everyNeedsToken) {
-        return out.send(failures.fail('TOKEN_MISSING'));
+        return await out.early(failures.fail('TOKEN_MISSING'));
       }
 
       const body = await readBody(req, limit);

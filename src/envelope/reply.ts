@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { readBody } from './body.js';
 import type { Reply } from './types.js';
 
 /** `data` that is already JSON text (a cached reply): written as is. */
@@ -11,6 +12,14 @@ function envelopeText(id: number, reply: Reply): string {
   return reply.data instanceof RawJson
     ? `{"id":${id},"status":${reply.status},"message":${JSON.stringify(reply.message)},"data":${reply.data.json}}`
     : JSON.stringify({ id, status: reply.status, message: reply.message, data: reply.data });
+}
+
+/** Adds `field` to the Vary header, keeping what another layer (CORS, the portrait's Referer check) put there. */
+export function appendVary(res: ServerResponse, field: string): void {
+  const current = res.getHeader('Vary');
+  const fields = (Array.isArray(current) ? current.join(',') : String(current ?? '')).split(',').map((f) => f.trim()).filter(Boolean);
+  if (fields.some((f) => f === '*' || f.toLowerCase() === field.toLowerCase())) return;
+  res.setHeader('Vary', [...fields, field].join(', '));
 }
 
 /** Writes the envelope; HTTP 200 unless a transport problem says otherwise. */
@@ -65,10 +74,10 @@ export function dropBody(req: IncomingMessage): boolean {
  * which is delivered then too: TCP gives no sign that nobody will read the
  * reply.)
  */
-export function refuseBody(req: IncomingMessage, res: ServerResponse, id: number, reply: Reply): void {
+export function refuseBody(req: IncomingMessage, res: ServerResponse, id: number, reply: Reply, http = 413): void {
   const body = envelopeText(id, reply);
   res.shouldKeepAlive = false;
-  res.writeHead(413, {
+  res.writeHead(http, {
     'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store',
     'Content-Length': Buffer.byteLength(body), Connection: 'close',
   });
@@ -78,9 +87,41 @@ export function refuseBody(req: IncomingMessage, res: ServerResponse, id: number
   const dropping = dropBody(req);
   if (dropping) req.socket.pause();
   const timer = setTimeout(() => {
+    if (req.readableEnded) return void res.end();
     req.once('end', () => res.end());
     if (dropping) req.socket.resume();
     req.resume();
   }, REFUSED_BODY_GRACE_MS);
   req.socket.once('close', () => clearTimeout(timer));
+}
+
+/** Whether some of req's body has not been read yet. */
+export function bodyPending(req: IncomingMessage): boolean {
+  if (req.complete) return false;
+  const length = req.headers['content-length'];
+  return req.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');
+}
+
+/** Bodies up to this size are read (and dropped) before an early reply, which then keeps the connection. */
+const SMALL_BODY = 64 * 1024;
+
+/**
+ * A reply decided before the body was read (a bad token, a refused grant).
+ * Closing the connection while the client still sends makes its kernel reset
+ * the connection, and a client that reads only once it has sent everything
+ * gets that reset instead of the reply. A small body is read first; a large
+ * one gets refuseBody's treatment: the reply whole on the wire at once, the
+ * rest of the body dropped after a grace.
+ */
+export async function replyBeforeBody(req: IncomingMessage, res: ServerResponse, id: number, reply: Reply, http = 200): Promise<void> {
+  if (!bodyPending(req)) return sendEnvelope(res, id, reply, http);
+  const declared = Number(req.headers['content-length']);
+  if (declared <= SMALL_BODY) {
+    const reading = readBody(req, SMALL_BODY);
+    req.resume(); // a stream unpiped from a parser (busboy) is left paused
+    const read = await reading;
+    if (!read.ok && read.reason === 'aborted') return;
+    if (read.ok) return sendEnvelope(res, id, reply, http);
+  }
+  refuseBody(req, res, id, reply, http);
 }

@@ -67,12 +67,13 @@ export class SmsCodes {
   /**
    * Checks `hash` against the phone's unused codes for `purpose`. A wrong hash
    * costs every live code one try; the caller consumes the match with `consume`.
+   * Without `purpose` (`sms.validate` with `phone`) every purpose's codes count.
    */
-  check(phone: string, purpose: number, hash: string): CheckResult {
+  check(phone: string, purpose: number | undefined, hash: string): CheckResult {
     const now = this.clock.now();
     const codes = this.db.select().from(smsCodes)
-      .where(and(eq(smsCodes.phone, phone), eq(smsCodes.purpose, purpose), isNull(smsCodes.consumedAt),
-        gt(smsCodes.createdAt, now - DAY)))
+      .where(and(eq(smsCodes.phone, phone), purpose === undefined ? undefined : eq(smsCodes.purpose, purpose),
+        isNull(smsCodes.consumedAt), gt(smsCodes.createdAt, now - DAY)))
       .orderBy(desc(smsCodes.createdAt)).all();
     const live = codes.filter((c) => c.expiresAt > now && c.tries < MAX_CODE_TRIES);
     const match = codes.find((c) => safeEqual(c.hash, hash.toLowerCase()));

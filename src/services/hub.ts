@@ -19,9 +19,13 @@ export class NoticeHub {
     let set = this.byUser.get(userId);
     if (!set) this.byUser.set(userId, (set = new Set()));
     set.add(listener);
+    let done = false;
     return () => {
+      if (done) return;
+      done = true;
       set.delete(listener);
-      if (set.size === 0) this.byUser.delete(userId);
+      // a set left empty is dropped only if it is still the account's: an old closure must not drop a newer one
+      if (set.size === 0 && this.byUser.get(userId) === set) this.byUser.delete(userId);
     };
   }
 

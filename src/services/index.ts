@@ -35,8 +35,10 @@ export interface Services {
   captchas: ImageCaptchas;
   /** Failed password checks per phone. */
   loginFailures: Throttle;
-  /** `img.validate` / `sms.validate` guesses per client address. */
+  /** Wrong `img.validate` / `sms.validate` hashes per client address. */
   guesses: Throttle;
+  /** Wrong `img.validate` / `sms.validate` (without phone) hashes service-wide: keys `img` and `sms`. */
+  guessesGlobal: Throttle;
   devices: DeviceStore;
   notices: NoticeStore;
   noticeService: NoticeService;
@@ -110,7 +112,8 @@ export async function createServices(config: Config, clock: Clock, log: Logger, 
     codes: new SmsCodes(db, clock, config, gateway, log),
     captchas: new ImageCaptchas(clock, config.codeTtlSeconds, config.captchaMaxPending, options.captchaCode),
     loginFailures: new Throttle(clock, config.loginMaxFailures, config.loginFailureWindowSeconds),
-    guesses: new Throttle(clock, 30, 60),
+    guesses: new Throttle(clock, config.guessesPerAddressPerMinute, 60),
+    guessesGlobal: new Throttle(clock, config.guessesGlobalPerMinute, 60),
   };
 }
 
@@ -120,6 +123,7 @@ export function closeServices(s: Services): void {
   s.captchas.close();
   s.loginFailures.close();
   s.guesses.close();
+  s.guessesGlobal.close();
   s.noticeUploads.close();
   s.wechat.close();
   s.pairingGuesses.close();

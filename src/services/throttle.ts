@@ -1,4 +1,3 @@
-import NodeCache from 'node-cache';
 import type { Clock } from '../clock.js';
 
 interface Window {
@@ -6,23 +5,34 @@ interface Window {
   startedAt: number;
 }
 
+/** How many keys a Throttle keeps by default: past that it refuses new keys until windows expire. */
+export const THROTTLE_CAPACITY = 500_000;
+
 /**
  * Counts events per key in a fixed window kept in memory (lost on restart,
  * which only ever loosens it): failed logins per phone, validation guesses per
- * client address.
+ * client address. It fails closed: when it holds `capacity` live windows, a
+ * key it does not know is refused until the oldest window expires, so a flood
+ * of fresh keys can never switch the limit off for the keys it already counts.
  */
 export class Throttle {
-  private readonly windows: NodeCache;
+  /** Insertion order is start order (a window is re-inserted when it restarts), so the oldest is first. */
+  private readonly windows = new Map<string, Window>();
 
-  constructor(private readonly clock: Clock, private readonly max: number, private readonly windowSeconds: number) {
-    this.windows = new NodeCache({ stdTTL: windowSeconds, checkperiod: 60, useClones: false, maxKeys: 500_000 });
-  }
+  constructor(
+    private readonly clock: Clock,
+    private readonly max: number,
+    private readonly windowSeconds: number,
+    private readonly capacity = THROTTLE_CAPACITY,
+  ) {}
 
   /** Seconds until `key` may try again, or 0 when it may now. */
   blockedFor(key: string): number {
     const w = this.current(key);
-    if (!w || w.count < this.max) return 0;
-    return Math.max(1, Math.ceil((w.startedAt + this.windowSeconds * 1000 - this.clock.now()) / 1000));
+    if (w) return w.count < this.max ? 0 : this.secondsLeft(w);
+    if (this.max <= 0) return this.windowSeconds;
+    if (this.full()) return this.secondsLeft(this.windows.values().next().value!);
+    return 0;
   }
 
   hit(key: string): void {
@@ -31,25 +41,48 @@ export class Throttle {
       w.count++;
       return;
     }
-    try {
-      this.windows.set(key, { count: 1, startedAt: this.clock.now() });
-    } catch {
-      // full: counting stops until windows expire, requests are not refused for it
-    }
+    this.expire();
+    if (this.windows.size >= this.capacity) return; // blockedFor refuses this key until there is room
+    this.windows.set(key, { count: 1, startedAt: this.clock.now() });
   }
 
   reset(key: string): void {
-    this.windows.del(key);
+    this.windows.delete(key);
+  }
+
+  /** Live windows held (for tests and stats). */
+  get size(): number {
+    this.expire();
+    return this.windows.size;
   }
 
   close(): void {
-    this.windows.close();
+    this.windows.clear();
+  }
+
+  private secondsLeft(w: Window): number {
+    return Math.max(1, Math.ceil((w.startedAt + this.windowSeconds * 1000 - this.clock.now()) / 1000));
+  }
+
+  private full(): boolean {
+    if (this.windows.size < this.capacity) return false;
+    this.expire();
+    return this.windows.size >= this.capacity;
+  }
+
+  /** Drops expired windows from the front (oldest first): amortised O(1) a call. */
+  private expire(): void {
+    const cutoff = this.clock.now() - this.windowSeconds * 1000;
+    for (const [key, w] of this.windows) {
+      if (w.startedAt > cutoff) break;
+      this.windows.delete(key);
+    }
   }
 
   private current(key: string): Window | undefined {
-    const w = this.windows.get<Window>(key);
+    const w = this.windows.get(key);
     if (w && this.clock.now() - w.startedAt >= this.windowSeconds * 1000) {
-      this.windows.del(key);
+      this.windows.delete(key);
       return undefined;
     }
     return w;

@@ -73,11 +73,8 @@ export class Uploads {
       const done = (result: ReceiveResult) => {
         if (settled) return;
         settled = true;
-        if (!result.ok) {
-          req.unpipe(bb);
-          // an oversized body is left unread for the route's refuseBody; anything else is drained here
-          if (result.why !== 'too_large') req.resume();
-        }
+        // a refused body is left unread: the route replies before reading it (refuseBody, replyBeforeBody)
+        if (!result.ok) req.unpipe(bb);
         resolve(result);
       };
       let bb: busboy.Busboy;

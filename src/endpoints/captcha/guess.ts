@@ -1,13 +1,26 @@
 import type { Ctx, Reply } from '../../envelope/types.js';
 import type { LOCAL } from './statuses.js';
 
-/** img.validate and sms.validate: a wrong guess counts against the client address, a right one does not. */
-export function checkGuess(kind: 'img' | 'sms', result: () => 'ok' | 'expired' | 'unknown', ctx: Ctx<keyof typeof LOCAL>): Reply {
+export type Outcome = 'ok' | 'expired' | 'unknown';
+
+/**
+ * img.validate and sms.validate: a wrong guess counts against the client
+ * address, and (unless `perCode`, when the code's own five tries bound it)
+ * against a service-wide allowance too, so that no number of addresses can
+ * guess faster than GUESSES_GLOBAL_PER_MINUTE. A right guess costs nothing.
+ * While either limit is reached every guess of that kind is refused, right or
+ * wrong, with `retry_after`.
+ */
+export function checkGuess(kind: 'img' | 'sms', result: () => Outcome, ctx: Ctx<keyof typeof LOCAL>, perCode = false): Reply {
   const key = `${kind}:${ctx.ip}`;
-  const wait = ctx.guesses.blockedFor(key);
-  if (wait) return ctx.fail('CAPTCHA_MISMATCH', { retry_after: wait });
+  const wait = Math.max(ctx.guesses.blockedFor(key), perCode ? 0 : ctx.guessesGlobal.blockedFor(kind));
+  if (wait) {
+    ctx.log.info('guess refused', { rid: ctx.requestId, kind, ip: ctx.ip, retry_after: wait });
+    return ctx.fail('CAPTCHA_MISMATCH', { retry_after: wait });
+  }
   const outcome = result();
   if (outcome === 'ok') return ctx.ok();
   ctx.guesses.hit(key);
+  if (!perCode) ctx.guessesGlobal.hit(kind);
   return outcome === 'expired' ? ctx.fail('HASH_EXPIRED') : ctx.fail('CAPTCHA_MISMATCH');
 }

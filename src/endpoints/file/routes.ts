@@ -2,7 +2,7 @@ import path from 'node:path';
 import type { RequestHandler } from 'express';
 import { authenticateUser, type Deps } from '../../envelope/dispatch.js';
 import { replyFor } from '../../envelope/define.js';
-import { refuseBody, sendEnvelope } from '../../envelope/reply.js';
+import { refuseBody, replyBeforeBody, sendEnvelope } from '../../envelope/reply.js';
 import { LOCAL } from './statuses.js';
 
 const WHY = { grant: 'BAD_GRANT', too_large: 'TOO_LARGE', malformed: 'MALFORMED' } as const;
@@ -15,7 +15,7 @@ export function fileUploadRoute({ config, services, log }: Deps): RequestHandler
       const result = await services.uploads.receive(req, config.fileMaxBytes);
       if (!result.ok) {
         if (result.why === 'too_large') return refuseBody(req, res, -1, reply.fail(WHY.too_large));
-        return sendEnvelope(res, -1, reply.fail(WHY[result.why]));
+        return await replyBeforeBody(req, res, -1, reply.fail(WHY[result.why]));
       }
       const { id, size, sha256, filename } = result.file;
       log.info('file uploaded', { id, size });

@@ -1,5 +1,6 @@
 import type { Request, RequestHandler, Response } from 'express';
 import type { Deps } from '../../envelope/dispatch.js';
+import { appendVary } from '../../envelope/reply.js';
 import type { Served } from '../../services/portraits.js';
 
 /** A Referer from a host outside the allow-list (or not this server's own host) gets the "ban" image; no Referer is fine. */
@@ -21,7 +22,7 @@ function serve(req: Request, res: Response, image: Served, cache: string): void 
   res.setHeader('Content-Type', image.contentType);
   res.setHeader('ETag', etag);
   res.setHeader('Cache-Control', cache);
-  res.setHeader('Vary', 'Referer');
+  appendVary(res, 'Referer');
   res.setHeader('X-Content-Type-Options', 'nosniff');
   const match = req.headers['if-none-match'];
   if (match && match.split(',').map((s) => s.trim().replace(/^W\//, '')).includes(etag)) {
@@ -30,6 +31,11 @@ function serve(req: Request, res: Response, image: Served, cache: string): void 
   }
   res.setHeader('Content-Length', image.bytes.length);
   res.status(200).end(req.method === 'HEAD' ? undefined : image.bytes);
+}
+
+/** The "error" image, as for an id that is not a number: for a path that does not even decode. */
+export function portraitErrorImage({ services }: Deps): RequestHandler {
+  return (req, res) => serve(req, res, services.placeholders.error, 'public, max-age=86400');
 }
 
 /** GET /get/portrait/<user_id>: for `<img src>`, so it always answers with an image. */
