@@ -46,6 +46,8 @@ export interface Config {
   noticeTimezone: string;
   alertSmsCooldownSeconds: number;
   sseHeartbeatSeconds: number;
+  /** The `retry:` hint streams send: how long EventSource waits before reconnecting. */
+  sseRetryMs: number;
   portraitRefererAllow: string[];
   portraitMaxSide: number;
   publicUrl: string;
@@ -181,6 +183,7 @@ export function loadConfig(env: Env = process.env): Config {
     noticeTimezone: timezone(env, 'NOTICE_TIMEZONE', 'Asia/Shanghai'),
     alertSmsCooldownSeconds: int(env, 'ALERT_SMS_COOLDOWN_SECONDS', 300, 0),
     sseHeartbeatSeconds: int(env, 'SSE_HEARTBEAT_SECONDS', 15, 1, 3600),
+    sseRetryMs: int(env, 'SSE_RETRY_MS', 3000, 100, 600_000),
     portraitRefererAllow: env.PORTRAIT_REFERER_ALLOW === undefined
       ? ['localhost', '127.0.0.1', 'helpaged.cn', 'www.helpaged.cn']
       : list(env, 'PORTRAIT_REFERER_ALLOW'),

@@ -303,13 +303,13 @@ const hub = suite('NoticeHub.subscribe: unsubscribe is idempotent');
 hub('an old closure called twice leaves a newer stream of the same account alone', () => {
   const h = new NoticeHub();
   const got: number[] = [];
-  const listener = (tag: number) => ({ send: (ev: StreamEvent) => got.push(tag * 1000 + ev.seq), close: () => {} });
+  const listener = (tag: number) => ({ send: (ev: StreamEvent) => got.push(tag * 1000 + (ev.type === 'notice' ? ev.seq : 0)), close: () => {} });
   const first = h.subscribe(7, listener(1));
   first();
   const second = h.subscribe(7, listener(2));
   first();
   assert.is(h.streams(7), 1);
-  h.publish([7], { seq: 5 } as StreamEvent);
+  h.publish([7], { type: 'notice', seq: 5, data: {} } as StreamEvent);
   assert.equal(got, [2005]);
   second();
   second();

@@ -1,7 +1,9 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { jpeg, newPhone, startTestServer, type TestServer } from './helpers.js';
+import { EventSource } from 'eventsource';
 import { openStream } from './support/sse.js';
+import { startProxy } from './support/proxy.js';
 
 let t: TestServer;
 const s = suite('GET /api/notice/stream (Server-Sent Events)');
@@ -89,3 +91,89 @@ s('a missing or bad token gets an envelope, not a stream', async () => {
 });
 
 s.run();
+
+// ---------------------------------------------------------------------------------------------
+const back = suite('alert streams always let the family back in (a real EventSource client)');
+let b: TestServer;
+back.before(async () => {
+  b = await startTestServer({ SSE_HEARTBEAT_SECONDS: '1', SSE_RETRY_MS: '100', NOTICES_PER_DEVICE_PER_MINUTE: '1000' });
+});
+back.after(() => b.close());
+
+/** An EventSource through `base`: collects notice event_ids and counts opens; `errors` holds any refusal. */
+function eventSource(base: string, token: string) {
+  const es = new EventSource(`${base}/api/notice/stream?token=${token}`);
+  const state = { es, notices: [] as string[], opens: 0, closedForGood: false };
+  es.addEventListener('notice', (ev) => state.notices.push(JSON.parse((ev as MessageEvent).data).event_id));
+  es.addEventListener('open', () => state.opens++);
+  es.addEventListener('error', () => {
+    if (es.readyState === EventSource.CLOSED) state.closedForGood = true;
+  });
+  return state;
+}
+
+async function until(pred: () => boolean, ms = 3000, what = 'condition') {
+  const deadline = Date.now() + ms;
+  while (!pred()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+back('25 drop-and-reconnect cycles with Last-Event-ID: never refused, no fall missed, none twice; a hang-up frees its slot at once', async () => {
+  const phone = newPhone();
+  const token = await b.signUp(phone);
+  const userId = b.services.users.byPhone(phone)!.id;
+  const camera = await b.addDevice(token);
+  const proxy = await startProxy(() => [b.port]);
+  const es = eventSource(proxy.url, token);
+  const sent: string[] = [];
+  const fall = async () => {
+    const res = await b.upload(camera, await jpeg(3));
+    assert.is(res.status, 0);
+    const listed = await b.call('/get/notice', 'notice', 'get', { mode: 2, limit: 1 }, { token });
+    sent.push(listed.data.list[0].event_id);
+  };
+  try {
+    await until(() => es.opens === 1, 3000, 'first open');
+    for (let cycle = 0; cycle < 25; cycle++) {
+      await fall();
+      await until(() => es.notices.length === sent.length, 3000, `live fall ${cycle}`);
+      proxy.hangUp();
+      await until(() => b.services.hub.streams(userId) === 0, 1000, 'the hung-up stream to be gone');
+      await fall(); // while the client is away
+      await until(() => es.opens === cycle + 2, 3000, `reconnect ${cycle}`);
+      await until(() => es.notices.length === sent.length, 3000, `missed fall ${cycle}`);
+    }
+    assert.equal(es.notices, sent, 'every fall once, in order');
+    assert.is(es.closedForGood, false);
+    assert.is(b.services.hub.streams(userId), 1);
+  } finally {
+    es.es.close();
+    await proxy.close();
+  }
+});
+
+back('10 streams dropped at once, then 10 new ones opened at once: all accepted; an 11th replaces the oldest', async () => {
+  const phone = newPhone();
+  const token = await b.signUp(phone);
+  const userId = b.services.users.byPhone(phone)!.id;
+  const proxy = await startProxy(() => [b.port]);
+  const first = Array.from({ length: 10 }, () => openStream(`${proxy.url}/api/notice/stream?token=${token}`));
+  await Promise.all(first.map((s) => s.ready));
+  assert.is(b.services.hub.streams(userId), 10);
+  proxy.hangUp();
+  const second = Array.from({ length: 10 }, () => openStream(`${b.url}/api/notice/stream?token=${token}`));
+  await Promise.all(second.map((s) => s.ready));
+  assert.ok(second.every((s) => /^text\/event-stream/.test(s.contentType)), 'every one is a stream, none refused');
+  await until(() => b.services.hub.streams(userId) === 10, 1000, 'ten streams');
+  const eleventh = openStream(`${b.url}/api/notice/stream?token=${token}`);
+  await eleventh.ready;
+  assert.match(eleventh.contentType, /^text\/event-stream/);
+  await second[0]!.waitFor(() => second[0]!.events.some((e) => e.event === 'replaced'), 1000);
+  assert.is(b.services.hub.streams(userId), 10);
+  for (const s of [...second, eleventh]) s.close();
+  await proxy.close();
+});
+
+back.run();

@@ -1,23 +1,34 @@
 import type { PublicNotice } from './notices.js';
 
-export interface StreamEvent extends PublicNotice {
-  /** The notice's row id: the SSE event id that Last-Event-ID resumes from. */
-  seq: number;
-}
+/** What an open alert stream is sent. Only `notice` events carry an SSE id (the notice's row id). */
+export type StreamEvent =
+  | { type: 'notice'; seq: number; data: PublicNotice }
+  | { type: 'acknowledged'; data: { event_id: string; acknowledged: { phone: string; at: string } } }
+  | { type: 'device'; data: { device_id: string; device_name: string; online: boolean; last_seen: string | null } };
 
 export interface Listener {
   send(event: StreamEvent): void;
-  /** Ends the stream: the server is stopping. */
-  close(): void;
+  /** Ends the stream: the server is stopping, or a newer stream of the account took its place. */
+  close(reason: 'stopping' | 'replaced'): void;
 }
 
-/** In-process fan-out of new notices to the open streams of the accounts that may see them. */
+/**
+ * In-process fan-out of stream events to the open streams of the accounts that may see them. An account
+ * holds at most `max` streams: a new one closes the oldest (as the 11th login drops the oldest token).
+ */
 export class NoticeHub {
   private readonly byUser = new Map<number, Set<Listener>>();
+
+  constructor(private readonly max = 10) {}
 
   subscribe(userId: number, listener: Listener): () => void {
     let set = this.byUser.get(userId);
     if (!set) this.byUser.set(userId, (set = new Set()));
+    while (set.size >= this.max) {
+      const oldest = set.values().next().value!;
+      set.delete(oldest);
+      oldest.close('replaced');
+    }
     set.add(listener);
     let done = false;
     return () => {
@@ -30,11 +41,18 @@ export class NoticeHub {
   }
 
   closeAll(): void {
-    for (const set of [...this.byUser.values()]) for (const listener of [...set]) listener.close();
+    for (const set of [...this.byUser.values()]) for (const listener of [...set]) listener.close('stopping');
   }
 
   streams(userId: number): number {
     return this.byUser.get(userId)?.size ?? 0;
+  }
+
+  /** Open streams in all. */
+  get size(): number {
+    let n = 0;
+    for (const set of this.byUser.values()) n += set.size;
+    return n;
   }
 
   publish(userIds: number[], event: StreamEvent): void {

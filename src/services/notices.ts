@@ -5,7 +5,7 @@ import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
 import type { Logger } from '../log.js';
 import type { DurableDir } from './files.js';
-import type { NoticeHub } from './hub.js';
+import type { NoticeHub, StreamEvent } from './hub.js';
 import { decodeBase64, inspectImage, type ImageProblem } from './images.js';
 import { randomHex128, sha256Hex } from './random.js';
 import type { SmsGateway } from './sms/gateway.js';
@@ -147,7 +147,7 @@ export class NoticeService {
       await this.files.discard(staged);
       return { ok: false, problem: 'storage' };
     }
-    this.announce(device, { seq: id, event_id: eventId, content, device: device.name, pic_name: picName, createtime: this.createtime(now) });
+    this.announce(device, { type: 'notice', seq: id, data: { event_id: eventId, content, device: device.name, pic_name: picName, createtime: this.createtime(now) } });
     return { ok: true, picName };
   }
 
@@ -175,7 +175,7 @@ export class NoticeService {
     return { placed, dropped };
   }
 
-  private announce(device: DeviceRow, event: Parameters<NoticeHub['publish']>[1]): void {
+  private announce(device: DeviceRow, event: StreamEvent & { type: 'notice' }): void {
     const users = this.devices.boundUsers(device.id);
     const ids = users.map((u) => u.id);
     this.lists.invalidate(ids);
@@ -183,7 +183,7 @@ export class NoticeService {
     if (users.length === 0) return;
     if (!this.devices.claimAlertSlot(device.id, this.clock.now(), this.config.alertSmsCooldownSeconds * 1000)) return;
     for (const user of users) {
-      this.gateway.send({ kind: 'alert', phone: user.phone, device: device.name, eventId: event.event_id, createtime: event.createtime })
+      this.gateway.send({ kind: 'alert', phone: user.phone, device: device.name, eventId: event.data.event_id, createtime: event.data.createtime })
         .then((r) => {
           if (!r.ok) this.log.warn('fall alert SMS not sent', { phone: user.phone, device: device.deviceId, detail: r.detail });
         })
