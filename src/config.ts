@@ -9,8 +9,10 @@ export interface TencentSmsConfig {
   endpoint: string;
   appId: string;
   signName: string;
-  /** SMS template id per message kind: a command_type ("1", "2", ...) or "alert". */
+  /** SMS template id per message kind: a command_type ("1", "2", ...), alert, alert-repeat, offline or online. */
   templates: Record<string, string>;
+  /** Voice calls through Tencent Cloud VMS (SendTtsVoice); null when not configured (calls then fail and are logged). */
+  voice: { appId: string; templateId: string; endpoint: string; region: string; playTimes: number } | null;
 }
 
 export interface Config {
@@ -45,6 +47,13 @@ export interface Config {
   noticesPerDevicePerMinute: number;
   noticeTimezone: string;
   alertSmsCooldownSeconds: number;
+  /** Seconds after an unacknowledged fall until the repeat SMS, and until the voice call (0: off). */
+  alertRepeatSeconds: number;
+  alertCallSeconds: number;
+  /** First wait before an alert the provider refused is sent again (doubling, at most three retries). */
+  alertRetrySeconds: number;
+  /** A camera that sent heartbeats and then nothing for this long is offline. */
+  cameraOfflineSeconds: number;
   sseHeartbeatSeconds: number;
   /** The `retry:` hint streams send: how long EventSource waits before reconnecting. */
   sseRetryMs: number;
@@ -131,7 +140,9 @@ function templates(env: Env, name: string): Record<string, string> {
   const out: Record<string, string> = {};
   for (const pair of list(env, name)) {
     const [k, v] = pair.split(':').map((s) => s.trim());
-    if (!k || !/^(\d+|alert)$/.test(k) || !v) throw new ConfigError(`${name}: "${pair}" is not command_type:template_id or alert:template_id`);
+    if (!k || !/^(\d+|alert|alert-repeat|offline|online)$/.test(k) || !v) {
+      throw new ConfigError(`${name}: "${pair}" is not command_type:template_id, or alert, alert-repeat, offline or online:template_id`);
+    }
     out[k] = v;
   }
   if (Object.keys(out).length === 0) throw new ConfigError(`${name} is required when SMS_GATEWAY=tencent`);
@@ -148,6 +159,15 @@ function tencent(env: Env): TencentSmsConfig {
     appId: required(env, 'TENCENT_SMS_APP_ID', why),
     signName: required(env, 'TENCENT_SMS_SIGN', why),
     templates: templates(env, 'TENCENT_SMS_TEMPLATES'),
+    voice: env.TENCENT_VMS_APP_ID
+      ? {
+        appId: env.TENCENT_VMS_APP_ID,
+        templateId: required(env, 'TENCENT_VMS_TEMPLATE_ID', 'when TENCENT_VMS_APP_ID is set'),
+        endpoint: env.TENCENT_VMS_ENDPOINT || 'vms.tencentcloudapi.com',
+        region: env.TENCENT_VMS_REGION || 'ap-guangzhou',
+        playTimes: int(env, 'TENCENT_VMS_PLAY_TIMES', 2, 1, 3),
+      }
+      : null,
   };
 }
 
@@ -182,6 +202,10 @@ export function loadConfig(env: Env = process.env): Config {
     noticesPerDevicePerMinute: int(env, 'NOTICES_PER_DEVICE_PER_MINUTE', 30, 1),
     noticeTimezone: timezone(env, 'NOTICE_TIMEZONE', 'Asia/Shanghai'),
     alertSmsCooldownSeconds: int(env, 'ALERT_SMS_COOLDOWN_SECONDS', 300, 0),
+    alertRepeatSeconds: int(env, 'ALERT_REPEAT_SECONDS', 120, 0, 86400),
+    alertCallSeconds: int(env, 'ALERT_CALL_SECONDS', 300, 0, 86400),
+    alertRetrySeconds: int(env, 'ALERT_RETRY_SECONDS', 10, 1, 3600),
+    cameraOfflineSeconds: int(env, 'CAMERA_OFFLINE_SECONDS', 600, 1, 30 * 86400),
     sseHeartbeatSeconds: int(env, 'SSE_HEARTBEAT_SECONDS', 15, 1, 3600),
     sseRetryMs: int(env, 'SSE_RETRY_MS', 3000, 100, 600_000),
     portraitRefererAllow: env.PORTRAIT_REFERER_ALLOW === undefined

@@ -81,6 +81,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     server.once('error', reject);
     server.listen(config.port, config.host, () => resolve());
   });
+  services.alerts.start();
   const { port } = server.address() as AddressInfo;
   const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
 
@@ -89,7 +90,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     closed ??= new Promise<void>((resolve) => {
       clearInterval(sweep);
       services.hub.closeAll();
-      server.close(() => {
+      server.close(async () => {
+        await services.alerts.stop();
         closeServices(services);
         db.$client.close();
         closeWalSync(db);

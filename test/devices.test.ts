@@ -43,15 +43,17 @@ s('device.list returns the bound devices in binding order; none is {num: 0, list
   const a = await t.addDevice(token, 'hall');
   const b = await t.addDevice(token, 'bedroom');
   const res = await t.call('/device', 'device', 'list', {}, { token });
-  assert.equal(res, { id: 1, status: 0, message: 'successful', data: { num: 2, list: [{ device_id: a, device_name: 'hall' }, { device_id: b, device_name: 'bedroom' }] } });
+  assert.equal(res, { id: 1, status: 0, message: 'successful', data: { num: 2, list: [
+    { device_id: a, device_name: 'hall', last_seen: null, online: null }, { device_id: b, device_name: 'bedroom', last_seen: null, online: null },
+  ] } });
 });
 
 s('device.info by id or name, only for bound devices (103 otherwise); no key is -3', async () => {
   const token = await t.signUp(newPhone());
   const id = await t.addDevice(token, 'porch');
   assert.equal(await t.call('/device', 'device', 'info', { device_id: id }, { token }),
-    { id: 1, status: 0, message: 'Successful', data: { device_id: id, device_name: 'porch' } });
-  assert.equal((await t.call('/device', 'device', 'info', { device_name: 'porch' }, { token })).data, { device_id: id, device_name: 'porch' });
+    { id: 1, status: 0, message: 'Successful', data: { device_id: id, device_name: 'porch', last_seen: null, online: null, alerts: { repeat_seconds: 120, call_seconds: 300 } } });
+  assert.equal(Object.keys((await t.call('/device', 'device', 'info', { device_name: 'porch' }, { token })).data), ['device_id', 'device_name', 'last_seen', 'online', 'alerts']);
   const stranger = await t.signUp(newPhone());
   assert.equal(await t.call('/device', 'device', 'info', { device_name: 'porch' }, { token: stranger }),
     { id: 1, status: 103, message: 'No Such Device', data: {} });

@@ -32,7 +32,9 @@ flow('upload -> unread list -> info (same bytes, marks read) -> read list -> sig
   assert.is(unread.message, 'successful');
   assert.is(unread.data.num, 1);
   const item = unread.data.list[0];
-  assert.equal(Object.keys(item), ['event_id', 'content', 'device', 'pic_name', 'createtime']);
+  assert.equal(Object.keys(item), ['event_id', 'content', 'device', 'pic_name', 'createtime', 'acknowledged', 'photo_ok']);
+  assert.is(item.acknowledged, null);
+  assert.is(item.photo_ok, true);
   assert.match(item.event_id, /^[0-9a-f]{32}$/);
   assert.is(item.content, '摔倒地点：卧室');
   assert.is(item.device, 'living-room');
@@ -40,12 +42,12 @@ flow('upload -> unread list -> info (same bytes, marks read) -> read list -> sig
   assert.match(item.createtime, /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/);
 
   const info = await t.call('/get/notice', 'notice', 'info', { event_id: item.event_id }, { token });
-  assert.equal(Object.keys(info.data), ['event_id', 'content', 'device', 'pic_name', 'base64', 'createtime']);
+  assert.equal(Object.keys(info.data), ['event_id', 'content', 'device', 'pic_name', 'base64', 'createtime', 'acknowledged', 'photo_ok']);
   assert.ok(Buffer.from(info.data.base64, 'base64').equals(image), 'the image comes back byte-identical');
 
   assert.is((await t.call('/get/notice', 'notice', 'get', { mode: 0 }, { token })).data.num, 0);
   const read = await t.call('/get/notice', 'notice', 'get', { mode: 1 }, { token });
-  assert.equal(read.data.list, [item]);
+  assert.equal(read.data.list, [{ ...item, acknowledged: info.data.acknowledged }], 'opening it acknowledged it');
   assert.equal(await t.call('/get/notice', 'notice', 'sign', { event_id: item.event_id }, { token }),
     { id: 1, status: 101, message: 'event_id has been signed', data: {} });
 });
@@ -102,16 +104,13 @@ flow('notice.upload takes a data: prefix, no content, and ignores the obsolete d
   assert.is((await t.call('/get/notice', 'notice', 'get', { mode: 0 }, { token })).data.list[0].content, '');
 });
 
-flow('bad images are refused and nothing is stored: corrupt, truncated, not an image, not base64, too big, pixel flood', async () => {
+flow('what is not an image is refused and nothing is stored: no signature, not base64, too big, pixel flood', async () => {
   const token = await t.signUp(newPhone());
   const camera = await t.addDevice(token);
   const good = await jpeg(40);
-  const withRestarts = fs.readFileSync(path.join(path.dirname(new URL(import.meta.url).pathname), 'fixtures', 'restart-interval.jpg'));
   const bomb = await sharp({ create: { width: 6000, height: 6000, channels: 3, background: '#000' } }).png({ compressionLevel: 9 }).toBuffer();
   const cases: [string, string, number][] = [
-    ['spliced (a restart interval gone, end marker kept)', Buffer.concat([withRestarts.subarray(0, withRestarts.indexOf(Buffer.from([0xff, 0xd2]))), withRestarts.subarray(withRestarts.indexOf(Buffer.from([0xff, 0xd3])))]).toString('base64'), 100],
-    ['damaged header', Buffer.concat([good.subarray(0, 2), Buffer.alloc(200, 0x42), good.subarray(202)]).toString('base64'), 100],
-    ['truncated', good.subarray(0, Math.floor(good.length / 2)).toString('base64'), 100],
+    ['damaged signature', Buffer.concat([good.subarray(0, 2), Buffer.alloc(200, 0x42), good.subarray(202)]).toString('base64'), 100],
     ['text', Buffer.from('hello, I am not a picture').toString('base64'), 100],
     ['gif', Buffer.from('R0lGODlhAQABAIAAAP///wAAACH5BAEAAAAALAAAAAABAAEAAAICRAEAOw==', 'base64').toString('base64'), 100],
     ['not base64', '@@@ not base64 @@@', 100],

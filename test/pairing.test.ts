@@ -39,7 +39,7 @@ s('a QR code carries a one-use code; the device that claims it is bound to the a
   assert.is(claimed.data.device_name, '我的智能手环');
   assert.is(claimed.data.sn, 'SN123456789');
   const list = await t.call('/device', 'device', 'list', {}, { token });
-  assert.equal(list.data.list, [{ device_id: claimed.data.device_id, device_name: '我的智能手环' }]);
+  assert.equal(list.data.list, [{ device_id: claimed.data.device_id, device_name: '我的智能手环', last_seen: null, online: null }]);
 
   assert.is((await t.upload(claimed.data.device_id, await jpeg(10), 'from the paired camera')).status, 0);
   assert.is((await t.call('/get/notice', 'notice', 'get', { mode: 0 }, { token })).data.list[0].content, 'from the paired camera');

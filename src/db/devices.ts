@@ -1,4 +1,4 @@
-import { and, asc, eq, isNull, lte, or, sql } from 'drizzle-orm';
+import { and, asc, eq, isNotNull, isNull, lt, lte, or, sql } from 'drizzle-orm';
 import type { Db } from './client.js';
 import { bindings, devices, users } from './schema.js';
 
@@ -6,9 +6,18 @@ export interface DeviceRow {
   id: number;
   deviceId: string;
   name: string;
+  /** null: the service default; 0: off. */
+  alertRepeatSeconds: number | null;
+  alertCallSeconds: number | null;
+  /** null for cameras that never sent a heartbeat. */
+  lastSeenAt: number | null;
+  offline: number;
 }
 
-const row = { id: devices.id, deviceId: devices.deviceId, name: devices.name };
+const row = {
+  id: devices.id, deviceId: devices.deviceId, name: devices.name, alertRepeatSeconds: devices.alertRepeatSeconds,
+  alertCallSeconds: devices.alertCallSeconds, lastSeenAt: devices.lastSeenAt, offline: devices.offline,
+};
 
 export class DeviceStore {
   private readonly byTokenStmt;
@@ -71,6 +80,35 @@ export class DeviceStore {
   /** Accounts to tell when the device reports a fall. */
   boundUsers(deviceRowId: number): { id: number; phone: string }[] {
     return this.boundUsersStmt.all({ device: deviceRowId });
+  }
+
+  /** Sets the camera's escalation (null: back to the service default). */
+  setAlerts(deviceRowId: number, repeatSeconds: number | null, callSeconds: number | null): void {
+    this.db.update(devices).set({ alertRepeatSeconds: repeatSeconds, alertCallSeconds: callSeconds }).where(eq(devices.id, deviceRowId)).run();
+  }
+
+  /**
+   * The camera was heard from: a heartbeat (`watch`), or an upload from a camera that sends heartbeats.
+   * True when this call brought it back from offline (exactly one caller sees that).
+   */
+  heardFrom(deviceRowId: number, now: number, watch: boolean): boolean {
+    return this.db.transaction((tx) => {
+      const seen = tx.update(devices).set({ lastSeenAt: now })
+        .where(and(eq(devices.id, deviceRowId), watch ? undefined : isNotNull(devices.lastSeenAt))).run().changes === 1;
+      return seen && tx.update(devices).set({ offline: 0 }).where(and(eq(devices.id, deviceRowId), eq(devices.offline, 1))).run().changes === 1;
+    }, { behavior: 'immediate' });
+  }
+
+  /** Cameras that sent heartbeats, then nothing since `before`, not yet declared offline. */
+  goneSilent(before: number, limit: number): DeviceRow[] {
+    return this.db.select(row).from(devices)
+      .where(and(isNotNull(devices.lastSeenAt), lt(devices.lastSeenAt, before), eq(devices.offline, 0))).limit(limit).all();
+  }
+
+  /** Declares the camera offline; false if it was heard from meanwhile or another caller did it first. */
+  markOffline(deviceRowId: number, before: number): boolean {
+    return this.db.update(devices).set({ offline: 1 })
+      .where(and(eq(devices.id, deviceRowId), eq(devices.offline, 0), lt(devices.lastSeenAt, before))).run().changes === 1;
   }
 
   /** Takes the device's alert slot if its cool-down has passed: one SMS burst per device per cool-down. */

@@ -12,11 +12,17 @@ export interface NoticeRow {
   picName: string;
   imageType: string;
   createdAt: number;
+  photoOk: number;
+  /** The camera's row id (devices.id). */
+  deviceRowId: number;
+  ackPhone: string | null;
+  ackAt: number | null;
 }
 
 const row = {
   id: notices.id, eventId: notices.eventId, content: notices.content, device: devices.name,
   picName: notices.picName, imageType: notices.imageType, createdAt: notices.createdAt,
+  photoOk: notices.photoOk, deviceRowId: notices.deviceId, ackPhone: notices.ackPhone, ackAt: notices.ackAt,
 };
 
 /** Notices as an account sees them: those of its bound devices, with its own read marks. */
@@ -39,10 +45,11 @@ export class NoticeStore {
     const p = (name: string) => sql.placeholder(name);
     this.insertStmt = db.insert(notices).values({
       eventId: p('eventId'), deviceId: p('deviceId'), content: p('content'), picName: p('picName'), imageType: p('imageType'), createdAt: p('createdAt'),
+      photoOk: p('photoOk'),
     }).returning({ id: notices.id }).prepare();
   }
 
-  insert(values: { eventId: string; deviceId: number; content: string; picName: string; imageType: string; createdAt: number }): number {
+  insert(values: { eventId: string; deviceId: number; content: string; picName: string; imageType: string; createdAt: number; photoOk: number }): number {
     return this.insertStmt.get(values)!.id;
   }
 
@@ -78,6 +85,26 @@ export class NoticeStore {
       .innerJoin(bindings, and(eq(bindings.deviceId, notices.deviceId), eq(bindings.userId, userId)))
       .innerJoin(devices, eq(devices.id, notices.deviceId))
       .where(gt(notices.id, afterId)).orderBy(asc(notices.id)).limit(limit).all();
+  }
+
+  /** Records the first acknowledgement; false if the notice already had one. */
+  acknowledge(noticeId: number, phone: string, now: number): boolean {
+    return this.db.update(notices).set({ ackPhone: phone, ackAt: now })
+      .where(and(eq(notices.id, noticeId), isNull(notices.ackAt))).run().changes === 1;
+  }
+
+  acknowledgement(noticeId: number): { phone: string; at: number } | null {
+    const found = this.db.select({ phone: notices.ackPhone, at: notices.ackAt }).from(notices).where(eq(notices.id, noticeId)).get();
+    return found?.at != null ? { phone: found.phone!, at: found.at } : null;
+  }
+
+  /** Counts alert messages the provider accepted for the notice. */
+  countSent(noticeId: number, n: number): void {
+    if (n > 0) this.db.update(notices).set({ alertsSent: sql`${notices.alertsSent} + ${n}` }).where(eq(notices.id, noticeId)).run();
+  }
+
+  alertsSent(noticeId: number): number {
+    return this.db.select({ n: notices.alertsSent }).from(notices).where(eq(notices.id, noticeId)).get()?.n ?? 0;
   }
 
   referenced(picName: string): boolean {

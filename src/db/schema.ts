@@ -68,6 +68,13 @@ export const devices = sqliteTable('devices', {
   /** Serial number, for devices paired by QR code. */
   sn: text('sn'),
   model: text('model'),
+  /** Escalation for this camera's falls, seconds after the fall: null is the service default, 0 off. */
+  alertRepeatSeconds: integer('alert_repeat_seconds'),
+  alertCallSeconds: integer('alert_call_seconds'),
+  /** Last heartbeat (or upload after one): null for cameras that never sent a heartbeat. */
+  lastSeenAt: integer('last_seen_at'),
+  /** 1 once the camera was declared offline, until it is heard from again. */
+  offline: integer('offline').notNull().default(0),
 }, (t) => [
   uniqueIndex('devices_device_id_unique').on(t.deviceId),
   uniqueIndex('devices_name_unique').on(t.name),
@@ -90,7 +97,34 @@ export const notices = sqliteTable('notices', {
   picName: text('pic_name').notNull(),
   imageType: text('image_type').notNull(),
   createdAt: integer('created_at').notNull(),
+  /** 0 when the photo is incomplete or does not check out: stored as sent all the same. */
+  photoOk: integer('photo_ok').notNull().default(1),
+  /** The first bound account to open or sign it: its phone then, and when. */
+  ackPhone: text('ack_phone'),
+  ackAt: integer('ack_at'),
+  /** Alert messages (SMS, calls) the provider accepted for this fall. */
+  alertsSent: integer('alerts_sent').notNull().default(0),
 }, (t) => [uniqueIndex('notices_event_id_unique').on(t.eventId), index('notices_device_id').on(t.deviceId, t.id)]);
+
+/**
+ * What is still to be sent for a fall: the repeat SMS and the call (to every
+ * bound phone when `phone` is null), and retries of a send the provider
+ * refused (to one phone). A step is claimed by setting done_at before it is
+ * sent, so it fires once even across restarts and instances.
+ */
+export const alertSteps = sqliteTable('alert_steps', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  noticeId: integer('notice_id').notNull().references(() => notices.id, { onDelete: 'cascade' }),
+  /** alert (a retry of the first SMS), alert-repeat or call. */
+  kind: text('kind').notNull(),
+  phone: text('phone'),
+  dueAt: integer('due_at').notNull(),
+  /** Sends tried before this one (0 for a scheduled step). */
+  attempts: integer('attempts').notNull().default(0),
+  doneAt: integer('done_at'),
+  /** sent, failed, or skipped (acknowledged meanwhile, switched off, nobody bound); null until done. */
+  outcome: text('outcome'),
+}, (t) => [index('alert_steps_due').on(t.doneAt, t.dueAt), index('alert_steps_notice').on(t.noticeId)]);
 
 export const noticeReads = sqliteTable('notice_reads', {
   userId: integer('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),

@@ -62,6 +62,14 @@ export function decodeBase64(text: string, maxBytes: number): Buffer | ImageProb
   return bytes.length > maxBytes ? 'too_large' : bytes;
 }
 
+/** The type an image's signature claims, whatever follows it: JPEG's SOI, PNG's eight bytes, RIFF....WEBP. */
+export function sniffImage(bytes: Buffer): ImageType | null {
+  if (bytes.length >= 3 && bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff) return 'jpeg';
+  if (bytes.length >= 8 && bytes.readUInt32BE(0) === 0x89504e47 && bytes.readUInt32BE(4) === 0x0d0a1a0a) return 'png';
+  if (bytes.length >= 12 && bytes.toString('latin1', 0, 4) === 'RIFF' && bytes.toString('latin1', 8, 12) === 'WEBP') return 'webp';
+  return null;
+}
+
 /**
  * Proves the bytes are one whole JPEG, PNG or WebP: its structure is read end
  * to end (image-structure.ts), so a truncated or malformed file fails here,

@@ -7,6 +7,8 @@ import { NoticeStore } from '../db/notices.js';
 import { TerminalStore } from '../db/terminals.js';
 import { UserStore } from '../db/users.js';
 import type { Logger } from '../log.js';
+import { AlertStore } from '../db/alerts.js';
+import { Alerts } from './alerts.js';
 import { ImageCaptchas } from './captcha.js';
 import { SmsCodes } from './codes.js';
 import { DurableDir, realFileOps, type FileOps } from './files.js';
@@ -42,6 +44,8 @@ export interface Services {
   devices: DeviceStore;
   notices: NoticeStore;
   noticeService: NoticeService;
+  /** Escalation of unacknowledged falls, retries, camera liveness. */
+  alerts: Alerts;
   /** Notice uploads per device per minute. */
   noticeUploads: Throttle;
   hub: NoticeHub;
@@ -83,7 +87,9 @@ export async function createServices(config: Config, clock: Clock, log: Logger, 
   const notices = new NoticeStore(db);
   const hub = new NoticeHub();
   const limits = { maxBytes: config.imageMaxBytes, maxPixels: config.imageMaxPixels };
-  const noticeService = new NoticeService(db, notices, devices, noticeFiles, hub, gateway, clock, config, log);
+  const steps = new AlertStore(db);
+  const alerts: Alerts = new Alerts(steps, notices, devices, hub, gateway, clock, config, log, (ms): string => noticeService.createtime(ms));
+  const noticeService = new NoticeService(db, notices, devices, noticeFiles, hub, gateway, clock, config, log, alerts, steps);
   devices.onChange = (userIds) => noticeService.invalidate(userIds);
   return {
     db,
@@ -92,6 +98,7 @@ export async function createServices(config: Config, clock: Clock, log: Logger, 
     hub,
     gateway,
     noticeService,
+    alerts,
     noticeUploads: new Throttle(clock, config.noticesPerDevicePerMinute, 60),
     portraits: new Portraits(db, portraitFiles, clock, limits, config.portraitMaxSide),
     placeholders: await placeholderImages(),

@@ -1,4 +1,6 @@
-import { atomicallyThenSync, type Db } from '../db/client.js';
+import type { AlertStore } from '../db/alerts.js';
+import { atomically, atomicallyThenSync, type Db } from '../db/client.js';
+import type { Alerts } from './alerts.js';
 import type { DeviceRow, DeviceStore } from '../db/devices.js';
 import type { Mode, NoticeRow, NoticeStore } from '../db/notices.js';
 import type { Clock } from '../clock.js';
@@ -6,7 +8,7 @@ import type { Config } from '../config.js';
 import type { Logger } from '../log.js';
 import type { DurableDir } from './files.js';
 import type { NoticeHub, StreamEvent } from './hub.js';
-import { decodeBase64, inspectImage, type ImageProblem } from './images.js';
+import { decodeBase64, inspectImage, sniffImage, type ImageProblem, type ImageType } from './images.js';
 import { randomHex128, sha256Hex } from './random.js';
 import type { SmsGateway } from './sms/gateway.js';
 
@@ -17,6 +19,10 @@ export interface PublicNotice {
   device: string;
   pic_name: string;
   createtime: string;
+  /** The first bound account to open or sign it, or null. */
+  acknowledged: { phone: string; at: string } | null;
+  /** false when the photo was stored as sent but is incomplete or does not check out. */
+  photo_ok: boolean;
 }
 
 /** Per-account cache of notice.get replies, dropped whenever what the account sees changes. */
@@ -67,6 +73,8 @@ export class NoticeService {
     private readonly clock: Clock,
     private readonly config: Config,
     private readonly log: Logger,
+    private readonly alerts: Alerts,
+    private readonly steps: AlertStore,
   ) {
     this.format = new Intl.DateTimeFormat('sv-SE', {
       timeZone: config.noticeTimezone, year: 'numeric', month: '2-digit', day: '2-digit',
@@ -107,15 +115,54 @@ export class NoticeService {
   }
 
   toPublic(row: NoticeRow): PublicNotice {
-    return { event_id: row.eventId, content: row.content, device: row.device, pic_name: row.picName, createtime: this.createtime(row.createdAt) };
+    return {
+      event_id: row.eventId, content: row.content, device: row.device, pic_name: row.picName, createtime: this.createtime(row.createdAt),
+      acknowledged: row.ackAt === null ? null : { phone: row.ackPhone!, at: this.createtime(row.ackAt) },
+      photo_ok: row.photoOk === 1,
+    };
+  }
+
+  /**
+   * A bound account opened or signed the notice. The first one acknowledges it: what has not been sent
+   * of its escalation is dropped, and every bound account's streams are told.
+   */
+  acknowledge(user: { phone: string }, notice: NoticeRow): PublicNotice['acknowledged'] {
+    if (notice.ackAt !== null) return this.toPublic(notice).acknowledged;
+    const now = this.clock.now();
+    const acked = atomically(this.db, () => {
+      if (!this.notices.acknowledge(notice.id, user.phone, now)) return false;
+      this.steps.cancel(notice.id, now);
+      return true;
+    });
+    if (!acked) {
+      const first = this.notices.acknowledgement(notice.id);
+      return first && { phone: first.phone, at: this.createtime(first.at) };
+    }
+    const acknowledged = { phone: user.phone, at: this.createtime(now) };
+    const ids = this.devices.boundUsers(notice.deviceRowId).map((u) => u.id);
+    this.lists.invalidate(ids);
+    this.hub.publish(ids, { type: 'acknowledged', data: { event_id: notice.eventId, acknowledged } });
+    this.log.info('fall acknowledged', { event_id: notice.eventId, phone: user.phone });
+    return acknowledged;
   }
 
   async upload(device: DeviceRow, base64: string, content: string): Promise<UploadResult> {
     const limits = { maxBytes: this.config.imageMaxBytes, maxPixels: this.config.imageMaxPixels, decode: this.config.imageCheck === 'decode' };
     const bytes = decodeBase64(base64, limits.maxBytes);
     if (typeof bytes === 'string') return { ok: false, problem: bytes };
+    // A fall is never lost for its photo: what has an image signature is stored as sent even when its
+    // structure does not check out (a cut connection, a missing EOI), marked photo_ok false.
     const image = await inspectImage(bytes, limits);
-    if (typeof image === 'string') return { ok: false, problem: image };
+    let imageType: ImageType;
+    let photoOk = 1;
+    if (image === 'not_an_image' && sniffImage(bytes)) {
+      imageType = sniffImage(bytes)!;
+      photoOk = 0;
+    } else if (typeof image === 'string') {
+      return { ok: false, problem: image };
+    } else {
+      imageType = image.type;
+    }
 
     const picName = sha256Hex(bytes).slice(0, 32);
     let staged: string;
@@ -132,7 +179,11 @@ export class NoticeService {
     try {
       // the WAL's fsync runs off the event loop; the file is placed only once the row is on disk, so that a
       // power cut never leaves a placed file without its row
-      ({ value: id, durable } = atomicallyThenSync(this.db, () => this.notices.insert({ eventId, deviceId: device.id, content, picName, imageType: image.type, createdAt: now })));
+      ({ value: id, durable } = atomicallyThenSync(this.db, () => {
+        const noticeId = this.notices.insert({ eventId, deviceId: device.id, content, picName, imageType, createdAt: now, photoOk });
+        this.alerts.schedule(noticeId, device, now);
+        return noticeId;
+      }));
     } catch (err) {
       await this.files.discard(staged);
       throw err;
@@ -147,7 +198,11 @@ export class NoticeService {
       await this.files.discard(staged);
       return { ok: false, problem: 'storage' };
     }
-    this.announce(device, { type: 'notice', seq: id, data: { event_id: eventId, content, device: device.name, pic_name: picName, createtime: this.createtime(now) } });
+    this.announce(device, id, {
+      type: 'notice', seq: id,
+      data: { event_id: eventId, content, device: device.name, pic_name: picName, createtime: this.createtime(now), acknowledged: null, photo_ok: photoOk === 1 },
+    });
+    if (device.lastSeenAt !== null) this.alerts.heardFrom(device, false);
     return { ok: true, picName };
   }
 
@@ -175,19 +230,14 @@ export class NoticeService {
     return { placed, dropped };
   }
 
-  private announce(device: DeviceRow, event: StreamEvent & { type: 'notice' }): void {
+  private announce(device: DeviceRow, noticeId: number, event: StreamEvent & { type: 'notice' }): void {
     const users = this.devices.boundUsers(device.id);
     const ids = users.map((u) => u.id);
     this.lists.invalidate(ids);
     this.hub.publish(ids, event);
     if (users.length === 0) return;
     if (!this.devices.claimAlertSlot(device.id, this.clock.now(), this.config.alertSmsCooldownSeconds * 1000)) return;
-    for (const user of users) {
-      this.gateway.send({ kind: 'alert', phone: user.phone, device: device.name, eventId: event.data.event_id, createtime: event.data.createtime })
-        .then((r) => {
-          if (!r.ok) this.log.warn('fall alert SMS not sent', { phone: user.phone, device: device.deviceId, detail: r.detail });
-        })
-        .catch((err) => this.log.error('fall alert SMS failed', { phone: user.phone, device: device.deviceId, err }));
-    }
+    const fall = { noticeId, eventId: event.data.event_id, device: device.name, createtime: event.data.createtime };
+    void this.alerts.deliver(fall, 'alert', users.map((u) => u.phone));
   }
 }

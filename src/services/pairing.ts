@@ -44,7 +44,7 @@ export class Pairing {
         if (newName !== existing.name && this.devices.nameTaken(newName)) abort({ ok: false, why: 'name_taken' });
         this.db.update(devices).set({ deviceId, name: newName, ...(model ? { model } : {}) }).where(eq(devices.id, existing.id)).run();
         if (newName !== existing.name) this.devices.onChange('all');
-        device = { id: existing.id, deviceId, name: newName };
+        device = this.devices.byToken(deviceId)!;
       } else {
         device = this.devices.create(name ?? `${model ?? 'device'}-${sn}`, deviceId, row!.userId, now, { sn, model: model ?? null });
         if (!device) abort({ ok: false, why: 'name_taken' });

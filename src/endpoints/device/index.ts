@@ -1,5 +1,6 @@
 import { endpoint } from '../../envelope/define.js';
 import deviceAdd from './device.add.js';
+import deviceAlerts from './device.alerts.js';
 import deviceBind from './device.bind.js';
 import deviceClaim from './device.claim.js';
 import deviceInfo from './device.info.js';
@@ -10,5 +11,5 @@ import { LOCAL, SHARED } from './statuses.js';
 
 export default endpoint({
   path: '/device', schemas: 'device', token: 'user', local: LOCAL, sharedNumbers: SHARED,
-  handlers: [deviceAdd, deviceBind, deviceList, deviceInfo, devicePairing, deviceClaim, deviceUnbind],
+  handlers: [deviceAdd, deviceBind, deviceList, deviceInfo, devicePairing, deviceClaim, deviceUnbind, deviceAlerts],
 });

@@ -1,6 +1,6 @@
 import { handler } from './statuses.js';
 
-/** The notice with its image; reading it marks it read for this account. */
+/** The notice with its image, as sent; reading it marks it read for this account and acknowledges the fall. */
 export default handler<{ event_id: string }>({
   type: 'notice', subtype: 'info', auth: 'user', success: 'successful',
   async run({ event_id }, { notices, noticeService, user, log, ok, fail }) {
@@ -14,7 +14,8 @@ export default handler<{ event_id: string }>({
       return fail('GET_NOTICE_ERROR');
     }
     if (!notice.read) noticeService.markRead(user!.id, notice.id);
-    const { event_id: id, content, device, pic_name, createtime } = noticeService.toPublic(notice);
-    return ok({ event_id: id, content, device, pic_name, base64: image.toString('base64'), createtime });
+    const acknowledged = noticeService.acknowledge(user!, notice);
+    const { event_id: id, content, device, pic_name, createtime, photo_ok } = noticeService.toPublic(notice);
+    return ok({ event_id: id, content, device, pic_name, base64: image.toString('base64'), createtime, acknowledged, photo_ok });
   },
 });

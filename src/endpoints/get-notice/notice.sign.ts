@@ -5,6 +5,8 @@ export default handler<{ event_id: string }>({
   run({ event_id }, { notices, noticeService, user, ok, fail }) {
     const notice = notices.visible(user!.id, event_id);
     if (!notice) return fail('EVENT_NOT_FOUND');
-    return noticeService.markRead(user!.id, notice.id) ? ok() : fail('ALREADY_SIGNED');
+    const marked = noticeService.markRead(user!.id, notice.id);
+    noticeService.acknowledge(user!, notice);
+    return marked ? ok() : fail('ALREADY_SIGNED');
   },
 });

@@ -1,7 +1,11 @@
-/** What a gateway is asked to deliver: a verification code, or a fall alert to a family member. */
+/** An alert about one fall: the first SMS, the repeat, or the voice call. */
+export type FallKind = 'alert' | 'alert-repeat' | 'call';
+
+/** What a gateway is asked to deliver: a verification code, a fall alert (SMS or call), a camera's liveness. */
 export type SmsMessage =
   | { kind: 'code'; phone: string; code: string; commandType: number; ttlSeconds: number }
-  | { kind: 'alert'; phone: string; device: string; eventId: string; createtime: string };
+  | { kind: FallKind; phone: string; device: string; eventId: string; createtime: string }
+  | { kind: 'offline' | 'online'; phone: string; device: string; lastSeen: string | null };
 
 /** Why a provider refused: mapped by the caller onto the captcha endpoint's statuses. */
 export type SmsRefusal = 'bad_phone' | 'limit_30s' | 'limit_hour' | 'limit_day' | 'failed';

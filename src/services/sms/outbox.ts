@@ -3,9 +3,18 @@ import path from 'node:path';
 import type { Clock } from '../../clock.js';
 import type { SmsGateway, SmsMessage, SmsResult } from './gateway.js';
 
+function lineOf(time: string, m: SmsMessage): Record<string, unknown> {
+  switch (m.kind) {
+    case 'code': return { time, kind: m.kind, phone: m.phone, code: m.code, command_type: m.commandType, ttl_seconds: m.ttlSeconds };
+    case 'offline':
+    case 'online': return { time, kind: m.kind, phone: m.phone, device: m.device, last_seen: m.lastSeen };
+    default: return { time, kind: m.kind, phone: m.phone, device: m.device, event_id: m.eventId, createtime: m.createtime };
+  }
+}
+
 /**
- * The embedded default: every message is appended as one JSON line to
- * $DATA_DIR/sms-outbox.jsonl, where a developer (or a test) reads the code.
+ * The embedded default: every message (SMS or voice call) is appended as one JSON
+ * line to $DATA_DIR/sms-outbox.jsonl, where a developer (or a test) reads the code.
  */
 export class OutboxGateway implements SmsGateway {
   readonly name = 'outbox';
@@ -17,9 +26,7 @@ export class OutboxGateway implements SmsGateway {
 
   async send(message: SmsMessage): Promise<SmsResult> {
     const time = new Date(this.clock.now()).toISOString();
-    const line = JSON.stringify(message.kind === 'code'
-      ? { time, kind: 'code', phone: message.phone, code: message.code, command_type: message.commandType, ttl_seconds: message.ttlSeconds }
-      : { time, kind: 'alert', phone: message.phone, device: message.device, event_id: message.eventId, createtime: message.createtime });
+    const line = JSON.stringify(lineOf(time, message));
     await fs.appendFile(this.file, line + '\n', { encoding: 'utf8', mode: 0o600 });
     return { ok: true };
   }

@@ -1,3 +1,4 @@
+import { CommonClient } from 'tencentcloud-sdk-nodejs-common';
 import * as tencentcloud from 'tencentcloud-sdk-nodejs-sms';
 import type { TencentSmsConfig } from '../../config.js';
 import type { SmsGateway, SmsMessage, SmsRefusal, SmsResult } from './gateway.js';
@@ -19,26 +20,36 @@ function httpProfile(endpoint: string) {
   return m ? { protocol: m[1]!, endpoint: m[2]!, reqTimeout: 10 } : { endpoint, reqTimeout: 10 };
 }
 
-/** Sends codes and alerts through Tencent Cloud SMS (API 2021-01-11, SendSms) with its official SDK. */
+/**
+ * Sends codes and alerts through Tencent Cloud SMS (API 2021-01-11, SendSms)
+ * with its official SDK, and fall calls through its voice message service
+ * (VMS 2020-09-02, SendTtsVoice: a text-to-speech template with the camera's
+ * name and the time) with the SDK's CommonClient, npm having no VMS package.
+ */
 export class TencentGateway implements SmsGateway {
   readonly name = 'tencent';
   private readonly client: InstanceType<typeof SmsClient>;
+  private readonly voice: CommonClient | null;
 
   constructor(private readonly cfg: TencentSmsConfig) {
-    this.client = new SmsClient({
-      credential: { secretId: cfg.secretId, secretKey: cfg.secretKey },
-      region: cfg.region,
-      profile: { httpProfile: httpProfile(cfg.endpoint) },
-    });
+    const credential = { secretId: cfg.secretId, secretKey: cfg.secretKey };
+    this.client = new SmsClient({ credential, region: cfg.region, profile: { httpProfile: httpProfile(cfg.endpoint) } });
+    const v = cfg.voice;
+    this.voice = v ? new CommonClient(v.endpoint.replace(/^https?:\/\//, '').replace(/\/+$/, ''), '2020-09-02', {
+      credential, region: v.region, profile: { httpProfile: httpProfile(v.endpoint) },
+    }) : null;
   }
 
   async send(message: SmsMessage): Promise<SmsResult> {
-    const key = message.kind === 'code' ? String(message.commandType) : 'alert';
-    const templateId = this.cfg.templates[key];
+    if (message.kind === 'call') return this.call(message.phone, [message.device, message.createtime]);
+    const key = message.kind === 'code' ? String(message.commandType) : message.kind;
+    const templateId = this.cfg.templates[key] ?? (key === 'alert-repeat' ? this.cfg.templates.alert : undefined);
     if (!templateId) return { ok: false, refusal: 'failed', detail: `no template for ${key} in TENCENT_SMS_TEMPLATES` };
     const params = message.kind === 'code'
       ? [message.code, String(Math.max(1, Math.round(message.ttlSeconds / 60)))]
-      : [message.device, message.createtime];
+      : message.kind === 'offline' || message.kind === 'online'
+        ? [message.device, message.lastSeen ?? '']
+        : [message.device, (message as { createtime: string }).createtime];
     let response;
     try {
       response = await this.client.SendSms({
@@ -56,5 +67,19 @@ export class TencentGateway implements SmsGateway {
     if (!status) return { ok: false, refusal: 'failed', detail: 'empty SendStatusSet' };
     if (status.Code === 'Ok') return { ok: true };
     return { ok: false, refusal: REFUSALS[status.Code ?? ''] ?? 'failed', detail: `${status.Code}: ${status.Message}` };
+  }
+
+  private async call(phone: string, params: string[]): Promise<SmsResult> {
+    const v = this.cfg.voice;
+    if (!this.voice || !v) return { ok: false, refusal: 'failed', detail: 'voice calls need TENCENT_VMS_APP_ID and TENCENT_VMS_TEMPLATE_ID' };
+    try {
+      const response = await this.voice.request('SendTtsVoice', {
+        TemplateId: v.templateId, TemplateParamSet: params, CalledNumber: `+86${phone}`, VoiceSdkAppid: v.appId, PlayTimes: v.playTimes,
+      }) as { SendStatus?: { CallId?: string } };
+      return response.SendStatus?.CallId ? { ok: true } : { ok: false, refusal: 'failed', detail: 'no CallId in SendStatus' };
+    } catch (err) {
+      const e = err as { code?: string; message?: string };
+      return { ok: false, refusal: 'failed', detail: `${e.code ?? 'error'}: ${e.message ?? ''}` };
+    }
   }
 }

@@ -1,0 +1,19 @@
+import type { Config } from '../../config.js';
+import type { DeviceRow } from '../../db/devices.js';
+import { effective } from '../../services/alerts.js';
+
+/** The escalation in force for a camera: its own setting or the service default; 0 is off. */
+export function alertsOf(device: DeviceRow, config: Config) {
+  return {
+    repeat_seconds: effective(device.alertRepeatSeconds, config.alertRepeatSeconds),
+    call_seconds: effective(device.alertCallSeconds, config.alertCallSeconds),
+  };
+}
+
+/** `last_seen` and `online` as device.list and device.info add them: null for cameras that never sent a heartbeat. */
+export function livenessOf(device: DeviceRow, format: (ms: number) => string) {
+  return {
+    last_seen: device.lastSeenAt === null ? null : format(device.lastSeenAt),
+    online: device.lastSeenAt === null ? null : device.offline === 0,
+  };
+}

@@ -1,0 +1,179 @@
+import type { Clock } from '../clock.js';
+import type { Config } from '../config.js';
+import type { AlertStore, DueStep, StepKind } from '../db/alerts.js';
+import type { DeviceRow, DeviceStore } from '../db/devices.js';
+import type { NoticeStore } from '../db/notices.js';
+import type { Logger } from '../log.js';
+import type { NoticeHub } from './hub.js';
+import type { SmsGateway } from './sms/gateway.js';
+
+/** Sends tried after the first: the provider refused, so the next waits ALERT_RETRY_SECONDS, then twice, then four times that. */
+export const MAX_RETRIES = 3;
+const TICK_MS = 1000;
+const BATCH = 200;
+
+interface Fall {
+  noticeId: number;
+  eventId: string;
+  device: string;
+  createtime: string;
+}
+
+/** The setting in force: the camera's own, or the service default. */
+export function effective(own: number | null, fallback: number): number {
+  return own ?? fallback;
+}
+
+/**
+ * A fall is not over until someone has seen it. Each stored fall gets its
+ * repeat SMS and its call as rows in alert_steps (in the notice's own
+ * transaction); a timer fires the due ones. A step is claimed in the database
+ * before it is sent, so each fires once, after a restart too; an
+ * acknowledgement marks what is left skipped. The same timer declares silent
+ * cameras offline.
+ */
+export class Alerts {
+  private timer: NodeJS.Timeout | null = null;
+  private ticking: Promise<void> | null = null;
+  private readonly inflight = new Set<Promise<void>>();
+
+  constructor(
+    private readonly steps: AlertStore,
+    private readonly notices: NoticeStore,
+    private readonly devices: DeviceStore,
+    private readonly hub: NoticeHub,
+    private readonly gateway: SmsGateway,
+    private readonly clock: Clock,
+    private readonly config: Config,
+    private readonly log: Logger,
+    private readonly format: (ms: number) => string,
+  ) {}
+
+  /** Call inside the transaction that stores the notice. */
+  schedule(noticeId: number, device: DeviceRow, createdAt: number): void {
+    const repeat = effective(device.alertRepeatSeconds, this.config.alertRepeatSeconds);
+    const call = effective(device.alertCallSeconds, this.config.alertCallSeconds);
+    if (repeat > 0) this.steps.add(noticeId, 'alert-repeat', createdAt + repeat * 1000);
+    if (call > 0) this.steps.add(noticeId, 'call', createdAt + call * 1000);
+  }
+
+  /**
+   * Sends one kind of fall alert to each phone. A refusal is logged with the event id and becomes a
+   * retry row; none of it ever throws.
+   */
+  deliver(fall: Fall, kind: StepKind, phones: string[], attempts = 0): Promise<void> {
+    return this.track(this.send(fall, kind, phones, attempts));
+  }
+
+  private async send(fall: Fall, kind: StepKind, phones: string[], attempts: number): Promise<void> {
+    const results = await Promise.all(phones.map(async (phone) => {
+      try {
+        const r = await this.gateway.send({ kind, phone, device: fall.device, eventId: fall.eventId, createtime: fall.createtime });
+        return r.ok ? null : r.detail;
+      } catch (err) {
+        return String((err as Error)?.message ?? err);
+      }
+    }));
+    let sent = 0;
+    for (const [i, failure] of results.entries()) {
+      if (failure === null) {
+        sent++;
+        continue;
+      }
+      const phone = phones[i]!;
+      const fields = { event_id: fall.eventId, kind, phone, attempt: attempts + 1, detail: failure };
+      if (attempts < MAX_RETRIES) {
+        const wait = this.config.alertRetrySeconds * 2 ** attempts;
+        this.log.warn('fall alert not sent: retrying', { ...fields, retry_in_s: wait });
+        this.steps.add(fall.noticeId, kind, this.clock.now() + wait * 1000, phone, attempts + 1);
+      } else {
+        this.log.warn('fall alert not sent: giving up', fields);
+      }
+    }
+    this.notices.countSent(fall.noticeId, sent);
+    if (sent < phones.length && this.notices.alertsSent(fall.noticeId) === 0 && this.steps.pending(fall.noticeId) === 0) {
+      this.log.error('fall alert: every alert failed, nobody was told', { event_id: fall.eventId, device: fall.device });
+    }
+  }
+
+  /** Fires what is due and declares silent cameras offline. Ticks never overlap. */
+  tick(): Promise<void> {
+    this.ticking ??= this.runTick().finally(() => {
+      this.ticking = null;
+    });
+    return this.ticking;
+  }
+
+  start(): void {
+    this.timer = setInterval(() => void this.tick(), TICK_MS);
+    this.timer.unref();
+    void this.tick(); // a step that fell due while the server was down fires at start
+  }
+
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    await this.ticking;
+    await Promise.all([...this.inflight]);
+  }
+
+  private async runTick(): Promise<void> {
+    try {
+      const now = this.clock.now();
+      for (const step of this.steps.due(now, BATCH)) await this.fire(step, now);
+      await this.sweepOffline(now);
+    } catch (err) {
+      this.log.error('alert tick failed', { err });
+    }
+  }
+
+  private async fire(step: DueStep, now: number): Promise<void> {
+    if (!this.steps.claim(step.id, now)) return;
+    const setting = step.kind === 'alert-repeat' ? step.alertRepeatSeconds : step.kind === 'call' ? step.alertCallSeconds : null;
+    const phones = step.phone !== null ? [step.phone] : this.devices.boundUsers(step.deviceRowId).map((u) => u.phone);
+    if (step.ackAt !== null || setting === 0 || phones.length === 0) return this.steps.finish(step.id, 'skipped');
+    this.log.info('fall alert escalated', { event_id: step.eventId, kind: step.kind, phones: phones.length, attempt: step.attempts + 1 });
+    await this.deliver({ noticeId: step.noticeId, eventId: step.eventId, device: step.deviceName, createtime: this.format(step.createdAt) },
+      step.kind, phones, step.attempts);
+    this.steps.finish(step.id, 'sent');
+  }
+
+  /** A heartbeat (or an upload from a camera that sends them). */
+  heardFrom(device: DeviceRow, heartbeat: boolean): void {
+    const now = this.clock.now();
+    if (!this.devices.heardFrom(device.id, now, heartbeat)) return;
+    this.log.info('camera back online', { device: device.deviceId });
+    void this.track(this.liveness(device, true, now));
+  }
+
+  private async sweepOffline(now: number): Promise<void> {
+    const before = now - this.config.cameraOfflineSeconds * 1000;
+    for (const device of this.devices.goneSilent(before, BATCH)) {
+      if (!this.devices.markOffline(device.id, before)) continue;
+      this.log.warn('camera offline', { device: device.deviceId, last_seen: this.format(device.lastSeenAt!) });
+      await this.liveness(device, false, device.lastSeenAt!);
+    }
+  }
+
+  /** stop() waits for sends in flight, so that their outcome is written before the database closes. */
+  private track(work: Promise<void>): Promise<void> {
+    const tracked = work.catch((err) => this.log.error('alert bookkeeping failed', { err }));
+    this.inflight.add(tracked);
+    void tracked.finally(() => this.inflight.delete(tracked));
+    return tracked;
+  }
+
+  private async liveness(device: DeviceRow, online: boolean, lastSeen: number): Promise<void> {
+    const users = this.devices.boundUsers(device.id);
+    const last = this.format(lastSeen);
+    this.hub.publish(users.map((u) => u.id), { type: 'device', data: { device_id: device.deviceId, device_name: device.name, online, last_seen: last } });
+    await Promise.all(users.map(async ({ phone }) => {
+      try {
+        const r = await this.gateway.send({ kind: online ? 'online' : 'offline', phone, device: device.name, lastSeen: last });
+        if (!r.ok) this.log.warn('camera liveness SMS not sent', { device: device.deviceId, phone, detail: r.detail });
+      } catch (err) {
+        this.log.warn('camera liveness SMS failed', { device: device.deviceId, phone, err });
+      }
+    }));
+  }
+}
