@@ -30,7 +30,7 @@ export interface TestServer extends Running {
   raw(urlPath: string, body: string | Buffer, headers?: Record<string, string>): Promise<{ http: number; headers: Headers; json: Envelope }>;
   get<D = any>(urlPath: string): Promise<Envelope<D>>;
   /** The outbox's messages, oldest first. */
-  outbox(): { kind: 'code' | 'alert'; phone: string; code: string; command_type: number; time: string; device?: string; event_id?: string }[];
+  outbox(): { kind: 'code' | 'alert' | 'alert-repeat' | 'call' | 'offline' | 'online'; phone: string; code: string; command_type: number; time: string; device?: string; event_id?: string; createtime?: string; last_seen?: string | null }[];
   /** The last code sent to phone, as a client computes the hash: md5(code + rand). */
   requestCode(phone: string, commandType?: number): Promise<string>;
   signUp(phone: string, pass?: string): Promise<string>;

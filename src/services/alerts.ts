@@ -35,7 +35,7 @@ export function effective(own: number | null, fallback: number): number {
 export class Alerts {
   private timer: NodeJS.Timeout | null = null;
   private ticking: Promise<void> | null = null;
-  private readonly inflight = new Set<Promise<void>>();
+  private readonly inflight = new Set<Promise<unknown>>();
 
   constructor(
     private readonly steps: AlertStore,
@@ -58,14 +58,14 @@ export class Alerts {
   }
 
   /**
-   * Sends one kind of fall alert to each phone. A refusal is logged with the event id and becomes a
-   * retry row; none of it ever throws.
+   * Sends one kind of fall alert to each phone; true when every one was accepted. A refusal is logged
+   * with the event id and becomes a retry row; none of it ever throws.
    */
-  deliver(fall: Fall, kind: StepKind, phones: string[], attempts = 0): Promise<void> {
-    return this.track(this.send(fall, kind, phones, attempts));
+  deliver(fall: Fall, kind: StepKind, phones: string[], attempts = 0): Promise<boolean> {
+    return this.track(this.send(fall, kind, phones, attempts), false);
   }
 
-  private async send(fall: Fall, kind: StepKind, phones: string[], attempts: number): Promise<void> {
+  private async send(fall: Fall, kind: StepKind, phones: string[], attempts: number): Promise<boolean> {
     const results = await Promise.all(phones.map(async (phone) => {
       try {
         const r = await this.gateway.send({ kind, phone, device: fall.device, eventId: fall.eventId, createtime: fall.createtime });
@@ -94,6 +94,7 @@ export class Alerts {
     if (sent < phones.length && this.notices.alertsSent(fall.noticeId) === 0 && this.steps.pending(fall.noticeId) === 0) {
       this.log.error('fall alert: every alert failed, nobody was told', { event_id: fall.eventId, device: fall.device });
     }
+    return sent === phones.length;
   }
 
   /** Fires what is due and declares silent cameras offline. Ticks never overlap. */
@@ -133,9 +134,9 @@ export class Alerts {
     const phones = step.phone !== null ? [step.phone] : this.devices.boundUsers(step.deviceRowId).map((u) => u.phone);
     if (step.ackAt !== null || setting === 0 || phones.length === 0) return this.steps.finish(step.id, 'skipped');
     this.log.info('fall alert escalated', { event_id: step.eventId, kind: step.kind, phones: phones.length, attempt: step.attempts + 1 });
-    await this.deliver({ noticeId: step.noticeId, eventId: step.eventId, device: step.deviceName, createtime: this.format(step.createdAt) },
+    const all = await this.deliver({ noticeId: step.noticeId, eventId: step.eventId, device: step.deviceName, createtime: this.format(step.createdAt) },
       step.kind, phones, step.attempts);
-    this.steps.finish(step.id, 'sent');
+    this.steps.finish(step.id, all ? 'sent' : 'failed');
   }
 
   /** A heartbeat (or an upload from a camera that sends them). */
@@ -143,7 +144,7 @@ export class Alerts {
     const now = this.clock.now();
     if (!this.devices.heardFrom(device.id, now, heartbeat)) return;
     this.log.info('camera back online', { device: device.deviceId });
-    void this.track(this.liveness(device, true, now));
+    void this.track(this.liveness(device, true, now), undefined);
   }
 
   private async sweepOffline(now: number): Promise<void> {
@@ -156,8 +157,11 @@ export class Alerts {
   }
 
   /** stop() waits for sends in flight, so that their outcome is written before the database closes. */
-  private track(work: Promise<void>): Promise<void> {
-    const tracked = work.catch((err) => this.log.error('alert bookkeeping failed', { err }));
+  private track<T>(work: Promise<T>, onError: T): Promise<T> {
+    const tracked = work.catch((err) => {
+      this.log.error('alert bookkeeping failed', { err });
+      return onError;
+    });
     this.inflight.add(tracked);
     void tracked.finally(() => this.inflight.delete(tracked));
     return tracked;

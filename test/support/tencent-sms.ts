@@ -2,6 +2,14 @@ import crypto from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
+export interface Call {
+  phone: string;
+  appId: string;
+  templateId: string;
+  params: string[];
+  playTimes: number;
+}
+
 export interface Received {
   phone: string;
   appId: string;
@@ -14,13 +22,18 @@ const hmac = (key: string | Buffer, msg: string) => crypto.createHmac('sha256', 
 const sha256 = (msg: string | Buffer) => crypto.createHash('sha256').update(msg).digest('hex');
 
 /**
- * A stand-in for Tencent Cloud's SMS API (sms.tencentcloudapi.com, 2021-01-11):
- * it checks the TC3-HMAC-SHA256 signature as Tencent does and answers SendSms
- * in Tencent's JSON shape. `answer` picks the per-number Code to send back.
+ * A stand-in for Tencent Cloud's SMS API (sms.tencentcloudapi.com, 2021-01-11)
+ * and its voice message API (vms.tencentcloudapi.com, 2020-09-02): it checks
+ * the TC3-HMAC-SHA256 signature as Tencent does and answers SendSms and
+ * SendTtsVoice in Tencent's JSON shape. `answer` picks the per-number Code to
+ * send back (for a call, anything but Ok is returned as an Error); `delayMs`
+ * holds every answer back.
  */
 export async function startTencentStandIn(secretId: string, secretKey: string) {
   const received: Received[] = [];
+  const calls: Call[] = [];
   let answer: (phone: string) => string = () => 'Ok';
+  let delayMs = 0;
   const reply = (res: http.ServerResponse, response: object) => {
     res.setHeader('Content-Type', 'application/json');
     res.end(JSON.stringify({ Response: { ...response, RequestId: crypto.randomUUID() } }));
@@ -30,7 +43,7 @@ export async function startTencentStandIn(secretId: string, secretKey: string) {
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c) => chunks.push(c));
-    req.on('end', () => {
+    req.on('end', () => setTimeout(() => {
       const body = Buffer.concat(chunks);
       const auth = String(req.headers.authorization ?? '');
       const m = /^TC3-HMAC-SHA256 Credential=([^/]+)\/(\d{4}-\d{2}-\d{2})\/([^/]+)\/tc3_request, SignedHeaders=([^,]+), Signature=([0-9a-f]{64})$/.exec(auth);
@@ -48,10 +61,17 @@ export async function startTencentStandIn(secretId: string, secretKey: string) {
       if (!crypto.timingSafeEqual(Buffer.from(expected), Buffer.from(signature!))) {
         return error(res, 'AuthFailure.SignatureFailure', 'The provided credentials could not be validated.');
       }
+      const p = JSON.parse(body.toString('utf8'));
+      if (req.headers['x-tc-action'] === 'SendTtsVoice' && req.headers['x-tc-version'] === '2020-09-02') {
+        for (const k of ['TemplateId', 'CalledNumber', 'VoiceSdkAppid']) if (!p[k]) return error(res, 'MissingParameter', `${k} missing`);
+        const code = answer(p.CalledNumber);
+        if (code !== 'Ok') return error(res, code, 'call refused');
+        calls.push({ phone: p.CalledNumber, appId: p.VoiceSdkAppid, templateId: p.TemplateId, params: p.TemplateParamSet ?? [], playTimes: p.PlayTimes });
+        return reply(res, { SendStatus: { CallId: crypto.randomUUID(), SessionContext: '' } });
+      }
       if (req.headers['x-tc-action'] !== 'SendSms' || req.headers['x-tc-version'] !== '2021-01-11') {
         return error(res, 'InvalidAction', 'unsupported action');
       }
-      const p = JSON.parse(body.toString('utf8'));
       for (const k of ['PhoneNumberSet', 'SmsSdkAppId', 'TemplateId']) if (!p[k]) return error(res, 'MissingParameter', `${k} missing`);
       const statuses = (p.PhoneNumberSet as string[]).map((phone) => {
         const code = answer(phone);
@@ -61,15 +81,19 @@ export async function startTencentStandIn(secretId: string, secretKey: string) {
         return { SerialNo: crypto.randomUUID(), PhoneNumber: phone, Fee: 1, SessionContext: '', Code: code, Message: code === 'Ok' ? 'send success' : code, IsoCode: 'CN' };
       });
       reply(res, { SendStatusSet: statuses });
-    });
+    }, delayMs));
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}`,
     received,
+    calls,
     answerWith(fn: (phone: string) => string) {
       answer = fn;
+    },
+    delay(ms: number) {
+      delayMs = ms;
     },
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };

@@ -35,7 +35,7 @@ export class TencentGateway implements SmsGateway {
     const credential = { secretId: cfg.secretId, secretKey: cfg.secretKey };
     this.client = new SmsClient({ credential, region: cfg.region, profile: { httpProfile: httpProfile(cfg.endpoint) } });
     const v = cfg.voice;
-    this.voice = v ? new CommonClient(v.endpoint.replace(/^https?:\/\//, '').replace(/\/+$/, ''), '2020-09-02', {
+    this.voice = v ? new CommonClient('vms.tencentcloudapi.com', '2020-09-02', {
       credential, region: v.region, profile: { httpProfile: httpProfile(v.endpoint) },
     }) : null;
   }
