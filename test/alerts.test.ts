@@ -211,6 +211,7 @@ restart('a server SIGKILLed between a fall and its repeat sends the repeat after
   const camera = (await call('/device', 'device', 'add', { device: `k-${Date.now()}` }, token)).data.device_id;
   await call('/device', 'device', 'bind', { device_id: camera }, token);
   assert.is((await call('/notice', 'notice', 'upload', { base64: (await jpeg(5)).toString('base64') }, camera)).status, 0);
+  await until(() => outbox().some((m) => m.kind === 'alert'), 3000, 'the first alert');
   await child.kill('SIGKILL');
   const eventId = outbox().find((m) => m.kind === 'alert')?.event_id;
   assert.type(eventId, 'string');

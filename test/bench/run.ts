@@ -1,5 +1,5 @@
 /**
- * npm run bench [-- --rounds 3 --duration 10 --only S1,S2]
+ * npm run bench [-- --rounds 3 --duration 10 --only S1,S6]
  *
  * Starts HelpAged Server on a fresh database and the baselines of
  * test/bench/baseline.ts, each as its own process pinned to core 0 (the load
@@ -10,6 +10,7 @@ import { spawnSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -21,7 +22,7 @@ import { cameraBodies } from './photos.js';
 pinSelf();
 
 const { values: args } = parseArgs({
-  options: { rounds: { type: 'string', default: '3' }, duration: { type: 'string', default: '10' }, only: { type: 'string', default: 'S1,S2,S3,S4,S5' } },
+  options: { rounds: { type: 'string', default: '3' }, duration: { type: 'string', default: '10' }, only: { type: 'string', default: 'S1,S2,S3,S4,S5,S6' } },
 });
 const ROUNDS = Number(args.rounds);
 const DURATION = Number(args.duration);
@@ -262,8 +263,84 @@ async function s5(): Promise<void> {
   dropScratch(baseDir);
 }
 
+/**
+ * S6: one camera bound to 1,000 accounts with 10 streams each. Each fall's
+ * delay is measured from the camera's send to its arrival on every one of the
+ * 10,000 streams (with the SMS burst to 1,000 phones sharing that time), and
+ * the server's resident memory per open stream from /ping?stats=1.
+ */
+async function s6(): Promise<void> {
+  const ACCOUNTS = 1000;
+  const PER_ACCOUNT = 10;
+  const FALLS = 5;
+  const { server, dataDir } = await ours({ PASSWORD_SCRYPT_LOG2N: '10', SMS_IP_HOURLY: '1000000', SMS_IP_DAILY: '1000000', ALERT_SMS_COOLDOWN_SECONDS: '0' });
+  const tokens: string[] = [];
+  for (let i = 0; i < ACCOUNTS; i++) tokens.push(await account(server, dataDir, nextPhone()));
+  const camera = (await call(`${server.url}/api/device?token=${tokens[0]}`, 'device', 'add', { device: 'bench-s6' })).data.device_id;
+  for (const token of tokens) await call(`${server.url}/api/device?token=${token}`, 'device', 'bind', { device_id: camera });
+  const photo = (await smallJpeg()).toString('base64');
+  // warm the upload path and the stream route before measuring memory
+  await call(`${server.url}/api/notice?token=${camera}`, 'notice', 'upload', { base64: photo });
+  await new Promise((r) => setTimeout(r, 1000));
+  const before = await stats(server);
+
+  // Raw sockets, not http.get: the load generator must read 10,000 streams faster than the server writes them.
+  const arrivals = new Map<string, number[]>();
+  const streams: net.Socket[] = [];
+  const { port } = new URL(server.url);
+  const marker = Buffer.from('event: notice\ndata: {"event_id":"');
+  let opened = 0;
+  await Promise.all(tokens.flatMap((token) => Array.from({ length: PER_ACCOUNT }, () => new Promise<void>((resolve, reject) => {
+    const socket = net.connect(Number(port), '127.0.0.1', () => socket.write(`GET /api/notice/stream?token=${token} HTTP/1.1\r\nHost: x\r\nAccept: text/event-stream\r\n\r\n`));
+    let head = true;
+    socket.on('data', (chunk: Buffer) => {
+      const at = performance.now();
+      if (head) {
+        head = false;
+        if (!chunk.subarray(0, 200).toString('latin1').startsWith('HTTP/1.1 200')) return reject(new Error(`S6 stream: ${chunk.subarray(0, 100)}`));
+        opened++;
+        resolve();
+      }
+      for (let i = chunk.indexOf(marker); i >= 0; i = chunk.indexOf(marker, i + 1)) {
+        const id = chunk.toString('latin1', i + marker.length, i + marker.length + 32);
+        const seen = arrivals.get(id);
+        if (seen) seen.push(at);
+        else arrivals.set(id, [at]);
+      }
+    });
+    socket.on('error', reject);
+    streams.push(socket);
+  }))));
+  await new Promise((r) => setTimeout(r, 2000));
+  const after = await stats(server);
+  const perStream = (after.rss - before.rss) / opened / 1024;
+
+  const p99s: number[] = [];
+  const replies: number[] = [];
+  for (let f = 0; f < FALLS; f++) {
+    const t0 = performance.now();
+    const res = await call(`${server.url}/api/notice?token=${camera}`, 'notice', 'upload', { base64: photo, content: `s6 fall ${f}` });
+    replies.push(performance.now() - t0);
+    if (res.status !== 0) throw new Error(`S6 upload: ${JSON.stringify(res)}`);
+    const listed = await call(`${server.url}/api/get/notice?token=${tokens[0]}`, 'notice', 'get', { mode: 2, limit: 1 });
+    const eventId = listed.data.list[0].event_id as string;
+    if (!arrivals.has(eventId)) arrivals.set(eventId, []);
+    const deadline = Date.now() + 10_000;
+    while (arrivals.get(eventId)!.length < opened && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    const got = arrivals.get(eventId)!.map((x) => x - t0).sort((x, y) => x - y);
+    if (got.length < opened) throw new Error(`S6: fall ${f} reached ${got.length} of ${opened} streams`);
+    p99s.push(got[Math.floor(got.length * 0.99)]!);
+    console.log(`  S6 fall ${f + 1}: reply ${replies.at(-1)!.toFixed(0)} ms, on every stream: p50 ${got[Math.floor(got.length / 2)]!.toFixed(0)} ms, p99 ${p99s.at(-1)!.toFixed(0)} ms, max ${got.at(-1)!.toFixed(0)} ms`);
+    await new Promise((r) => setTimeout(r, 1500));
+  }
+  for (const socket of streams) socket.destroy();
+  report(`S6 fan-out (1 camera, ${ACCOUNTS} accounts x ${PER_ACCOUNT} streams = ${opened} streams, ${FALLS} falls): p99 from the camera's send to every stream ${spread(p99s)} ms `
+    + `(target < 250), upload reply ${spread(replies)} ms; RSS ${(perStream).toFixed(1)} KiB per open stream (target < 32)`);
+  await server.stop();
+}
+
 console.log(`HelpAged bench: ${ROUNDS} rounds of ${DURATION} s; ${HAS_TASKSET ? 'servers on core 0, load on core 1' : 'no taskset: not pinned'}; node ${process.version}, ${os.cpus().length} cores`);
-const scenarios: [string, () => Promise<void>][] = [['S1', s1], ['S2', s2], ['S3', s3], ['S4', s4], ['S5', s5]];
+const scenarios: [string, () => Promise<void>][] = [['S1', s1], ['S2', s2], ['S3', s3], ['S4', s4], ['S5', s5], ['S6', s6]];
 for (const [name, run] of scenarios) {
   if (!ONLY.has(name)) continue;
   // Each scenario starts on a quiet disk: S2 leaves gigabytes of photos to write back and delete.

@@ -9,10 +9,18 @@ const MAX_BUFFERED_BYTES = 1 << 20;
 
 const reply = replyFor({}, 'successful');
 
+/** Each event's SSE text, made once however many streams it goes to (a fall may go to 10,000); a memo, not state. */
+const blocks = new WeakMap<StreamEvent, string>();
+
 /** One SSE block; only notices carry an id, so Last-Event-ID always names the last notice seen. */
 export function sseBlock(event: StreamEvent): string {
-  const id = event.type === 'notice' ? `id: ${event.seq}\n` : '';
-  return `${id}event: ${event.type}\ndata: ${JSON.stringify(event.data)}\n\n`;
+  let block = blocks.get(event);
+  if (block === undefined) {
+    const id = event.type === 'notice' ? `id: ${event.seq}\n` : '';
+    block = `${id}event: ${event.type}\ndata: ${JSON.stringify(event.data)}\n\n`;
+    blocks.set(event, block);
+  }
+  return block;
 }
 
 /**

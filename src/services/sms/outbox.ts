@@ -24,10 +24,31 @@ export class OutboxGateway implements SmsGateway {
     this.file = path.join(dataDir, 'sms-outbox.jsonl');
   }
 
-  async send(message: SmsMessage): Promise<SmsResult> {
+  private queued: { line: string; done: (err?: unknown) => void }[] = [];
+  private writing = false;
+
+  /** Lines sent while a write is under way go out together in the next one (a fall to 1,000 phones is one append). */
+  send(message: SmsMessage): Promise<SmsResult> {
     const time = new Date(this.clock.now()).toISOString();
-    const line = JSON.stringify(lineOf(time, message));
-    await fs.appendFile(this.file, line + '\n', { encoding: 'utf8', mode: 0o600 });
-    return { ok: true };
+    const line = JSON.stringify(lineOf(time, message)) + '\n';
+    return new Promise<SmsResult>((resolve, reject) => {
+      this.queued.push({ line, done: (err) => (err ? reject(err) : resolve({ ok: true })) });
+      if (!this.writing) void this.flush();
+    });
+  }
+
+  private async flush(): Promise<void> {
+    this.writing = true;
+    while (this.queued.length) {
+      const batch = this.queued;
+      this.queued = [];
+      try {
+        await fs.appendFile(this.file, batch.map((b) => b.line).join(''), { encoding: 'utf8', mode: 0o600 });
+        for (const b of batch) b.done();
+      } catch (err) {
+        for (const b of batch) b.done(err);
+      }
+    }
+    this.writing = false;
   }
 }
