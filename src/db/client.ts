@@ -28,6 +28,13 @@ export function openDatabase(dataDir: string, file = 'helpaged.sqlite'): Db {
   return db;
 }
 
+/** The database under dataDir opened read-only, without migrating (what `import --dry-run` reads); null when there is none. */
+export function openReadonly(dataDir: string, file = 'helpaged.sqlite'): Db | null {
+  const full = path.join(dataDir, file);
+  if (!fs.existsSync(full)) return null;
+  return drizzle(new Database(full, { readonly: true, fileMustExist: true }), { schema }) as Db;
+}
+
 class Abort<T> {
   constructor(readonly value: T) {}
 }

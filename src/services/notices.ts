@@ -1,3 +1,4 @@
+import crypto from 'node:crypto';
 import type { AlertStore } from '../db/alerts.js';
 import { atomically, atomicallyThenSync, type Db } from '../db/client.js';
 import type { Alerts } from './alerts.js';
@@ -11,6 +12,11 @@ import type { NoticeHub, StreamEvent } from './hub.js';
 import { decodeBase64, inspectImage, sniffImage, type ImageProblem, type ImageType } from './images.js';
 import { randomHex128, sha256Hex } from './random.js';
 import type { SmsGateway } from './sms/gateway.js';
+
+/** A staged photo is whole when it hashes to its name: ours (sha256) or HelpAged-Python's (md5 + "helpaged"). */
+function wholeUnder(name: string, bytes: Buffer): boolean {
+  return sha256Hex(bytes).slice(0, 32) === name || crypto.createHash('md5').update(bytes).update('helpaged').digest('hex') === name;
+}
 
 /** A notice as clients see it in lists, in streams and (plus base64) in notice.info. */
 export interface PublicNotice {
@@ -206,6 +212,11 @@ export class NoticeService {
     return { ok: true, picName };
   }
 
+  /** Stores a photo under its name durably (staged, fsynced, placed): the importer's path, before its row. */
+  async storeFile(picName: string, bytes: Buffer): Promise<void> {
+    await this.files.place(await this.files.stage(picName, bytes), picName);
+  }
+
   image(picName: string): Promise<Buffer> {
     return this.files.read(picName);
   }
@@ -219,7 +230,7 @@ export class NoticeService {
     let placed = 0;
     let dropped = 0;
     for (const { name, staged } of await this.files.leftovers()) {
-      if (this.notices.referenced(name) && sha256Hex(await this.files.readStaged(staged)).slice(0, 32) === name) {
+      if (this.notices.referenced(name) && wholeUnder(name, await this.files.readStaged(staged))) {
         await this.files.place(staged, name);
         placed++;
       } else {

@@ -6,6 +6,8 @@ const scrypt = promisify(crypto.scrypt) as (
 ) => Promise<Buffer>;
 
 const KEY_LENGTH = 32;
+/** HelpAged-Python's md5(password + salt), imported as `legacy-md5$<salt>$<hex>` and replaced at the first login. */
+const LEGACY = /^legacy-md5\$([A-Za-z0-9]{1,16})\$([0-9a-f]{32})$/;
 const FORMAT = /^scrypt\$ln=(\d+),r=(\d+),p=(\d+)\$([A-Za-z0-9+/=]+)\$([A-Za-z0-9+/=]+)$/;
 
 interface Params {
@@ -38,7 +40,18 @@ export class Passwords {
     return `scrypt$ln=${ln},r=${r},p=${p}$${salt.toString('base64')}$${key.toString('base64')}`;
   }
 
+  /** The stored form of an imported HelpAged-Python hash. */
+  static legacy(salt: string, md5Hex: string): string {
+    return `legacy-md5$${salt}$${md5Hex.toLowerCase()}`;
+  }
+
   async verify(password: string, stored: string): Promise<boolean> {
+    const legacy = LEGACY.exec(stored);
+    if (legacy) {
+      // exactly as the client sends it, as the old server compared it (no normalisation)
+      const actual = crypto.createHash('md5').update(password + legacy[1]!, 'utf8').digest();
+      return crypto.timingSafeEqual(actual, Buffer.from(legacy[2]!, 'hex'));
+    }
     const m = FORMAT.exec(stored);
     if (!m) return false;
     const params = { ln: Number(m[1]), r: Number(m[2]), p: Number(m[3]) };

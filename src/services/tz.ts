@@ -93,3 +93,18 @@ export function buckets(tz: string, from: number, to: number, g: Granularity, ma
   }
   return out;
 }
+
+/**
+ * A wall-clock time as HelpAged-Python wrote it (`YYYY-MM-DD HH:MM:SS`, or with `:` or `/` between the date's
+ * parts) read in `tz`; null when it is not one.
+ */
+export function parseLocal(tz: string, text: string): number | null {
+  const m = /^(\d{4})[-:/](\d{1,2})[-:/](\d{1,2})[ T](\d{1,2}):(\d{2}):(\d{2})$/.exec(text.trim());
+  if (!m) return null;
+  const [y, mo, d, h, mi, s] = m.slice(1).map(Number) as [number, number, number, number, number, number];
+  if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || s > 59) return null;
+  const wall = Date.UTC(y, mo - 1, d, h, mi, s);
+  let guess = wall - offset(tz, wall);
+  guess = wall - offset(tz, guess);
+  return guess;
+}
