@@ -1,3 +1,15 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+
+/** The request a line is written for: every log line inside a request's handling carries its id. */
+export const requestContext = new AsyncLocalStorage<{ rid: string }>();
+
+/** Mainland mobile numbers standing alone (not inside a hex id): masked to their last four digits. */
+const PHONE = /(?<![0-9A-Za-z])1[3-9][0-9]{5}([0-9]{4})(?![0-9A-Za-z])/g;
+
+function masked(_key: string, value: unknown): unknown {
+  return typeof value === 'string' ? value.replace(PHONE, '*******$1') : value;
+}
+
 export type Level = 'debug' | 'info' | 'warn' | 'error' | 'silent';
 const ORDER: Record<Level, number> = { debug: 10, info: 20, warn: 30, error: 40, silent: 99 };
 
@@ -15,14 +27,21 @@ function errorFields(value: unknown): unknown {
   return value;
 }
 
-/** One JSON object per line on stdout (errors on stderr), so logs can be grepped and parsed at 3 a.m. */
+/**
+ * One JSON object per line on stdout (errors on stderr), so logs can be grepped and parsed at 3 a.m.;
+ * a line written while a request is handled carries its `rid`, and phone numbers are masked.
+ */
 export function createLogger(level: Level, write: (line: string, isError: boolean) => void = defaultWrite): Logger {
   const min = ORDER[level];
+  // phone numbers are personal data: logs keep the last four digits, except at debug level
+  const mask = level !== 'debug';
   const emit = (lvl: Exclude<Level, 'silent'>, msg: string, fields?: Record<string, unknown>) => {
     if (ORDER[lvl] < min) return;
     const record: Record<string, unknown> = { time: new Date().toISOString(), level: lvl, msg };
+    const request = requestContext.getStore();
+    if (request) record.rid = request.rid;
     if (fields) for (const [k, v] of Object.entries(fields)) record[k] = errorFields(v);
-    write(JSON.stringify(record), ORDER[lvl] >= ORDER.warn);
+    write(JSON.stringify(record, mask ? masked : undefined), ORDER[lvl] >= ORDER.warn);
   };
   return {
     enabled: (lvl) => ORDER[lvl] >= min,

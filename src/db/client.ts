@@ -35,6 +35,28 @@ export function openReadonly(dataDir: string, file = 'helpaged.sqlite'): Db | nu
   return drizzle(new Database(full, { readonly: true, fileMustExist: true }), { schema }) as Db;
 }
 
+/**
+ * SQLite's online backup of the database under dataDir into `file`: a consistent snapshot taken while
+ * the server keeps serving (its own connection, page by page), then checked with integrity_check.
+ */
+export async function backupDatabase(dataDir: string, file: string, name = 'helpaged.sqlite'): Promise<void> {
+  const source = new Database(path.join(dataDir, name), { fileMustExist: true });
+  try {
+    source.pragma('busy_timeout = 5000');
+    await source.backup(file);
+  } finally {
+    source.close();
+  }
+  const copy = new Database(file);
+  try {
+    const verdict = copy.pragma('integrity_check', { simple: true });
+    if (verdict !== 'ok') throw new Error(`the backup failed integrity_check: ${String(verdict)}`);
+    copy.pragma('journal_mode = WAL');
+  } finally {
+    copy.close();
+  }
+}
+
 class Abort<T> {
   constructor(readonly value: T) {}
 }

@@ -4,7 +4,7 @@ import type { ValidateFunction } from 'ajv';
 import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
 import type { DeviceRow } from '../db/devices.js';
-import type { Logger } from '../log.js';
+import { requestContext, type Logger } from '../log.js';
 import type { Services } from '../services/index.js';
 import { checkLocalTable } from '../status.js';
 import { readBody, parseJson } from './body.js';
@@ -146,8 +146,12 @@ export function dispatcher(endpoint: EndpointSpec, deps: Deps, trust: Trust): Ha
   const everyNeedsToken = endpoint.handlers.every((h) => h.auth !== 'public');
   const failures = replyFor(endpoint.local, 'successful');
 
-  return async (req, res) => {
+  return (req, res) => {
     const out = responder(req, res, log, trust);
+    return requestContext.run(out, () => handle(req, res, out));
+  };
+
+  async function handle(req: IncomingMessage, res: ServerResponse, out: ReturnType<typeof responder>): Promise<void> {
     try {
       const token = tokenOf(req.url);
       let user: AuthUser | null = null;
@@ -197,7 +201,7 @@ export function dispatcher(endpoint: EndpointSpec, deps: Deps, trust: Trust): Ha
       log.error('handler failed', { rid: out.rid, path: pathOf(req.url), op: out.op, err });
       if (!res.headersSent) out.send(failures.fail(failed(err)));
     }
-  };
+  }
 }
 
 /** A legacy GET (user/info, user/doki): the token's check is the whole request. */
@@ -208,9 +212,13 @@ export function getter(endpoint: EndpointSpec, deps: Deps, trust: Trust): Handle
   const { log, services } = deps;
   const reply = replyFor(endpoint.local, get.success);
   const base = baseContext(deps, trust, endpoint.local, get.success);
-  return async (req, res) => {
+  return (req, res) => {
     const out = responder(req, res, log, trust);
     out.op = `GET ${endpoint.path}`;
+    return requestContext.run(out, () => handle(req, res, out));
+  };
+
+  async function handle(req: IncomingMessage, res: ServerResponse, out: ReturnType<typeof responder>): Promise<void> {
     try {
       const token = tokenOf(req.url);
       if (token === null) return out.send(reply.fail('TOKEN_MISSING'));
@@ -221,5 +229,5 @@ export function getter(endpoint: EndpointSpec, deps: Deps, trust: Trust): Handle
       log.error('handler failed', { rid: out.rid, path: pathOf(req.url), op: out.op, err });
       if (!res.headersSent) out.send(reply.fail(failed(err)));
     }
-  };
+  }
 }

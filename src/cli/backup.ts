@@ -1,0 +1,33 @@
+import path from 'node:path';
+import { ConfigError, loadConfig } from '../config.js';
+import { backup, BackupError } from '../services/backup.js';
+
+const USAGE = 'usage: npm run backup -- <empty or new folder>';
+
+async function main(argv: string[]): Promise<number> {
+  const [target] = argv;
+  if (!target || argv.length > 1) {
+    process.stderr.write(`${USAGE}\n`);
+    return 2;
+  }
+  let dataDir: string;
+  try {
+    dataDir = loadConfig().dataDir;
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    process.stderr.write(`configuration error: ${err.message}\n`);
+    return 2;
+  }
+  const started = Date.now();
+  try {
+    const { files, bytes } = await backup(dataDir, path.resolve(target));
+    process.stdout.write(`backed up ${dataDir} to ${path.resolve(target)}: the database and ${files} files (${(bytes / 2 ** 20).toFixed(1)} MiB) in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
+    return 0;
+  } catch (err) {
+    if (!(err instanceof BackupError)) throw err;
+    process.stderr.write(`backup not made: ${err.message}\n`);
+    return 2;
+  }
+}
+
+process.exitCode = await main(process.argv.slice(2));

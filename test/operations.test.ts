@@ -1,0 +1,126 @@
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { createLogger } from '../src/log.js';
+import { jpeg, newPhone, startTestServer, tempDir } from './helpers.js';
+
+// ---------------------------------------------------------------------------------------------
+const backup = suite('npm run backup: a consistent copy of a running server');
+
+/** Runs the command as an operator would, while the test keeps the server busy. */
+function runBackup(dataDir: string, target: string) {
+  return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+    const proc = spawn(process.execPath, ['--import', 'tsx', 'src/cli/backup.ts', target], { env: { ...process.env, DATA_DIR: dataDir } });
+    let stdout = '';
+    let stderr = '';
+    proc.stdout.on('data', (c) => (stdout += c));
+    proc.stderr.on('data', (c) => (stderr += c));
+    proc.on('exit', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+backup('during four-way camera ingest: every fall acknowledged before it began is in the copy with its photo; integrity ok; no staged file; the copy serves', async () => {
+  const t = await startTestServer({ NOTICES_PER_DEVICE_PER_MINUTE: '100000' });
+  const target = path.join(tempDir(), 'copy');
+  const phone = newPhone();
+  try {
+    const token = await t.signUp(phone);
+    const camera = await t.addDevice(token);
+    const photos = await Promise.all(Array.from({ length: 8 }, () => jpeg(100)));
+    const acked: { pic: string; at: number; bytes: Buffer }[] = [];
+    let stop = false;
+    let n = 0;
+    const worker = async () => {
+      while (!stop) {
+        const bytes = Buffer.concat([photos[n++ % photos.length]!, Buffer.from(String(n))]); // a different photo each time
+        const res = await t.upload(camera, bytes);
+        if (res.status === 0) acked.push({ pic: res.data.pic_name, at: performance.now(), bytes });
+      }
+    };
+    const workers = Array.from({ length: 4 }, worker);
+    while (acked.length < 20) await new Promise((r) => setTimeout(r, 20));
+    const began = performance.now();
+    const result = await runBackup(t.dataDir, target);
+    stop = true;
+    await Promise.all(workers);
+    assert.is(result.code, 0, result.stderr);
+    assert.match(result.stdout, /backed up .* the database and \d+ files/);
+    const before = acked.filter((a) => a.at < began);
+    assert.ok(before.length >= 20 && acked.length > before.length, `${before.length} before, ${acked.length - before.length} during`);
+
+    const copy = new Database(path.join(target, 'helpaged.sqlite'), { readonly: true });
+    assert.is(copy.pragma('integrity_check', { simple: true }), 'ok');
+    const pics = new Set((copy.prepare('select pic_name from notices').all() as { pic_name: string }[]).map((r) => r.pic_name));
+    copy.close();
+    for (const a of before) {
+      assert.ok(pics.has(a.pic), `${a.pic} acknowledged before the backup is in it`);
+      assert.ok(fs.readFileSync(path.join(target, 'notices', a.pic.slice(0, 2), a.pic)).equals(a.bytes), 'byte for byte');
+    }
+    const all = fs.readdirSync(target, { recursive: true }).map(String);
+    assert.equal(all.filter((f) => f.includes('.tmp')), [], 'no staged file');
+    assert.is((await runBackup(t.dataDir, target)).code, 2, 'refuses a folder that is not empty');
+
+    await t.close(true);
+    const restored = await startTestServer({}, { dataDir: target });
+    try {
+      const again = await restored.login(phone);
+      const list = (await restored.call('/get/notice', 'notice', 'get', { mode: 2 }, { token: again })).data.list as { event_id: string; pic_name: string }[];
+      assert.is(list.length, pics.size);
+      const sample = list.find((l) => l.pic_name === before[0]!.pic)!;
+      const info = await restored.call('/get/notice', 'notice', 'info', { event_id: sample.event_id }, { token: again });
+      assert.ok(Buffer.from(info.data.base64, 'base64').equals(before[0]!.bytes));
+    } finally {
+      await restored.close();
+    }
+  } finally {
+    await t.close().catch(() => undefined);
+    fs.rmSync(path.dirname(target), { recursive: true, force: true });
+  }
+});
+
+backup.run();
+
+// ---------------------------------------------------------------------------------------------
+const logs = suite('logs: phone numbers masked, request ids on every line of a request');
+
+logs('a phone keeps its last four digits unless LOG_LEVEL=debug; hex ids are left alone', () => {
+  const lines: string[] = [];
+  const info = createLogger('info', (l) => lines.push(l));
+  info.warn('sent to 13812345678', { phone: '13987654321', event_id: 'ab13812345678cd13812345678ef0123' });
+  const debug = createLogger('debug', (l) => lines.push(l));
+  debug.info('x', { phone: '13987654321' });
+  const [masked, plain] = lines.map((l) => JSON.parse(l));
+  assert.is(masked.msg, 'sent to *******5678');
+  assert.is(masked.phone, '*******4321');
+  assert.is(masked.event_id, 'ab13812345678cd13812345678ef0123');
+  assert.not.match(lines[0]!.replace(masked.event_id, ''), /13812345678|13987654321/);
+  assert.is(plain.phone, '13987654321');
+});
+
+logs('every line written while a request is handled carries its X-Request-Id', async () => {
+  const lines: Record<string, unknown>[] = [];
+  const t = await startTestServer({}, { log: createLogger('info', (l) => lines.push(JSON.parse(l))) });
+  try {
+    const phone = newPhone();
+    const token = await t.signUp(phone);
+    const camera = await t.addDevice(token);
+    await t.upload(camera, await jpeg(5));
+    const item = (await t.call('/get/notice', 'notice', 'get', { mode: 0 }, { token })).data.list[0];
+    lines.length = 0;
+    const res = await fetch(`${t.url}/get/notice?token=${token}`, { method: 'POST', body: JSON.stringify({ id: 1, type: 'notice', subtype: 'info', data: { event_id: item.event_id } }) });
+    await res.json();
+    const rid = res.headers.get('x-request-id');
+    const acked = lines.find((l) => l.msg === 'fall acknowledged')!;
+    assert.ok(acked, 'the handler logged');
+    assert.is(acked.rid, rid);
+    assert.is(acked.phone, `*******${phone.slice(-4)}`);
+    assert.ok(lines.filter((l) => l.msg === 'request').every((l) => l.rid === rid));
+  } finally {
+    await t.close();
+  }
+});
+
+logs.run();
