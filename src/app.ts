@@ -1,7 +1,9 @@
+import crypto from 'node:crypto';
 import path from 'node:path';
 import type http from 'node:http';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import express, { type NextFunction, type Request, type Response } from 'express';
+import proxyaddr from 'proxy-addr';
 import { ENDPOINTS, RAW_ROUTES } from './endpoints/index.js';
 import { portraitErrorImage } from './endpoints/get-portrait/route.js';
 import { dispatcher, getter, type Deps, type Handler } from './envelope/dispatch.js';
@@ -67,6 +69,28 @@ export function createApp(deps: Deps): http.RequestListener {
     sendEnvelope(res, -1, reply.ok(stats));
   };
   app.get(['/ping', '/api/ping'], ping);
+
+  // Not public: the TCP peer must be in METRICS_ALLOW, or the request must bear METRICS_TOKEN; anyone else
+  // gets the unknown-path answer, so the endpoint is not even seen to exist.
+  const metricsPeer = proxyaddr.compile(deps.config.metricsAllow);
+  const metricsToken = deps.config.metricsToken ? Buffer.from(`Bearer ${deps.config.metricsToken}`) : null;
+  const mayScrape = (req: Request) => {
+    if (metricsPeer(req.socket.remoteAddress ?? '', 0)) return true;
+    const given = Buffer.from(String(req.headers.authorization ?? ''));
+    return metricsToken !== null && given.length === metricsToken.length && crypto.timingSafeEqual(given, metricsToken);
+  };
+  app.get('/metrics', (req: Request, res: Response) => {
+    if (!mayScrape(req)) return sendEnvelope(res, -1, reply.fail('UNKNOWN'), 404);
+    const { metrics } = deps.services;
+    metrics.text().then((text) => {
+      res.setHeader('Content-Type', metrics.contentType);
+      res.setHeader('Cache-Control', 'no-store');
+      res.end(text);
+    }, (err) => {
+      deps.log.error('metrics not collected', { err });
+      sendEnvelope(res, -1, reply.fail('UNKNOWN'), 500);
+    });
+  });
 
   // The envelope URLs are found by one map lookup rather than by walking a route list (they are the hot path),
   // matched as express would: case-insensitively, with or without a trailing slash.

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import type { Level } from './log.js';
+import proxyaddr from 'proxy-addr';
 import { compileTrust } from './envelope/request.js';
 
 export interface TencentSmsConfig {
@@ -22,6 +23,10 @@ export interface Config {
   logLevel: Level;
   trustProxy: string | false;
   corsOrigins: string[];
+  /** Who may read GET /metrics: addresses, subnets, loopback/linklocal/uniquelocal (the TCP peer's address). */
+  metricsAllow: string[];
+  /** Or a request with `Authorization: Bearer <token>`; empty: no token opens it. */
+  metricsToken: string;
   requestTimeoutSeconds: number;
   /** Nice value for every thread but the event loop's (0: leave them be); see src/threads.ts. */
   helperThreadsNice: number;
@@ -129,6 +134,16 @@ function trustProxy(env: Env, name: string): string | false {
   return raw;
 }
 
+function addresses(env: Env, name: string, fallback: string[]): string[] {
+  const values = env[name] === undefined ? fallback : list(env, name);
+  try {
+    proxyaddr.compile(values);
+  } catch (err) {
+    throw new ConfigError(`${name}=${JSON.stringify(env[name])}: ${(err as Error).message}`);
+  }
+  return values;
+}
+
 function required(env: Env, name: string, why: string): string {
   const raw = env[name];
   if (!raw) throw new ConfigError(`${name} is required ${why}`);
@@ -181,6 +196,8 @@ export function loadConfig(env: Env = process.env): Config {
     logLevel: oneOf(env, 'LOG_LEVEL', 'info', ['debug', 'info', 'warn', 'error', 'silent'] as const),
     trustProxy: trustProxy(env, 'TRUST_PROXY'),
     corsOrigins: list(env, 'CORS_ORIGINS'),
+    metricsAllow: addresses(env, 'METRICS_ALLOW', ['loopback']),
+    metricsToken: env.METRICS_TOKEN ?? '',
     requestTimeoutSeconds: int(env, 'REQUEST_TIMEOUT_SECONDS', 30, 1, 3600),
     helperThreadsNice: int(env, 'HELPER_THREADS_NICE', 19, 0, 19),
     bodyLimitBytes: int(env, 'BODY_LIMIT_BYTES', 64 * 1024, 1024, 16 * 1024 * 1024),

@@ -124,3 +124,77 @@ logs('every line written while a request is handled carries its X-Request-Id', a
 });
 
 logs.run();
+
+// ---------------------------------------------------------------------------------------------
+const metrics = suite('GET /metrics');
+
+/** The value of one sample line of a Prometheus text page, 0 when absent. */
+function sample(text: string, name: string, labels: Record<string, string> = {}): number {
+  const want = Object.entries(labels).map(([k, v]) => `${k}="${v}"`);
+  for (const line of text.split('\n')) {
+    if (!line.startsWith(name)) continue;
+    const m = /^([a-z_]+)(\{(.*)\})? (\S+)$/.exec(line);
+    if (!m || m[1] !== name) continue;
+    const have = (m[3] ?? '').split(',');
+    if (want.every((w) => have.includes(w))) return Number(m[4]);
+  }
+  return 0;
+}
+
+metrics('a scrape from loopback shows requests, uploads, streams, alerts, messages, failed logins and refused guesses moving; default process metrics too', async () => {
+  const t = await startTestServer({ ALERT_SMS_COOLDOWN_SECONDS: '0' });
+  try {
+    const scrape = async () => {
+      const res = await fetch(`${t.url}/metrics`);
+      assert.is(res.status, 200);
+      assert.match(res.headers.get('content-type')!, /^text\/plain; version=0\.0\.4/);
+      return res.text();
+    };
+    const phone = newPhone();
+    const token = await t.signUp(phone);
+    const camera = await t.addDevice(token);
+    const before = await scrape();
+    const stream = await fetch(`${t.url}/notice/stream?token=${token}`);
+    await t.upload(camera, await jpeg(5));
+    await t.call('/get/notice', 'notice', 'get', { mode: 0 }, { token });
+    await t.call('/user/login', 'login', 'pass', { phone, pass: 'wrong-one' });
+    for (let i = 0; i < 31; i++) await t.call('/captcha', 'img', 'validate', { hash: 'f'.repeat(32) });
+    await new Promise((r) => setTimeout(r, 200));
+    const after = await scrape();
+    const moved = (name: string, labels: Record<string, string> = {}) => sample(after, name, labels) - sample(before, name, labels);
+    assert.is(moved('helpaged_requests_total', { endpoint: '/get/notice', op: 'notice.get', status: '0' }), 1);
+    assert.is(moved('helpaged_requests_total', { endpoint: '/user/login', op: 'login.pass', status: '101' }), 1);
+    assert.is(moved('helpaged_request_duration_seconds_count', { endpoint: '/notice', op: 'notice.upload' }), 1);
+    assert.is(moved('helpaged_camera_uploads_total', { photo_ok: 'true' }), 1);
+    assert.ok(moved('helpaged_camera_upload_bytes_total') > 5000);
+    assert.is(sample(after, 'helpaged_alert_streams_open'), 1);
+    assert.is(moved('helpaged_alert_delivery_seconds_count', { path: 'stream' }), 1);
+    assert.is(moved('helpaged_alert_delivery_seconds_count', { path: 'sms' }), 1);
+    assert.is(moved('helpaged_messages_total', { kind: 'alert', result: 'sent' }), 1);
+    assert.is(moved('helpaged_login_failures_total'), 1);
+    assert.ok(moved('helpaged_guesses_refused_total', { kind: 'img' }) >= 1);
+    assert.ok(sample(after, 'process_resident_memory_bytes') > 0);
+    assert.match(after, /nodejs_eventloop_lag_p99_seconds/);
+    await stream.body?.cancel();
+  } finally {
+    await t.close();
+  }
+});
+
+metrics('anyone not in METRICS_ALLOW gets 404, unless the request bears METRICS_TOKEN', async () => {
+  const t = await startTestServer({ METRICS_ALLOW: '10.0.0.0/8', METRICS_TOKEN: 's3cret-scrape' });
+  try {
+    const denied = await fetch(`${t.url}/metrics`);
+    assert.is(denied.status, 404);
+    assert.equal(await denied.json(), { id: -1, status: -404, message: 'Unknown Error', data: {} });
+    assert.is((await fetch(`${t.url}/metrics`, { headers: { authorization: 'Bearer wrong' } })).status, 404);
+    assert.is((await fetch(`${t.url}/metrics`, { headers: { 'x-forwarded-for': '10.1.1.1' } })).status, 404, 'the peer counts, not a header');
+    const allowed = await fetch(`${t.url}/metrics`, { headers: { authorization: 'Bearer s3cret-scrape' } });
+    assert.is(allowed.status, 200);
+    assert.match(await allowed.text(), /helpaged_requests_total/);
+  } finally {
+    await t.close();
+  }
+});
+
+metrics.run();

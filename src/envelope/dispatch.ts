@@ -6,6 +6,7 @@ import type { Config } from '../config.js';
 import type { DeviceRow } from '../db/devices.js';
 import { requestContext, type Logger } from '../log.js';
 import type { Services } from '../services/index.js';
+import type { Metrics } from '../services/metrics.js';
 import { checkLocalTable } from '../status.js';
 import { readBody, parseJson } from './body.js';
 import { replyFor } from './define.js';
@@ -84,8 +85,9 @@ const RID_PREFIX = crypto.randomBytes(4).toString('hex');
 let ridCounter = 0;
 
 /** Sends the envelope and writes one access-log line per request, with its request id. */
-function responder(req: IncomingMessage, res: ServerResponse, log: Logger, trust: Trust) {
-  const started = log.enabled('info') ? performance.now() : 0;
+function responder(req: IncomingMessage, res: ServerResponse, log: Logger, trust: Trust, metrics: Metrics, endpoint: string) {
+  const started = performance.now();
+  const logging = log.enabled('info');
   const out = {
     rid: `${RID_PREFIX}-${(++ridCounter).toString(36)}`,
     id: -1,
@@ -107,7 +109,8 @@ function responder(req: IncomingMessage, res: ServerResponse, log: Logger, trust
       out.log(reply, 413, detail);
     },
     log(reply: Reply, http: number, detail?: string) {
-      if (started) log.info('request', {
+      metrics.request(endpoint, out.op, reply.status, (performance.now() - started) / 1000);
+      if (logging) log.info('request', {
         rid: out.rid, ip: clientIp(req, trust), method: req.method, path: pathOf(req.url), op: out.op, id: out.id, status: reply.status, http,
         ms: +(performance.now() - started).toFixed(2), ...(detail ? { detail } : {}),
       });
@@ -147,7 +150,7 @@ export function dispatcher(endpoint: EndpointSpec, deps: Deps, trust: Trust): Ha
   const failures = replyFor(endpoint.local, 'successful');
 
   return (req, res) => {
-    const out = responder(req, res, log, trust);
+    const out = responder(req, res, log, trust, services.metrics, endpoint.path);
     return requestContext.run(out, () => handle(req, res, out));
   };
 
@@ -213,7 +216,7 @@ export function getter(endpoint: EndpointSpec, deps: Deps, trust: Trust): Handle
   const reply = replyFor(endpoint.local, get.success);
   const base = baseContext(deps, trust, endpoint.local, get.success);
   return (req, res) => {
-    const out = responder(req, res, log, trust);
+    const out = responder(req, res, log, trust, services.metrics, endpoint.path);
     out.op = `GET ${endpoint.path}`;
     return requestContext.run(out, () => handle(req, res, out));
   };

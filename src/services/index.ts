@@ -9,6 +9,7 @@ import { UserStore } from '../db/users.js';
 import type { Logger } from '../log.js';
 import { AlertStore } from '../db/alerts.js';
 import { Alerts } from './alerts.js';
+import { Metrics } from './metrics.js';
 import { ImageCaptchas } from './captcha.js';
 import { SmsCodes } from './codes.js';
 import { DurableDir, realFileOps, type FileOps } from './files.js';
@@ -52,6 +53,7 @@ export interface Services {
   portraits: Portraits;
   placeholders: Record<'ban' | 'default' | 'error', Served>;
   gateway: SmsGateway;
+  metrics: Metrics;
   terminals: TerminalStore;
   wechat: WeChat;
   pairing: Pairing;
@@ -76,7 +78,9 @@ export interface ServiceOptions {
 }
 
 export async function createServices(config: Config, clock: Clock, log: Logger, db: Db, options: ServiceOptions): Promise<Services> {
-  const { gateway } = options;
+  const hub = new NoticeHub();
+  const metrics = new Metrics(hub);
+  const gateway = metrics.metered(options.gateway);
   const ops = options.fileOps ?? realFileOps;
   const noticeFiles = new DurableDir(path.join(config.dataDir, 'notices'), ops);
   const portraitFiles = new DurableDir(path.join(config.dataDir, 'portraits'), ops);
@@ -85,11 +89,10 @@ export async function createServices(config: Config, clock: Clock, log: Logger, 
   await Promise.all([noticeFiles.init(), portraitFiles.init(), uploadFiles.init(), distFiles.init()]);
   const devices = new DeviceStore(db);
   const notices = new NoticeStore(db);
-  const hub = new NoticeHub();
   const limits = { maxBytes: config.imageMaxBytes, maxPixels: config.imageMaxPixels };
   const steps = new AlertStore(db);
   const alerts: Alerts = new Alerts(steps, notices, devices, hub, gateway, clock, config, log, (ms): string => noticeService.createtime(ms));
-  const noticeService = new NoticeService(db, notices, devices, noticeFiles, hub, gateway, clock, config, log, alerts, steps);
+  const noticeService = new NoticeService(db, notices, devices, noticeFiles, hub, gateway, clock, config, log, alerts, steps, metrics);
   devices.onChange = (userIds) => noticeService.invalidate(userIds);
   return {
     db,
@@ -97,6 +100,7 @@ export async function createServices(config: Config, clock: Clock, log: Logger, 
     notices,
     hub,
     gateway,
+    metrics,
     noticeService,
     alerts,
     noticeUploads: new Throttle(clock, config.noticesPerDevicePerMinute, 60),

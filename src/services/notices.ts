@@ -2,6 +2,7 @@ import crypto from 'node:crypto';
 import type { AlertStore } from '../db/alerts.js';
 import { atomically, atomicallyThenSync, type Db } from '../db/client.js';
 import type { Alerts } from './alerts.js';
+import type { Metrics } from './metrics.js';
 import type { DeviceRow, DeviceStore } from '../db/devices.js';
 import type { Mode, NoticeRow, NoticeStore } from '../db/notices.js';
 import type { Clock } from '../clock.js';
@@ -81,6 +82,7 @@ export class NoticeService {
     private readonly log: Logger,
     private readonly alerts: Alerts,
     private readonly steps: AlertStore,
+    private readonly metrics: Metrics,
   ) {
     this.format = new Intl.DateTimeFormat('sv-SE', {
       timeZone: config.noticeTimezone, year: 'numeric', month: '2-digit', day: '2-digit',
@@ -204,6 +206,7 @@ export class NoticeService {
       await this.files.discard(staged);
       return { ok: false, problem: 'storage' };
     }
+    this.metrics.upload(bytes.length, photoOk === 1);
     this.announce(device, id, {
       type: 'notice', seq: id,
       data: { event_id: eventId, content, device: device.name, pic_name: picName, createtime: this.createtime(now), acknowledged: null, photo_ok: photoOk === 1 },
@@ -242,13 +245,15 @@ export class NoticeService {
   }
 
   private announce(device: DeviceRow, noticeId: number, event: StreamEvent & { type: 'notice' }): void {
+    const storedAt = performance.now();
     const users = this.devices.boundUsers(device.id);
     const ids = users.map((u) => u.id);
     this.lists.invalidate(ids);
     this.hub.publish(ids, event);
+    this.metrics.delivered('stream', (performance.now() - storedAt) / 1000);
     if (users.length === 0) return;
     if (!this.devices.claimAlertSlot(device.id, this.clock.now(), this.config.alertSmsCooldownSeconds * 1000)) return;
     const fall = { noticeId, eventId: event.data.event_id, device: device.name, createtime: event.data.createtime };
-    void this.alerts.deliver(fall, 'alert', users.map((u) => u.phone));
+    void this.alerts.deliver(fall, 'alert', users.map((u) => u.phone)).then(() => this.metrics.delivered('sms', (performance.now() - storedAt) / 1000));
   }
 }

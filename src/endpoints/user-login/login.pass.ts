@@ -8,13 +8,14 @@ import { isEnduring, terminalOf, type DeviceData } from './terminal.js';
  */
 export default handler<{ phone: string; pass: string; enduring?: unknown; device?: DeviceData }>({
   type: 'login', subtype: 'pass', auth: 'public', success: 'Successful',
-  async run({ phone, pass, enduring, device }, { users, passwords, tokens, terminals, loginFailures, clock, ok, fail }) {
+  async run({ phone, pass, enduring, device }, { users, passwords, tokens, terminals, loginFailures, metrics, clock, ok, fail }) {
     const wait = loginFailures.blockedFor(phone);
     if (wait) return fail('LOCKED', { retry_after: wait });
     const user = users.byPhone(phone);
     if (!user) return fail('INCORRECT_USER');
     if (!(await passwords.verify(pass, user.passwordHash))) {
       loginFailures.hit(phone);
+      metrics.loginFailed();
       return fail('WRONG_PASSWORD');
     }
     loginFailures.reset(phone);

@@ -3,13 +3,14 @@ import { handler } from './statuses.js';
 
 export default handler<{ phone: string; old: string; new: string }>({
   type: 'password', subtype: 'change', auth: 'public', success: 'Successful',
-  async run(data, { db, users, passwords, tokens, loginFailures, clock, ok, fail }) {
+  async run(data, { db, users, passwords, tokens, loginFailures, metrics, clock, ok, fail }) {
     const wait = loginFailures.blockedFor(data.phone);
     if (wait) return fail('LOCKED', { retry_after: wait });
     const user = users.byPhone(data.phone);
     if (!user) return fail('INCORRECT_USER');
     if (!(await passwords.verify(data.old, user.passwordHash))) {
       loginFailures.hit(data.phone);
+      metrics.loginFailed();
       return fail('WRONG_PASSWORD');
     }
     const passwordHash = await passwords.hash(data.new);
