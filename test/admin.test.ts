@@ -24,15 +24,15 @@ async function eventually(check: () => Promise<boolean>, ms = 4000): Promise<boo
   return false;
 }
 
-const s = suite('admin/user');
-s.before(async () => {
+const adminUser = suite('admin/user');
+adminUser.before(async () => {
   t = await startTestServer();
   adminPhone = newPhone();
   admin = await t.signUp(adminPhone);
 });
-s.after(() => t.close());
+adminUser.after(() => t.close());
 
-s('npm run admin -- grant <phone> makes an existing account an admin, revoke undoes it', async () => {
+adminUser('npm run admin -- grant <phone> makes an existing account an admin, revoke undoes it', async () => {
   assert.is((await t.call('/admin/user', 'user', 'list', {}, { token: admin })).status, -103);
   const granted = await cli(t.dataDir, 'grant', adminPhone);
   assert.is(granted.code, 0);
@@ -47,7 +47,7 @@ s('npm run admin -- grant <phone> makes an existing account an admin, revoke und
   assert.ok(await eventually(async () => (await listStatus()) === 0));
 });
 
-s('user.list returns every profile as an array', async () => {
+adminUser('user.list returns every profile as an array', async () => {
   const other = newPhone();
   await t.signUp(other);
   const res = await t.call('/admin/user', 'user', 'list', {}, { token: admin, id: 1234 });
@@ -57,7 +57,7 @@ s('user.list returns every profile as an array', async () => {
   assert.equal(res.data.find((u: { phone: string }) => u.phone === other), { phone: other, name: null, nickname: null, email: null, level: 1 });
 });
 
-s('user.info / user.update by phone; 100 for an unknown phone', async () => {
+adminUser('user.info / user.update by phone; 100 for an unknown phone', async () => {
   const phone = newPhone();
   await t.signUp(phone);
   const up = await t.call('/admin/user', 'user', 'update', { phone, name: '钱丹', nickname: '蛋蛋', email: 'q@d.cn', level: 3 }, { token: admin });
@@ -70,7 +70,7 @@ s('user.info / user.update by phone; 100 for an unknown phone', async () => {
   assert.is((await t.call('/admin/user', 'user', 'update', { phone, level: 'high' }, { token: admin })).status, -203);
 });
 
-s('user.delete removes the account and its tokens', async () => {
+adminUser('user.delete removes the account and its tokens', async () => {
   const phone = newPhone();
   const token = await t.signUp(phone);
   const id = t.services.users.byPhone(phone)!.id;
@@ -81,7 +81,7 @@ s('user.delete removes the account and its tokens', async () => {
   assert.is((await t.call('/admin/user', 'user', 'delete', { phone }, { token: admin })).status, 100);
 });
 
-s('non-admins get -103, bad tokens -101, no token -100; bad data -3/-203', async () => {
+adminUser('non-admins get -103, bad tokens -101, no token -100; bad data -3/-203', async () => {
   const user = await t.signUp(newPhone());
   for (const [sub, data] of [['list', {}], ['info', { phone: adminPhone }], ['update', { phone: adminPhone }], ['delete', { phone: adminPhone }]] as const) {
     assert.equal(await t.call('/admin/user', 'user', sub, data, { token: user }), { id: 1, status: -103, message: 'No permission to operate', data: {} });
@@ -93,4 +93,4 @@ s('non-admins get -103, bad tokens -101, no token -100; bad data -3/-203', async
   assert.ok(t.services.users.byPhone(adminPhone));
 });
 
-s.run();
+adminUser.run();

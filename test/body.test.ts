@@ -3,7 +3,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { parseJson } from '../src/envelope/body.js';
 
-const s = suite('parseJson (long strings lifted out before JSON.parse)');
+const parseJsonSuite = suite('parseJson (long strings lifted out before JSON.parse)');
 
 /** What JSON.parse says, in parseJson's shape. */
 function reference(text: string): { ok: boolean; value?: unknown } {
@@ -24,7 +24,7 @@ function same(text: string, name: string): void {
   }
 }
 
-s('gives exactly what JSON.parse gives, for camera bodies and for every trap around them', () => {
+parseJsonSuite('gives exactly what JSON.parse gives, for camera bodies and for every trap around them', () => {
   const big = crypto.randomBytes(100_000).toString('base64');
   const numbers = Array.from({ length: 20_000 }, (_, i) => i).join(',');
   const cases: [string, string][] = [
@@ -56,7 +56,7 @@ s('gives exactly what JSON.parse gives, for camera bodies and for every trap aro
   assert.equal(parseJson(Buffer.from(`{"a":"${big.slice(0, 100)}\n"}`)), { ok: false }, 'short strings are JSON.parse\'s');
 });
 
-s('random documents around long strings', () => {
+parseJsonSuite('random documents around long strings', () => {
   const leaf = (depth: number): string => {
     const r = crypto.randomInt(8);
     if (depth > 3 || r < 3) return r === 0 ? `"${crypto.randomBytes(70_000 + crypto.randomInt(1000)).toString('base64')}"` : r === 1 ? String(crypto.randomInt(1000)) : r === 2 ? '"s\\"t"' : '"u\\\\"';
@@ -70,4 +70,4 @@ s('random documents around long strings', () => {
   }
 });
 
-s.run();
+parseJsonSuite.run();

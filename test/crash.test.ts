@@ -21,9 +21,9 @@ function listFiles(dir: string): string[] {
   return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? listFiles(path.join(dir, e.name)) : [path.join(dir, e.name)]));
 }
 
-const s = suite('crash safety: SIGKILL during notice ingest');
+const crashSafety = suite('crash safety: SIGKILL during notice ingest');
 
-s(`${ROUNDS} kills at random moments lose no acknowledged notice and leave nothing half-stored`, async () => {
+crashSafety(`${ROUNDS} kills at random moments lose no acknowledged notice and leave nothing half-stored`, async () => {
   const dataDir = tempDir();
   const env = { DATA_DIR: dataDir, LOG_LEVEL: 'info', PASSWORD_SCRYPT_LOG2N: '10', NOTICES_PER_DEVICE_PER_MINUTE: '1000000' };
   const images = await Promise.all(Array.from({ length: 400 }, async () => {
@@ -89,4 +89,4 @@ s(`${ROUNDS} kills at random moments lose no acknowledged notice and leave nothi
   fs.rmSync(dataDir, { recursive: true, force: true });
 });
 
-s.run();
+crashSafety.run();

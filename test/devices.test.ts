@@ -4,13 +4,13 @@ import { md5Hex } from '../src/services/random.js';
 import { newPhone, startTestServer, type TestServer } from './helpers.js';
 
 let t: TestServer;
-const s = suite('device.add / bind / list / info');
-s.before(async () => {
+const deviceCalls = suite('device.add, device.bind, device.list, device.info');
+deviceCalls.before(async () => {
   t = await startTestServer();
 });
-s.after(() => t.close());
+deviceCalls.after(() => t.close());
 
-s('device.add returns a random 32-hex device_id; the name must be new (101 Duplicate device)', async () => {
+deviceCalls('device.add returns a random 32-hex device_id; the name must be new (101 Duplicate device)', async () => {
   const token = await t.signUp(newPhone());
   const res = await t.call('/device', 'device', 'add', { device: 'camera1' }, { token, id: 0 });
   assert.is(res.status, 0);
@@ -21,7 +21,7 @@ s('device.add returns a random 32-hex device_id; the name must be new (101 Dupli
   assert.equal(await t.call('/device', 'device', 'add', { device: 'camera1' }, { token }), { id: 1, status: 101, message: 'Duplicate device', data: {} });
 });
 
-s('device.bind: a new account binds its first device; again is 101; an unknown id 100', async () => {
+deviceCalls('device.bind: a new account binds its first device; again is 101; an unknown id 100', async () => {
   const owner = await t.signUp(newPhone());
   const added = await t.call('/device', 'device', 'add', { device: 'kitchen' }, { token: owner });
   const family = await t.signUp(newPhone());
@@ -37,7 +37,7 @@ s('device.bind: a new account binds its first device; again is 101; an unknown i
   assert.is(rows.n, 2, 'one device, two accounts');
 });
 
-s('device.list returns the bound devices in binding order; none is {num: 0, list: []}', async () => {
+deviceCalls('device.list returns the bound devices in binding order; none is {num: 0, list: []}', async () => {
   const token = await t.signUp(newPhone());
   assert.equal((await t.call('/device', 'device', 'list', {}, { token })).data, { num: 0, list: [] });
   const a = await t.addDevice(token, 'hall');
@@ -48,7 +48,7 @@ s('device.list returns the bound devices in binding order; none is {num: 0, list
   ] } });
 });
 
-s('device.info by id or name, only for bound devices (103 otherwise); no key is -3', async () => {
+deviceCalls('device.info by id or name, only for bound devices (103 otherwise); no key is -3', async () => {
   const token = await t.signUp(newPhone());
   const id = await t.addDevice(token, 'porch');
   assert.equal(await t.call('/device', 'device', 'info', { device_id: id }, { token }),
@@ -60,7 +60,7 @@ s('device.info by id or name, only for bound devices (103 otherwise); no key is 
   assert.is((await t.call('/device', 'device', 'info', {}, { token })).status, -3);
 });
 
-s('bad data and tokens: -3, -203, -201, -204, -101, -100, -2', async () => {
+deviceCalls('bad data and tokens: -3, -203, -201, -204, -101, -100, -2', async () => {
   const token = await t.signUp(newPhone());
   assert.is((await t.call('/device', 'device', 'add', {}, { token })).status, -3);
   assert.is((await t.call('/device', 'device', 'add', { device: 5 }, { token })).status, -203);
@@ -73,7 +73,7 @@ s('bad data and tokens: -3, -203, -201, -204, -101, -100, -2', async () => {
   assert.is((await t.call('/device', 'device', 'remove', {}, { token })).status, -2);
 });
 
-s.run();
+deviceCalls.run();
 
 const legacy = suite('LEGACY_DEVICE_IDS=1');
 legacy('device ids are md5(name + "helpaged") for fleets that compute them', async () => {

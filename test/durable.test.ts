@@ -5,7 +5,7 @@ import * as assert from 'uvu/assert';
 import { atomicallyThenSync, closeWalSync, openDatabase } from '../src/db/client.js';
 import { jpeg, startTestServer, tempDir } from './helpers.js';
 
-const s = suite('commits made durable off the event loop (atomicallyThenSync)');
+const durableCommits = suite('commits made durable off the event loop (atomicallyThenSync)');
 
 /** Wraps fs.fsync for the WAL file: records when each fsync starts and ends, optionally fails it. */
 function watchWalFsyncs(fail = false) {
@@ -25,7 +25,7 @@ function watchWalFsyncs(fail = false) {
   return { events, restore: () => ((fs as { fsync: typeof fs.fsync }).fsync = original) };
 }
 
-s('the commit is written with NORMAL, FULL is back at once, and durable waits for an fsync started after it', async () => {
+durableCommits('the commit is written with NORMAL, FULL is back at once, and durable waits for an fsync started after it', async () => {
   if (!fs.existsSync('/proc/self/fd')) return;
   const db = openDatabase(tempDir());
   db.$client.exec('CREATE TABLE t (x INTEGER)');
@@ -49,7 +49,7 @@ s('the commit is written with NORMAL, FULL is back at once, and durable waits fo
   }
 });
 
-s('a notice whose row cannot be made durable is refused and withdrawn, its image not kept', async () => {
+durableCommits('a notice whose row cannot be made durable is refused and withdrawn, its image not kept', async () => {
   if (!fs.existsSync('/proc/self/fd')) return;
   const t = await startTestServer();
   try {
@@ -76,4 +76,4 @@ s('a notice whose row cannot be made durable is refused and withdrawn, its image
   }
 });
 
-s.run();
+durableCommits.run();

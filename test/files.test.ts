@@ -9,15 +9,15 @@ import { jpeg, newPhone, startTestServer, type TestServer } from './helpers.js';
 let t: TestServer;
 let admin: string;
 let user: string;
-const s = suite('file.params and the multipart upload');
-s.before(async () => {
+const twoStepUpload = suite('file.params and the multipart upload');
+twoStepUpload.before(async () => {
   t = await startTestServer({ FILE_GRANT_SECONDS: '60' });
   const phone = newPhone();
   admin = await t.signUp(phone);
   t.makeAdmin(phone);
   user = await t.signUp(newPhone());
 });
-s.after(() => t.close());
+twoStepUpload.after(() => t.close());
 
 const params = (data: Record<string, unknown>, token = admin) => t.call('/file', 'file', 'params', data, { token });
 
@@ -35,7 +35,7 @@ const leftovers = () => {
   return fs.readdirSync(dir, { recursive: true }).map(String).filter((f) => !fs.statSync(path.join(dir, f)).isDirectory());
 };
 
-s('file.params returns a single-use signed grant; the file uploads and publishes a package by file_id', async () => {
+twoStepUpload('file.params returns a single-use signed grant; the file uploads and publishes a package by file_id', async () => {
   const body = crypto.randomBytes(300_000);
   const res = await params({ module: 'upgrade', filename: 'camera-fw.bin', size: body.length });
   assert.is(res.status, 0);
@@ -64,7 +64,7 @@ s('file.params returns a single-use signed grant; the file uploads and publishes
   assert.equal(leftovers(), [], 'the upload is used up');
 });
 
-s('a file over its declared size is cut off: 413, nothing left on disk, the grant spent', async () => {
+twoStepUpload('a file over its declared size is cut off: 413, nothing left on disk, the grant spent', async () => {
   const res = await params({ module: 'upgrade', filename: 'big.bin', size: 100_000 });
   const up = await send(res.data, crypto.randomBytes(2_000_000));
   assert.is(up.http, 413);
@@ -74,7 +74,7 @@ s('a file over its declared size is cut off: 413, nothing left on disk, the gran
   assert.is((await send(res.data, crypto.randomBytes(10))).json.status, 100);
 });
 
-s('an expired, tampered or missing grant is 100; a form without a file 102', async () => {
+twoStepUpload('an expired, tampered or missing grant is 100; a form without a file 102', async () => {
   const res = await params({ module: 'upgrade', filename: 'x.bin', size: 100 });
   const tampered = { ...res.data, form_data: { ...res.data.form_data, expires: String(Number(res.data.form_data.expires) + 3600) } };
   assert.is((await send(tampered, crypto.randomBytes(10))).json.status, 100);
@@ -90,7 +90,7 @@ s('an expired, tampered or missing grant is 100; a form without a file 102', asy
   assert.is((await send(late.data, crypto.randomBytes(10))).json.status, 100);
 });
 
-s('a portrait can come as an avatar upload (file_id) instead of base64', async () => {
+twoStepUpload('a portrait can come as an avatar upload (file_id) instead of base64', async () => {
   const phone = newPhone();
   const token = await t.signUp(phone);
   const img = await jpeg(30);
@@ -104,7 +104,7 @@ s('a portrait can come as an avatar upload (file_id) instead of base64', async (
   assert.is((await t.call('/portrait', 'portrait', 'upload', {}, { token })).status, -3);
 });
 
-s('file.params: upgrade is for admins (-103); avatars over IMAGE_MAX_BYTES 101; bad data -3/-203/-204; tokens', async () => {
+twoStepUpload('file.params: upgrade is for admins (-103); avatars over IMAGE_MAX_BYTES 101; bad data -3/-203/-204; tokens', async () => {
   assert.is((await params({ module: 'upgrade', filename: 'x', size: 10 }, user)).status, -103);
   const big = await params({ module: 'avatar', filename: 'x.jpg', size: t.config.imageMaxBytes + 1 }, user);
   assert.equal(big, { id: 1, status: 101, message: 'File too large', data: { max_bytes: t.config.imageMaxBytes } });
@@ -115,7 +115,7 @@ s('file.params: upgrade is for admins (-103); avatars over IMAGE_MAX_BYTES 101; 
   assert.is((await t.call('/file', 'file', 'params', { module: 'avatar', filename: 'x', size: 1 })).status, -100);
 });
 
-s('an upload that stops halfway leaves nothing behind', async () => {
+twoStepUpload('an upload that stops halfway leaves nothing behind', async () => {
   const res = await params({ module: 'upgrade', filename: 'cut.bin', size: 1_000_000 });
   const boundary = '----helpaged' + crypto.randomBytes(8).toString('hex');
   const head = Object.entries(res.data.form_data as Record<string, string>)
@@ -136,4 +136,4 @@ s('an upload that stops halfway leaves nothing behind', async () => {
   assert.is((t.db.$client.prepare('select count(*) n from files where id = ?').get(res.data.file_id) as { n: number }).n, 0);
 });
 
-s.run();
+twoStepUpload.run();

@@ -4,19 +4,19 @@ import { newPhone, startTestServer, type TestServer } from './helpers.js';
 
 let t: TestServer;
 let token: string;
-const s = suite('health.upload / health.query');
-s.before(async () => {
+const healthData = suite('health.upload / health.query');
+healthData.before(async () => {
   t = await startTestServer();
   token = await t.signUp(newPhone());
 });
-s.after(() => t.close());
+healthData.after(() => t.close());
 
 const upload = (samples: unknown[], tok = token) => t.call('/health', 'health', 'upload', { samples }, { token: tok });
 const query = (data: Record<string, unknown>, tok = token) => t.call('/health', 'health', 'query', data, { token: tok });
 /** Unix seconds of a wall-clock time in Asia/Shanghai (UTC+8, no DST). */
 const cst = (y: number, mo: number, d: number, h = 0, mi = 0, sec = 0) => Date.UTC(y, mo - 1, d, h - 8, mi, sec) / 1000;
 
-s('invalid samples are reported by index; the valid ones are stored', async () => {
+healthData('invalid samples are reported by index; the valid ones are stored', async () => {
   const camera = await t.addDevice(token);
   const res = await upload([
     { type: 'heart_rate', value: 72, timestamp: cst(2026, 5, 1, 8) },
@@ -41,7 +41,7 @@ s('invalid samples are reported by index; the valid ones are stored', async () =
   assert.match(res.data.invalid_samples[5].error, /device_id/);
 });
 
-s('re-sending a batch stores nothing twice, and the chart is unchanged', async () => {
+healthData('re-sending a batch stores nothing twice, and the chart is unchanged', async () => {
   const tok = await t.signUp(newPhone());
   const batch = Array.from({ length: 60 }, (_, i) => ({ type: 'steps', value: 10 + i, timestamp: cst(2026, 6, 1, 10, i) }));
   const first = await upload(batch, tok);
@@ -54,7 +54,7 @@ s('re-sending a batch stores nothing twice, and the chart is unchanged', async (
   assert.equal(chart.data.points, [{ timestamp: cst(2026, 6, 1), value: 60 * 10 + (59 * 60) / 2 }]);
 });
 
-s('daily buckets start at local midnight: 23:59:59 and 00:00:00 fall on different days; empty days are null', async () => {
+healthData('daily buckets start at local midnight: 23:59:59 and 00:00:00 fall on different days; empty days are null', async () => {
   const tok = await t.signUp(newPhone());
   await upload([
     { type: 'steps', value: 100, timestamp: cst(2026, 7, 1, 23, 59, 59) },
@@ -74,7 +74,7 @@ s('daily buckets start at local midnight: 23:59:59 and 00:00:00 fall on differen
   assert.equal(res.data.summary, { total: 160, average: 53.33, min: 10, max: 100, count: 4, buckets: 4, empty_buckets: 1 });
 });
 
-s('heart rate is averaged, with min and max of the samples; blood pressure averages both numbers', async () => {
+healthData('heart rate is averaged, with min and max of the samples; blood pressure averages both numbers', async () => {
   const tok = await t.signUp(newPhone());
   await upload([
     { type: 'heart_rate', value: 60, timestamp: cst(2026, 8, 1, 9, 0) },
@@ -91,7 +91,7 @@ s('heart rate is averaged, with min and max of the samples; blood pressure avera
   assert.equal(bp.data.summary.min, { systolic: 120, diastolic: 80 });
 });
 
-s('Europe/Berlin: the spring-forward day has 23 hours and the fall-back day 25, each one bucket', async () => {
+healthData('Europe/Berlin: the spring-forward day has 23 hours and the fall-back day 25, each one bucket', async () => {
   const tok = await t.signUp(newPhone());
   const hourly = (from: number, hours: number) => Array.from({ length: hours }, (_, i) => ({ type: 'steps', value: 1, timestamp: from + i * 3600 }));
   const march27 = Date.UTC(2026, 2, 26, 23) / 1000; // 2026-03-27 00:00 CET
@@ -107,7 +107,7 @@ s('Europe/Berlin: the spring-forward day has 23 hours and the fall-back day 25, 
   assert.equal(fall.data.points.map((p: { value: number }) => p.value), [24, 25, 23]);
 });
 
-s('weeks start on Monday, months on the 1st, in the requested zone', async () => {
+healthData('weeks start on Monday, months on the 1st, in the requested zone', async () => {
   const tok = await t.signUp(newPhone());
   await upload([
     { type: 'calories', value: 10, timestamp: cst(2026, 1, 4, 23) },
@@ -120,7 +120,7 @@ s('weeks start on Monday, months on the 1st, in the requested zone', async () =>
   assert.equal(months.data.points, [{ timestamp: cst(2026, 1, 1), value: 30 }, { timestamp: cst(2026, 2, 1), value: 40 }]);
 });
 
-s('statuses: unknown type 100, end before start 101, too many buckets 102, bad zone 103, bad data -3/-203/-204', async () => {
+healthData('statuses: unknown type 100, end before start 101, too many buckets 102, bad zone 103, bad data -3/-203/-204', async () => {
   const base = { type: 'steps', granularity: 'day', start_time: cst(2026, 1, 1), end_time: cst(2026, 1, 2) };
   assert.is((await query({ ...base, type: 'mood' })).status, 100);
   assert.is((await query({ ...base, end_time: base.start_time })).status, 101);
@@ -136,7 +136,7 @@ s('statuses: unknown type 100, end before start 101, too many buckets 102, bad z
   assert.is((await t.call('/health', 'health', 'upload', { samples: [] })).status, -100);
 });
 
-s('a full batch of 1,000 samples is stored whole', async () => {
+healthData('a full batch of 1,000 samples is stored whole', async () => {
   const tok = await t.signUp(newPhone());
   const batch = Array.from({ length: 1000 }, (_, i) => ({ type: 'heart_rate', value: 60 + (i % 40), timestamp: cst(2026, 9, 1) + i * 60 }));
   const res = await upload(batch, tok);
@@ -145,4 +145,4 @@ s('a full batch of 1,000 samples is stored whole', async () => {
   assert.is(day.data.summary.count, 1000);
 });
 
-s.run();
+healthData.run();

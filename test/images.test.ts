@@ -37,9 +37,9 @@ async function samples(): Promise<[string, Buffer, string, number, number][]> {
   ];
 }
 
-const s = suite('image structure check');
+const imageCheck = suite('image structure check');
 
-s('accepts what encoders write, with the right type and size, as the decoder does', async () => {
+imageCheck('accepts what encoders write, with the right type and size, as the decoder does', async () => {
   for (const [name, bytes, type, width, height] of await samples()) {
     assert.equal(await readStructure(bytes, MAX), { type, width, height }, name);
     const meta = await sharp(bytes).metadata();
@@ -47,7 +47,7 @@ s('accepts what encoders write, with the right type and size, as the decoder doe
   }
 });
 
-s('refuses every truncation of every sample', async () => {
+imageCheck('refuses every truncation of every sample', async () => {
   for (const [name, bytes] of await samples()) {
     const cuts = new Set([1, 2, 3, 4, 8, 20, bytes.length - 1, bytes.length - 2, bytes.length - 3]);
     for (let i = 0; i < 40; i++) cuts.add(1 + crypto.randomInt(bytes.length - 1));
@@ -55,7 +55,7 @@ s('refuses every truncation of every sample', async () => {
   }
 });
 
-s('restart markers: a missing interval, markers out of order or one too many are refused', async () => {
+imageCheck('restart markers: a missing interval, markers out of order or one too many are refused', async () => {
   const good = fs.readFileSync(path.join(FIXTURES, 'restart-interval.jpg'));
   const at = (n: number) => good.indexOf(Buffer.from([0xff, 0xd0 + n]));
   assert.ok(await readStructure(good, MAX));
@@ -69,7 +69,7 @@ s('restart markers: a missing interval, markers out of order or one too many are
   assert.is(await readStructure(extra, MAX), null, 'two markers too many');
 });
 
-s('refuses damage the structure shows: bad markers, headers, tables, CRCs, streams', async () => {
+imageCheck('refuses damage the structure shows: bad markers, headers, tables, CRCs, streams', async () => {
   const [jpg, png, webp] = [await pixels(64, 48).jpeg().toBuffer(), await pixels(64, 48).png().toBuffer(), await pixels(64, 48).webp().toBuffer()];
   const sos = jpg.indexOf(Buffer.from([0xff, 0xda]));
   const sof = jpg.indexOf(Buffer.from([0xff, 0xc0]));
@@ -127,7 +127,7 @@ s('refuses damage the structure shows: bad markers, headers, tables, CRCs, strea
   assert.ok(await readStructure(Buffer.concat([png, Buffer.from('trailer')]), MAX), 'bytes after the PNG end');
 });
 
-s('a pixel flood is refused from the header alone, before any data is read', async () => {
+imageCheck('a pixel flood is refused from the header alone, before any data is read', async () => {
   const jpg = await pixels(16, 16).jpeg().toBuffer();
   const sof = jpg.indexOf(Buffer.from([0xff, 0xc0]));
   const flood = Buffer.from(jpg.subarray(0, sof + 19));
@@ -143,7 +143,7 @@ s('a pixel flood is refused from the header alone, before any data is read', asy
   assert.is(await inspectImage(flood, { maxBytes: 1e6, maxPixels: MAX, decode: true }), 'too_many_pixels');
 });
 
-s('IMAGE_CHECK=decode also sees damage inside the entropy-coded data; the structure check cannot', async () => {
+imageCheck('IMAGE_CHECK=decode also sees damage inside the entropy-coded data; the structure check cannot', async () => {
   const good = await pixels(400, 300).jpeg({ quality: 90 }).toBuffer();
   const spliced = Buffer.concat([good.subarray(0, good.length >> 1), good.subarray(-2)]);
   assert.equal(await inspectImage(good, { maxBytes: 1e6, maxPixels: MAX, decode: true }), { type: 'jpeg', width: 400, height: 300 });
@@ -152,7 +152,7 @@ s('IMAGE_CHECK=decode also sees damage inside the entropy-coded data; the struct
   assert.is(await inspectImage(good.subarray(0, good.length >> 1), { maxBytes: 1e6, maxPixels: MAX }), 'not_an_image', 'a plain truncation is seen either way');
 });
 
-s('base64 as clients send it, and nothing else', () => {
+imageCheck('base64 as clients send it, and nothing else', () => {
   const bytes = crypto.randomBytes(300);
   const b64 = bytes.toString('base64');
   const ok = (text: string, name: string) => {
@@ -172,4 +172,4 @@ s('base64 as clients send it, and nothing else', () => {
   assert.is(decodeBase64(b64, 299), 'too_large');
 });
 
-s.run();
+imageCheck.run();

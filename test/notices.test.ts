@@ -15,7 +15,7 @@ const filesIn = (dir: string): string[] => fs.existsSync(dir)
   ? fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? filesIn(path.join(dir, e.name)) : [path.join(dir, e.name)]))
   : [];
 
-const flow = suite('camera to family');
+const flow = suite('notice.upload, notice.get, notice.info, notice.sign: camera to family');
 flow.before(async () => {
   t = await startTestServer({ IMAGE_MAX_BYTES: String(2 * 1024 * 1024), IMAGE_MAX_PIXELS: String(4000 * 3000) });
 });
@@ -140,7 +140,7 @@ flow('a body over UPLOAD_BODY_LIMIT_BYTES is 413; content over 255 characters -2
   assert.is((await t.call('/notice', 'notice', 'fetch', { base64: 'x' }, { token: camera })).status, -2);
 });
 
-flow('notice.get/info/sign statuses: mode 5 or "x" is 102, missing -3, int event_id -203, tokens -101/-100', async () => {
+flow('notice.get, notice.info, notice.sign statuses: mode 5 or "x" is 102, missing -3, int event_id -203, tokens -101/-100', async () => {
   const token = await t.signUp(newPhone());
   for (const mode of [5, -1, 'x', '', '3']) {
     assert.equal(await t.call('/get/notice', 'notice', 'get', { mode }, { token }), { id: 1, status: 102, message: 'mode value error', data: {} }, String(mode));

@@ -8,11 +8,11 @@ import { jpeg, newPhone, startTestServer, type TestServer } from './helpers.js';
 const jsQR = ((jsQRModule as unknown as { default?: unknown }).default ?? jsQRModule) as unknown as typeof import('jsqr').default;
 
 let t: TestServer;
-const s = suite('device.pairing / device.claim / device.unbind');
-s.before(async () => {
+const pairingCalls = suite('device.pairing / device.claim / device.unbind');
+pairingCalls.before(async () => {
   t = await startTestServer();
 });
-s.after(() => t.close());
+pairingCalls.after(() => t.close());
 
 /** Reads the QR code the way a camera would: from the picture's pixels. */
 async function scan(base64: string): Promise<string> {
@@ -24,7 +24,7 @@ async function scan(base64: string): Promise<string> {
 
 const claim = (data: Record<string, unknown>) => t.call('/device', 'device', 'claim', data);
 
-s('a QR code carries a one-use code; the device that claims it is bound to the account and can post notices', async () => {
+pairingCalls('a QR code carries a one-use code; the device that claims it is bound to the account and can post notices', async () => {
   const token = await t.signUp(newPhone());
   const res = await t.call('/device', 'device', 'pairing', {}, { token });
   assert.is(res.status, 0);
@@ -46,7 +46,7 @@ s('a QR code carries a one-use code; the device that claims it is bound to the a
   assert.equal(await claim({ pairing_code: res.data.pairing_code, sn: 'SN2' }), { id: 1, status: 410, message: 'Pairing code expired or used', data: {} });
 });
 
-s('an expired code is 410; a taken name is 101 and leaves the code usable', async () => {
+pairingCalls('an expired code is 410; a taken name is 101 and leaves the code usable', async () => {
   const token = await t.signUp(newPhone());
   const old = (await t.call('/device', 'device', 'pairing', {}, { token })).data.pairing_code;
   t.clock.advance(301);
@@ -59,7 +59,7 @@ s('an expired code is 410; a taken name is 101 and leaves the code usable', asyn
   assert.is(ok.data.device_name, 'C9-SN-NAME');
 });
 
-s('a device claimed again (same sn) gets a new id; the old one stops working', async () => {
+pairingCalls('a device claimed again (same sn) gets a new id; the old one stops working', async () => {
   const a = await t.signUp(newPhone());
   const b = await t.signUp(newPhone());
   const first = await claim({ pairing_code: (await t.call('/device', 'device', 'pairing', {}, { token: a })).data.pairing_code, sn: 'SN-RESET' });
@@ -71,7 +71,7 @@ s('a device claimed again (same sn) gets a new id; the old one stops working', a
   assert.is((await t.call('/device', 'device', 'list', {}, { token: b })).data.num, 1);
 });
 
-s('guessing codes is rate limited per client address (429 with retry_after)', async () => {
+pairingCalls('guessing codes is rate limited per client address (429 with retry_after)', async () => {
   t.clock.advance(120);
   let last;
   for (let i = 0; i < 11; i++) last = await claim({ pairing_code: `WRONG${i}XX`, sn: 'SN-GUESS' });
@@ -80,7 +80,7 @@ s('guessing codes is rate limited per client address (429 with retry_after)', as
   t.clock.advance(61);
 });
 
-s('device.unbind removes only the caller\'s binding; a device not bound is 103', async () => {
+pairingCalls('device.unbind removes only the caller\'s binding; a device not bound is 103', async () => {
   const a = await t.signUp(newPhone());
   const b = await t.signUp(newPhone());
   const camera = await t.addDevice(a);
@@ -92,7 +92,7 @@ s('device.unbind removes only the caller\'s binding; a device not bound is 103',
   assert.is((await t.call('/device', 'device', 'unbind', {}, { token: a })).status, -3);
 });
 
-s('bad data and tokens: claim -3/-203/-204 (no token needed); pairing -100/-101', async () => {
+pairingCalls('bad data and tokens: claim -3/-203/-204 (no token needed); pairing -100/-101', async () => {
   assert.is((await claim({ sn: 'x' })).status, -3);
   assert.is((await claim({ pairing_code: 1, sn: 'x' })).status, -203);
   assert.is((await claim({ pairing_code: 'ABCDEFGH', sn: 'bad sn with spaces' })).status, -204);
@@ -101,4 +101,4 @@ s('bad data and tokens: claim -3/-203/-204 (no token needed); pairing -100/-101'
   assert.is((await t.call('/device', 'device', 'claim', { pairing_code: 'ABCDEFGH', sn: 'x' }, { token: 'zz' })).status, -101, 'a token given is checked');
 });
 
-s.run();
+pairingCalls.run();

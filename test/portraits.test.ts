@@ -7,17 +7,17 @@ import { realFileOps } from '../src/services/files.js';
 import { jpeg, newPhone, startTestServer, type TestServer } from './helpers.js';
 
 let t: TestServer;
-const s = suite('portrait.upload and GET /get/portrait/<user_id>');
-s.before(async () => {
+const portraitCalls = suite('portrait.upload and GET /get/portrait/<user_id>');
+portraitCalls.before(async () => {
   t = await startTestServer({ PORTRAIT_REFERER_ALLOW: 'www.helpaged.cn,localhost' });
 });
-s.after(() => t.close());
+portraitCalls.after(() => t.close());
 
 const fetchPortrait = (id: string, headers: Record<string, string> = {}) => fetch(`${t.url}/api/get/portrait/${id}`, { headers });
 const bytesOf = async (res: Response) => Buffer.from(await res.arrayBuffer());
 const portraitFiles = () => fs.readdirSync(path.join(t.dataDir, 'portraits'), { recursive: true }).map(String).filter((f) => f.endsWith('.jpg'));
 
-s('a portrait is re-encoded (bounded, upright, no metadata) and served as image/jpeg with an ETag', async () => {
+portraitCalls('a portrait is re-encoded (bounded, upright, no metadata) and served as image/jpeg with an ETag', async () => {
   const phone = newPhone();
   const token = await t.signUp(phone);
   const original = await sharp({ create: { width: 1600, height: 900, channels: 3, background: '#3366aa' } })
@@ -37,7 +37,7 @@ s('a portrait is re-encoded (bounded, upright, no metadata) and served as image/
   assert.not.ok(body.includes('secret-gps-here'));
 });
 
-s('If-None-Match with the current ETag is 304; a new upload replaces the old one and its file', async () => {
+portraitCalls('If-None-Match with the current ETag is 304; a new upload replaces the old one and its file', async () => {
   const phone = newPhone();
   const token = await t.signUp(phone);
   await t.call('/portrait', 'portrait', 'upload', { base64: (await jpeg(20)).toString('base64') }, { token });
@@ -55,7 +55,7 @@ s('If-None-Match with the current ETag is 304; a new upload replaces the old one
   assert.is.not(after[0], before[0]);
 });
 
-s('a foreign Referer gets the ban image; allowed hosts, this host and no Referer get the portrait', async () => {
+portraitCalls('a foreign Referer gets the ban image; allowed hosts, this host and no Referer get the portrait', async () => {
   const phone = newPhone();
   const token = await t.signUp(phone);
   await t.call('/portrait', 'portrait', 'upload', { base64: (await jpeg(10)).toString('base64') }, { token });
@@ -68,7 +68,7 @@ s('a foreign Referer gets the ban image; allowed hosts, this host and no Referer
   assert.ok((await bytesOf(await fetchPortrait(phone))).equals(portrait));
 });
 
-s('an unknown well-formed id gets the default image, a malformed one the error image', async () => {
+portraitCalls('an unknown well-formed id gets the default image, a malformed one the error image', async () => {
   const unknown = await fetchPortrait('13000000000');
   assert.is(unknown.headers.get('content-type'), 'image/jpeg');
   assert.ok((await bytesOf(unknown)).equals(t.services.placeholders.default.bytes));
@@ -83,7 +83,7 @@ s('an unknown well-formed id gets the default image, a malformed one the error i
   for (const img of Object.values(t.services.placeholders)) assert.is((await sharp(img.bytes).metadata()).format, 'jpeg');
 });
 
-s('portrait.upload refuses non-images (100), pixel floods (101); tokens -101/-100; data -3/-203', async () => {
+portraitCalls('portrait.upload refuses non-images (100), pixel floods (101); tokens -101/-100; data -3/-203', async () => {
   const token = await t.signUp(newPhone());
   const bomb = await sharp({ create: { width: 9000, height: 9000, channels: 3, background: '#fff' } }).png({ compressionLevel: 9 }).toBuffer();
   assert.equal(await t.call('/portrait', 'portrait', 'upload', { base64: Buffer.from('plain text').toString('base64') }, { token }),
@@ -97,7 +97,7 @@ s('portrait.upload refuses non-images (100), pixel floods (101); tokens -101/-10
   assert.is((await t.call('/portrait', 'portrait', 'upload', { base64: [] }, { token })).status, -203);
 });
 
-s('deleting an account removes its bindings and portrait; its device keeps its notices', async () => {
+portraitCalls('deleting an account removes its bindings and portrait; its device keeps its notices', async () => {
   const adminPhone = newPhone();
   const admin = await t.signUp(adminPhone);
   t.makeAdmin(adminPhone);
@@ -120,7 +120,7 @@ s('deleting an account removes its bindings and portrait; its device keeps its n
   assert.is((await t.call('/get/notice', 'notice', 'get', { mode: 2 }, { token: family })).data.num, 1);
 });
 
-s.run();
+portraitCalls.run();
 
 const disk = suite('portrait on a failing disk');
 disk('a portrait whose write fails answers -500 and keeps the old one', async () => {

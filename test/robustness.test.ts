@@ -70,18 +70,18 @@ const allowed = (path: string) => {
   return new Set([...Object.values(GLOBAL).map(([n]) => n), ...Object.values(ep?.local ?? {}).map(([n]) => n)]);
 };
 
-const s = suite('robustness');
+const fuzz = suite('robustness');
 let t: TestServer;
 let token: string;
-s.before(async () => {
+fuzz.before(async () => {
   t = await startTestServer();
   const phone = newPhone();
   token = await t.signUp(phone);
   t.makeAdmin(phone);
 });
-s.after(() => t.close());
+fuzz.after(() => t.close());
 
-s(`1,500 malformed or random envelopes (seed ${SEED}) all get an envelope with a status from the tables`, async () => {
+fuzz(`1,500 malformed or random envelopes (seed ${SEED}) all get an envelope with a status from the tables`, async () => {
   const paths = ENDPOINTS.flatMap((e) => [e.path, `/api${e.path}`]);
   const failures: string[] = [];
   const one = async () => {
@@ -117,4 +117,4 @@ s(`1,500 malformed or random envelopes (seed ${SEED}) all get an envelope with a
   assert.is(health.status, 0, 'the server still answers, with the same token');
 });
 
-s.run();
+fuzz.run();

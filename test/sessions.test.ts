@@ -72,7 +72,7 @@ sms('legacy password logins without a device are unaffected by known devices', a
 
 sms.run();
 
-const sessions = suite('session.list / revoke / logout / logout_others');
+const sessions = suite('session.list, session.revoke, session.logout, session.logout_others');
 sessions.before(start);
 sessions.after(stop);
 

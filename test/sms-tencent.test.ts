@@ -4,7 +4,7 @@ import { md5Hex } from '../src/services/random.js';
 import { newPhone, startTestServer, type TestServer } from './helpers.js';
 import { startTencentStandIn } from './support/tencent-sms.js';
 
-const s = suite('SMS through Tencent Cloud (official SDK against a stand-in API)');
+const tencentSms = suite('SMS through Tencent Cloud (official SDK against a stand-in API)');
 let standIn: Awaited<ReturnType<typeof startTencentStandIn>>;
 let t: TestServer;
 const env = (secretKey: string) => ({
@@ -12,16 +12,16 @@ const env = (secretKey: string) => ({
   TENCENT_SMS_APP_ID: '1400000001', TENCENT_SMS_SIGN: 'HelpAged', TENCENT_SMS_TEMPLATES: '1:100001,2:100002',
 });
 
-s.before(async () => {
+tencentSms.before(async () => {
   standIn = await startTencentStandIn('AKIDtest', 'right-key');
   t = await startTestServer(env('right-key'));
 });
-s.after(async () => {
+tencentSms.after(async () => {
   await t.close();
   await standIn.close();
 });
 
-s('a register code is signed, sent with the register template, and registers the phone', async () => {
+tencentSms('a register code is signed, sent with the register template, and registers the phone', async () => {
   const phone = newPhone();
   const res = await t.call('/captcha', 'sms', 'generate', { phone, command_type: 1 });
   assert.is(res.status, 0);
@@ -36,13 +36,13 @@ s('a register code is signed, sent with the register template, and registers the
   assert.is((await t.call('/user/register', 'register', 'phone', { phone, hash, pass: 'secret123' })).status, 0);
 });
 
-s('command_type 2 uses the forgot-password template', async () => {
+tencentSms('command_type 2 uses the forgot-password template', async () => {
   const phone = newPhone();
   assert.is((await t.call('/captcha', 'sms', 'generate', { phone, command_type: 2 })).status, 0);
   assert.is(standIn.received.at(-1)!.templateId, '100002');
 });
 
-s("Tencent's per-number refusals map to 1016, 1023, 1024, 1025, and store no code", async () => {
+tencentSms("Tencent's per-number refusals map to 1016, 1023, 1024, 1025, and store no code", async () => {
   const cases = [
     ['InvalidParameterValue.IncorrectPhoneNumber', 1016],
     ['LimitExceeded.PhoneNumberThirtySecondLimit', 1023],
@@ -59,7 +59,7 @@ s("Tencent's per-number refusals map to 1016, 1023, 1024, 1025, and store no cod
   standIn.answerWith(() => 'Ok');
 });
 
-s('a wrong secret key is refused by the API: -404, nothing stored, the server still answers', async () => {
+tencentSms('a wrong secret key is refused by the API: -404, nothing stored, the server still answers', async () => {
   const bad = await startTestServer(env('wrong-key'));
   const phone = newPhone();
   const before = standIn.received.length;
@@ -70,10 +70,10 @@ s('a wrong secret key is refused by the API: -404, nothing stored, the server st
   await bad.close();
 });
 
-s('an unreachable API is -404, not a hang', async () => {
+tencentSms('an unreachable API is -404, not a hang', async () => {
   const down = await startTestServer({ ...env('right-key'), TENCENT_SMS_ENDPOINT: 'http://127.0.0.1:9' });
   assert.is((await down.call('/captcha', 'sms', 'generate', { phone: newPhone() })).status, -404);
   await down.close();
 });
 
-s.run();
+tencentSms.run();

@@ -6,13 +6,13 @@ import { openStream } from './support/sse.js';
 import { startProxy } from './support/proxy.js';
 
 let t: TestServer;
-const s = suite('GET /api/notice/stream (Server-Sent Events)');
-s.before(async () => {
+const noticeStream = suite('GET /api/notice/stream (Server-Sent Events)');
+noticeStream.before(async () => {
   t = await startTestServer({ SSE_HEARTBEAT_SECONDS: '1' });
 });
-s.after(() => t.close());
+noticeStream.after(() => t.close());
 
-s('a new notice reaches every open stream of every bound account, with the fields notice.get lists', async () => {
+noticeStream('a new notice reaches every open stream of every bound account, with the fields notice.get lists', async () => {
   const a = await t.signUp(newPhone());
   const b = await t.signUp(newPhone());
   const camera = await t.addDevice(a);
@@ -34,7 +34,7 @@ s('a new notice reaches every open stream of every bound account, with the field
   streamB.close();
 });
 
-s('a dropped client resumes with Last-Event-ID and gets every missed notice once, in order', async () => {
+noticeStream('a dropped client resumes with Last-Event-ID and gets every missed notice once, in order', async () => {
   const token = await t.signUp(newPhone());
   const camera = await t.addDevice(token);
   const first = openStream(`${t.url}/api/notice/stream?token=${token}`);
@@ -57,7 +57,7 @@ s('a dropped client resumes with Last-Event-ID and gets every missed notice once
   second.close();
 });
 
-s('streams see only their own devices; heartbeats keep the connection warm', async () => {
+noticeStream('streams see only their own devices; heartbeats keep the connection warm', async () => {
   const mine = await t.signUp(newPhone());
   const other = await t.signUp(newPhone());
   const otherCamera = await t.addDevice(other);
@@ -69,7 +69,7 @@ s('streams see only their own devices; heartbeats keep the connection warm', asy
   stream.close();
 });
 
-s('a revoked token ends the stream at the next heartbeat', async () => {
+noticeStream('a revoked token ends the stream at the next heartbeat', async () => {
   const phone = newPhone();
   const token = await t.signUp(phone);
   const stream = openStream(`${t.url}/api/notice/stream?token=${token}`);
@@ -83,14 +83,14 @@ s('a revoked token ends the stream at the next heartbeat', async () => {
   stream.close();
 });
 
-s('a missing or bad token gets an envelope, not a stream', async () => {
+noticeStream('a missing or bad token gets an envelope, not a stream', async () => {
   const none = await fetch(`${t.url}/api/notice/stream`);
   assert.equal(await none.json(), { id: -1, status: -100, message: 'Missing necessary args', data: {} });
   const bad = await fetch(`${t.url}/api/notice/stream?token=${'0'.repeat(32)}`);
   assert.equal(await bad.json(), { id: -1, status: -101, message: 'Error token', data: {} });
 });
 
-s.run();
+noticeStream.run();
 
 // ---------------------------------------------------------------------------------------------
 const back = suite('alert streams always let the family back in (a real EventSource client)');

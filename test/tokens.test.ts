@@ -4,17 +4,17 @@ import { sha256Hex } from '../src/services/random.js';
 import { newPhone, startTestServer, type TestServer } from './helpers.js';
 
 let t: TestServer;
-const s = suite('tokens');
-s.before(async () => {
+const tokenSuite = suite('tokens');
+tokenSuite.before(async () => {
   t = await startTestServer();
 });
-s.after(() => t.close());
+tokenSuite.after(() => t.close());
 
 const alive = async (token: string) => (await t.get(`/user/doki?token=${token}`)).status === 0;
 const lastUsed = (token: string) =>
   (t.db.$client.prepare('select last_used_at from tokens where token_hash = ?').get(sha256Hex(token)) as { last_used_at: number } | undefined)?.last_used_at;
 
-s('an account keeps at most 10 tokens: the 11th login drops the oldest', async () => {
+tokenSuite('an account keeps at most 10 tokens: the 11th login drops the oldest', async () => {
   const phone = newPhone();
   const first = await t.signUp(phone);
   const tokens = [first];
@@ -28,7 +28,7 @@ s('an account keeps at most 10 tokens: the 11th login drops the oldest', async (
   for (const token of tokens.slice(1)) assert.ok(await alive(token));
 });
 
-s('a token unused for TOKEN_IDLE_SECONDS is dead (-101 on POST, 1 on doki)', async () => {
+tokenSuite('a token unused for TOKEN_IDLE_SECONDS is dead (-101 on POST, 1 on doki)', async () => {
   const phone = newPhone();
   const token = await t.signUp(phone);
   t.clock.advance(t.config.tokenIdleSeconds - 1);
@@ -39,7 +39,7 @@ s('a token unused for TOKEN_IDLE_SECONDS is dead (-101 on POST, 1 on doki)', asy
   assert.not.ok(lastUsed(token), 'the dead token row is gone');
 });
 
-s('every authenticated call and doki restart the idle clock', async () => {
+tokenSuite('every authenticated call and doki restart the idle clock', async () => {
   const token = await t.signUp(newPhone());
   for (let i = 0; i < 5; i++) {
     t.clock.advance(t.config.tokenIdleSeconds - 10);
@@ -47,7 +47,7 @@ s('every authenticated call and doki restart the idle clock', async () => {
   }
 });
 
-s('the idle clock is not written to the database on every request', async () => {
+tokenSuite('the idle clock is not written to the database on every request', async () => {
   const token = await t.signUp(newPhone());
   const before = lastUsed(token)!;
   t.clock.advance(1);
@@ -58,7 +58,7 @@ s('the idle clock is not written to the database on every request', async () => 
   assert.is(lastUsed(token), t.clock.now(), 'after the touch interval the row catches up');
 });
 
-s('an idle clock kept in memory reaches the database at shutdown and survives a restart', async () => {
+tokenSuite('an idle clock kept in memory reaches the database at shutdown and survives a restart', async () => {
   const phone = newPhone();
   const token = await t.signUp(phone);
   t.clock.advance(5);
@@ -67,7 +67,7 @@ s('an idle clock kept in memory reaches the database at shutdown and survives a 
   assert.is(lastUsed(token), t.clock.now());
 });
 
-s('an enduring token ignores idleness and ends after TOKEN_ENDURING_SECONDS', async () => {
+tokenSuite('an enduring token ignores idleness and ends after TOKEN_ENDURING_SECONDS', async () => {
   const phone = newPhone();
   await t.signUp(phone);
   const token = await t.login(phone, 'secret123', 1);
@@ -77,7 +77,7 @@ s('an enduring token ignores idleness and ends after TOKEN_ENDURING_SECONDS', as
   assert.not.ok(await alive(token));
 });
 
-s('the sweep deletes dead tokens and keeps live ones', async () => {
+tokenSuite('the sweep deletes dead tokens and keeps live ones', async () => {
   const phone = newPhone();
   await t.signUp(phone);
   const live = await t.login(phone, 'secret123', true);
@@ -88,14 +88,14 @@ s('the sweep deletes dead tokens and keeps live ones', async () => {
   assert.not.ok(lastUsed(idle));
 });
 
-s('malformed tokens are refused without a lookup: upper case, short, long, arrays', async () => {
+tokenSuite('malformed tokens are refused without a lookup: upper case, short, long, arrays', async () => {
   const token = await t.signUp(newPhone());
   for (const bad of [token.toUpperCase(), token.slice(1), token + '0', `${token}&token=${token}`]) {
     assert.is((await t.get(`/user/doki?token=${bad}`)).status, 1, bad);
   }
 });
 
-s.run();
+tokenSuite.run();
 
 const restart = suite('tokens across a restart');
 

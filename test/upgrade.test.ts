@@ -7,25 +7,25 @@ import { newPhone, startTestServer, type TestServer } from './helpers.js';
 let t: TestServer;
 let admin: string;
 let user: string;
-const s = suite('upgrade.upload / upgrade.check / GET /dist');
-s.before(async () => {
+const upgradeCalls = suite('upgrade.upload / upgrade.check / GET /dist');
+upgradeCalls.before(async () => {
   t = await startTestServer();
   const phone = newPhone();
   admin = await t.signUp(phone);
   t.makeAdmin(phone);
   user = await t.signUp(newPhone());
 });
-s.after(() => t.close());
+upgradeCalls.after(() => t.close());
 
 const pkg = (n: number) => crypto.randomBytes(n);
 const publish = (data: Record<string, unknown>, token = admin) => t.call('/upgrade', 'upgrade', 'upload', data, { token });
 const check = (data: Record<string, unknown> = {}) => t.call('/upgrade', 'upgrade', 'check', data);
 
-s('with nothing published, check is 100 No upgrade package', async () => {
+upgradeCalls('with nothing published, check is 100 No upgrade package', async () => {
   assert.equal(await check(), { id: 1, status: 100, message: 'No upgrade package', data: {} });
 });
 
-s('versions compare numerically: 1.10.0 is newer than 1.9.2, whatever the upload order', async () => {
+upgradeCalls('versions compare numerically: 1.10.0 is newer than 1.9.2, whatever the upload order', async () => {
   const a = pkg(5000);
   const b = pkg(7000);
   const up1 = await publish({ version: '1.10.0', platform: 'android', desc: 'fixes', base64: a.toString('base64'), filename: 'app.apk' });
@@ -46,13 +46,13 @@ s('versions compare numerically: 1.10.0 is newer than 1.9.2, whatever the upload
   assert.is((await check({ platform: 'ios' })).status, 100);
 });
 
-s('a duplicate version is refused (also when written differently: 1.10 = 1.10.0)', async () => {
+upgradeCalls('a duplicate version is refused (also when written differently: 1.10 = 1.10.0)', async () => {
   assert.equal(await publish({ version: '1.10.0', platform: 'android', base64: pkg(10).toString('base64') }), { id: 1, status: 101, message: 'Version existed', data: {} });
   assert.is((await publish({ version: '1.10', platform: 'android', base64: pkg(10).toString('base64') })).status, 101);
   assert.is((await publish({ version: '1.10.0', platform: 'camera', base64: pkg(10).toString('base64') })).status, 0, 'another platform may');
 });
 
-s('the package downloads whole, in ranges, and with ETag revalidation', async () => {
+upgradeCalls('the package downloads whole, in ranges, and with ETag revalidation', async () => {
   const body = pkg(100_000);
   await publish({ version: '7.0.0', platform: 'band', base64: body.toString('base64') });
   const info = (await check({ platform: 'band' })).data;
@@ -85,13 +85,13 @@ s('the package downloads whole, in ranges, and with ETag revalidation', async ()
   assert.is((await fetch(`${t.url}/dist/..%2Fhelpaged.sqlite`)).status, 404);
 });
 
-s('a platform-less package serves every platform', async () => {
+upgradeCalls('a platform-less package serves every platform', async () => {
   await publish({ version: '99.0', base64: pkg(10).toString('base64') });
   assert.is((await check({ platform: 'ios' })).data.version, '99.0');
   assert.is((await check()).data.version, '99.0');
 });
 
-s('only admins publish (-103); bad data: -3, -204 version, -203, neither base64 nor file_id -3', async () => {
+upgradeCalls('only admins publish (-103); bad data: -3, -204 version, -203, neither base64 nor file_id -3', async () => {
   assert.is((await publish({ version: '1.0', base64: 'AAAA' }, user)).status, -103);
   assert.is((await publish({ version: '1.0', base64: 'AAAA' }, 'f'.repeat(32))).status, -101);
   assert.is((await t.call('/upgrade', 'upgrade', 'upload', { version: '1.0', base64: 'AAAA' })).status, -100);
@@ -103,4 +103,4 @@ s('only admins publish (-103); bad data: -3, -204 version, -203, neither base64 
   assert.is((await check({ current: 'latest' })).status, -204);
 });
 
-s.run();
+upgradeCalls.run();

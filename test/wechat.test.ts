@@ -5,19 +5,19 @@ import { startWeChatStandIn } from './support/wechat.js';
 
 let t: TestServer;
 let wx: Awaited<ReturnType<typeof startWeChatStandIn>>;
-const s = suite('login.wechat, wechat.bind, register.phone with wechat_ticket');
-s.before(async () => {
+const wechatCalls = suite('login.wechat, wechat.bind, register.phone with wechat_ticket');
+wechatCalls.before(async () => {
   wx = await startWeChatStandIn('wxapp123', 'topsecret');
   t = await startTestServer({ WECHAT_APP_ID: 'wxapp123', WECHAT_APP_SECRET: 'topsecret', WECHAT_API_BASE: wx.url });
 });
-s.after(async () => {
+wechatCalls.after(async () => {
   await t.close();
   await wx.close();
 });
 
 const wechatLogin = (code: string) => t.raw('/user/login', JSON.stringify({ id: 3, type: 'login', subtype: 'wechat', data: { code } }));
 
-s('an unknown openid gets 450 with a wechat_ticket; register.phone with it links the account; then login.wechat gives a token', async () => {
+wechatCalls('an unknown openid gets 450 with a wechat_ticket; register.phone with it links the account; then login.wechat gives a token', async () => {
   const first = await wechatLogin('ok:openid-alice');
   assert.is(first.json.status, 450);
   assert.match(first.json.data.wechat_ticket, /^[0-9a-f]{32}$/);
@@ -39,7 +39,7 @@ s('an unknown openid gets 450 with a wechat_ticket; register.phone with it links
   assert.is((await t.get(`/user/info?token=${again.json.data.token}`)).data.phone, phone);
 });
 
-s('session_key never leaves the server', async () => {
+wechatCalls('session_key never leaves the server', async () => {
   for (const code of ['ok:openid-alice', 'ok:openid-nobody']) {
     const { json } = await wechatLogin(code);
     assert.not.ok(JSON.stringify(json).includes('SESSIONKEY'));
@@ -47,7 +47,7 @@ s('session_key never leaves the server', async () => {
   }
 });
 
-s('wechat.bind links a ticket to a logged-in account; a used or unknown ticket is 101; an openid of another account 102', async () => {
+wechatCalls('wechat.bind links a ticket to a logged-in account; a used or unknown ticket is 101; an openid of another account 102', async () => {
   const token = await t.signUp(newPhone());
   const { json } = await wechatLogin('ok:openid-bob');
   assert.equal(await t.call('/user/session', 'wechat', 'bind', { wechat_ticket: json.data.wechat_ticket }, { token }),
@@ -66,7 +66,7 @@ s('wechat.bind links a ticket to a logged-in account; a used or unknown ticket i
   assert.is((await t.call('/user/session', 'wechat', 'bind', { wechat_ticket: 1 }, { token })).status, -203);
 });
 
-s('a ticket expires after WECHAT_TICKET_SECONDS; register with a bad ticket is 401 and creates nothing', async () => {
+wechatCalls('a ticket expires after WECHAT_TICKET_SECONDS; register with a bad ticket is 401 and creates nothing', async () => {
   const ticket = (await wechatLogin('ok:openid-dave')).json.data.wechat_ticket;
   t.clock.advance(601);
   const phone = newPhone();
@@ -77,7 +77,7 @@ s('a ticket expires after WECHAT_TICKET_SECONDS; register with a bad ticket is 4
   assert.is((await t.call('/user/register', 'register', 'phone', { phone, hash, pass: 'secret123' })).status, 0, 'the code was not used up');
 });
 
-s("WeChat's error codes map to 451-454", async () => {
+wechatCalls("WeChat's error codes map to 451-454", async () => {
   for (const [code, status] of [['err:40029', 451], ['nonsense', 451], ['err:45011', 452], ['err:40226', 453], ['err:-1', 454]] as const) {
     const { json } = await wechatLogin(code);
     assert.is(json.status, status, code);
@@ -88,7 +88,7 @@ s("WeChat's error codes map to 451-454", async () => {
   assert.is((await t.call('/user/login', 'login', 'wechat', { code: '' })).status, -201);
 });
 
-s.run();
+wechatCalls.run();
 
 const off = suite('WeChat not configured or down');
 off('without WECHAT_APP_ID login.wechat is 455; with WeChat unreachable 454', async () => {
