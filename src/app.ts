@@ -37,8 +37,8 @@ function cors(origins: string[]) {
  * Builds the HTTP request listener from the endpoint list: every URL at
  * /<path> and /api/<path>. A POST to an envelope URL (the hot path) goes
  * straight to its dispatcher as Node's own request and response, skipping
- * express's router walk and its prototype swap (see envelope/request.ts:
- * together they held S1 to a third of what Node's server does); all else,
+ * express's router walk and its prototype swap (the hot path's largest
+ * costs, docs/PERFORMANCE.md); all else,
  * CORS requests included, goes through express.
  */
 export function createApp(deps: Deps): http.RequestListener {

@@ -4,11 +4,9 @@ import os from 'node:os';
 /**
  * Lowers the scheduling priority of the process's other threads (libuv's
  * pool doing the file writes and fsyncs, V8's compilers, libvips) to `nice`,
- * leaving the event loop's thread at its own. On a busy core each wake-up of
- * a pool thread preempted the loop for the length of an open() or a 700 KB
- * write, and reads queued behind it; at 100 uploads/s on one core this took
- * the loop's p99 delay from 26-28 ms to 15-17.6 ms and notice.get's median
- * from 7 to 3 ms (see README, Performance). Nice values
+ * leaving the event loop's thread at its own, so that on a busy core the
+ * pool threads wait for the loop instead of preempting it (measurements in
+ * docs/PERFORMANCE.md, "Code shaped by speed"). Nice values
  * are per thread on Linux; elsewhere (no /proc/self/task) nothing changes.
  * Threads started later inherit their creator's value, so most need no
  * second pass; the caller repeats this now and then for the rest. Returns how

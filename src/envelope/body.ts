@@ -116,16 +116,9 @@ function isKey(body: Buffer, close: number): boolean {
 }
 
 /**
- * Node hands out a text over about a megabyte as an external string. With
- * V8's parallel GC threads those cost far more to free than to make
- * (measured: camera ingest fell from 123 to 81 per second on one core), and
- * under --single-threaded-gc each one still counts as external memory that
- * brings a full mark-compact every ~120 ms of ingest (116 instead of 20 in
- * ten seconds). The text is made in pieces instead, each small enough for
- * V8's young generation (under 128 KiB): larger ones are large objects, each
- * mapped afresh and page-faulted in (512 KiB pieces cost 600 faults per
- * camera upload, these 300, the rest being the one flat copy the base64
- * decoder's first character check makes of the joined text).
+ * Long texts are built from pieces small enough for V8's young generation:
+ * one text over a megabyte would be an external string, far dearer to
+ * collect (measurements in docs/PERFORMANCE.md, "Code shaped by speed").
  */
 const PIECE = 96 * 1024;
 function latin1(body: Buffer, start: number, end: number): string {

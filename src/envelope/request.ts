@@ -4,13 +4,9 @@ import proxyaddr from 'proxy-addr';
 
 /**
  * What the envelope pipeline reads off a request, taken from Node's own
- * request rather than express's. Giving a live request express's prototypes
- * (as express does for every request it routes) changes the object's shape
- * mid-life: V8 then keeps every request's objects past two young-generation
- * collections, so they are copied twice and promoted to the old generation,
- * to die there (measured on a bare http server answering a fixed text:
- * 33,000 requests/s with Node's prototypes, 12,000 with express's, and
- * 5-8 ms scavenges instead of under 1 ms). The values below are those
+ * request rather than express's: swapping a live request's prototypes, as
+ * express does, makes V8 promote every request's objects to the old
+ * generation (measurements in docs/PERFORMANCE.md). The values below are those
  * express gives (its default "simple" query parser is node:querystring, its
  * req.ip is proxy-addr's), so a request is read alike on either path.
  */
