@@ -1,8 +1,3 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
-
-/** The request a line is written for: every log line inside a request's handling carries its id. */
-export const requestContext = new AsyncLocalStorage<{ rid: string }>();
-
 /** Mainland mobile numbers standing alone (not inside a hex id): masked to their last four digits. */
 const PHONE = /(?<![0-9A-Za-z])1[3-9][0-9]{5}([0-9]{4})(?![0-9A-Za-z])/g;
 
@@ -20,6 +15,8 @@ export interface Logger {
   info(msg: string, fields?: Record<string, unknown>): void;
   warn(msg: string, fields?: Record<string, unknown>): void;
   error(msg: string, fields?: Record<string, unknown>): void;
+  /** A logger whose every line also carries `fields` (a request's `rid`). */
+  child(fields: Record<string, unknown>): Logger;
 }
 
 function errorFields(value: unknown): unknown {
@@ -29,17 +26,16 @@ function errorFields(value: unknown): unknown {
 
 /**
  * One JSON object per line on stdout (errors on stderr), so logs can be grepped and parsed at 3 a.m.;
- * a line written while a request is handled carries its `rid`, and phone numbers are masked.
+ * handlers log through a child that adds their request's `rid`, and phone numbers are masked.
  */
-export function createLogger(level: Level, write: (line: string, isError: boolean) => void = defaultWrite): Logger {
+export function createLogger(level: Level, write: (line: string, isError: boolean) => void = defaultWrite, bound?: Record<string, unknown>): Logger {
   const min = ORDER[level];
   // phone numbers are personal data: logs keep the last four digits, except at debug level
   const mask = level !== 'debug';
   const emit = (lvl: Exclude<Level, 'silent'>, msg: string, fields?: Record<string, unknown>) => {
     if (ORDER[lvl] < min) return;
     const record: Record<string, unknown> = { time: new Date().toISOString(), level: lvl, msg };
-    const request = requestContext.getStore();
-    if (request) record.rid = request.rid;
+    if (bound) Object.assign(record, bound);
     if (fields) for (const [k, v] of Object.entries(fields)) record[k] = errorFields(v);
     write(JSON.stringify(record, mask ? masked : undefined), ORDER[lvl] >= ORDER.warn);
   };
@@ -49,6 +45,7 @@ export function createLogger(level: Level, write: (line: string, isError: boolea
     info: (m, f) => emit('info', m, f),
     warn: (m, f) => emit('warn', m, f),
     error: (m, f) => emit('error', m, f),
+    child: (fields) => createLogger(level, write, { ...bound, ...fields }),
   };
 }
 

@@ -100,7 +100,7 @@ logs('a phone keeps its last four digits unless LOG_LEVEL=debug; hex ids are lef
   assert.is(plain.phone, '13987654321');
 });
 
-logs('every line written while a request is handled carries its X-Request-Id', async () => {
+logs('every line a handler (and the services it calls) writes for a request carries its X-Request-Id', async () => {
   const lines: Record<string, unknown>[] = [];
   const t = await startTestServer({}, { log: createLogger('info', (l) => lines.push(JSON.parse(l))) });
   try {

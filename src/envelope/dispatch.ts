@@ -4,7 +4,7 @@ import type { ValidateFunction } from 'ajv';
 import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
 import type { DeviceRow } from '../db/devices.js';
-import { requestContext, type Logger } from '../log.js';
+import type { Logger } from '../log.js';
 import type { Services } from '../services/index.js';
 import type { Metrics } from '../services/metrics.js';
 import { checkLocalTable } from '../status.js';
@@ -46,8 +46,14 @@ function contextFor(base: object, req: IncomingMessage, rid: string, user: AuthU
 
 function baseContext(deps: Deps, trust: Trust, local: EndpointSpec['local'], success: string): Ctx<string> {
   const { config } = deps;
-  const base = { ...deps.services, config, clock: deps.clock, log: deps.log, ...replyFor(local, success) };
+  const base = { ...deps.services, config, clock: deps.clock, ...replyFor(local, success) };
   Object.defineProperties(base, {
+    // every line a handler logs carries its request's id (made on first use)
+    log: {
+      get(this: { requestId: string; ownLog?: Logger }) {
+        return (this.ownLog ??= deps.log.child({ rid: this.requestId }));
+      },
+    },
     origin: {
       get(this: { req: IncomingMessage }) {
         return originOf(this.req, config, trust);
@@ -151,7 +157,7 @@ export function dispatcher(endpoint: EndpointSpec, deps: Deps, trust: Trust): Ha
 
   return (req, res) => {
     const out = responder(req, res, log, trust, services.metrics, endpoint.path);
-    return requestContext.run(out, () => handle(req, res, out));
+    return handle(req, res, out);
   };
 
   async function handle(req: IncomingMessage, res: ServerResponse, out: ReturnType<typeof responder>): Promise<void> {
@@ -218,7 +224,7 @@ export function getter(endpoint: EndpointSpec, deps: Deps, trust: Trust): Handle
   return (req, res) => {
     const out = responder(req, res, log, trust, services.metrics, endpoint.path);
     out.op = `GET ${endpoint.path}`;
-    return requestContext.run(out, () => handle(req, res, out));
+    return handle(req, res, out);
   };
 
   async function handle(req: IncomingMessage, res: ServerResponse, out: ReturnType<typeof responder>): Promise<void> {

@@ -61,11 +61,11 @@ export class Alerts {
    * Sends one kind of fall alert to each phone; true when every one was accepted. A refusal is logged
    * with the event id and becomes a retry row; none of it ever throws.
    */
-  deliver(fall: Fall, kind: StepKind, phones: string[], attempts = 0): Promise<boolean> {
-    return this.track(this.send(fall, kind, phones, attempts), false);
+  deliver(fall: Fall, kind: StepKind, phones: string[], attempts = 0, log: Logger = this.log): Promise<boolean> {
+    return this.track(this.send(fall, kind, phones, attempts, log), false);
   }
 
-  private async send(fall: Fall, kind: StepKind, phones: string[], attempts: number): Promise<boolean> {
+  private async send(fall: Fall, kind: StepKind, phones: string[], attempts: number, log: Logger): Promise<boolean> {
     const results = await Promise.all(phones.map(async (phone) => {
       try {
         const r = await this.gateway.send({ kind, phone, device: fall.device, eventId: fall.eventId, createtime: fall.createtime });
@@ -84,15 +84,15 @@ export class Alerts {
       const fields = { event_id: fall.eventId, kind, phone, attempt: attempts + 1, detail: failure };
       if (attempts < MAX_RETRIES) {
         const wait = this.config.alertRetrySeconds * 2 ** attempts;
-        this.log.warn('fall alert not sent: retrying', { ...fields, retry_in_s: wait });
+        log.warn('fall alert not sent: retrying', { ...fields, retry_in_s: wait });
         this.steps.add(fall.noticeId, kind, this.clock.now() + wait * 1000, phone, attempts + 1);
       } else {
-        this.log.warn('fall alert not sent: giving up', fields);
+        log.warn('fall alert not sent: giving up', fields);
       }
     }
     this.notices.countSent(fall.noticeId, sent);
     if (sent < phones.length && this.notices.alertsSent(fall.noticeId) === 0 && this.steps.pending(fall.noticeId) === 0) {
-      this.log.error('fall alert: every alert failed, nobody was told', { event_id: fall.eventId, device: fall.device });
+      log.error('fall alert: every alert failed, nobody was told', { event_id: fall.eventId, device: fall.device });
     }
     return sent === phones.length;
   }

@@ -40,7 +40,7 @@ export class SmsCodes {
     private readonly log: Logger,
   ) {}
 
-  async send(phone: string, purpose: number, ip: string): Promise<SendResult> {
+  async send(phone: string, purpose: number, ip: string, log: Logger = this.log): Promise<SendResult> {
     const limited = this.limited(phone, ip);
     if (limited) return limited;
     if (this.sending.has(phone)) return { ok: false, refusal: 'LIMIT_30S', retryAfter: 1 };
@@ -51,7 +51,7 @@ export class SmsCodes {
       const ttlSeconds = this.config.codeTtlSeconds;
       const sent = await this.gateway.send({ kind: 'code', phone, code, commandType: purpose, ttlSeconds });
       if (!sent.ok) {
-        this.log.warn('sms not sent', { gateway: this.gateway.name, phone, purpose, detail: sent.detail });
+        log.warn('sms not sent', { gateway: this.gateway.name, phone, purpose, detail: sent.detail });
         return { ok: false, refusal: FROM_GATEWAY[sent.refusal] };
       }
       const now = this.clock.now();

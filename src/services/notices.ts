@@ -134,7 +134,7 @@ export class NoticeService {
    * A bound account opened or signed the notice. The first one acknowledges it: what has not been sent
    * of its escalation is dropped, and every bound account's streams are told.
    */
-  acknowledge(user: { phone: string }, notice: NoticeRow): PublicNotice['acknowledged'] {
+  acknowledge(user: { phone: string }, notice: NoticeRow, log: Logger = this.log): PublicNotice['acknowledged'] {
     if (notice.ackAt !== null) return this.toPublic(notice).acknowledged;
     const now = this.clock.now();
     const acked = atomically(this.db, () => {
@@ -150,11 +150,12 @@ export class NoticeService {
     const ids = this.devices.boundUsers(notice.deviceRowId).map((u) => u.id);
     this.lists.invalidate(ids);
     this.hub.publish(ids, { type: 'acknowledged', data: { event_id: notice.eventId, acknowledged } });
-    this.log.info('fall acknowledged', { event_id: notice.eventId, phone: user.phone });
+    log.info('fall acknowledged', { event_id: notice.eventId, phone: user.phone });
     return acknowledged;
   }
 
-  async upload(device: DeviceRow, base64: string, content: string): Promise<UploadResult> {
+  /** `log`: the request's logger, so that what is logged carries its id. */
+  async upload(device: DeviceRow, base64: string, content: string, log: Logger = this.log): Promise<UploadResult> {
     const limits = { maxBytes: this.config.imageMaxBytes, maxPixels: this.config.imageMaxPixels, decode: this.config.imageCheck === 'decode' };
     const bytes = decodeBase64(base64, limits.maxBytes);
     if (typeof bytes === 'string') return { ok: false, problem: bytes };
@@ -177,7 +178,7 @@ export class NoticeService {
     try {
       staged = await this.files.stage(picName, bytes);
     } catch (err) {
-      this.log.error('notice image not written', { device: device.deviceId, picName, err });
+      log.error('notice image not written', { device: device.deviceId, picName, err });
       return { ok: false, problem: 'storage' };
     }
     const now = this.clock.now();
@@ -200,14 +201,14 @@ export class NoticeService {
       await durable;
       await this.files.place(staged, picName);
     } catch (err) {
-      this.log.error('notice not stored: row withdrawn', { device: device.deviceId, picName, err });
+      log.error('notice not stored: row withdrawn', { device: device.deviceId, picName, err });
       this.db.$client.prepare('DELETE FROM notices WHERE id = ?').run(id);
       this.lists.invalidate('all');
       await this.files.discard(staged);
       return { ok: false, problem: 'storage' };
     }
     this.metrics.upload(bytes.length, photoOk === 1);
-    this.announce(device, id, {
+    this.announce(log, device, id, {
       type: 'notice', seq: id,
       data: { event_id: eventId, content, device: device.name, pic_name: picName, createtime: this.createtime(now), acknowledged: null, photo_ok: photoOk === 1 },
     });
@@ -244,7 +245,7 @@ export class NoticeService {
     return { placed, dropped };
   }
 
-  private announce(device: DeviceRow, noticeId: number, event: StreamEvent & { type: 'notice' }): void {
+  private announce(log: Logger, device: DeviceRow, noticeId: number, event: StreamEvent & { type: 'notice' }): void {
     const storedAt = performance.now();
     const users = this.devices.boundUsers(device.id);
     const ids = users.map((u) => u.id);
@@ -254,6 +255,6 @@ export class NoticeService {
     if (users.length === 0) return;
     if (!this.devices.claimAlertSlot(device.id, this.clock.now(), this.config.alertSmsCooldownSeconds * 1000)) return;
     const fall = { noticeId, eventId: event.data.event_id, device: device.name, createtime: event.data.createtime };
-    void this.alerts.deliver(fall, 'alert', users.map((u) => u.phone)).then(() => this.metrics.delivered('sms', (performance.now() - storedAt) / 1000));
+    void this.alerts.deliver(fall, 'alert', users.map((u) => u.phone), 0, log).then(() => this.metrics.delivered('sms', (performance.now() - storedAt) / 1000));
   }
 }

@@ -44,7 +44,7 @@ export class WeChat {
     return this.cfg !== null;
   }
 
-  async code2Session(code: string): Promise<WeChatResult> {
+  async code2Session(code: string, log: Logger = this.log): Promise<WeChatResult> {
     if (!this.cfg) return { ok: false, failure: 'disabled' };
     const url = new URL(`${this.cfg.apiBase}/sns/jscode2session`);
     url.search = new URLSearchParams({ appid: this.cfg.appId, secret: this.cfg.secret, js_code: code, grant_type: 'authorization_code' }).toString();
@@ -54,12 +54,12 @@ export class WeChat {
       if (!res.ok) throw new Error(`HTTP ${res.status}`);
       body = await res.json() as typeof body;
     } catch (err) {
-      this.log.warn('wechat jscode2session unreachable', { err: String(err) });
+      log.warn('wechat jscode2session unreachable', { err: String(err) });
       return { ok: false, failure: 'busy' };
     }
     const errcode = typeof body.errcode === 'number' ? body.errcode : 0;
     if (errcode === 0 && typeof body.openid === 'string' && body.openid) return { ok: true, openid: body.openid };
-    this.log.info('wechat jscode2session refused', { errcode, errmsg: body.errmsg });
+    log.info('wechat jscode2session refused', { errcode, errmsg: body.errmsg });
     return { ok: false, failure: ERRORS[errcode] ?? 'busy', errcode };
   }
 

@@ -13,9 +13,9 @@ const STATUS: Record<SendRefusal, keyof typeof LOCAL | 'UNKNOWN'> = {
 
 export default handler<{ phone: string; command_type?: number }>({
   type: 'sms', subtype: 'generate', auth: 'public', success: 'Successful',
-  async run({ phone, command_type = 1 }, { codes, ip, ok, fail }) {
+  async run({ phone, command_type = 1 }, { codes, ip, log, ok, fail }) {
     if (!MAINLAND_MOBILE.test(phone)) return fail('PHONE_FORMAT');
-    const sent = await codes.send(phone, command_type, ip);
+    const sent = await codes.send(phone, command_type, ip, log);
     if (sent.ok) return ok({ rand: sent.rand });
     return fail(STATUS[sent.refusal], sent.retryAfter ? { retry_after: sent.retryAfter } : {});
   },

@@ -14,7 +14,7 @@ export default handler<{ event_id: string }>({
       return fail('GET_NOTICE_ERROR');
     }
     if (!notice.read) noticeService.markRead(user!.id, notice.id);
-    const acknowledged = noticeService.acknowledge(user!, notice);
+    const acknowledged = noticeService.acknowledge(user!, notice, log);
     const { event_id: id, content, device, pic_name, createtime, photo_ok } = noticeService.toPublic(notice);
     return ok({ event_id: id, content, device, pic_name, base64: image.toString('base64'), createtime, acknowledged, photo_ok });
   },

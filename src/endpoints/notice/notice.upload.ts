@@ -3,12 +3,12 @@ import { handler } from './statuses.js';
 /** A camera's fall report. The reply comes only once the image and its row are durable. */
 export default handler<{ base64: string; content?: string | null }>({
   type: 'notice', subtype: 'upload', auth: 'device', success: 'Successful',
-  async run({ base64, content }, { device, noticeUploads, noticeService, ok, fail }) {
+  async run({ base64, content }, { device, noticeUploads, noticeService, log, ok, fail }) {
     const key = `device:${device!.id}`;
     const wait = noticeUploads.blockedFor(key);
     if (wait) return fail('TOO_MANY_NOTICES', { retry_after: wait });
     noticeUploads.hit(key);
-    const stored = await noticeService.upload(device!, base64, content ?? '');
+    const stored = await noticeService.upload(device!, base64, content ?? '', log);
     if (stored.ok) return ok({ pic_name: stored.picName });
     switch (stored.problem) {
       case 'storage': return fail('UPLOAD');

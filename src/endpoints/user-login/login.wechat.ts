@@ -13,8 +13,8 @@ const STATUS: Record<WeChatFailure, keyof typeof LOCAL> = {
 /** WeChat mini-program login: a linked openid gets a token, an unknown one a ticket to link it with. */
 export default handler<{ code: string; enduring?: unknown; device?: DeviceData }>({
   type: 'login', subtype: 'wechat', auth: 'public', success: 'Successful',
-  async run({ code, enduring, device }, { wechat, terminals, tokens, ok, fail }) {
-    const session = await wechat.code2Session(code);
+  async run({ code, enduring, device }, { wechat, terminals, tokens, log, ok, fail }) {
+    const session = await wechat.code2Session(code, log);
     if (!session.ok) return fail(STATUS[session.failure]);
     const user = terminals.byOpenid(session.openid);
     if (!user) {
