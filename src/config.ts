@@ -253,3 +253,14 @@ export function loadConfig(env: Env = process.env): Config {
 }
 
 export { ConfigError };
+
+/** For commands: the configuration, or null after one line on stderr naming the bad variable. */
+export function loadConfigOrSay(env: Env = process.env): Config | null {
+  try {
+    return loadConfig(env);
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    process.stderr.write(`configuration error: ${err.message}\n`);
+    return null;
+  }
+}

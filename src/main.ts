@@ -1,16 +1,9 @@
-import { ConfigError, loadConfig } from './config.js';
+import { loadConfigOrSay } from './config.js';
 import { createLogger } from './log.js';
 import { startServer } from './server.js';
 import { niceHelperThreads } from './threads.js';
 
-let config;
-try {
-  config = loadConfig();
-} catch (err) {
-  if (!(err instanceof ConfigError)) throw err;
-  process.stderr.write(`configuration error: ${err.message}\n`);
-  process.exit(2);
-}
+const config = loadConfigOrSay() ?? process.exit(2);
 
 const log = createLogger(config.logLevel);
 const running = await startServer(config, { log });

@@ -1,4 +1,4 @@
-import { ConfigError, loadConfig } from '../config.js';
+import { loadConfigOrSay } from '../config.js';
 import { openDatabase } from '../db/client.js';
 import { UserStore } from '../db/users.js';
 
@@ -10,16 +10,9 @@ function main(argv: string[]): number {
     process.stderr.write(`${USAGE}\n`);
     return 2;
   }
-  let dataDir: string;
-  try {
-    dataDir = loadConfig().dataDir;
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      process.stderr.write(`configuration error: ${err.message}\n`);
-      return 2;
-    }
-    throw err;
-  }
+  const config = loadConfigOrSay();
+  if (!config) return 2;
+  const { dataDir } = config;
   const db = openDatabase(dataDir);
   try {
     const users = new UserStore(db);

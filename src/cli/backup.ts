@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { ConfigError, loadConfig } from '../config.js';
+import { loadConfigOrSay } from '../config.js';
 import { backup, BackupError } from '../services/backup.js';
 
 const USAGE = 'usage: npm run backup -- <empty or new folder>';
@@ -10,14 +10,9 @@ async function main(argv: string[]): Promise<number> {
     process.stderr.write(`${USAGE}\n`);
     return 2;
   }
-  let dataDir: string;
-  try {
-    dataDir = loadConfig().dataDir;
-  } catch (err) {
-    if (!(err instanceof ConfigError)) throw err;
-    process.stderr.write(`configuration error: ${err.message}\n`);
-    return 2;
-  }
+  const config = loadConfigOrSay();
+  if (!config) return 2;
+  const { dataDir } = config;
   const started = Date.now();
   try {
     const { files, bytes } = await backup(dataDir, path.resolve(target));

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import cliProgress from 'cli-progress';
 import { systemClock } from '../clock.js';
-import { ConfigError, loadConfig } from '../config.js';
+import { loadConfigOrSay } from '../config.js';
 import { openDatabase, openReadonly } from '../db/client.js';
 import { createLogger } from '../log.js';
 import { closeServices, createServices } from '../services/index.js';
@@ -62,14 +62,8 @@ async function main(argv: string[]): Promise<number> {
     process.stderr.write(`${USAGE}\n`);
     return 2;
   }
-  let config;
-  try {
-    config = loadConfig();
-  } catch (err) {
-    if (!(err instanceof ConfigError)) throw err;
-    process.stderr.write(`configuration error: ${err.message}\n`);
-    return 2;
-  }
+  const config = loadConfigOrSay();
+  if (!config) return 2;
   const dryRun = args['dry-run']!;
   const objects = path.resolve(args.objects);
   let data;
