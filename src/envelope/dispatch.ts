@@ -115,10 +115,11 @@ function responder(req: IncomingMessage, res: ServerResponse, log: Logger, trust
       out.log(reply, 413, detail);
     },
     log(reply: Reply, http: number, detail?: string) {
-      metrics.request(endpoint, out.op, reply.status, (performance.now() - started) / 1000);
+      const ms = performance.now() - started;
+      metrics.request(endpoint, out.op, reply.status, ms / 1000);
       if (logging) log.info('request', {
         rid: out.rid, ip: clientIp(req, trust), method: req.method, path: pathOf(req.url), op: out.op, id: out.id, status: reply.status, http,
-        ms: +(performance.now() - started).toFixed(2), ...(detail ? { detail } : {}),
+        ms: +ms.toFixed(2), ...(detail ? { detail } : {}),
       });
     },
   };

@@ -38,8 +38,9 @@ export const REFUSED_BODY_GRACE_MS = 1000;
  * Has Node's HTTP parser drop the rest of req's body instead of handing it
  * to JS: Node copies every body chunk into a fresh malloc'd Buffer that only
  * the next GC frees, which piles up tens of MB when refused bodies are
- * drained (docs/PERFORMANCE.md, S4). The parser looks its body callback up for every chunk and skips the chunk
- * when that is not a function (node_http_parser.cc, on_body); the callback
+ * drained (docs/PERFORMANCE.md, S4). The parser looks its body callback up
+ * for every chunk and skips the chunk when that is not a function
+ * (node_http_parser.cc, on_body); the callback
  * goes back when the message ends or the socket closes, before the parser,
  * which Node pools, can serve another connection. False when the parser is
  * not reachable so (another Node major) or the body is already complete:

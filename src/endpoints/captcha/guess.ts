@@ -16,7 +16,7 @@ export function checkGuess(kind: 'img' | 'sms', result: () => Outcome, ctx: Ctx<
   const wait = Math.max(ctx.guesses.blockedFor(key), perCode ? 0 : ctx.guessesGlobal.blockedFor(kind));
   if (wait) {
     ctx.metrics.guessRefused(kind);
-    ctx.log.info('guess refused', { rid: ctx.requestId, kind, ip: ctx.ip, retry_after: wait });
+    ctx.log.info('guess refused', { kind, ip: ctx.ip, retry_after: wait });
     return ctx.fail('CAPTCHA_MISMATCH', { retry_after: wait });
   }
   const outcome = result();
