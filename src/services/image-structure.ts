@@ -26,12 +26,22 @@ export interface ImageHeader {
 /** null: not a whole image of a known type. A pixel flood is refused as soon as a header gives the size. */
 type Verdict = ImageHeader | 'too_many_pixels' | null;
 
+/** The type an image's signature claims, whatever follows it: JPEG's SOI and a marker, PNG's eight bytes, RIFF....WEBP. */
+export function signatureOf(bytes: Buffer): ImageType | null {
+  if (bytes.length >= 3 && bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff) return 'jpeg';
+  if (bytes.length >= 8 && bytes.readUInt32BE(0) === 0x89504e47 && bytes.readUInt32BE(4) === 0x0d0a1a0a) return 'png';
+  if (bytes.length >= 12 && bytes.toString('latin1', 0, 4) === 'RIFF' && bytes.toString('latin1', 8, 12) === 'WEBP') return 'webp';
+  return null;
+}
+
 export async function readStructure(bytes: Buffer, maxPixels: number): Promise<Verdict> {
   if (bytes.length < 8) return null;
-  if (bytes[0] === 0xff && bytes[1] === 0xd8) return jpeg(bytes, maxPixels);
-  if (bytes.readUInt32BE(0) === 0x89504e47 && bytes.readUInt32BE(4) === 0x0d0a1a0a) return png(bytes, maxPixels);
-  if (bytes.toString('latin1', 0, 4) === 'RIFF' && bytes.length >= 12 && bytes.toString('latin1', 8, 12) === 'WEBP') return webp(bytes, maxPixels);
-  return null;
+  switch (signatureOf(bytes)) {
+    case 'jpeg': return jpeg(bytes, maxPixels);
+    case 'png': return png(bytes, maxPixels);
+    case 'webp': return webp(bytes, maxPixels);
+    default: return null;
+  }
 }
 
 // ---------------------------------------------------------------- JPEG

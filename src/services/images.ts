@@ -1,5 +1,7 @@
 import sharp from 'sharp';
-import { readStructure, type ImageHeader, type ImageType } from './image-structure.js';
+import { readStructure, signatureOf, type ImageHeader, type ImageType } from './image-structure.js';
+
+export { signatureOf as sniffImage };
 
 // One libvips thread per image, and one image decoding at a time: a burst of
 // camera uploads then takes at most one core's worth of decoding away from
@@ -60,14 +62,6 @@ export function decodeBase64(text: string, maxBytes: number): Buffer | ImageProb
   }
   if (!bytes) return 'not_base64';
   return bytes.length > maxBytes ? 'too_large' : bytes;
-}
-
-/** The type an image's signature claims, whatever follows it: JPEG's SOI, PNG's eight bytes, RIFF....WEBP. */
-export function sniffImage(bytes: Buffer): ImageType | null {
-  if (bytes.length >= 3 && bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff) return 'jpeg';
-  if (bytes.length >= 8 && bytes.readUInt32BE(0) === 0x89504e47 && bytes.readUInt32BE(4) === 0x0d0a1a0a) return 'png';
-  if (bytes.length >= 12 && bytes.toString('latin1', 0, 4) === 'RIFF' && bytes.toString('latin1', 8, 12) === 'WEBP') return 'webp';
-  return null;
 }
 
 /**

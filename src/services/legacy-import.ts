@@ -1,4 +1,3 @@
-import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Clock } from '../clock.js';
@@ -9,6 +8,7 @@ import { LegacySourceError, readLegacy, type LegacyData } from '../db/legacy-mys
 import type { Logger } from '../log.js';
 import { inspectImage, sniffImage } from './images.js';
 import { Passwords } from './passwords.js';
+import { legacyPicName } from './random.js';
 import type { Services } from './index.js';
 import { parseLocal } from './tz.js';
 
@@ -35,7 +35,6 @@ export interface Progress {
 }
 
 const zero = () => Object.fromEntries(KINDS.map((k) => [k, 0])) as Record<Kind, number>;
-const md5 = (b: Buffer | string) => crypto.createHash('md5').update(b).digest('hex');
 
 /** The parts of `usersinfo.device`: `None|a|b|`, an older bare name, or NULL. */
 export function boundNames(column: string | null): string[] {
@@ -194,7 +193,7 @@ export async function importLegacy(opts: {
     let photoOk = 0;
     let imageType = 'png';
     if (bytes) {
-      const matches = md5(Buffer.concat([bytes, Buffer.from('helpaged')])) === n.pic_name;
+      const matches = legacyPicName(bytes) === n.pic_name;
       const checked = await inspectImage(bytes, { maxBytes: config.imageMaxBytes, maxPixels: config.imageMaxPixels, decode: config.imageCheck === 'decode' });
       const type = typeof checked === 'string' ? sniffImage(bytes) : checked.type;
       if (!type || checked === 'too_large' || checked === 'too_many_pixels') {

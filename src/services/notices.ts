@@ -1,4 +1,3 @@
-import crypto from 'node:crypto';
 import type { AlertStore } from '../db/alerts.js';
 import { atomically, atomicallyThenSync, type Db } from '../db/client.js';
 import type { Alerts } from './alerts.js';
@@ -11,12 +10,12 @@ import type { Logger } from '../log.js';
 import type { DurableDir } from './files.js';
 import type { NoticeHub, StreamEvent } from './hub.js';
 import { decodeBase64, inspectImage, sniffImage, type ImageProblem, type ImageType } from './images.js';
-import { randomHex128, sha256Hex } from './random.js';
+import { legacyPicName, randomHex128, sha256Hex } from './random.js';
 import type { SmsGateway } from './sms/gateway.js';
 
 /** A staged photo is whole when it hashes to its name: ours (sha256) or HelpAged-Python's (md5 + "helpaged"). */
 function wholeUnder(name: string, bytes: Buffer): boolean {
-  return sha256Hex(bytes).slice(0, 32) === name || crypto.createHash('md5').update(bytes).update('helpaged').digest('hex') === name;
+  return sha256Hex(bytes).slice(0, 32) === name || legacyPicName(bytes) === name;
 }
 
 /** A notice as clients see it in lists, in streams and (plus base64) in notice.info. */
@@ -162,16 +161,10 @@ export class NoticeService {
     // A fall is never lost for its photo: what has an image signature is stored as sent even when its
     // structure does not check out (a cut connection, a missing EOI), marked photo_ok false.
     const image = await inspectImage(bytes, limits);
-    let imageType: ImageType;
-    let photoOk = 1;
-    if (image === 'not_an_image' && sniffImage(bytes)) {
-      imageType = sniffImage(bytes)!;
-      photoOk = 0;
-    } else if (typeof image === 'string') {
-      return { ok: false, problem: image };
-    } else {
-      imageType = image.type;
-    }
+    const claimed = image === 'not_an_image' ? sniffImage(bytes) : null;
+    if (typeof image === 'string' && !claimed) return { ok: false, problem: image };
+    const imageType: ImageType = typeof image === 'string' ? claimed! : image.type;
+    const photoOk = typeof image === 'string' ? 0 : 1;
 
     const picName = sha256Hex(bytes).slice(0, 32);
     let staged: string;

@@ -19,6 +19,11 @@ export function md5Hex(value: string): string {
   return crypto.createHash('md5').update(value, 'utf8').digest('hex');
 }
 
+/** HelpAged-Python's name for a fall photo: md5(photo bytes + "helpaged"), hex. */
+export function legacyPicName(bytes: Buffer): string {
+  return crypto.createHash('md5').update(bytes).update('helpaged').digest('hex');
+}
+
 /** Constant-time comparison of two strings of any length. */
 export function safeEqual(a: string, b: string): boolean {
   const x = Buffer.from(a, 'utf8');

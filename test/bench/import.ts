@@ -12,6 +12,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { legacyPicName } from '../../src/services/random.js';
 import { jpeg, tempDir } from '../helpers.js';
 import { mariadbMissing, startMariaDb } from '../support/mariadb.js';
 
@@ -29,7 +30,6 @@ fs.mkdirSync(path.join(objects, 'fallpic'), { recursive: true });
 const db = await startMariaDb();
 try {
   const base = await jpeg(Number(args.kb), 1200, 900);
-  const md5 = (b: Buffer) => crypto.createHash('md5').update(b).update('helpaged').digest('hex');
   const q = (s: string) => `'${s.replace(/'/g, "''")}'`;
   const users: string[] = [];
   const infos: string[] = [];
@@ -49,7 +49,7 @@ try {
     const len = Buffer.alloc(2);
     len.writeUInt16BE(tag.length + 2);
     const photo = Buffer.concat([base.subarray(0, 2), Buffer.from([0xff, 0xfe]), len, tag, base.subarray(2)]);
-    const pic = md5(photo);
+    const pic = legacyPicName(photo);
     fs.writeFileSync(path.join(objects, 'fallpic', pic), photo);
     const when = new Date(t0 + i * 60_000).toISOString().slice(0, 19).replace('T', ' ');
     const event = crypto.createHash('md5').update(`${pic}${i}`).digest('hex');
