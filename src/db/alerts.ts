@@ -1,4 +1,4 @@
-import { and, asc, eq, isNull, lte } from 'drizzle-orm';
+import { and, asc, count, eq, isNull, lte, sql } from 'drizzle-orm';
 import type { Db } from './client.js';
 import { alertSteps, devices, notices } from './schema.js';
 
@@ -26,11 +26,12 @@ export class AlertStore {
   private readonly insertStmt;
 
   constructor(private readonly db: Db) {
-    this.insertStmt = db.$client.prepare('INSERT INTO alert_steps (notice_id, kind, phone, due_at, attempts) VALUES (?, ?, ?, ?, ?)');
+    const p = (name: string) => sql.placeholder(name);
+    this.insertStmt = db.insert(alertSteps).values({ noticeId: p('noticeId'), kind: p('kind'), phone: p('phone'), dueAt: p('dueAt'), attempts: p('attempts') }).prepare();
   }
 
   add(noticeId: number, kind: StepKind, dueAt: number, phone: string | null = null, attempts = 0): void {
-    this.insertStmt.run(noticeId, kind, phone, dueAt, attempts);
+    this.insertStmt.run({ noticeId, kind, phone, dueAt, attempts });
   }
 
   due(now: number, limit: number): DueStep[] {
@@ -58,6 +59,6 @@ export class AlertStore {
   }
 
   pending(noticeId: number): number {
-    return this.db.select({ id: alertSteps.id }).from(alertSteps).where(and(eq(alertSteps.noticeId, noticeId), isNull(alertSteps.doneAt))).all().length;
+    return this.db.select({ n: count() }).from(alertSteps).where(and(eq(alertSteps.noticeId, noticeId), isNull(alertSteps.doneAt))).get()!.n;
   }
 }

@@ -5,7 +5,7 @@ import type { DeviceRow, DeviceStore } from '../db/devices.js';
 import type { NoticeStore } from '../db/notices.js';
 import type { Logger } from '../log.js';
 import type { NoticeHub } from './hub.js';
-import type { SmsGateway } from './sms/gateway.js';
+import type { SmsGateway, SmsMessage } from './sms/gateway.js';
 
 /** Sends tried after the first: the provider refused, so the next waits ALERT_RETRY_SECONDS, then twice, then four times that. */
 export const MAX_RETRIES = 3;
@@ -57,6 +57,21 @@ export class Alerts {
     if (call > 0) this.steps.add(noticeId, 'call', createdAt + call * 1000);
   }
 
+  /** An acknowledgement stops whatever has not fired yet: call inside the transaction that records it. */
+  cancel(noticeId: number, now: number): void {
+    this.steps.cancel(noticeId, now);
+  }
+
+  /** One message to the provider: null when accepted, else why not (a throw included). */
+  private async attempt(message: SmsMessage): Promise<string | null> {
+    try {
+      const r = await this.gateway.send(message);
+      return r.ok ? null : r.detail;
+    } catch (err) {
+      return String((err as Error)?.message ?? err);
+    }
+  }
+
   /**
    * Sends one kind of fall alert to each phone; true when every one was accepted. A refusal is logged
    * with the event id and becomes a retry row; none of it ever throws.
@@ -66,14 +81,7 @@ export class Alerts {
   }
 
   private async send(fall: Fall, kind: StepKind, phones: string[], attempts: number, log: Logger): Promise<boolean> {
-    const results = await Promise.all(phones.map(async (phone) => {
-      try {
-        const r = await this.gateway.send({ kind, phone, device: fall.device, eventId: fall.eventId, createtime: fall.createtime });
-        return r.ok ? null : r.detail;
-      } catch (err) {
-        return String((err as Error)?.message ?? err);
-      }
-    }));
+    const results = await Promise.all(phones.map((phone) => this.attempt({ kind, phone, device: fall.device, eventId: fall.eventId, createtime: fall.createtime })));
     let sent = 0;
     for (const [i, failure] of results.entries()) {
       if (failure === null) {
@@ -172,12 +180,8 @@ export class Alerts {
     const last = this.format(lastSeen);
     this.hub.publish(users.map((u) => u.id), { type: 'device', data: { device_id: device.deviceId, device_name: device.name, online, last_seen: last } });
     await Promise.all(users.map(async ({ phone }) => {
-      try {
-        const r = await this.gateway.send({ kind: online ? 'online' : 'offline', phone, device: device.name, lastSeen: last });
-        if (!r.ok) this.log.warn('camera liveness SMS not sent', { device: device.deviceId, phone, detail: r.detail });
-      } catch (err) {
-        this.log.warn('camera liveness SMS failed', { device: device.deviceId, phone, err });
-      }
+      const failure = await this.attempt({ kind: online ? 'online' : 'offline', phone, device: device.name, lastSeen: last });
+      if (failure !== null) this.log.warn('camera liveness SMS not sent', { device: device.deviceId, phone, detail: failure });
     }));
   }
 }

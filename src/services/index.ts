@@ -92,7 +92,7 @@ export async function createServices(config: Config, clock: Clock, log: Logger, 
   const limits = { maxBytes: config.imageMaxBytes, maxPixels: config.imageMaxPixels };
   const steps = new AlertStore(db);
   const alerts: Alerts = new Alerts(steps, notices, devices, hub, gateway, clock, config, log, (ms): string => noticeService.createtime(ms));
-  const noticeService = new NoticeService(db, notices, devices, noticeFiles, hub, gateway, clock, config, log, alerts, steps, metrics);
+  const noticeService = new NoticeService(db, notices, devices, noticeFiles, hub, clock, config, log, alerts, metrics);
   devices.onChange = (userIds) => noticeService.invalidate(userIds);
   return {
     db,

@@ -1,4 +1,3 @@
-import type { AlertStore } from '../db/alerts.js';
 import { atomically, atomicallyThenSync, type Db } from '../db/client.js';
 import type { Alerts } from './alerts.js';
 import type { Metrics } from './metrics.js';
@@ -11,7 +10,6 @@ import type { DurableDir } from './files.js';
 import type { NoticeHub, StreamEvent } from './hub.js';
 import { decodeBase64, inspectImage, sniffImage, type ImageProblem, type ImageType } from './images.js';
 import { legacyPicName, randomHex128, sha256Hex } from './random.js';
-import type { SmsGateway } from './sms/gateway.js';
 
 /** A staged photo is whole when it hashes to its name: ours (sha256) or HelpAged-Python's (md5 + "helpaged"). */
 function wholeUnder(name: string, bytes: Buffer): boolean {
@@ -75,12 +73,10 @@ export class NoticeService {
     private readonly devices: DeviceStore,
     private readonly files: DurableDir,
     private readonly hub: NoticeHub,
-    private readonly gateway: SmsGateway,
     private readonly clock: Clock,
     private readonly config: Config,
     private readonly log: Logger,
     private readonly alerts: Alerts,
-    private readonly steps: AlertStore,
     private readonly metrics: Metrics,
   ) {
     this.format = new Intl.DateTimeFormat('sv-SE', {
@@ -138,7 +134,7 @@ export class NoticeService {
     const now = this.clock.now();
     const acked = atomically(this.db, () => {
       if (!this.notices.acknowledge(notice.id, user.phone, now)) return false;
-      this.steps.cancel(notice.id, now);
+      this.alerts.cancel(notice.id, now);
       return true;
     });
     if (!acked) {

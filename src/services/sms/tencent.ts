@@ -20,6 +20,16 @@ function httpProfile(endpoint: string) {
   return m ? { protocol: m[1]!, endpoint: m[2]!, reqTimeout: 10 } : { endpoint, reqTimeout: 10 };
 }
 
+/** A template's parameters: the code and its minutes; the device and the fall's time; the device and when it was last heard from. */
+function paramsOf(m: SmsMessage): string[] {
+  switch (m.kind) {
+    case 'code': return [m.code, String(Math.max(1, Math.round(m.ttlSeconds / 60)))];
+    case 'offline':
+    case 'online': return [m.device, m.lastSeen ?? ''];
+    default: return [m.device, m.createtime];
+  }
+}
+
 /**
  * Sends codes and alerts through Tencent Cloud SMS (API 2021-01-11, SendSms)
  * with its official SDK, and fall calls through its voice message service
@@ -41,15 +51,11 @@ export class TencentGateway implements SmsGateway {
   }
 
   async send(message: SmsMessage): Promise<SmsResult> {
-    if (message.kind === 'call') return this.call(message.phone, [message.device, message.createtime]);
+    if (message.kind === 'call') return this.call(message.phone, paramsOf(message));
     const key = message.kind === 'code' ? String(message.commandType) : message.kind;
     const templateId = this.cfg.templates[key] ?? (key === 'alert-repeat' ? this.cfg.templates.alert : undefined);
     if (!templateId) return { ok: false, refusal: 'failed', detail: `no template for ${key} in TENCENT_SMS_TEMPLATES` };
-    const params = message.kind === 'code'
-      ? [message.code, String(Math.max(1, Math.round(message.ttlSeconds / 60)))]
-      : message.kind === 'offline' || message.kind === 'online'
-        ? [message.device, message.lastSeen ?? '']
-        : [message.device, (message as { createtime: string }).createtime];
+    const params = paramsOf(message);
     let response;
     try {
       response = await this.client.SendSms({
