@@ -35,9 +35,9 @@ export class LegacyStore {
     return this.db.select({ id: notices.id, createdAt: notices.createdAt }).from(notices).where(eq(notices.eventId, eventId)).get();
   }
 
-  /** False when the event id is already here. */
-  insertNotice(n: { eventId: string; deviceId: number; content: string; picName: string; imageType: string; createdAt: number; photoOk: number }): boolean {
-    return this.db.insert(notices).values(n).onConflictDoNothing({ target: notices.eventId }).run().changes === 1;
+  /** The new notice's id, or null when the event id is already here. */
+  insertNotice(n: { eventId: string; deviceId: number; content: string; picName: string; imageType: string; createdAt: number; photoOk: number }): number | null {
+    return this.db.insert(notices).values(n).onConflictDoNothing({ target: notices.eventId }).returning({ id: notices.id }).get()?.id ?? null;
   }
 
   hasPortrait(userId: number): boolean {

@@ -120,7 +120,7 @@ export async function importLegacy(opts: {
   }
 
   // devices keep their ids: the cameras hold them
-  const deviceNames = new Set<string>();
+  const deviceRows = new Map<string, number>(); // name -> our row id (-1 on a dry run, for a device not here yet)
   for (const d of data.devices) {
     progress?.tick();
     const outcome = dryRun ? (store.deviceByName(d.device_name) ? 'present' : 'added') : store.insertDevice(d.device_id, d.device_name, now);
@@ -128,7 +128,7 @@ export async function importLegacy(opts: {
       skip('devices', d.device_id, `device_id or name "${d.device_name}" already belongs to another device here`);
       continue;
     }
-    deviceNames.add(d.device_name);
+    deviceRows.set(d.device_name, store.deviceByName(d.device_name)?.id ?? -1);
     if (outcome === 'added') report.imported.devices++;
     else report.already.devices++;
   }
@@ -141,7 +141,8 @@ export async function importLegacy(opts: {
         skip('bindings', `${info.phone}:${name}`, 'the account was not imported');
         continue;
       }
-      if (!deviceNames.has(name)) {
+      const deviceRow = deviceRows.get(name);
+      if (deviceRow === undefined) {
         skip('bindings', `${info.phone}:${name}`, `no device named "${name}"`);
         continue;
       }
@@ -149,15 +150,14 @@ export async function importLegacy(opts: {
         report.imported.bindings++;
         continue;
       }
-      const device = store.deviceByName(name)!;
-      if (services.devices.bind(userId, device.id, now)) report.imported.bindings++;
+      if (services.devices.bind(userId, deviceRow, now)) report.imported.bindings++;
       else report.already.bindings++;
     }
   }
 
   // notices, oldest first so that ids (the stream's event ids) follow their time
   const notices = [...data.notices].sort((a, b) => (a.createtime ?? '').localeCompare(b.createtime ?? '') || a.event_id.localeCompare(b.event_id));
-  const noticeIds = new Map<string, number>();
+  const noticeRows = new Map<string, { id: number; createdAt: number }>(); // event_id -> our row (id -1 on a dry run)
   const placeholder = services.placeholders.error.bytes;
   for (const n of notices) {
     progress?.tick();
@@ -165,10 +165,11 @@ export async function importLegacy(opts: {
     if (existing) {
       report.already.notices++;
       report.already.photos++;
-      noticeIds.set(n.event_id, existing.id);
+      noticeRows.set(n.event_id, existing);
       continue;
     }
-    if (!deviceNames.has(n.device)) {
+    const deviceRow = deviceRows.get(n.device);
+    if (deviceRow === undefined) {
       skip('notices', n.event_id, `no device named "${n.device}"`);
       continue;
     }
@@ -209,13 +210,12 @@ export async function importLegacy(opts: {
     report.imported.notices++;
     report.imported.photos++;
     if (dryRun) {
-      noticeIds.set(n.event_id, -1);
+      noticeRows.set(n.event_id, { id: -1, createdAt });
       continue;
     }
-    const device = store.deviceByName(n.device)!;
     await services.noticeService.storeFile(n.pic_name, bytes ?? placeholder);
-    atomically(opts.db, () => store.insertNotice({ eventId: n.event_id, deviceId: device.id, content: n.content ?? '', picName: n.pic_name, imageType, createdAt, photoOk }));
-    noticeIds.set(n.event_id, store.noticeByEvent(n.event_id)!.id);
+    const id = atomically(opts.db, () => store.insertNotice({ eventId: n.event_id, deviceId: deviceRow, content: n.content ?? '', picName: n.pic_name, imageType, createdAt, photoOk }));
+    noticeRows.set(n.event_id, { id: id ?? store.noticeByEvent(n.event_id)!.id, createdAt });
   }
 
   // read marks
@@ -225,9 +225,9 @@ export async function importLegacy(opts: {
     const key = `${r.event_id}:${r.user_id}`;
     if (seenMarks.has(key)) continue;
     seenMarks.add(key);
-    const noticeId = noticeIds.get(r.event_id);
+    const notice = noticeRows.get(r.event_id);
     const userId = accounts.get(r.user_id);
-    if (noticeId === undefined) {
+    if (notice === undefined) {
       skip('read_marks', key, 'unknown notice');
       continue;
     }
@@ -239,8 +239,8 @@ export async function importLegacy(opts: {
       report.imported.read_marks++;
       continue;
     }
-    const readAt = store.noticeByEvent(r.event_id)!.createdAt;
-    if (services.notices.markRead(userId, noticeId, readAt)) report.imported.read_marks++;
+    // the old server kept no time for a read mark: the fall's own time stands in
+    if (services.notices.markRead(userId, notice.id, notice.createdAt)) report.imported.read_marks++;
     else report.already.read_marks++;
   }
 
