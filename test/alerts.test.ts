@@ -4,19 +4,12 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createLogger } from '../src/log.js';
 import { md5Hex } from '../src/services/random.js';
-import { jpeg, newPhone, startTestServer, tempDir, type TestServer } from './helpers.js';
+import { jpeg, newPhone, startTestServer, tempDir, until, type TestServer } from './helpers.js';
 import { startChild } from './support/child.js';
 import { openStream } from './support/sse.js';
 import { startTencentStandIn } from './support/tencent-sms.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-async function until(pred: () => boolean, ms = 3000, what = 'condition') {
-  const deadline = Date.now() + ms;
-  while (!pred()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(20);
-  }
-}
 
 /** Two family members bound to one camera. */
 async function family(t: TestServer, name?: string) {

@@ -154,6 +154,15 @@ export async function jpeg(kb = 50, width = 640, height = 480): Promise<Buffer> 
   return img;
 }
 
+/** Waits until `pred` holds, checking every 10 ms; fails naming `what` after `ms`. */
+export async function until(pred: () => boolean, ms = 3000, what = 'condition'): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!pred()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
 let phoneCounter = 0;
 /** A fresh, valid mainland mobile number for each call. */
 export function newPhone(): string {

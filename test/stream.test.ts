@@ -1,6 +1,6 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { jpeg, newPhone, startTestServer, type TestServer } from './helpers.js';
+import { jpeg, newPhone, startTestServer, until, type TestServer } from './helpers.js';
 import { EventSource } from 'eventsource';
 import { openStream } from './support/sse.js';
 import { startProxy } from './support/proxy.js';
@@ -112,13 +112,6 @@ function eventSource(base: string, token: string) {
   return state;
 }
 
-async function until(pred: () => boolean, ms = 3000, what = 'condition') {
-  const deadline = Date.now() + ms;
-  while (!pred()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
 
 back('25 drop-and-reconnect cycles with Last-Event-ID: never refused, no fall missed, none twice; a hang-up frees its slot at once', async () => {
   const phone = newPhone();
