@@ -48,9 +48,9 @@ function offset(tz: string, ms: number): number {
   return Date.UTC(l.y, l.mo, l.d, l.h, l.mi, l.s) - Math.floor(ms / 1000) * 1000;
 }
 
-/** The first instant whose local wall time is at or after y-mo-d h:00 (a skipped hour maps to its end). */
-function fromLocal(tz: string, y: number, mo: number, d: number, h = 0): number {
-  const wall = Date.UTC(y, mo, d, h);
+/** The first instant whose local wall time is at or after y-mo-d h:mi:s (a skipped hour maps to its end). */
+function fromLocal(tz: string, y: number, mo: number, d: number, h = 0, mi = 0, s = 0): number {
+  const wall = Date.UTC(y, mo, d, h, mi, s);
   let guess = wall - offset(tz, wall);
   guess = wall - offset(tz, guess);
   const l = local(tz, guess);
@@ -103,8 +103,5 @@ export function parseLocal(tz: string, text: string): number | null {
   if (!m) return null;
   const [y, mo, d, h, mi, s] = m.slice(1).map(Number) as [number, number, number, number, number, number];
   if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || s > 59) return null;
-  const wall = Date.UTC(y, mo - 1, d, h, mi, s);
-  let guess = wall - offset(tz, wall);
-  guess = wall - offset(tz, guess);
-  return guess;
+  return fromLocal(tz, y, mo - 1, d, h, mi, s);
 }
