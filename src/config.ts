@@ -20,6 +20,10 @@ export interface Config {
   port: number;
   host: string;
   dataDir: string;
+  /** postgres://… to run on PostgreSQL; empty: SQLite under dataDir. */
+  databaseUrl: string;
+  /** Connections in the PostgreSQL pool. */
+  pgPoolSize: number;
   logLevel: Level;
   trustProxy: string | false;
   corsOrigins: string[];
@@ -193,6 +197,8 @@ export function loadConfig(env: Env = process.env): Config {
     port: int(env, 'PORT', 8888, 0, 65535),
     host: env.HOST || '0.0.0.0',
     dataDir: path.resolve(env.DATA_DIR || './data'),
+    databaseUrl: env.DATABASE_URL ?? '',
+    pgPoolSize: int(env, 'PG_POOL_SIZE', 10, 1, 200),
     logLevel: oneOf(env, 'LOG_LEVEL', 'info', ['debug', 'info', 'warn', 'error', 'silent'] as const),
     trustProxy: trustProxy(env, 'TRUST_PROXY'),
     corsOrigins: list(env, 'CORS_ORIGINS'),

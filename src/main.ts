@@ -1,4 +1,6 @@
 import { loadConfigOrSay } from './config.js';
+import { databaseName } from './db/client.js';
+import { DatabaseConfigError } from './db/postgres.js';
 import { createLogger } from './log.js';
 import { startServer } from './server.js';
 import { niceHelperThreads } from './threads.js';
@@ -6,8 +8,12 @@ import { niceHelperThreads } from './threads.js';
 const config = loadConfigOrSay() ?? process.exit(2);
 
 const log = createLogger(config.logLevel);
-const running = await startServer(config, { log });
-log.info('listening', { url: running.url, port: running.port, dataDir: config.dataDir, sms: config.sms.gateway });
+const running = await startServer(config, { log }).catch((err) => {
+  if (!(err instanceof DatabaseConfigError)) throw err;
+  process.stderr.write(`configuration error: ${err.message}\n`);
+  process.exit(2);
+});
+log.info('listening', { url: running.url, port: running.port, dataDir: config.dataDir, database: databaseName(config), sms: config.sms.gateway });
 log.info('helper threads niced', { nice: config.helperThreadsNice, threads: niceHelperThreads(config.helperThreadsNice) });
 setInterval(() => niceHelperThreads(config.helperThreadsNice), 60_000).unref();
 if (config.scryptLog2N < 17) log.warn('PASSWORD_SCRYPT_LOG2N is below 17: password hashes are weaker than recommended');

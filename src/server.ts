@@ -4,7 +4,8 @@ import type { AddressInfo } from 'node:net';
 import { createApp } from './app.js';
 import { systemClock, type Clock } from './clock.js';
 import type { Config } from './config.js';
-import { closeWalSync, openDatabase, type Db } from './db/client.js';
+import { openDatabase } from './db/client.js';
+import type { Database } from './db/engine.js';
 import { createLogger, type Logger } from './log.js';
 import { closeServices, createGateway, createServices, type Services } from './services/index.js';
 import type { FileOps } from './services/files.js';
@@ -14,7 +15,7 @@ export interface Running {
   url: string;
   port: number;
   server: http.Server;
-  db: Db;
+  db: Database;
   services: Services;
   close(): Promise<void>;
 }
@@ -42,7 +43,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     log.warn('TRUST_PROXY=true trusts every X-Forwarded-For hop: any client can pick the address its limits count against; set the number of proxies in front (e.g. 1) or their addresses instead');
   }
   fs.mkdirSync(config.dataDir, { recursive: true });
-  const db = openDatabase(config.dataDir);
+  const db = await openDatabase(config, log);
   const services = await createServices(config, clock, log, db, {
     gateway: options.gateway ?? createGateway(config, clock),
     captchaCode: options.captchaCode,
@@ -67,13 +68,11 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   (server as http.Server & { httpAllowHalfOpen: boolean }).httpAllowHalfOpen = true;
 
   const sweep = setInterval(() => {
-    try {
-      const tokens = services.tokens.sweep();
-      const codes = services.codes.sweep();
+    void (async () => {
+      const tokens = await services.tokens.sweep();
+      const codes = await services.codes.sweep();
       if (tokens || codes) log.info('swept', { tokens, codes });
-    } catch (err) {
-      log.error('sweep failed', { err });
-    }
+    })().catch((err) => log.error('sweep failed', { err }));
   }, SWEEP_MS);
   sweep.unref();
 
@@ -92,9 +91,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       services.hub.closeAll();
       server.close(async () => {
         await services.alerts.stop();
-        closeServices(services);
-        db.$client.close();
-        closeWalSync(db);
+        await closeServices(services).catch((err) => log.error('closing services failed', { err }));
+        await db.close().catch((err) => log.error('closing the database failed', { err }));
         resolve();
       });
       server.closeIdleConnections();

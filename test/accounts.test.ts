@@ -18,7 +18,7 @@ register('when the SMS hash is right, then the account is created with an scrypt
   const hash = await t.requestCode(phone);
   const res = await t.call('/user/register', 'register', 'phone', { phone, hash, pass: 'wlc570Q0' }, { id: 0 });
   assert.equal(res, { id: 0, status: 0, message: 'Successful', data: {} });
-  const row = t.db.$client.prepare('select * from users where phone = ?').get(phone) as Record<string, unknown>;
+  const row = (await t.sql.get('select * from users where phone = ?', phone)) as Record<string, unknown>;
   assert.match(String(row.password_hash), /^scrypt\$ln=10,r=8,p=1\$/);
   assert.not.ok(String(row.password_hash).includes('wlc570Q0'));
   assert.is(row.level, 1);
@@ -51,7 +51,7 @@ register('a code is bound to its phone and its purpose', async () => {
   assert.is((await t.call('/user/register', 'register', 'phone', { phone: b, hash: hashA, pass: 'secret123' })).status, 400);
   const forgot = await t.requestCode(b, 2);
   assert.is((await t.call('/user/register', 'register', 'phone', { phone: b, hash: forgot, pass: 'secret123' })).status, 400);
-  assert.not.ok(t.services.users.byPhone(b));
+  assert.not.ok((await t.services.users.byPhone(t.services.read, b)));
 });
 
 register('after the code TTL the hash is -4', async () => {
@@ -60,7 +60,7 @@ register('after the code TTL the hash is -4', async () => {
   t.clock.advance(t.config.codeTtlSeconds);
   assert.equal(await t.call('/user/register', 'register', 'phone', { phone, hash, pass: 'secret123' }),
     { id: 1, status: -4, message: 'Error Hash', data: {} });
-  assert.not.ok(t.services.users.byPhone(phone));
+  assert.not.ok((await t.services.users.byPhone(t.services.read, phone)));
 });
 
 register('five wrong tries burn the code: even the right hash is then -4', async () => {
@@ -70,7 +70,7 @@ register('five wrong tries burn the code: even the right hash is then -4', async
     assert.is((await t.call('/user/register', 'register', 'phone', { phone, hash: md5Hex(`x${i}`), pass: 'secret123' })).status, 400);
   }
   assert.is((await t.call('/user/register', 'register', 'phone', { phone, hash, pass: 'secret123' })).status, -4);
-  assert.not.ok(t.services.users.byPhone(phone));
+  assert.not.ok((await t.services.users.byPhone(t.services.read, phone)));
 });
 
 register('bad data: missing -3, wrong type -203, empty -201, malformed phone or short password -204', async () => {
@@ -97,10 +97,10 @@ login('when phone and password match, then a 32-hex token is returned and only i
   assert.is(res.status, 0);
   assert.is(res.message, 'Successful');
   assert.match(res.data.token, /^[0-9a-f]{32}$/);
-  const row = t.db.$client.prepare('select * from tokens where token_hash = ?').get(sha256Hex(res.data.token)) as Record<string, unknown>;
+  const row = (await t.sql.get('select * from tokens where token_hash = ?', sha256Hex(res.data.token))) as Record<string, unknown>;
   assert.ok(row);
   assert.is(row.enduring, 0);
-  const stored = t.db.$client.prepare('select count(*) n from tokens where token_hash = ?').get(res.data.token) as { n: number };
+  const stored = (await t.sql.get('select count(*) n from tokens where token_hash = ?', res.data.token)) as { n: number };
   assert.is(stored.n, 0);
 });
 
@@ -117,7 +117,7 @@ login('enduring 1 or true is long-lived; anything else is not', async () => {
   await t.signUp(phone);
   for (const [value, expected] of [[1, 1], [true, 1], [0, 0], ['1', 0], ['yes', 0], [2, 0], [null, 0]] as const) {
     const token = await t.login(phone, 'secret123', value);
-    const row = t.db.$client.prepare('select enduring from tokens where token_hash = ?').get(sha256Hex(token)) as { enduring: number };
+    const row = (await t.sql.get('select enduring from tokens where token_hash = ?', sha256Hex(token))) as { enduring: number };
     assert.is(row.enduring, expected, JSON.stringify(value));
   }
 });

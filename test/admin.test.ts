@@ -3,15 +3,15 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { newPhone, startTestServer, type TestServer } from './helpers.js';
+import { engineEnv, newPhone, startTestServer, type TestServer } from './helpers.js';
 
 const run = promisify(execFile);
 let t: TestServer;
 let admin: string;
 let adminPhone: string;
 
-const cli = (dataDir: string, ...args: string[]) =>
-  run(process.execPath, ['--import', 'tsx', path.resolve('src/cli/admin.ts'), ...args], { env: { ...process.env, DATA_DIR: dataDir } })
+const cli = async (dataDir: string, ...args: string[]) =>
+  run(process.execPath, ['--import', 'tsx', path.resolve('src/cli/admin.ts'), ...args], { env: { ...process.env, DATA_DIR: dataDir, ...await engineEnv(dataDir) } })
     .then((r) => ({ code: 0, out: r.stdout }), (e) => ({ code: e.code as number, out: String(e.stderr) }));
 
 /** The server re-reads a role at most every 2 s: the CLI writes from another process. */
@@ -73,10 +73,10 @@ adminUser('user.info / user.update by phone; 100 for an unknown phone', async ()
 adminUser('user.delete removes the account and its tokens', async () => {
   const phone = newPhone();
   const token = await t.signUp(phone);
-  const id = t.services.users.byPhone(phone)!.id;
+  const id = (await t.services.users.byPhone(t.services.read, phone))!.id;
   assert.equal(await t.call('/admin/user', 'user', 'delete', { phone }, { token: admin }), { id: 1, status: 0, message: 'Successful', data: {} });
-  assert.not.ok(t.services.users.byPhone(phone));
-  assert.is((t.db.$client.prepare('select count(*) n from tokens where user_id = ?').get(id) as { n: number }).n, 0);
+  assert.not.ok((await t.services.users.byPhone(t.services.read, phone)));
+  assert.is(((await t.sql.get('select count(*) n from tokens where user_id = ?', id)) as { n: number }).n, 0);
   assert.is((await t.get(`/user/doki?token=${token}`)).status, 1);
   assert.is((await t.call('/admin/user', 'user', 'delete', { phone }, { token: admin })).status, 100);
 });
@@ -90,7 +90,7 @@ adminUser('non-admins get -103, bad tokens -101, no token -100; bad data -3/-203
   }
   assert.is((await t.call('/admin/user', 'user', 'info', {}, { token: admin })).status, -3);
   assert.is((await t.call('/admin/user', 'user', 'delete', { phone: [] }, { token: admin })).status, -203);
-  assert.ok(t.services.users.byPhone(adminPhone));
+  assert.ok((await t.services.users.byPhone(t.services.read, adminPhone)));
 });
 
 adminUser.run();

@@ -4,7 +4,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createLogger } from '../src/log.js';
 import { md5Hex } from '../src/services/random.js';
-import { jpeg, newPhone, startTestServer, tempDir, until, type TestServer } from './helpers.js';
+import { engineEnv, jpeg, newPhone, startTestServer, tempDir, until, type TestServer } from './helpers.js';
 import { startChild } from './support/child.js';
 import { openStream } from './support/sse.js';
 import { startTencentStandIn } from './support/tencent-sms.js';
@@ -61,7 +61,7 @@ ack('the first bound account to open it acknowledges it; every list, info and st
   assert.is((await t.call('/get/notice', 'notice', 'sign', { event_id: item.event_id }, { token: tokens[1] })).status, 0);
   const infoB = await t.call('/get/notice', 'notice', 'info', { event_id: item.event_id }, { token: tokens[1] });
   assert.equal(infoB.data.acknowledged, expected, 'the first acknowledgement stays');
-  const row = t.db.$client.prepare('select ack_phone, ack_at from notices where event_id = ?').get(item.event_id);
+  const row = (await t.sql.get('select ack_phone, ack_at from notices where event_id = ?', item.event_id));
   assert.equal(row, { ack_phone: phones[0], ack_at: t.clock.now() - 5000 });
   streamB.close();
 });
@@ -124,7 +124,7 @@ chain('acknowledging after the repeat stops the call; acknowledging at once stop
   await t.services.alerts.tick();
   assert.is(ofKind(t, 'call', late.event_id).length, 0);
   assert.is(ofKind(t, 'call', early.event_id).length, 0);
-  const steps = t.db.$client.prepare(`select kind, outcome from alert_steps s join notices n on n.id = s.notice_id where n.event_id = ? order by s.id`).all(late.event_id);
+  const steps = (await t.sql.all(`select kind, outcome from alert_steps s join notices n on n.id = s.notice_id where n.event_id = ? order by s.id`, late.event_id));
   assert.equal(steps, [{ kind: 'alert-repeat', outcome: 'sent' }, { kind: 'call', outcome: 'skipped' }]);
 });
 
@@ -190,7 +190,7 @@ restart('a step due while the server was down fires at start, once', async () =>
 
 restart('a server SIGKILLed between a fall and its repeat sends the repeat after it starts again, once', async () => {
   const dataDir = tempDir();
-  const env = { DATA_DIR: dataDir, PASSWORD_SCRYPT_LOG2N: '10', LOG_LEVEL: 'info', ALERT_REPEAT_SECONDS: '3', ALERT_CALL_SECONDS: '0' };
+  const env = { DATA_DIR: dataDir, PASSWORD_SCRYPT_LOG2N: '10', LOG_LEVEL: 'info', ALERT_REPEAT_SECONDS: '3', ALERT_CALL_SECONDS: '0', ...await engineEnv(dataDir) };
   let child = await startChild(env);
   const call = async (p: string, type: string, subtype: string, data: unknown, token?: string) =>
     (await (await fetch(`${child.url}${p}${token ? `?token=${token}` : ''}`, { method: 'POST', body: JSON.stringify({ id: 1, type, subtype, data }) })).json()) as { status: number; data: any };
@@ -358,7 +358,7 @@ provider('refused SMS and calls are retried with backoff, at most three times; a
     const sms = standIn.received.filter((r) => r.templateId === '100009');
     assert.equal(sms.map((r) => r.phone), [flaky], 'the flaky phone got it on its third try, the dead one never');
     assert.equal(sms[0]!.params, [item.device, item.createtime]);
-    const tries = p.db.$client.prepare(`select phone, attempts, outcome from alert_steps where kind = 'alert' order by id`).all();
+    const tries = (await p.sql.all(`select phone, attempts, outcome from alert_steps where kind = 'alert' order by id`));
     assert.equal(tries, [
       { phone: phones[0], attempts: 1, outcome: 'failed' }, { phone: phones[1], attempts: 1, outcome: 'failed' },
       { phone: phones[0], attempts: 2, outcome: 'sent' }, { phone: phones[1], attempts: 2, outcome: 'failed' },

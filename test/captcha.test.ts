@@ -91,7 +91,7 @@ sms('sms.generate sends a 6-digit code through the outbox and returns rand', asy
   assert.match(sent.code, /^\d{6}$/);
   assert.is(sent.command_type, 1);
   assert.ok(Date.parse(sent.time) > 0);
-  const row = t.db.$client.prepare('select * from sms_codes where phone = ?').get(phone) as { hash: string; purpose: number };
+  const row = (await t.sql.get('select * from sms_codes where phone = ?', phone)) as { hash: string; purpose: number };
   assert.is(row.hash, md5Hex(sent.code + res.data.rand));
   assert.is(row.purpose, 1);
 });

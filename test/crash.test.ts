@@ -1,12 +1,12 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import Database from 'better-sqlite3';
 import sharp from 'sharp';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { md5Hex } from '../src/services/random.js';
-import { newPhone, tempDir } from './helpers.js';
+import { engineEnv, newPhone, tempDir } from './helpers.js';
+import { openStored } from './support/sql.js';
 import { startChild, type Child } from './support/child.js';
 
 const ROUNDS = Number(process.env.CRASH_ROUNDS ?? 20);
@@ -25,7 +25,7 @@ const crashSafety = suite('crash safety: SIGKILL during notice ingest');
 
 crashSafety(`${ROUNDS} kills at random moments lose no acknowledged notice and leave nothing half-stored`, async () => {
   const dataDir = tempDir();
-  const env = { DATA_DIR: dataDir, LOG_LEVEL: 'info', PASSWORD_SCRYPT_LOG2N: '10', NOTICES_PER_DEVICE_PER_MINUTE: '1000000' };
+  const env = { DATA_DIR: dataDir, LOG_LEVEL: 'info', PASSWORD_SCRYPT_LOG2N: '10', NOTICES_PER_DEVICE_PER_MINUTE: '1000000', ...await engineEnv(dataDir) };
   const images = await Promise.all(Array.from({ length: 400 }, async () => {
     const pixels = crypto.randomBytes(48 * 48 * 3);
     return sharp(pixels, { raw: { width: 48, height: 48, channels: 3 } }).jpeg({ quality: 80 }).toBuffer();
@@ -63,9 +63,9 @@ crashSafety(`${ROUNDS} kills at random moments lose no acknowledged notice and l
     await child.kill('SIGKILL');
     await Promise.allSettled(writers);
 
-    const db = new Database(path.join(dataDir, 'helpaged.sqlite'));
-    assert.is(db.pragma('integrity_check', { simple: true }), 'ok', `round ${round}: integrity_check`);
-    db.close();
+    const check = await openStored(env);
+    assert.ok(await check.intact(), `round ${round}: the database is intact`);
+    await check.close();
 
     child = await startChild(env);
     const listed = await post(`${child.url}/get/notice?token=${token}`, 'notice', 'get', { mode: 2 });
@@ -78,9 +78,9 @@ crashSafety(`${ROUNDS} kills at random moments lose no acknowledged notice and l
     const onDisk = listFiles(path.join(dataDir, 'notices'));
     assert.equal(onDisk.filter((f) => f.includes(`${path.sep}.tmp${path.sep}`)), [], `round ${round}: no staged leftovers`);
     const files = new Set(onDisk.map((f) => path.basename(f)));
-    const db2 = new Database(path.join(dataDir, 'helpaged.sqlite'), { readonly: true });
-    const rows = (db2.prepare('select distinct pic_name from notices').all() as { pic_name: string }[]).map((r) => r.pic_name);
-    db2.close();
+    const after = await openStored(env);
+    const rows = (await after.sql.all<{ pic_name: string }>('select distinct pic_name from notices')).map((r) => r.pic_name);
+    await after.close();
     assert.equal(rows.filter((r) => !files.has(r)), [], `round ${round}: every row has its file`);
     assert.equal([...files].filter((f) => !rows.includes(f)), [], `round ${round}: every file has its row`);
   }

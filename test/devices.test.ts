@@ -17,7 +17,7 @@ deviceCalls('device.add returns a random 32-hex device_id; the name must be new 
   assert.is(res.message, 'successful');
   assert.match(res.data.device_id, /^[0-9a-f]{32}$/);
   assert.is.not(res.data.device_id, md5Hex('camera1helpaged'));
-  assert.ok(t.services.devices.byToken(res.data.device_id));
+  assert.ok((await t.services.devices.byToken(t.services.read, res.data.device_id)));
   assert.equal(await t.call('/device', 'device', 'add', { device: 'camera1' }, { token }), { id: 1, status: 101, message: 'Duplicate device', data: {} });
 });
 
@@ -32,8 +32,7 @@ deviceCalls('device.bind: a new account binds its first device; again is 101; an
   assert.equal(await t.call('/device', 'device', 'bind', { device_id: 'f'.repeat(32) }, { token: family }),
     { id: 1, status: 100, message: 'device_id not exist', data: {} });
   await t.bind(owner, added.data.device_id);
-  const rows = t.db.$client.prepare('select count(*) n from bindings b join devices d on d.id = b.device_id where d.device_id = ?')
-    .get(added.data.device_id) as { n: number };
+  const rows = (await t.sql.get('select count(*) n from bindings b join devices d on d.id = b.device_id where d.device_id = ?', added.data.device_id)) as { n: number };
   assert.is(rows.n, 2, 'one device, two accounts');
 });
 

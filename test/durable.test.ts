@@ -2,10 +2,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { atomicallyThenSync, closeWalSync, openDatabase } from '../src/db/client.js';
+import { openSqlite } from '../src/db/sqlite.js';
 import { jpeg, startTestServer, tempDir } from './helpers.js';
 
-const durableCommits = suite('commits made durable off the event loop (atomicallyThenSync)');
+const durableCommits = suite('SQLite commits made durable off the event loop (transactionThenSync)');
 
 /** Wraps fs.fsync for the WAL file: records when each fsync starts and ends, optionally fails it. */
 function watchWalFsyncs(fail = false) {
@@ -27,31 +27,31 @@ function watchWalFsyncs(fail = false) {
 
 durableCommits('the commit is written with NORMAL, FULL is back at once, and durable waits for an fsync started after it', async () => {
   if (!fs.existsSync('/proc/self/fd')) return;
-  const db = openDatabase(tempDir());
-  db.$client.exec('CREATE TABLE t (x INTEGER)');
+  const db = openSqlite(tempDir());
+  db.client.exec('CREATE TABLE t (x INTEGER)');
   const watch = watchWalFsyncs();
   try {
     const log: string[] = watch.events;
-    const first = atomicallyThenSync(db, () => db.$client.prepare('INSERT INTO t VALUES (1)').run().changes);
+    const first = await db.transactionThenSync(async () => db.client.prepare('INSERT INTO t VALUES (1)').run().changes);
     assert.is(first.value, 1);
-    assert.is(db.$client.pragma('synchronous', { simple: true }), 2, 'FULL again for everyone else');
+    assert.is(db.client.pragma('synchronous', { simple: true }), 2, 'FULL again for everyone else');
     // commits made while that fsync runs wait for the next one, and share it
-    const later = [2, 3, 4].map((x) => atomicallyThenSync(db, () => db.$client.prepare('INSERT INTO t VALUES (?)').run(x)));
-    first.durable.then(() => log.push('first durable'));
-    later[0]!.durable.then(() => log.push('later durable'));
+    const later = await Promise.all([2, 3, 4].map((x) => db.transactionThenSync(async () => db.client.prepare('INSERT INTO t VALUES (?)').run(x))));
+    void first.durable.then(() => log.push('first durable'));
+    void later[0]!.durable.then(() => log.push('later durable'));
     await Promise.all([first.durable, ...later.map((l) => l.durable)]);
     assert.equal(log, ['start 1', 'end 1', 'first durable', 'start 2', 'end 2', 'later durable']);
-    assert.is((db.$client.prepare('SELECT count(*) AS n FROM t').get() as { n: number }).n, 4);
+    assert.is((db.client.prepare('SELECT count(*) AS n FROM t').get() as { n: number }).n, 4);
   } finally {
     watch.restore();
-    db.$client.close();
-    closeWalSync(db);
+    await db.close();
   }
 });
 
 durableCommits('a notice whose row cannot be made durable is refused and withdrawn, its image not kept', async () => {
   if (!fs.existsSync('/proc/self/fd')) return;
-  const t = await startTestServer();
+  // SQLite's own path in both passes: on PostgreSQL a commit is durable when it returns
+  const t = await startTestServer({ DATABASE_URL: '' });
   try {
     const token = await t.signUp('13700002222');
     const deviceId = await t.addDevice(token);

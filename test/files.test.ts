@@ -14,7 +14,7 @@ twoStepUpload.before(async () => {
   t = await startTestServer({ FILE_GRANT_SECONDS: '60' });
   const phone = newPhone();
   admin = await t.signUp(phone);
-  t.makeAdmin(phone);
+  await t.makeAdmin(phone);
   user = await t.signUp(newPhone());
 });
 twoStepUpload.after(() => t.close());
@@ -70,7 +70,7 @@ twoStepUpload('a file over its declared size is cut off: 413, nothing left on di
   assert.is(up.http, 413);
   assert.is(up.json.status, 101);
   assert.equal(leftovers(), []);
-  assert.is((t.db.$client.prepare('select count(*) n from files where id = ?').get(res.data.file_id) as { n: number }).n, 0);
+  assert.is(((await t.sql.get('select count(*) n from files where id = ?', res.data.file_id)) as { n: number }).n, 0);
   assert.is((await send(res.data, crypto.randomBytes(10))).json.status, 100);
 });
 
@@ -133,7 +133,7 @@ twoStepUpload('an upload that stops halfway leaves nothing behind', async () => 
   });
   await new Promise((r) => setTimeout(r, 200));
   assert.equal(leftovers(), []);
-  assert.is((t.db.$client.prepare('select count(*) n from files where id = ?').get(res.data.file_id) as { n: number }).n, 0);
+  assert.is(((await t.sql.get('select count(*) n from files where id = ?', res.data.file_id)) as { n: number }).n, 0);
 });
 
 twoStepUpload.run();

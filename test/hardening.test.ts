@@ -196,7 +196,7 @@ early.before(async () => {
   e = await startTestServer({ UPLOAD_BODY_LIMIT_BYTES: String(32 * 1024 * 1024) });
   const phone = newPhone();
   const admin = await e.signUp(phone);
-  e.makeAdmin(phone);
+  await e.makeAdmin(phone);
   camera = await e.addDevice(admin);
   const params = await e.call('/file', 'file', 'params', { module: 'upgrade', filename: 'x.bin', size: 1000 }, { token: admin });
   grantForm = params.data;

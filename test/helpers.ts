@@ -7,6 +7,8 @@ import { loadConfig, type Config } from '../src/config.js';
 import { createLogger } from '../src/log.js';
 import { md5Hex } from '../src/services/random.js';
 import { startServer, type Running, type StartOptions } from '../src/server.js';
+import { databaseFor } from './support/postgres.js';
+import { sqlOf, type Sql } from './support/sql.js';
 
 export interface Envelope<D = any> {
   id: number;
@@ -35,12 +37,14 @@ export interface TestServer extends Running {
   requestCode(phone: string, commandType?: number): Promise<string>;
   signUp(phone: string, pass?: string): Promise<string>;
   login(phone: string, pass?: string, enduring?: unknown): Promise<string>;
-  makeAdmin(phone: string): void;
+  makeAdmin(phone: string): Promise<void>;
   /** Adds a device (by the account of `token`) and binds it; returns its device id. */
   addDevice(token: string, name?: string): Promise<string>;
   bind(token: string, deviceId: string): Promise<void>;
   /** POSTs a notice as a camera does; returns the reply. */
   upload(deviceId: string, image: Buffer | string, content?: string): Promise<Envelope>;
+  /** Raw SQL on the server's database (whichever engine), to check what was stored. */
+  sql: Sql;
   /** Stops the server; the data directory is removed unless `keepData`. */
   close(keepData?: boolean): Promise<void>;
 }
@@ -57,12 +61,25 @@ export function tempDir(): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), 'helpaged-test-'));
 }
 
+/** Which engine this pass of the suites runs on (test/run.ts). */
+export const ENGINE: 'sqlite' | 'postgres' = process.env.HELPAGED_TEST_PG ? 'postgres' : 'sqlite';
+
+/**
+ * What a server or command on `dataDir` needs in its environment to use this pass's engine: nothing on
+ * SQLite; on PostgreSQL a DATABASE_URL of the database that stands for that folder (the same folder, the
+ * same database, as with SQLite's file in it).
+ */
+export async function engineEnv(dataDir: string): Promise<Record<string, string>> {
+  const admin = process.env.HELPAGED_TEST_PG;
+  return admin ? { DATABASE_URL: await databaseFor(admin, dataDir) } : {};
+}
+
 export async function startTestServer(
   env: Record<string, string> = {},
   options: StartOptions & { dataDir?: string } = {},
 ): Promise<TestServer> {
   const dataDir = options.dataDir ?? tempDir();
-  const config = testConfig(dataDir, env);
+  const config = testConfig(dataDir, { ...('DATABASE_URL' in env ? {} : await engineEnv(dataDir)), ...env });
   const clock = (options.clock as ManualClock | undefined) ?? new ManualClock(Date.now());
   const running = await startServer(config, { clock, log: createLogger('silent'), ...options });
   const url = running.url;
@@ -125,10 +142,12 @@ export async function startTestServer(
       const base64 = typeof image === 'string' ? image : image.toString('base64');
       return t.call(`/notice`, 'notice', 'upload', { base64, ...(content === undefined ? {} : { content }) }, { token: deviceId });
     },
-    makeAdmin(phone) {
-      const user = running.services.users.byPhone(phone)!;
-      running.services.users.setRole(user.id, 'admin', clock.now());
+    async makeAdmin(phone) {
+      const { users, db } = running.services;
+      const user = (await users.byPhone(db.read, phone))!;
+      await db.transaction((tx) => users.setRole(tx, user.id, 'admin', clock.now()));
     },
+    sql: sqlOf(running.db),
     async close(keepData = false) {
       await running.close();
       if (!keepData) fs.rmSync(dataDir, { recursive: true, force: true });

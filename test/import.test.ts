@@ -5,7 +5,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createLogger } from '../src/log.js';
 import { importLegacy, loadSource, type Report } from '../src/services/legacy-import.js';
-import { jpeg, startTestServer, tempDir, type TestServer } from './helpers.js';
+import { engineEnv, jpeg, startTestServer, tempDir, type TestServer } from './helpers.js';
 import { mariadbMissing, startMariaDb } from './support/mariadb.js';
 
 const LEGACY = path.resolve('../shared/legacy');
@@ -51,11 +51,11 @@ if (missing) {
 
   s('every account logs in with its old password, keeps its profile, and is upgraded to scrypt at the first login', async () => {
     for (const u of expected.users) {
-      const before = t.services.users.byPhone(u.phone)!.passwordHash;
+      const before = (await t.services.users.byPhone(t.services.read, u.phone))!.passwordHash;
       assert.match(before, /^legacy-md5\$/);
       assert.is((await t.call('/user/login', 'login', 'pass', { phone: u.phone, pass: u.password + 'x' })).status, 101, 'a wrong password is refused');
       const token = await t.login(u.phone, u.password);
-      assert.match(t.services.users.byPhone(u.phone)!.passwordHash, /^scrypt\$/, 'upgraded');
+      assert.match((await t.services.users.byPhone(t.services.read, u.phone))!.passwordHash, /^scrypt\$/, 'upgraded');
       await t.login(u.phone, u.password);
       const info = await t.get(`/user/info?token=${token}`);
       assert.equal(info.data, { phone: u.phone, name: u.name, nickname: u.nickname, email: u.email, level: u.level });
@@ -121,13 +121,13 @@ if (missing) {
 
   s('a second run imports nothing twice and says so; nothing is written to the old database', async () => {
     const checksum = db.sql('legacy', 'CHECKSUM TABLE users, usersinfo, devices, notice, notice_user;');
-    const count = () => t.db.$client.prepare('select (select count(*) from users) u, (select count(*) from notices) n, (select count(*) from notice_reads) r, (select count(*) from bindings) b').get();
-    const before = count();
+    const count = async () => (await t.sql.get('select (select count(*) from users) u, (select count(*) from notices) n, (select count(*) from notice_reads) r, (select count(*) from bindings) b'));
+    const before = await count();
     const again = await run(t, 'legacy');
     assert.equal(again.imported, { accounts: 0, devices: 0, bindings: 0, notices: 0, photos: 0, read_marks: 0, portraits: 0 });
     assert.equal(again.already, { accounts: 12, devices: 6, bindings: 15, notices: 41 - 1, photos: 40, read_marks: 35, portraits: 0 });
     assert.is(db.sql('legacy', 'CHECKSUM TABLE users, usersinfo, devices, notice, notice_user;'), checksum);
-    assert.equal(count(), before, 'nothing added');
+    assert.equal(await count(), before, 'nothing added');
   });
 
   s('hand-made damage: a photo missing, one altered, duplicate phone rows, a single-name device column, an unknown device name', async () => {
@@ -161,7 +161,7 @@ if (missing) {
       assert.is(r.imported.accounts, 11);
       assert.is(r.imported.notices, 40, 'no notice is lost for its photo');
       assert.is(r.imported.portraits, 1);
-      assert.is(d.services.users.byPhone(victim.phone), undefined);
+      assert.is((await d.services.users.byPhone(d.services.read, victim.phone)), undefined);
 
       const token = await d.login(single.phone, single.password);
       const devices = (await d.call('/device', 'device', 'list', {}, { token })).data.list;
@@ -206,21 +206,22 @@ if (missing) {
         data, objects, dryRun: false, config: r.config, clock: r.clock, log: createLogger('silent'), db: r.db, services: r.services, progress: crash,
       }).then(() => null, (err: Error) => err.message);
       assert.is(stopped, 'killed');
-      const midway = (r.db.$client.prepare('select count(*) n from notices').get() as { n: number }).n;
+      const midway = ((await r.sql.get('select count(*) n from notices')) as { n: number }).n;
       assert.ok(midway > 0 && midway < 40, `stopped among the notices (${midway})`);
       const finished = await run(r, 'resume');
       assert.is(finished.imported.notices + finished.already.notices, 40);
-      const counts = r.db.$client.prepare('select (select count(*) from users) u, (select count(*) from notices) n, (select count(*) from notice_reads) rd, (select count(*) from bindings) b').get();
+      const counts = (await r.sql.get('select (select count(*) from users) u, (select count(*) from notices) n, (select count(*) from notice_reads) rd, (select count(*) from bindings) b'));
       assert.equal(counts, { u: 12, n: 40, rd: 35, b: 15 });
     } finally {
       await r.close();
     }
   });
 
-  s('the command: --dry-run writes nothing; bad input stops with one line before anything is written', () => {
+  s('the command: --dry-run writes nothing; bad input stops with one line before anything is written', async () => {
     const dataDir = path.join(tempDir(), 'fresh');
+    const engine = await engineEnv(dataDir);
     const cli = (...args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/import.ts', ...args], {
-      encoding: 'utf8', env: { ...process.env, DATA_DIR: dataDir, NOTICE_TIMEZONE: 'UTC', PASSWORD_SCRYPT_LOG2N: '10' },
+      encoding: 'utf8', env: { ...process.env, DATA_DIR: dataDir, NOTICE_TIMEZONE: 'UTC', PASSWORD_SCRYPT_LOG2N: '10', ...engine },
     });
     const dry = cli('--from', db.url('legacy'), '--objects', objects, '--dry-run');
     assert.is(dry.status, 0, dry.stderr);

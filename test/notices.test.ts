@@ -9,8 +9,8 @@ import { sha256Hex } from '../src/services/random.js';
 import { jpeg, newPhone, startTestServer, type TestServer } from './helpers.js';
 
 let t: TestServer;
-const rowsFor = (deviceId: string) =>
-  (t.db.$client.prepare('select count(*) n from notices n join devices d on d.id = n.device_id where d.device_id = ?').get(deviceId) as { n: number }).n;
+const rowsFor = async (deviceId: string) =>
+  ((await t.sql.get('select count(*) n from notices n join devices d on d.id = n.device_id where d.device_id = ?', deviceId)) as { n: number }).n;
 const filesIn = (dir: string): string[] => fs.existsSync(dir)
   ? fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? filesIn(path.join(dir, e.name)) : [path.join(dir, e.name)]))
   : [];
@@ -121,7 +121,7 @@ flow('what is not an image is refused and nothing is stored: no signature, not b
     const res = await t.call('/notice', 'notice', 'upload', { base64 }, { token: camera });
     assert.is(res.status, status, name);
   }
-  assert.is(rowsFor(camera), 0);
+  assert.is(await rowsFor(camera), 0);
   assert.equal(filesIn(path.join(t.dataDir, 'notices', '.tmp')), []);
 });
 
@@ -163,7 +163,7 @@ flow('a camera stuck in a loop is slowed down: 102 with retry_after past the per
   const res = await t.upload(camera, image);
   assert.is(res.status, 102);
   assert.ok(res.data.retry_after > 0);
-  assert.is(rowsFor(camera), t.config.noticesPerDevicePerMinute);
+  assert.is(await rowsFor(camera), t.config.noticesPerDevicePerMinute);
   assert.is(filesIn(path.join(t.dataDir, 'notices')).filter((f) => f.includes(sha256Hex(image).slice(0, 32))).length, 1, 'one file for one content');
   t.clock.advance(60);
   assert.is((await t.upload(camera, image)).status, 0);
@@ -215,7 +215,7 @@ for (const at of ['write', 'rename'] as const) {
     const res = await d.upload(camera, await jpeg(50));
     assert.equal(res, { id: 1, status: -500, message: 'COS upload Error', data: {} });
     assert.equal(filesIn(path.join(d.dataDir, 'notices')), []);
-    assert.is((d.db.$client.prepare('select count(*) n from notices').get() as { n: number }).n, 0);
+    assert.is(((await d.sql.get('select count(*) n from notices')) as { n: number }).n, 0);
     assert.is((await d.call('/get/notice', 'notice', 'get', { mode: 2 }, { token })).data.num, 0);
     await d.close();
   });

@@ -1,25 +1,36 @@
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import Database from 'better-sqlite3';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createLogger } from '../src/log.js';
-import { jpeg, newPhone, startTestServer, tempDir } from './helpers.js';
+import { PG_DUMP, pgTool } from '../src/services/backup.js';
+import { engineEnv, jpeg, newPhone, startTestServer, tempDir } from './helpers.js';
+import { openStored } from './support/sql.js';
 
 // ---------------------------------------------------------------------------------------------
 const backup = suite('npm run backup: a consistent copy of a running server');
 
 /** Runs the command as an operator would, while the test keeps the server busy. */
-function runBackup(dataDir: string, target: string) {
+async function runBackup(dataDir: string, target: string) {
+  const engine = await engineEnv(dataDir);
   return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-    const proc = spawn(process.execPath, ['--import', 'tsx', 'src/cli/backup.ts', target], { env: { ...process.env, DATA_DIR: dataDir } });
+    const proc = spawn(process.execPath, ['--import', 'tsx', 'src/cli/backup.ts', target], { env: { ...process.env, DATA_DIR: dataDir, ...engine } });
     let stdout = '';
     let stderr = '';
     proc.stdout.on('data', (c) => (stdout += c));
     proc.stderr.on('data', (c) => (stderr += c));
     proc.on('exit', (code) => resolve({ code, stdout, stderr }));
   });
+}
+
+/** As an operator restores a copy: SQLite's file is in it; a PostgreSQL dump goes into a new database with pg_restore. */
+async function restoreCopy(target: string): Promise<Record<string, string>> {
+  const engine = await engineEnv(target);
+  if (!engine.DATABASE_URL) return {};
+  const r = spawnSync(pgTool('pg_restore'), ['--no-owner', `--dbname=${engine.DATABASE_URL}`, path.join(target, PG_DUMP)], { encoding: 'utf8' });
+  assert.is(r.status, 0, r.stderr);
+  return engine;
 }
 
 backup('during four-way camera ingest: every fall acknowledged before it began is in the copy with its photo; integrity ok; no staged file; the copy serves', async () => {
@@ -51,10 +62,11 @@ backup('during four-way camera ingest: every fall acknowledged before it began i
     const before = acked.filter((a) => a.at < began);
     assert.ok(before.length >= 20 && acked.length > before.length, `${before.length} before, ${acked.length - before.length} during`);
 
-    const copy = new Database(path.join(target, 'helpaged.sqlite'), { readonly: true });
-    assert.is(copy.pragma('integrity_check', { simple: true }), 'ok');
-    const pics = new Set((copy.prepare('select pic_name from notices').all() as { pic_name: string }[]).map((r) => r.pic_name));
-    copy.close();
+    const copyEnv = { DATA_DIR: target, ...await restoreCopy(target) };
+    const copy = await openStored(copyEnv);
+    assert.ok(await copy.intact());
+    const pics = new Set((await copy.sql.all<{ pic_name: string }>('select pic_name from notices')).map((r) => r.pic_name));
+    await copy.close();
     for (const a of before) {
       assert.ok(pics.has(a.pic), `${a.pic} acknowledged before the backup is in it`);
       assert.ok(fs.readFileSync(path.join(target, 'notices', a.pic.slice(0, 2), a.pic)).equals(a.bytes), 'byte for byte');
@@ -64,7 +76,7 @@ backup('during four-way camera ingest: every fall acknowledged before it began i
     assert.is((await runBackup(t.dataDir, target)).code, 2, 'refuses a folder that is not empty');
 
     await t.close(true);
-    const restored = await startTestServer({}, { dataDir: target });
+    const restored = await startTestServer(copyEnv, { dataDir: target });
     try {
       const again = await restored.login(phone);
       const list = (await restored.call('/get/notice', 'notice', 'get', { mode: 2 }, { token: again })).data.list as { event_id: string; pic_name: string }[];

@@ -29,8 +29,8 @@ info('info.update stores name, nickname and email; null clears; absent keys stay
   assert.equal(res, { id: 1, status: 0, message: 'Successful', data: {} });
   assert.equal((await t.get(`/user/info?token=${token}`)).data, { phone, name: '王凌超', nickname: 'FatBallFish', email: 'a@b.cn', level: 1 });
   await t.call('/user/info', 'info', 'update', { phone, email: null }, { token });
-  assert.equal(t.services.users.byPhone(phone)!.email, null);
-  assert.equal(t.services.users.byPhone(phone)!.name, '王凌超');
+  assert.equal((await t.services.users.byPhone(t.services.read, phone))!.email, null);
+  assert.equal((await t.services.users.byPhone(t.services.read, phone))!.name, '王凌超');
 });
 
 info('info.update of another account, or of level by a non-admin, is -103', async () => {
@@ -40,11 +40,11 @@ info('info.update of another account, or of level by a non-admin, is -103', asyn
   await t.signUp(victim);
   assert.equal(await t.call('/user/info', 'info', 'update', { phone: victim, name: 'x' }, { token }),
     { id: 1, status: -103, message: 'No permission to operate', data: {} });
-  assert.is(t.services.users.byPhone(victim)!.name, null);
+  assert.is((await t.services.users.byPhone(t.services.read, victim))!.name, null);
   assert.is((await t.call('/user/info', 'info', 'update', { phone, level: 9 }, { token })).status, -103);
-  t.makeAdmin(phone);
+  await t.makeAdmin(phone);
   assert.is((await t.call('/user/info', 'info', 'update', { phone, level: 9 }, { token })).status, 0);
-  assert.is(t.services.users.byPhone(phone)!.level, 9);
+  assert.is((await t.services.users.byPhone(t.services.read, phone))!.level, 9);
 });
 
 info('info.update bad data: -3, -203, -204 for long names and bad emails; bad token -101, none -100', async () => {

@@ -66,7 +66,7 @@ proxied('when TRUST_PROXY is a hop count, then the per-address SMS limit counts 
     assert.is((await sms(t, '203.0.113.5')).status, 0);
     assert.is((await sms(t, '203.0.113.5')).status, 1024);
     assert.is((await sms(t, '198.51.100.7, 203.0.113.6')).status, 0);
-    const ips = t.db.$client.prepare('select distinct ip from sms_codes order by ip').all() as { ip: string }[];
+    const ips = (await t.sql.all('select distinct ip from sms_codes order by ip')) as { ip: string }[];
     assert.equal(ips.map((r) => r.ip), ['203.0.113.5', '203.0.113.6']);
   } finally {
     await t.close();
@@ -78,7 +78,7 @@ proxied('when no proxy is trusted, then X-Forwarded-For is ignored: every reques
   try {
     assert.is((await sms(t, '203.0.113.5')).status, 0);
     assert.is((await sms(t, '203.0.113.6')).status, 1024);
-    const ips = t.db.$client.prepare('select distinct ip from sms_codes').all() as { ip: string }[];
+    const ips = (await t.sql.all('select distinct ip from sms_codes')) as { ip: string }[];
     assert.equal(ips, [{ ip: '127.0.0.1' }]);
   } finally {
     await t.close();

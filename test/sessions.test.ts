@@ -173,19 +173,19 @@ phone('account.delete with a command_type 5 code removes the account, tokens, bi
   const camera = await t.addDevice(token);
   await t.upload(camera, await jpeg(5));
   await t.call('/portrait', 'portrait', 'upload', { base64: (await jpeg(5)).toString('base64') }, { token });
-  const id = t.services.users.byPhone(p)!.id;
+  const id = (await t.services.users.byPhone(t.services.read, p))!.id;
   const wrong = await t.requestCode(p, 4);
   assert.is((await t.call('/user/phone', 'account', 'delete', { hash: wrong }, { token })).status, 400);
   const hash = await t.requestCode(p, 5);
   assert.equal(await t.call('/user/phone', 'account', 'delete', { hash }, { token }), { id: 1, status: 0, message: 'successful', data: {} });
-  assert.not.ok(t.services.users.byPhone(p));
+  assert.not.ok((await t.services.users.byPhone(t.services.read, p)));
   for (const table of ['tokens', 'bindings', 'portraits', 'terminals']) {
-    assert.is((t.db.$client.prepare(`select count(*) n from ${table} where user_id = ?`).get(id) as { n: number }).n, 0, table);
+    assert.is(((await t.sql.get(`select count(*) n from ${table} where user_id = ?`, id)) as { n: number }).n, 0, table);
   }
   assert.is((await t.get(`/user/doki?token=${other}`)).status, 1);
   const files = fs.readdirSync(path.join(t.dataDir, 'portraits'), { recursive: true }).map(String).filter((f) => f.endsWith('.jpg') && path.basename(f).startsWith(`${id}-`));
   assert.equal(files, []);
-  assert.is((t.db.$client.prepare('select count(*) n from notices n join devices d on d.id = n.device_id where d.device_id = ?').get(camera) as { n: number }).n, 1);
+  assert.is(((await t.sql.get('select count(*) n from notices n join devices d on d.id = n.device_id where d.device_id = ?', camera)) as { n: number }).n, 1);
   assert.is((await t.call('/user/phone', 'account', 'delete', { hash }, { token })).status, -101);
 });
 
@@ -196,7 +196,7 @@ phone('account.delete: an expired code is -4 and deletes nothing; missing hash -
   t.clock.advance(t.config.codeTtlSeconds);
   assert.is((await t.call('/user/phone', 'account', 'delete', { hash }, { token })).status, -4);
   assert.is((await t.call('/user/phone', 'account', 'delete', {}, { token })).status, -3);
-  assert.ok(t.services.users.byPhone(p));
+  assert.ok((await t.services.users.byPhone(t.services.read, p)));
 });
 
 phone.run();

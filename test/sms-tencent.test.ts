@@ -54,7 +54,7 @@ tencentSms("Tencent's per-number refusals map to 1016, 1023, 1024, 1025, and sto
     standIn.answerWith(() => code);
     const phone = newPhone();
     assert.is((await t.call('/captcha', 'sms', 'generate', { phone })).status, status, code);
-    assert.is((t.db.$client.prepare('select count(*) n from sms_codes where phone = ?').get(phone) as { n: number }).n, 0);
+    assert.is(((await t.sql.get('select count(*) n from sms_codes where phone = ?', phone)) as { n: number }).n, 0);
   }
   standIn.answerWith(() => 'Ok');
 });
@@ -65,7 +65,7 @@ tencentSms('a wrong secret key is refused by the API: -404, nothing stored, the 
   const before = standIn.received.length;
   assert.is((await bad.call('/captcha', 'sms', 'generate', { phone })).status, -404);
   assert.is(standIn.received.length, before);
-  assert.is((bad.db.$client.prepare('select count(*) n from sms_codes').get() as { n: number }).n, 0);
+  assert.is(((await bad.sql.get('select count(*) n from sms_codes')) as { n: number }).n, 0);
   assert.is((await bad.call('/captcha', 'img', 'generate', {})).status, 0);
   await bad.close();
 });

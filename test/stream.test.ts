@@ -74,7 +74,7 @@ noticeStream('a revoked token ends the stream at the next heartbeat', async () =
   const token = await t.signUp(phone);
   const stream = openStream(`${t.url}/api/notice/stream?token=${token}`);
   await stream.ready;
-  const userId = t.services.users.byPhone(phone)!.id;
+  const userId = (await t.services.users.byPhone(t.services.read, phone))!.id;
   assert.is(t.services.hub.streams(userId), 1);
   await t.call('/user/password', 'password', 'change', { phone, old: 'secret123', new: 'other1234' });
   const deadline = Date.now() + 2500;
@@ -116,7 +116,7 @@ function eventSource(base: string, token: string) {
 back('25 drop-and-reconnect cycles with Last-Event-ID: never refused, no fall missed, none twice; a hang-up frees its slot at once', async () => {
   const phone = newPhone();
   const token = await b.signUp(phone);
-  const userId = b.services.users.byPhone(phone)!.id;
+  const userId = (await b.services.users.byPhone(b.services.read, phone))!.id;
   const camera = await b.addDevice(token);
   const proxy = await startProxy(() => [b.port]);
   const es = eventSource(proxy.url, token);
@@ -150,7 +150,7 @@ back('25 drop-and-reconnect cycles with Last-Event-ID: never refused, no fall mi
 back('10 streams dropped at once, then 10 new ones opened at once: all accepted; an 11th replaces the oldest', async () => {
   const phone = newPhone();
   const token = await b.signUp(phone);
-  const userId = b.services.users.byPhone(phone)!.id;
+  const userId = (await b.services.users.byPhone(b.services.read, phone))!.id;
   const proxy = await startProxy(() => [b.port]);
   const first = Array.from({ length: 10 }, () => openStream(`${proxy.url}/api/notice/stream?token=${token}`));
   await Promise.all(first.map((s) => s.ready));

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { tempDir } from './helpers.js';
+import { engineEnv, tempDir } from './helpers.js';
 import { startChild } from './support/child.js';
 
 const threads = suite('helper threads yield to the event loop (HELPER_THREADS_NICE)');
@@ -19,7 +19,8 @@ threads('npm start lowers every thread but the event loop\'s to nice 19; 0 leave
   if (!linux) return;
   const own = os.getPriority();
   for (const [setting, expected] of [['19', 19], ['0', own]] as const) {
-    const child = await startChild({ DATA_DIR: tempDir(), LOG_LEVEL: 'info', HELPER_THREADS_NICE: setting });
+    const dataDir = tempDir();
+    const child = await startChild({ DATA_DIR: dataDir, LOG_LEVEL: 'info', HELPER_THREADS_NICE: setting, ...await engineEnv(dataDir) });
     try {
       const res = await fetch(`${child.url}/captcha`, { method: 'POST', body: JSON.stringify({ id: 1, type: 'img', subtype: 'generate', data: {} }) });
       assert.is(((await res.json()) as { status: number }).status, 0);

@@ -11,8 +11,8 @@ tokenSuite.before(async () => {
 tokenSuite.after(() => t.close());
 
 const alive = async (token: string) => (await t.get(`/user/doki?token=${token}`)).status === 0;
-const lastUsed = (token: string) =>
-  (t.db.$client.prepare('select last_used_at from tokens where token_hash = ?').get(sha256Hex(token)) as { last_used_at: number } | undefined)?.last_used_at;
+const lastUsed = async (token: string) =>
+  ((await t.sql.get('select last_used_at from tokens where token_hash = ?', sha256Hex(token))) as { last_used_at: number } | undefined)?.last_used_at;
 
 tokenSuite('an account keeps at most 10 tokens: the 11th login drops the oldest', async () => {
   const phone = newPhone();
@@ -22,8 +22,8 @@ tokenSuite('an account keeps at most 10 tokens: the 11th login drops the oldest'
     t.clock.advance(1);
     tokens.push(await t.login(phone));
   }
-  const id = t.services.users.byPhone(phone)!.id;
-  assert.is((t.db.$client.prepare('select count(*) n from tokens where user_id = ?').get(id) as { n: number }).n, 10);
+  const id = (await t.services.users.byPhone(t.services.read, phone))!.id;
+  assert.is(((await t.sql.get('select count(*) n from tokens where user_id = ?', id)) as { n: number }).n, 10);
   assert.not.ok(await alive(first));
   for (const token of tokens.slice(1)) assert.ok(await alive(token));
 });
@@ -36,7 +36,7 @@ tokenSuite('a token unused for TOKEN_IDLE_SECONDS is dead (-101 on POST, 1 on do
   t.clock.advance(t.config.tokenIdleSeconds);
   assert.equal(await t.call('/user/nickname', 'info', 'nickname', { user_id: phone }, { token, id: 3 }),
     { id: -1, status: -101, message: 'Error token', data: {} });
-  assert.not.ok(lastUsed(token), 'the dead token row is gone');
+  assert.not.ok(await lastUsed(token), 'the dead token row is gone');
 });
 
 tokenSuite('every authenticated call and doki restart the idle clock', async () => {
@@ -49,13 +49,13 @@ tokenSuite('every authenticated call and doki restart the idle clock', async () 
 
 tokenSuite('the idle clock is not written to the database on every request', async () => {
   const token = await t.signUp(newPhone());
-  const before = lastUsed(token)!;
+  const before = await lastUsed(token)!;
   t.clock.advance(1);
   assert.ok(await alive(token));
-  assert.is(lastUsed(token), before, 'a call within the touch interval writes nothing');
+  assert.is(await lastUsed(token), before, 'a call within the touch interval writes nothing');
   t.clock.advance(t.config.tokenIdleSeconds / 10);
   assert.ok(await alive(token));
-  assert.is(lastUsed(token), t.clock.now(), 'after the touch interval the row catches up');
+  assert.is(await lastUsed(token), t.clock.now(), 'after the touch interval the row catches up');
 });
 
 tokenSuite('an idle clock kept in memory reaches the database at shutdown and survives a restart', async () => {
@@ -63,8 +63,8 @@ tokenSuite('an idle clock kept in memory reaches the database at shutdown and su
   const token = await t.signUp(phone);
   t.clock.advance(5);
   assert.ok(await alive(token));
-  t.services.tokens.flush();
-  assert.is(lastUsed(token), t.clock.now());
+  await t.services.tokens.flush();
+  assert.is(await lastUsed(token), t.clock.now());
 });
 
 tokenSuite('an enduring token ignores idleness and ends after TOKEN_ENDURING_SECONDS', async () => {
@@ -83,9 +83,9 @@ tokenSuite('the sweep deletes dead tokens and keeps live ones', async () => {
   const live = await t.login(phone, 'secret123', true);
   const idle = await t.login(phone);
   t.clock.advance(t.config.tokenIdleSeconds * 2);
-  t.services.tokens.sweep();
-  assert.ok(lastUsed(live));
-  assert.not.ok(lastUsed(idle));
+  await t.services.tokens.sweep();
+  assert.ok(await lastUsed(live));
+  assert.not.ok(await lastUsed(idle));
 });
 
 tokenSuite('malformed tokens are refused without a lookup: upper case, short, long, arrays', async () => {

@@ -12,7 +12,7 @@ upgradeCalls.before(async () => {
   t = await startTestServer();
   const phone = newPhone();
   admin = await t.signUp(phone);
-  t.makeAdmin(phone);
+  await t.makeAdmin(phone);
   user = await t.signUp(newPhone());
 });
 upgradeCalls.after(() => t.close());

@@ -30,7 +30,7 @@ wechatCalls('an unknown openid gets 450 with a wechat_ticket; register.phone wit
   const hash = await t.requestCode(phone);
   const reg = await t.call('/user/register', 'register', 'phone', { phone, hash, pass: 'secret123', wechat_ticket: first.json.data.wechat_ticket });
   assert.equal(reg, { id: 1, status: 0, message: 'Successful', data: {} });
-  const row = t.db.$client.prepare('select wechat_openid from users where phone = ?').get(phone) as { wechat_openid: string };
+  const row = (await t.sql.get('select wechat_openid from users where phone = ?', phone)) as { wechat_openid: string };
   assert.is(row.wechat_openid, 'openid-alice');
 
   const again = await wechatLogin('ok:openid-alice');
@@ -73,7 +73,7 @@ wechatCalls('a ticket expires after WECHAT_TICKET_SECONDS; register with a bad t
   const hash = await t.requestCode(phone);
   assert.equal(await t.call('/user/register', 'register', 'phone', { phone, hash, pass: 'secret123', wechat_ticket: ticket }),
     { id: 1, status: 401, message: 'Invalid wechat_ticket', data: {} });
-  assert.not.ok(t.services.users.byPhone(phone));
+  assert.not.ok((await t.services.users.byPhone(t.services.read, phone)));
   assert.is((await t.call('/user/register', 'register', 'phone', { phone, hash, pass: 'secret123' })).status, 0, 'the code was not used up');
 });
 

@@ -1,10 +1,10 @@
 import { loadConfigOrSay } from '../config.js';
-import { openDatabase } from '../db/client.js';
+import { databaseName, openDatabase, orSay } from '../db/client.js';
 import { UserStore } from '../db/users.js';
 
 const USAGE = 'usage: npm run admin -- grant <phone> | revoke <phone>';
 
-function main(argv: string[]): number {
+async function main(argv: string[]): Promise<number> {
   const [command, phone] = argv;
   if ((command !== 'grant' && command !== 'revoke') || !phone) {
     process.stderr.write(`${USAGE}\n`);
@@ -12,22 +12,23 @@ function main(argv: string[]): number {
   }
   const config = loadConfigOrSay();
   if (!config) return 2;
-  const { dataDir } = config;
-  const db = openDatabase(dataDir);
+  const where = databaseName(config);
+  const db = await orSay(openDatabase(config));
+  if (!db) return 2;
   try {
     const users = new UserStore(db);
-    const user = users.byPhone(phone);
+    const user = await users.byPhone(db.read, phone);
     if (!user) {
-      process.stderr.write(`no account with phone ${phone} in ${dataDir}\n`);
+      process.stderr.write(`no account with phone ${phone} in ${where}\n`);
       return 1;
     }
     const role = command === 'grant' ? 'admin' : 'user';
-    users.setRole(user.id, role, Date.now());
-    process.stdout.write(`${phone} is now ${role === 'admin' ? 'an admin' : 'a regular user'} (${dataDir})\n`);
+    await db.transaction((tx) => users.setRole(tx, user.id, role, Date.now()));
+    process.stdout.write(`${phone} is now ${role === 'admin' ? 'an admin' : 'a regular user'} (${where})\n`);
     return 0;
   } finally {
-    db.$client.close();
+    await db.close();
   }
 }
 
-process.exitCode = main(process.argv.slice(2));
+process.exitCode = await main(process.argv.slice(2));

@@ -15,7 +15,7 @@ async function main(argv: string[]): Promise<number> {
   const { dataDir } = config;
   const started = Date.now();
   try {
-    const { files, bytes } = await backup(dataDir, path.resolve(target));
+    const { files, bytes } = await backup(config, path.resolve(target));
     process.stdout.write(`backed up ${dataDir} to ${path.resolve(target)}: the database and ${files} files (${(bytes / 2 ** 20).toFixed(1)} MiB) in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
     return 0;
   } catch (err) {

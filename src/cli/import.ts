@@ -5,7 +5,8 @@ import { parseArgs } from 'node:util';
 import cliProgress from 'cli-progress';
 import { systemClock } from '../clock.js';
 import { loadConfigOrSay } from '../config.js';
-import { openDatabase, openReadonly } from '../db/client.js';
+import { openDatabase, openForReading, orSay } from '../db/client.js';
+import { openSqlite } from '../db/sqlite.js';
 import { createLogger } from '../log.js';
 import { closeServices, createServices } from '../services/index.js';
 import { ImportError, importLegacy, KINDS, loadSource, type Progress, type Report } from '../services/legacy-import.js';
@@ -78,8 +79,11 @@ async function main(argv: string[]): Promise<number> {
   // a dry run reads the real database read-only and builds nothing but throw-away helpers elsewhere
   const scratch = dryRun ? fs.mkdtempSync(path.join(os.tmpdir(), 'helpaged-import-')) : null;
   const servicesDir = scratch ?? config.dataDir;
-  const writable = openDatabase(servicesDir);
-  const db = dryRun ? openReadonly(config.dataDir) ?? writable : writable;
+  const writable = dryRun ? openSqlite(servicesDir) : await orSay(openDatabase(config));
+  if (!writable) return 2;
+  const existing = dryRun ? await orSay(openForReading(config)) : writable;
+  if (existing === null && dryRun && config.databaseUrl) return 2;
+  const db = existing ?? writable;
   const services = await createServices({ ...config, dataDir: servicesDir }, systemClock, log, writable, { gateway: new OutboxGateway(servicesDir, systemClock) });
   try {
     const report = await importLegacy({
@@ -94,9 +98,9 @@ async function main(argv: string[]): Promise<number> {
     }
     return 0;
   } finally {
-    closeServices(services);
-    if (db !== writable) db.$client.close();
-    writable.$client.close();
+    await closeServices(services);
+    if (db !== writable) await db.close();
+    await writable.close();
     if (scratch) fs.rmSync(scratch, { recursive: true, force: true });
   }
 }

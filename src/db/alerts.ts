@@ -1,6 +1,5 @@
 import { and, asc, count, eq, isNull, lte, sql } from 'drizzle-orm';
-import type { Db } from './client.js';
-import { alertSteps, devices, notices } from './schema.js';
+import { hot, run, type Database, type Q, type Tx } from './engine.js';
 
 export type StepKind = 'alert' | 'alert-repeat' | 'call';
 export type Outcome = 'sent' | 'failed' | 'skipped';
@@ -23,42 +22,46 @@ export interface DueStep {
 
 /** Pending escalation steps and retries of fall alerts (see schema.ts, alert_steps). */
 export class AlertStore {
-  private readonly insertStmt;
+  constructor(private readonly db: Database) {}
 
-  constructor(private readonly db: Db) {
+  async add(tx: Tx, noticeId: number, kind: StepKind, dueAt: number, phone: string | null = null, attempts = 0): Promise<void> {
+    const { alertSteps } = this.db.t;
     const p = (name: string) => sql.placeholder(name);
-    this.insertStmt = db.insert(alertSteps).values({ noticeId: p('noticeId'), kind: p('kind'), phone: p('phone'), dueAt: p('dueAt'), attempts: p('attempts') }).prepare();
+    await run(hot(tx, 'alert_steps_insert', (b) => b.insert(alertSteps).values({ noticeId: p('noticeId'), kind: p('kind'), phone: p('phone'), dueAt: p('dueAt'), attempts: p('attempts') })),
+      { noticeId, kind, phone, dueAt, attempts });
   }
 
-  add(noticeId: number, kind: StepKind, dueAt: number, phone: string | null = null, attempts = 0): void {
-    this.insertStmt.run({ noticeId, kind, phone, dueAt, attempts });
-  }
-
-  due(now: number, limit: number): DueStep[] {
-    return this.db.select({
+  async due(q: Q, now: number, limit: number): Promise<DueStep[]> {
+    const { alertSteps, notices, devices } = this.db.t;
+    return await q.q.select({
       id: alertSteps.id, noticeId: alertSteps.noticeId, kind: alertSteps.kind, phone: alertSteps.phone, attempts: alertSteps.attempts,
       eventId: notices.eventId, createdAt: notices.createdAt, ackAt: notices.ackAt, deviceRowId: devices.id, deviceName: devices.name,
       alertRepeatSeconds: devices.alertRepeatSeconds, alertCallSeconds: devices.alertCallSeconds,
     }).from(alertSteps).innerJoin(notices, eq(notices.id, alertSteps.noticeId)).innerJoin(devices, eq(devices.id, notices.deviceId))
-      .where(and(isNull(alertSteps.doneAt), lte(alertSteps.dueAt, now))).orderBy(asc(alertSteps.dueAt)).limit(limit).all() as DueStep[];
+      .where(and(isNull(alertSteps.doneAt), lte(alertSteps.dueAt, now))).orderBy(asc(alertSteps.dueAt)).limit(limit) as DueStep[];
   }
 
   /** Takes a due step for sending; false when another caller (instance, or run before a restart) took it. */
-  claim(id: number, now: number): boolean {
-    return this.db.update(alertSteps).set({ doneAt: now }).where(and(eq(alertSteps.id, id), isNull(alertSteps.doneAt))).run().changes === 1;
+  async claim(tx: Tx, id: number, now: number): Promise<boolean> {
+    const { alertSteps } = this.db.t;
+    return this.db.affected(await tx.q.update(alertSteps).set({ doneAt: now }).where(and(eq(alertSteps.id, id), isNull(alertSteps.doneAt)))) === 1;
   }
 
-  finish(id: number, outcome: Outcome): void {
-    this.db.update(alertSteps).set({ outcome }).where(eq(alertSteps.id, id)).run();
+  async finish(tx: Tx, id: number, outcome: Outcome): Promise<void> {
+    const { alertSteps } = this.db.t;
+    await tx.q.update(alertSteps).set({ outcome }).where(eq(alertSteps.id, id));
   }
 
   /** An acknowledgement stops whatever has not fired yet. */
-  cancel(noticeId: number, now: number): number {
-    return this.db.update(alertSteps).set({ doneAt: now, outcome: 'skipped' })
-      .where(and(eq(alertSteps.noticeId, noticeId), isNull(alertSteps.doneAt))).run().changes;
+  async cancel(tx: Tx, noticeId: number, now: number): Promise<number> {
+    const { alertSteps } = this.db.t;
+    return this.db.affected(await tx.q.update(alertSteps).set({ doneAt: now, outcome: 'skipped' })
+      .where(and(eq(alertSteps.noticeId, noticeId), isNull(alertSteps.doneAt))));
   }
 
-  pending(noticeId: number): number {
-    return this.db.select({ n: count() }).from(alertSteps).where(and(eq(alertSteps.noticeId, noticeId), isNull(alertSteps.doneAt))).get()!.n;
+  async pending(q: Q, noticeId: number): Promise<number> {
+    const { alertSteps } = this.db.t;
+    const [found] = await q.q.select({ n: count() }).from(alertSteps).where(and(eq(alertSteps.noticeId, noticeId), isNull(alertSteps.doneAt)));
+    return found!.n;
   }
 }

@@ -1,6 +1,5 @@
 import { and, asc, eq, isNotNull, isNull, lt, lte, or, sql } from 'drizzle-orm';
-import type { Db } from './client.js';
-import { bindings, devices, users } from './schema.js';
+import { hot, run, type Database, type Q, type Tables, type Tx } from './engine.js';
 
 export interface DeviceRow {
   id: number;
@@ -14,105 +13,128 @@ export interface DeviceRow {
   offline: number;
 }
 
-const row = {
-  id: devices.id, deviceId: devices.deviceId, name: devices.name, alertRepeatSeconds: devices.alertRepeatSeconds,
-  alertCallSeconds: devices.alertCallSeconds, lastSeenAt: devices.lastSeenAt, offline: devices.offline,
-};
+function rowOf(t: Tables) {
+  const d = t.devices;
+  return {
+    id: d.id, deviceId: d.deviceId, name: d.name, alertRepeatSeconds: d.alertRepeatSeconds,
+    alertCallSeconds: d.alertCallSeconds, lastSeenAt: d.lastSeenAt, offline: d.offline,
+  };
+}
 
 export class DeviceStore {
-  private readonly byTokenStmt;
-  private readonly boundUsersStmt;
-  private readonly alertSlotStmt;
+  private readonly row;
   /** Told when bindings or names change, so cached notice lists are dropped. */
   onChange: (userIds: number[] | 'all') => void = () => undefined;
 
-  constructor(private readonly db: Db) {
-    this.byTokenStmt = db.select(row).from(devices).where(eq(devices.deviceId, sql.placeholder('token'))).prepare();
-    this.boundUsersStmt = db.select({ id: users.id, phone: users.phone }).from(bindings).innerJoin(users, eq(users.id, bindings.userId))
-      .where(eq(bindings.deviceId, sql.placeholder('device'))).prepare();
-    this.alertSlotStmt = db.update(devices).set({ lastAlertAt: sql`${sql.placeholder('now')}` })
-      .where(and(eq(devices.id, sql.placeholder('device')), or(isNull(devices.lastAlertAt), lte(devices.lastAlertAt, sql.placeholder('since'))))).prepare();
+  constructor(private readonly db: Database) {
+    this.row = rowOf(db.t);
   }
 
   /** The device whose id a camera sends as its token. */
-  byToken(deviceId: string): DeviceRow | undefined {
-    return this.byTokenStmt.get({ token: deviceId });
+  async byToken(q: Q, deviceId: string): Promise<DeviceRow | undefined> {
+    const { devices } = this.db.t;
+    const [found] = await run<DeviceRow[]>(hot(q, 'devices_by_token', (b) => b.select(this.row).from(devices).where(eq(devices.deviceId, sql.placeholder('token')))), { token: deviceId });
+    return found;
   }
 
   /** null when the name (or, with legacy ids, the derived id) is taken. */
-  create(name: string, deviceId: string, createdBy: number, now: number, extra: { sn?: string; model?: string | null } = {}): DeviceRow | null {
-    const inserted = this.db.insert(devices).values({ deviceId, name, createdBy, createdAt: now, ...extra })
-      .onConflictDoNothing().returning(row).get();
+  async create(tx: Tx, name: string, deviceId: string, createdBy: number, now: number, extra: { sn?: string; model?: string | null } = {}): Promise<DeviceRow | null> {
+    const [inserted] = await tx.q.insert(this.db.t.devices).values({ deviceId, name, createdBy, createdAt: now, ...extra })
+      .onConflictDoNothing().returning(this.row);
     return inserted ?? null;
   }
 
-  nameTaken(name: string): boolean {
-    return !!this.db.select({ id: devices.id }).from(devices).where(eq(devices.name, name)).get();
+  async nameTaken(q: Q, name: string): Promise<boolean> {
+    const { devices } = this.db.t;
+    return (await q.q.select({ id: devices.id }).from(devices).where(eq(devices.name, name))).length > 0;
+  }
+
+  /** The device paired before with this serial number. */
+  async bySn(q: Q, sn: string): Promise<{ id: number; name: string } | undefined> {
+    const { devices } = this.db.t;
+    const [found] = await q.q.select({ id: devices.id, name: devices.name }).from(devices).where(eq(devices.sn, sn));
+    return found;
+  }
+
+  /** A camera paired again gets a new id (and maybe name and model). */
+  async reassign(tx: Tx, rowId: number, change: { deviceId: string; name: string; model?: string }): Promise<void> {
+    const { devices } = this.db.t;
+    await tx.q.update(devices).set(change).where(eq(devices.id, rowId));
   }
 
   /** false when the account already has the device. */
-  bind(userId: number, deviceRowId: number, now: number): boolean {
-    const added = this.db.insert(bindings).values({ userId, deviceId: deviceRowId, createdAt: now })
-      .onConflictDoNothing().run().changes === 1;
-    if (added) this.onChange([userId]);
+  async bind(tx: Tx, userId: number, deviceRowId: number, now: number): Promise<boolean> {
+    const added = this.db.affected(await tx.q.insert(this.db.t.bindings).values({ userId, deviceId: deviceRowId, createdAt: now })
+      .onConflictDoNothing()) === 1;
+    if (added) tx.after(() => this.onChange([userId]));
     return added;
   }
 
-  unbind(userId: number, deviceRowId: number): boolean {
-    const removed = this.db.delete(bindings).where(and(eq(bindings.userId, userId), eq(bindings.deviceId, deviceRowId))).run().changes === 1;
-    if (removed) this.onChange([userId]);
+  async unbind(tx: Tx, userId: number, deviceRowId: number): Promise<boolean> {
+    const { bindings } = this.db.t;
+    const removed = this.db.affected(await tx.q.delete(bindings).where(and(eq(bindings.userId, userId), eq(bindings.deviceId, deviceRowId)))) === 1;
+    if (removed) tx.after(() => this.onChange([userId]));
     return removed;
   }
 
   /** The account's devices, in the order it bound them. */
-  listForUser(userId: number): DeviceRow[] {
-    return this.db.select(row).from(devices).innerJoin(bindings, eq(bindings.deviceId, devices.id))
-      .where(eq(bindings.userId, userId)).orderBy(asc(bindings.createdAt), asc(devices.id)).all();
+  async listForUser(q: Q, userId: number): Promise<DeviceRow[]> {
+    const { devices, bindings } = this.db.t;
+    return q.q.select(this.row).from(devices).innerJoin(bindings, eq(bindings.deviceId, devices.id))
+      .where(eq(bindings.userId, userId)).orderBy(asc(bindings.createdAt), asc(devices.id));
   }
 
   /** A device the account is bound to, by id or by name. */
-  boundTo(userId: number, by: { deviceId?: string; name?: string }): DeviceRow | undefined {
+  async boundTo(q: Q, userId: number, by: { deviceId?: string; name?: string }): Promise<DeviceRow | undefined> {
+    const { devices, bindings } = this.db.t;
     const match = by.deviceId !== undefined ? eq(devices.deviceId, by.deviceId) : eq(devices.name, by.name ?? '');
-    return this.db.select(row).from(devices).innerJoin(bindings, eq(bindings.deviceId, devices.id))
-      .where(and(eq(bindings.userId, userId), match)).get();
+    const [found] = await q.q.select(this.row).from(devices).innerJoin(bindings, eq(bindings.deviceId, devices.id))
+      .where(and(eq(bindings.userId, userId), match));
+    return found;
   }
 
   /** Accounts to tell when the device reports a fall. */
-  boundUsers(deviceRowId: number): { id: number; phone: string }[] {
-    return this.boundUsersStmt.all({ device: deviceRowId });
+  async boundUsers(q: Q, deviceRowId: number): Promise<{ id: number; phone: string }[]> {
+    const { bindings, users } = this.db.t;
+    return run(hot(q, 'devices_bound_users', (b) => b.select({ id: users.id, phone: users.phone }).from(bindings).innerJoin(users, eq(users.id, bindings.userId))
+      .where(eq(bindings.deviceId, sql.placeholder('device')))), { device: deviceRowId });
   }
 
   /** Sets the camera's escalation (null: back to the service default). */
-  setAlerts(deviceRowId: number, repeatSeconds: number | null, callSeconds: number | null): void {
-    this.db.update(devices).set({ alertRepeatSeconds: repeatSeconds, alertCallSeconds: callSeconds }).where(eq(devices.id, deviceRowId)).run();
+  async setAlerts(tx: Tx, deviceRowId: number, repeatSeconds: number | null, callSeconds: number | null): Promise<void> {
+    const { devices } = this.db.t;
+    await tx.q.update(devices).set({ alertRepeatSeconds: repeatSeconds, alertCallSeconds: callSeconds }).where(eq(devices.id, deviceRowId));
   }
 
   /**
    * The camera was heard from: a heartbeat (`watch`), or an upload from a camera that sends heartbeats.
    * True when this call brought it back from offline (exactly one caller sees that).
    */
-  heardFrom(deviceRowId: number, now: number, watch: boolean): boolean {
-    return this.db.transaction((tx) => {
-      const seen = tx.update(devices).set({ lastSeenAt: now })
-        .where(and(eq(devices.id, deviceRowId), watch ? undefined : isNotNull(devices.lastSeenAt))).run().changes === 1;
-      return seen && tx.update(devices).set({ offline: 0 }).where(and(eq(devices.id, deviceRowId), eq(devices.offline, 1))).run().changes === 1;
-    }, { behavior: 'immediate' });
+  async heardFrom(tx: Tx, deviceRowId: number, now: number, watch: boolean): Promise<boolean> {
+    const { devices } = this.db.t;
+    const seen = this.db.affected(await tx.q.update(devices).set({ lastSeenAt: now })
+      .where(and(eq(devices.id, deviceRowId), watch ? undefined : isNotNull(devices.lastSeenAt)))) === 1;
+    return seen && this.db.affected(await tx.q.update(devices).set({ offline: 0 }).where(and(eq(devices.id, deviceRowId), eq(devices.offline, 1)))) === 1;
   }
 
   /** Cameras that sent heartbeats, then nothing since `before`, not yet declared offline. */
-  goneSilent(before: number, limit: number): DeviceRow[] {
-    return this.db.select(row).from(devices)
-      .where(and(isNotNull(devices.lastSeenAt), lt(devices.lastSeenAt, before), eq(devices.offline, 0))).limit(limit).all();
+  async goneSilent(q: Q, before: number, limit: number): Promise<DeviceRow[]> {
+    const { devices } = this.db.t;
+    return q.q.select(this.row).from(devices)
+      .where(and(isNotNull(devices.lastSeenAt), lt(devices.lastSeenAt, before), eq(devices.offline, 0))).limit(limit);
   }
 
   /** Declares the camera offline; false if it was heard from meanwhile or another caller did it first. */
-  markOffline(deviceRowId: number, before: number): boolean {
-    return this.db.update(devices).set({ offline: 1 })
-      .where(and(eq(devices.id, deviceRowId), eq(devices.offline, 0), lt(devices.lastSeenAt, before))).run().changes === 1;
+  async markOffline(tx: Tx, deviceRowId: number, before: number): Promise<boolean> {
+    const { devices } = this.db.t;
+    return this.db.affected(await tx.q.update(devices).set({ offline: 1 })
+      .where(and(eq(devices.id, deviceRowId), eq(devices.offline, 0), lt(devices.lastSeenAt, before)))) === 1;
   }
 
   /** Takes the device's alert slot if its cool-down has passed: one SMS burst per device per cool-down. */
-  claimAlertSlot(deviceRowId: number, now: number, cooldownMs: number): boolean {
-    return this.alertSlotStmt.run({ now, device: deviceRowId, since: now - cooldownMs }).changes === 1;
+  async claimAlertSlot(tx: Tx, deviceRowId: number, now: number, cooldownMs: number): Promise<boolean> {
+    const { devices } = this.db.t;
+    return this.db.affected(await tx.q.update(devices).set({ lastAlertAt: now })
+      .where(and(eq(devices.id, deviceRowId), or(isNull(devices.lastAlertAt), lte(devices.lastAlertAt, now - cooldownMs))))) === 1;
   }
 }

@@ -1,6 +1,5 @@
 import { and, asc, count, desc, eq, gt, isNotNull, isNull, sql } from 'drizzle-orm';
-import type { Db } from './client.js';
-import { bindings, devices, noticeReads, notices } from './schema.js';
+import { hot, run, type Database, type Q, type Tables, type Tx } from './engine.js';
 
 export type Mode = 0 | 1 | 2;
 
@@ -19,95 +18,144 @@ export interface NoticeRow {
   ackAt: number | null;
 }
 
-const row = {
-  id: notices.id, eventId: notices.eventId, content: notices.content, device: devices.name,
-  picName: notices.picName, imageType: notices.imageType, createdAt: notices.createdAt,
-  photoOk: notices.photoOk, deviceRowId: notices.deviceId, ackPhone: notices.ackPhone, ackAt: notices.ackAt,
-};
+function rowOf(t: Tables) {
+  const { notices, devices } = t;
+  return {
+    id: notices.id, eventId: notices.eventId, content: notices.content, device: devices.name,
+    picName: notices.picName, imageType: notices.imageType, createdAt: notices.createdAt,
+    photoOk: notices.photoOk, deviceRowId: notices.deviceId, ackPhone: notices.ackPhone, ackAt: notices.ackAt,
+  };
+}
+
+export interface NewNotice {
+  eventId: string;
+  deviceId: number;
+  content: string;
+  picName: string;
+  imageType: string;
+  createdAt: number;
+  photoOk: number;
+}
 
 /** Notices as an account sees them: those of its bound devices, with its own read marks. */
 export class NoticeStore {
-  private readonly listStmts;
-  private readonly countStmts;
-  private readonly insertStmt;
+  private readonly row;
 
-  constructor(private readonly db: Db) {
-    const user = sql.placeholder('user');
-    const readFilter = (mode: Mode) => (mode === 0 ? isNull(noticeReads.noticeId) : mode === 1 ? isNotNull(noticeReads.noticeId) : undefined);
-    const visibleTo = and(eq(bindings.deviceId, notices.deviceId), eq(bindings.userId, user));
-    const readBy = and(eq(noticeReads.noticeId, notices.id), eq(noticeReads.userId, user));
-    this.listStmts = ([0, 1, 2] as const).map((mode) => db.select(row).from(notices)
-      .innerJoin(bindings, visibleTo).innerJoin(devices, eq(devices.id, notices.deviceId)).leftJoin(noticeReads, readBy)
-      .where(readFilter(mode)).orderBy(desc(notices.id))
-      .limit(sql.placeholder('limit')).offset(sql.placeholder('offset')).prepare());
-    this.countStmts = ([0, 1, 2] as const).map((mode) => db.select({ n: count() }).from(notices)
-      .innerJoin(bindings, visibleTo).leftJoin(noticeReads, readBy).where(readFilter(mode)).prepare());
+  constructor(private readonly db: Database) {
+    this.row = rowOf(db.t);
+  }
+
+  private visibleTo(user: unknown) {
+    const { bindings, notices } = this.db.t;
+    return and(eq(bindings.deviceId, notices.deviceId), eq(bindings.userId, user as number));
+  }
+
+  private readBy(user: unknown) {
+    const { noticeReads, notices } = this.db.t;
+    return and(eq(noticeReads.noticeId, notices.id), eq(noticeReads.userId, user as number));
+  }
+
+  private readFilter(mode: Mode) {
+    const { noticeReads } = this.db.t;
+    return mode === 0 ? isNull(noticeReads.noticeId) : mode === 1 ? isNotNull(noticeReads.noticeId) : undefined;
+  }
+
+  /**
+   * Stores a notice; call inside the transaction that schedules its alerts. Notice inserts take turns
+   * (db.lock), so that ids become visible in the order they are given out.
+   */
+  async insert(tx: Tx, values: NewNotice): Promise<number> {
+    await this.db.lock(tx, 'notices');
+    const { notices } = this.db.t;
     const p = (name: string) => sql.placeholder(name);
-    this.insertStmt = db.insert(notices).values({
+    const [inserted] = await run<{ id: number }[]>(hot(tx, 'notices_insert', (b) => b.insert(notices).values({
       eventId: p('eventId'), deviceId: p('deviceId'), content: p('content'), picName: p('picName'), imageType: p('imageType'), createdAt: p('createdAt'),
       photoOk: p('photoOk'),
-    }).returning({ id: notices.id }).prepare();
+    }).returning({ id: notices.id })), { ...values });
+    return inserted!.id;
   }
 
-  insert(values: { eventId: string; deviceId: number; content: string; picName: string; imageType: string; createdAt: number; photoOk: number }): number {
-    return this.insertStmt.get(values)!.id;
+  /** Withdraws a notice whose photo could not be stored after its row was committed. */
+  async remove(tx: Tx, noticeId: number): Promise<void> {
+    const { notices } = this.db.t;
+    await tx.q.delete(notices).where(eq(notices.id, noticeId));
   }
 
-  /** Newest first. */
-  list(userId: number, mode: Mode, limit = -1, offset = 0): NoticeRow[] {
-    return this.listStmts[mode]!.all({ user: userId, limit, offset });
+  /** Newest first; all of them when `limit` is undefined. */
+  async list(q: Q, userId: number, mode: Mode, limit?: number, offset = 0): Promise<NoticeRow[]> {
+    const { notices, devices, bindings, noticeReads } = this.db.t;
+    const user = sql.placeholder('user');
+    const stmt = hot(q, `notices_list_${mode}`, (b) => b.select(this.row).from(notices)
+      .innerJoin(bindings, this.visibleTo(user)).innerJoin(devices, eq(devices.id, notices.deviceId)).leftJoin(noticeReads, this.readBy(user))
+      .where(this.readFilter(mode)).orderBy(desc(notices.id))
+      .limit(sql.placeholder('limit')).offset(sql.placeholder('offset')));
+    // no limit: -1 on SQLite, NULL on PostgreSQL
+    const all = this.db.dialect === 'sqlite' ? -1 : null;
+    return run(stmt, { user: userId, limit: limit ?? all, offset });
   }
 
-  count(userId: number, mode: Mode): number {
-    return this.countStmts[mode]!.get({ user: userId })!.n;
+  async count(q: Q, userId: number, mode: Mode): Promise<number> {
+    const { notices, bindings, noticeReads } = this.db.t;
+    const user = sql.placeholder('user');
+    const [found] = await run<{ n: number }[]>(hot(q, `notices_count_${mode}`, (b) => b.select({ n: count() }).from(notices)
+      .innerJoin(bindings, this.visibleTo(user)).leftJoin(noticeReads, this.readBy(user)).where(this.readFilter(mode))), { user: userId });
+    return found!.n;
   }
 
   /** One notice, if the account may see it. */
-  visible(userId: number, eventId: string): (NoticeRow & { read: boolean }) | undefined {
-    const found = this.db.select({ ...row, readAt: noticeReads.readAt }).from(notices)
-      .innerJoin(bindings, and(eq(bindings.deviceId, notices.deviceId), eq(bindings.userId, userId)))
+  async visible(q: Q, userId: number, eventId: string): Promise<(NoticeRow & { read: boolean }) | undefined> {
+    const { notices, devices, noticeReads } = this.db.t;
+    const [found] = await q.q.select({ ...this.row, readAt: noticeReads.readAt }).from(notices)
+      .innerJoin(this.db.t.bindings, this.visibleTo(userId))
       .innerJoin(devices, eq(devices.id, notices.deviceId))
-      .leftJoin(noticeReads, and(eq(noticeReads.noticeId, notices.id), eq(noticeReads.userId, userId)))
-      .where(eq(notices.eventId, eventId)).get();
+      .leftJoin(noticeReads, this.readBy(userId))
+      .where(eq(notices.eventId, eventId));
     if (!found) return undefined;
     const { readAt, ...rest } = found;
     return { ...rest, read: readAt !== null };
   }
 
   /** false when the account had already read it. */
-  markRead(userId: number, noticeId: number, now: number): boolean {
-    return this.db.insert(noticeReads).values({ userId, noticeId, readAt: now }).onConflictDoNothing().run().changes === 1;
+  async markRead(tx: Tx, userId: number, noticeId: number, now: number): Promise<boolean> {
+    return this.db.affected(await tx.q.insert(this.db.t.noticeReads).values({ userId, noticeId, readAt: now }).onConflictDoNothing()) === 1;
   }
 
   /** For a stream resuming after `afterId`: oldest first. */
-  since(userId: number, afterId: number, limit: number): NoticeRow[] {
-    return this.db.select(row).from(notices)
-      .innerJoin(bindings, and(eq(bindings.deviceId, notices.deviceId), eq(bindings.userId, userId)))
+  async since(q: Q, userId: number, afterId: number, limit: number): Promise<NoticeRow[]> {
+    const { notices, devices } = this.db.t;
+    return q.q.select(this.row).from(notices)
+      .innerJoin(this.db.t.bindings, this.visibleTo(userId))
       .innerJoin(devices, eq(devices.id, notices.deviceId))
-      .where(gt(notices.id, afterId)).orderBy(asc(notices.id)).limit(limit).all();
+      .where(gt(notices.id, afterId)).orderBy(asc(notices.id)).limit(limit);
   }
 
   /** Records the first acknowledgement; false if the notice already had one. */
-  acknowledge(noticeId: number, phone: string, now: number): boolean {
-    return this.db.update(notices).set({ ackPhone: phone, ackAt: now })
-      .where(and(eq(notices.id, noticeId), isNull(notices.ackAt))).run().changes === 1;
+  async acknowledge(tx: Tx, noticeId: number, phone: string, now: number): Promise<boolean> {
+    const { notices } = this.db.t;
+    return this.db.affected(await tx.q.update(notices).set({ ackPhone: phone, ackAt: now })
+      .where(and(eq(notices.id, noticeId), isNull(notices.ackAt)))) === 1;
   }
 
-  acknowledgement(noticeId: number): { phone: string; at: number } | null {
-    const found = this.db.select({ phone: notices.ackPhone, at: notices.ackAt }).from(notices).where(eq(notices.id, noticeId)).get();
+  async acknowledgement(q: Q, noticeId: number): Promise<{ phone: string; at: number } | null> {
+    const { notices } = this.db.t;
+    const [found] = await q.q.select({ phone: notices.ackPhone, at: notices.ackAt }).from(notices).where(eq(notices.id, noticeId));
     return found?.at != null ? { phone: found.phone!, at: found.at } : null;
   }
 
   /** Counts alert messages the provider accepted for the notice. */
-  countSent(noticeId: number, n: number): void {
-    if (n > 0) this.db.update(notices).set({ alertsSent: sql`${notices.alertsSent} + ${n}` }).where(eq(notices.id, noticeId)).run();
+  async countSent(tx: Tx, noticeId: number, n: number): Promise<void> {
+    const { notices } = this.db.t;
+    if (n > 0) await tx.q.update(notices).set({ alertsSent: sql`${notices.alertsSent} + ${n}` }).where(eq(notices.id, noticeId));
   }
 
-  alertsSent(noticeId: number): number {
-    return this.db.select({ n: notices.alertsSent }).from(notices).where(eq(notices.id, noticeId)).get()?.n ?? 0;
+  async alertsSent(q: Q, noticeId: number): Promise<number> {
+    const { notices } = this.db.t;
+    const [found] = await q.q.select({ n: notices.alertsSent }).from(notices).where(eq(notices.id, noticeId));
+    return found?.n ?? 0;
   }
 
-  referenced(picName: string): boolean {
-    return !!this.db.select({ id: notices.id }).from(notices).where(eq(notices.picName, picName)).limit(1).get();
+  async referenced(q: Q, picName: string): Promise<boolean> {
+    const { notices } = this.db.t;
+    return (await q.q.select({ id: notices.id }).from(notices).where(eq(notices.picName, picName)).limit(1)).length > 0;
   }
 }

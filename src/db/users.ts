@@ -1,6 +1,5 @@
 import { asc, eq, sql } from 'drizzle-orm';
-import type { Db } from './client.js';
-import { users } from './schema.js';
+import { hot, run, type Database, type Q, type Tx } from './engine.js';
 
 export interface Profile {
   phone: string;
@@ -18,16 +17,6 @@ export interface UserRow extends Profile {
 
 export type ProfileChange = Partial<Pick<Profile, 'name' | 'nickname' | 'email' | 'level'>>;
 
-const profile = {
-  phone: users.phone,
-  name: users.name,
-  nickname: users.nickname,
-  email: users.email,
-  level: users.level,
-};
-
-const row = { ...profile, id: users.id, passwordHash: users.passwordHash, role: users.role };
-
 export interface Identity {
   id: number;
   phone: string;
@@ -38,21 +27,25 @@ export interface Identity {
 const IDENTITY_MS = 2000;
 
 export class UserStore {
-  private readonly byIdStmt;
-  private readonly byPhoneStmt;
   private readonly identities = new Map<number, Identity & { at: number }>();
 
-  constructor(private readonly db: Db) {
-    this.byIdStmt = db.select(row).from(users).where(eq(users.id, sql.placeholder('id'))).prepare();
-    this.byPhoneStmt = db.select(row).from(users).where(eq(users.phone, sql.placeholder('phone'))).prepare();
+  constructor(private readonly db: Database) {}
+
+  private get u() {
+    return this.db.t.users;
+  }
+
+  private rowCols() {
+    const u = this.u;
+    return { phone: u.phone, name: u.name, nickname: u.nickname, email: u.email, level: u.level, id: u.id, passwordHash: u.passwordHash, role: u.role };
   }
 
   /** Phone and role for token checks, re-read at most every 2 s and at once after a change made here. */
-  identity(id: number): Identity | undefined {
+  async identity(id: number): Promise<Identity | undefined> {
     const now = Date.now();
     const known = this.identities.get(id);
     if (known && now - known.at < IDENTITY_MS) return known;
-    const row = this.byIdStmt.get({ id });
+    const [row] = await run<UserRow[]>(hot(this.db.read, 'users_by_id', (b) => b.select(this.rowCols()).from(this.u).where(eq(this.u.id, sql.placeholder('id')))), { id });
     if (!row) {
       this.identities.delete(id);
       return undefined;
@@ -63,59 +56,64 @@ export class UserStore {
     return identity;
   }
 
-  byPhone(phone: string): UserRow | undefined {
-    return this.byPhoneStmt.get({ phone });
+  async byPhone(q: Q, phone: string): Promise<UserRow | undefined> {
+    const [row] = await run<UserRow[]>(hot(q, 'users_by_phone', (b) => b.select(this.rowCols()).from(this.u).where(eq(this.u.phone, sql.placeholder('phone')))), { phone });
+    return row;
   }
 
   /** Returns the new id, or null when the phone is taken. */
-  create(phone: string, passwordHash: string, now: number): number | null {
-    const inserted = this.db.insert(users)
+  async create(tx: Tx, phone: string, passwordHash: string, now: number): Promise<number | null> {
+    const [inserted] = await tx.q.insert(this.u)
       .values({ phone, passwordHash, createdAt: now, updatedAt: now })
-      .onConflictDoNothing({ target: users.phone })
-      .returning({ id: users.id })
-      .get();
+      .onConflictDoNothing({ target: this.u.phone })
+      .returning({ id: this.u.id });
     return inserted?.id ?? null;
   }
 
-  update(id: number, change: ProfileChange, now: number): void {
+  async update(tx: Tx, id: number, change: ProfileChange, now: number): Promise<void> {
     this.identities.delete(id);
-    this.db.update(users).set({ ...change, updatedAt: now }).where(eq(users.id, id)).run();
+    await tx.q.update(this.u).set({ ...change, updatedAt: now }).where(eq(this.u.id, id));
   }
 
-  setPassword(id: number, passwordHash: string, now: number): void {
+  async setPassword(tx: Tx, id: number, passwordHash: string, now: number): Promise<void> {
     this.identities.delete(id);
-    this.db.update(users).set({ passwordHash, updatedAt: now }).where(eq(users.id, id)).run();
+    await tx.q.update(this.u).set({ passwordHash, updatedAt: now }).where(eq(this.u.id, id));
   }
 
-  /** false when the phone is taken. */
-  setPhone(id: number, phone: string, now: number): boolean {
+  /** false when the phone is taken (checked first: on PostgreSQL a failed statement would end the transaction). */
+  async setPhone(tx: Tx, id: number, phone: string, now: number): Promise<boolean> {
     this.identities.delete(id);
+    const [holder] = await tx.q.select({ id: this.u.id }).from(this.u).where(eq(this.u.phone, phone));
+    if (holder && holder.id !== id) return false;
     try {
-      this.db.update(users).set({ phone, updatedAt: now }).where(eq(users.id, id)).run();
+      await tx.q.update(this.u).set({ phone, updatedAt: now }).where(eq(this.u.id, id));
       return true;
     } catch (err) {
-      if ((err as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE') return false;
+      if (this.db.isUniqueViolation(err)) return false;
       throw err;
     }
   }
 
-  setRole(id: number, role: 'user' | 'admin', now: number): void {
+  async setRole(tx: Tx, id: number, role: 'user' | 'admin', now: number): Promise<void> {
     this.identities.delete(id);
-    this.db.update(users).set({ role, updatedAt: now }).where(eq(users.id, id)).run();
+    await tx.q.update(this.u).set({ role, updatedAt: now }).where(eq(this.u.id, id));
   }
 
   /** Tokens and codes go with the row (ON DELETE CASCADE). */
-  delete(id: number): boolean {
+  async delete(tx: Tx, id: number): Promise<boolean> {
     this.identities.delete(id);
-    return this.db.delete(users).where(eq(users.id, id)).run().changes > 0;
+    return this.db.affected(await tx.q.delete(this.u).where(eq(this.u.id, id))) > 0;
   }
 
-  list(): Profile[] {
-    return this.db.select(profile).from(users).orderBy(asc(users.phone)).all();
+  async list(q: Q): Promise<Profile[]> {
+    const u = this.u;
+    return q.q.select({ phone: u.phone, name: u.name, nickname: u.nickname, email: u.email, level: u.level }).from(u).orderBy(asc(u.phone));
   }
 
-  profile(id: number): Profile | undefined {
-    return this.db.select(profile).from(users).where(eq(users.id, id)).get();
+  async profile(q: Q, id: number): Promise<Profile | undefined> {
+    const u = this.u;
+    const [row] = await q.q.select({ phone: u.phone, name: u.name, nickname: u.nickname, email: u.email, level: u.level }).from(u).where(eq(u.id, id));
+    return row;
   }
 }
 

@@ -5,6 +5,7 @@ import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
 import type { DeviceRow } from '../db/devices.js';
 import type { Logger } from '../log.js';
+import { isDatabaseError } from '../db/engine.js';
 import type { Services } from '../services/index.js';
 import type { Metrics } from '../services/metrics.js';
 import { checkLocalTable } from '../status.js';
@@ -132,15 +133,15 @@ export function originOf(req: IncomingMessage, config: Config, trust: Trust): st
 }
 
 function failed(err: unknown): 'DATABASE' | 'UNKNOWN' {
-  return String((err as { code?: unknown })?.code ?? '').startsWith('SQLITE') ? 'DATABASE' : 'UNKNOWN';
+  return isDatabaseError(err) ? 'DATABASE' : 'UNKNOWN';
 }
 
 /** Resolves a user token to its account, restarting the idle clock; null when it is no good. */
-export function authenticateUser(services: Services, token: string | undefined): AuthUser | null {
+export async function authenticateUser(services: Services, token: string | undefined): Promise<AuthUser | null> {
   if (token === undefined) return null;
-  const owner = services.tokens.authenticate(token);
+  const owner = await services.tokens.authenticate(token);
   if (!owner) return null;
-  const user = services.users.identity(owner.userId);
+  const user = await services.users.identity(owner.userId);
   return user ? { id: user.id, phone: user.phone, role: user.role, tokenId: owner.tokenId } : null;
 }
 
@@ -167,10 +168,10 @@ export function dispatcher(endpoint: EndpointSpec, deps: Deps, trust: Trust): Ha
       let user: AuthUser | null = null;
       let device: DeviceRow | null = null;
       if (token !== null && endpoint.token === 'user') {
-        user = authenticateUser(services, token);
+        user = await authenticateUser(services, token);
         if (!user) return await out.early(failures.fail('TOKEN_INVALID'));
       } else if (token !== null && endpoint.token === 'device') {
-        device = (token && services.devices.byToken(token)) || null;
+        device = (token && await services.devices.byToken(services.read, token)) || null;
         if (!device) return await out.early(failures.fail('DEVICE_TOKEN'));
       } else if (token === null && everyNeedsToken) {
         return await out.early(failures.fail('TOKEN_MISSING'));
@@ -232,7 +233,7 @@ export function getter(endpoint: EndpointSpec, deps: Deps, trust: Trust): Handle
     try {
       const token = tokenOf(req.url);
       if (token === null) return out.send(reply.fail('TOKEN_MISSING'));
-      const user = authenticateUser(services, token);
+      const user = await authenticateUser(services, token);
       if (!user) return out.send(reply.fail(get.badToken));
       return out.send(await get.run(contextFor(base, req, out.rid, user, null) as Ctx<string> & { user: AuthUser }));
     } catch (err) {

@@ -1,4 +1,4 @@
-import { atomically } from '../db/client.js';
+import type { Tx } from '../db/engine.js';
 import type { Services } from './index.js';
 
 /**
@@ -10,13 +10,13 @@ import type { Services } from './index.js';
 export async function deleteAccount(
   s: Pick<Services, 'db' | 'tokens' | 'users' | 'portraits'>,
   userId: number,
-  guard: () => boolean = () => true,
+  guard: (tx: Tx) => Promise<boolean> = async () => true,
 ): Promise<boolean> {
-  const portrait = s.portraits.etagOf(userId);
-  const done = atomically<boolean>(s.db, (abort) => {
-    if (!guard()) abort(false);
-    s.tokens.revokeUser(userId);
-    s.users.delete(userId);
+  const portrait = await s.portraits.etagOf(userId);
+  const done = await s.db.transaction<boolean>(async (tx, abort) => {
+    if (!(await guard(tx))) abort(false);
+    await s.tokens.revokeUser(tx, userId);
+    await s.users.delete(tx, userId);
     return true;
   });
   if (done) await s.portraits.remove(userId, portrait);

@@ -1,7 +1,8 @@
 import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
-import type { AlertStore, DueStep, StepKind } from '../db/alerts.js';
+import type { AlertStore, DueStep, Outcome, StepKind } from '../db/alerts.js';
 import type { DeviceRow, DeviceStore } from '../db/devices.js';
+import type { Database, Tx } from '../db/engine.js';
 import type { NoticeStore } from '../db/notices.js';
 import type { Logger } from '../log.js';
 import type { NoticeHub } from './hub.js';
@@ -35,9 +36,11 @@ export function effective(own: number | null, fallback: number): number {
 export class Alerts {
   private timer: NodeJS.Timeout | null = null;
   private ticking: Promise<void> | null = null;
+  private nextTick: Promise<void> | null = null;
   private readonly inflight = new Set<Promise<unknown>>();
 
   constructor(
+    private readonly db: Database,
     private readonly steps: AlertStore,
     private readonly notices: NoticeStore,
     private readonly devices: DeviceStore,
@@ -50,16 +53,16 @@ export class Alerts {
   ) {}
 
   /** Call inside the transaction that stores the notice. */
-  schedule(noticeId: number, device: DeviceRow, createdAt: number): void {
+  async schedule(tx: Tx, noticeId: number, device: DeviceRow, createdAt: number): Promise<void> {
     const repeat = effective(device.alertRepeatSeconds, this.config.alertRepeatSeconds);
     const call = effective(device.alertCallSeconds, this.config.alertCallSeconds);
-    if (repeat > 0) this.steps.add(noticeId, 'alert-repeat', createdAt + repeat * 1000);
-    if (call > 0) this.steps.add(noticeId, 'call', createdAt + call * 1000);
+    if (repeat > 0) await this.steps.add(tx, noticeId, 'alert-repeat', createdAt + repeat * 1000);
+    if (call > 0) await this.steps.add(tx, noticeId, 'call', createdAt + call * 1000);
   }
 
   /** An acknowledgement stops whatever has not fired yet: call inside the transaction that records it. */
-  cancel(noticeId: number, now: number): void {
-    this.steps.cancel(noticeId, now);
+  async cancel(tx: Tx, noticeId: number, now: number): Promise<void> {
+    await this.steps.cancel(tx, noticeId, now);
   }
 
   /** One message to the provider: null when accepted, else why not (a throw included). */
@@ -82,32 +85,41 @@ export class Alerts {
 
   private async send(fall: Fall, kind: StepKind, phones: string[], attempts: number, log: Logger): Promise<boolean> {
     const results = await Promise.all(phones.map((phone) => this.attempt({ kind, phone, device: fall.device, eventId: fall.eventId, createtime: fall.createtime })));
-    let sent = 0;
-    for (const [i, failure] of results.entries()) {
-      if (failure === null) {
-        sent++;
-        continue;
-      }
-      const phone = phones[i]!;
-      const fields = { event_id: fall.eventId, kind, phone, attempt: attempts + 1, detail: failure };
-      if (attempts < MAX_RETRIES) {
-        const wait = this.config.alertRetrySeconds * 2 ** attempts;
-        log.warn('fall alert not sent: retrying', { ...fields, retry_in_s: wait });
-        this.steps.add(fall.noticeId, kind, this.clock.now() + wait * 1000, phone, attempts + 1);
-      } else {
-        log.warn('fall alert not sent: giving up', fields);
-      }
+    const wait = this.config.alertRetrySeconds * 2 ** attempts;
+    const failed = results.flatMap((failure, i) => (failure === null ? [] : [{ phone: phones[i]!, detail: failure }]));
+    const sent = phones.length - failed.length;
+    const retry = attempts < MAX_RETRIES;
+    const dueAt = this.clock.now() + wait * 1000;
+    await this.db.transaction(async (tx) => {
+      if (retry) for (const { phone } of failed) await this.steps.add(tx, fall.noticeId, kind, dueAt, phone, attempts + 1);
+      await this.notices.countSent(tx, fall.noticeId, sent);
+    });
+    // logged once the retries are in the database
+    for (const { phone, detail } of failed) {
+      const fields = { event_id: fall.eventId, kind, phone, attempt: attempts + 1, detail };
+      if (retry) log.warn('fall alert not sent: retrying', { ...fields, retry_in_s: wait });
+      else log.warn('fall alert not sent: giving up', fields);
     }
-    this.notices.countSent(fall.noticeId, sent);
-    if (sent < phones.length && this.notices.alertsSent(fall.noticeId) === 0 && this.steps.pending(fall.noticeId) === 0) {
+    const read = this.db.read;
+    if (sent < phones.length && await this.notices.alertsSent(read, fall.noticeId) === 0 && await this.steps.pending(read, fall.noticeId) === 0) {
       log.error('fall alert: every alert failed, nobody was told', { event_id: fall.eventId, device: fall.device });
     }
     return sent === phones.length;
   }
 
-  /** Fires what is due and declares silent cameras offline. Ticks never overlap. */
+  /**
+   * Fires what is due and declares silent cameras offline. Ticks never overlap: called while one runs,
+   * it resolves after the next one, which sees what fell due meanwhile.
+   */
   tick(): Promise<void> {
-    this.ticking ??= this.runTick().finally(() => {
+    if (this.ticking) {
+      this.nextTick ??= this.ticking.then(() => {
+        this.nextTick = null;
+        return this.tick();
+      });
+      return this.nextTick;
+    }
+    this.ticking = this.runTick().finally(() => {
       this.ticking = null;
     });
     return this.ticking;
@@ -122,6 +134,7 @@ export class Alerts {
   async stop(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
+    await this.nextTick;
     await this.ticking;
     await Promise.all([...this.inflight]);
   }
@@ -129,7 +142,7 @@ export class Alerts {
   private async runTick(): Promise<void> {
     try {
       const now = this.clock.now();
-      for (const step of this.steps.due(now, BATCH)) await this.fire(step, now);
+      for (const step of await this.steps.due(this.db.read, now, BATCH)) await this.fire(step, now);
       await this.sweepOffline(now);
     } catch (err) {
       this.log.error('alert tick failed', { err });
@@ -137,28 +150,32 @@ export class Alerts {
   }
 
   private async fire(step: DueStep, now: number): Promise<void> {
-    if (!this.steps.claim(step.id, now)) return;
+    if (!(await this.db.transaction((tx) => this.steps.claim(tx, step.id, now)))) return;
     const setting = step.kind === 'alert-repeat' ? step.alertRepeatSeconds : step.kind === 'call' ? step.alertCallSeconds : null;
-    const phones = step.phone !== null ? [step.phone] : this.devices.boundUsers(step.deviceRowId).map((u) => u.phone);
-    if (step.ackAt !== null || setting === 0 || phones.length === 0) return this.steps.finish(step.id, 'skipped');
+    const phones = step.phone !== null ? [step.phone] : (await this.devices.boundUsers(this.db.read, step.deviceRowId)).map((u) => u.phone);
+    if (step.ackAt !== null || setting === 0 || phones.length === 0) return this.finish(step.id, 'skipped');
     this.log.info('fall alert escalated', { event_id: step.eventId, kind: step.kind, phones: phones.length, attempt: step.attempts + 1 });
     const all = await this.deliver({ noticeId: step.noticeId, eventId: step.eventId, device: step.deviceName, createtime: this.format(step.createdAt) },
       step.kind, phones, step.attempts);
-    this.steps.finish(step.id, all ? 'sent' : 'failed');
+    await this.finish(step.id, all ? 'sent' : 'failed');
+  }
+
+  private finish(stepId: number, outcome: Outcome): Promise<void> {
+    return this.db.transaction((tx) => this.steps.finish(tx, stepId, outcome));
   }
 
   /** A heartbeat (or an upload from a camera that sends them). */
-  heardFrom(device: DeviceRow, heartbeat: boolean): void {
+  async heardFrom(device: DeviceRow, heartbeat: boolean): Promise<void> {
     const now = this.clock.now();
-    if (!this.devices.heardFrom(device.id, now, heartbeat)) return;
+    if (!(await this.db.transaction((tx) => this.devices.heardFrom(tx, device.id, now, heartbeat)))) return;
     this.log.info('camera back online', { device: device.deviceId });
     void this.track(this.liveness(device, true, now), undefined);
   }
 
   private async sweepOffline(now: number): Promise<void> {
     const before = now - this.config.cameraOfflineSeconds * 1000;
-    for (const device of this.devices.goneSilent(before, BATCH)) {
-      if (!this.devices.markOffline(device.id, before)) continue;
+    for (const device of await this.devices.goneSilent(this.db.read, before, BATCH)) {
+      if (!(await this.db.transaction((tx) => this.devices.markOffline(tx, device.id, before)))) continue;
       this.log.warn('camera offline', { device: device.deviceId, last_seen: this.format(device.lastSeenAt!) });
       await this.liveness(device, false, device.lastSeenAt!);
     }
@@ -176,7 +193,7 @@ export class Alerts {
   }
 
   private async liveness(device: DeviceRow, online: boolean, lastSeen: number): Promise<void> {
-    const users = this.devices.boundUsers(device.id);
+    const users = await this.devices.boundUsers(this.db.read, device.id);
     const last = this.format(lastSeen);
     this.hub.publish(users.map((u) => u.id), { type: 'device', data: { device_id: device.deviceId, device_name: device.name, online, last_seen: last } });
     await Promise.all(users.map(async ({ phone }) => {

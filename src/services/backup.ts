@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { backupDatabase } from '../db/client.js';
+import { spawn } from 'node:child_process';
+import { backupDatabase } from '../db/sqlite.js';
 import { fsyncFile } from './files.js';
 
 /** The folders of content-addressed (or otherwise immutable) files under DATA_DIR, and the upload secret. */
@@ -9,18 +10,43 @@ const FILES = ['.upload-secret'];
 
 export class BackupError extends Error {}
 
+/** On PostgreSQL the database goes into the copy as pg_dump's custom format, restored with pg_restore. */
+export const PG_DUMP = 'helpaged.pgdump';
+
+/** pg_dump from PATH, else the newest under Debian's /usr/lib/postgresql. */
+export function pgTool(name: 'pg_dump' | 'pg_restore'): string {
+  const root = '/usr/lib/postgresql';
+  const versions = fs.existsSync(root) ? fs.readdirSync(root).sort((a, b) => Number(b) - Number(a)) : [];
+  return versions.map((v) => path.join(root, v, 'bin', name)).find((p) => fs.existsSync(p)) ?? name;
+}
+
+/** pg_dump takes one snapshot of the whole database, while the server keeps serving. */
+async function dumpPostgres(url: string, file: string): Promise<void> {
+  const { code, stderr } = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
+    const proc = spawn(pgTool('pg_dump'), ['--format=custom', '--no-owner', `--file=${file}`, `--dbname=${url}`], { stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    proc.stderr.on('data', (c) => (stderr += c));
+    proc.on('error', (err) => resolve({ code: -1, stderr: err.message }));
+    proc.on('exit', (c) => resolve({ code: c, stderr }));
+  });
+  if (code !== 0) throw new BackupError(`pg_dump failed: ${stderr.trim().split('\n').at(-1) ?? code}`);
+  await fsyncFile(file);
+}
+
 /**
- * A consistent copy of a running server's data: first SQLite's online backup
- * (a snapshot), then the files. A file is placed before its row commits and
+ * A consistent copy of a running server's data: first a snapshot of the
+ * database (SQLite's online backup, or pg_dump), then the files. A file is placed before its row commits and
  * photos are never rewritten, so every row in the snapshot finds its file.
  * Staged files (`.tmp`) are not copied. Everything is fsynced.
  */
-export async function backup(dataDir: string, target: string): Promise<{ files: number; bytes: number }> {
-  if (!fs.existsSync(path.join(dataDir, 'helpaged.sqlite'))) throw new BackupError(`DATA_DIR ${dataDir} holds no database`);
+export async function backup(config: { dataDir: string; databaseUrl: string }, target: string): Promise<{ files: number; bytes: number }> {
+  const { dataDir, databaseUrl } = config;
+  if (!databaseUrl && !fs.existsSync(path.join(dataDir, 'helpaged.sqlite'))) throw new BackupError(`DATA_DIR ${dataDir} holds no database`);
   if (path.resolve(target) === path.resolve(dataDir)) throw new BackupError('the backup folder is DATA_DIR itself');
   if (fs.existsSync(target) && fs.readdirSync(target).length > 0) throw new BackupError(`${target} is not empty`);
   fs.mkdirSync(target, { recursive: true });
-  await backupDatabase(dataDir, path.join(target, 'helpaged.sqlite'));
+  if (databaseUrl) await dumpPostgres(databaseUrl, path.join(target, PG_DUMP));
+  else await backupDatabase(dataDir, path.join(target, 'helpaged.sqlite'));
   let files = 0;
   let bytes = 0;
   const folders = new Set<string>([target]);

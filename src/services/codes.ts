@@ -1,9 +1,8 @@
 import crypto from 'node:crypto';
-import { and, asc, count, desc, eq, gt, inArray, isNull, lt, sql } from 'drizzle-orm';
 import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
-import type { Db } from '../db/client.js';
-import { smsCodes } from '../db/schema.js';
+import type { CodeStore } from '../db/codes.js';
+import type { Database, Q, Tx } from '../db/engine.js';
 import type { Logger } from '../log.js';
 import { md5Hex, randomString, safeEqual } from './random.js';
 import type { SmsGateway, SmsRefusal } from './sms/gateway.js';
@@ -33,7 +32,8 @@ export class SmsCodes {
   private readonly sending = new Set<string>();
 
   constructor(
-    private readonly db: Db,
+    private readonly db: Database,
+    private readonly store: CodeStore,
     private readonly clock: Clock,
     private readonly config: Config,
     private readonly gateway: SmsGateway,
@@ -41,7 +41,7 @@ export class SmsCodes {
   ) {}
 
   async send(phone: string, purpose: number, ip: string, log: Logger = this.log): Promise<SendResult> {
-    const limited = this.limited(phone, ip);
+    const limited = await this.limited(phone, ip);
     if (limited) return limited;
     if (this.sending.has(phone)) return { ok: false, refusal: 'LIMIT_30S', retryAfter: 1 };
     this.sending.add(phone);
@@ -55,9 +55,9 @@ export class SmsCodes {
         return { ok: false, refusal: FROM_GATEWAY[sent.refusal] };
       }
       const now = this.clock.now();
-      this.db.insert(smsCodes).values({
+      await this.db.transaction((tx) => this.store.insert(tx, {
         phone, purpose, ip, hash: md5Hex(code + rand), createdAt: now, expiresAt: now + ttlSeconds * 1000,
-      }).run();
+      }));
       return { ok: true, rand };
     } finally {
       this.sending.delete(phone);
@@ -69,67 +69,55 @@ export class SmsCodes {
    * costs every live code one try; the caller consumes the match with `consume`.
    * Without `purpose` (`sms.validate` with `phone`) every purpose's codes count.
    */
-  check(phone: string, purpose: number | undefined, hash: string): CheckResult {
+  async check(phone: string, purpose: number | undefined, hash: string): Promise<CheckResult> {
     const now = this.clock.now();
-    const codes = this.db.select().from(smsCodes)
-      .where(and(eq(smsCodes.phone, phone), purpose === undefined ? undefined : eq(smsCodes.purpose, purpose),
-        isNull(smsCodes.consumedAt), gt(smsCodes.createdAt, now - DAY)))
-      .orderBy(desc(smsCodes.createdAt)).all();
+    const codes = await this.store.unused(this.db.read, phone, purpose, now - DAY);
     const live = codes.filter((c) => c.expiresAt > now && c.tries < MAX_CODE_TRIES);
     const match = codes.find((c) => safeEqual(c.hash, hash.toLowerCase()));
     if (match && live.includes(match)) return { ok: true, codeId: match.id };
     if (match) return { ok: false, why: 'expired' };
     if (live.length === 0) return { ok: false, why: codes.length > 0 ? 'expired' : 'wrong' };
-    this.db.update(smsCodes).set({ tries: sql`${smsCodes.tries} + 1` })
-      .where(inArray(smsCodes.id, live.map((c) => c.id))).run();
+    await this.db.transaction((tx) => this.store.addTry(tx, live.map((c) => c.id)));
     return { ok: false, why: 'wrong' };
   }
 
   /** Marks a checked code used; false if a concurrent request used it first. Call inside the transaction that acts on it. */
-  consume(codeId: number): boolean {
-    return this.db.update(smsCodes).set({ consumedAt: this.clock.now() })
-      .where(and(eq(smsCodes.id, codeId), isNull(smsCodes.consumedAt))).run().changes === 1;
+  consume(tx: Tx, codeId: number): Promise<boolean> {
+    return this.store.consume(tx, codeId, this.clock.now());
   }
 
   /** `sms.validate`: is `hash` a live code of any phone? Does not use it up. */
-  validate(hash: string): 'ok' | 'expired' | 'unknown' {
+  async validate(hash: string): Promise<'ok' | 'expired' | 'unknown'> {
     const now = this.clock.now();
-    const row = this.db.select().from(smsCodes)
-      .where(and(eq(smsCodes.hash, hash.toLowerCase()), isNull(smsCodes.consumedAt)))
-      .orderBy(desc(smsCodes.createdAt)).get();
+    const row = await this.store.byHash(this.db.read, hash.toLowerCase());
     if (!row) return 'unknown';
     return row.expiresAt > now && row.tries < MAX_CODE_TRIES ? 'ok' : 'expired';
   }
 
   /** Forgets codes older than a day: they no longer count for any limit. */
-  sweep(): number {
-    return this.db.delete(smsCodes).where(lt(smsCodes.createdAt, this.clock.now() - DAY)).run().changes;
+  sweep(): Promise<number> {
+    return this.db.transaction((tx) => this.store.deleteBefore(tx, this.clock.now() - DAY));
   }
 
-  private limited(phone: string, ip: string): SendResult | null {
+  private async limited(phone: string, ip: string, q: Q = this.db.read): Promise<SendResult | null> {
     const now = this.clock.now();
     const { phoneIntervalSeconds, phoneHourly, phoneDaily, ipHourly, ipDaily } = this.config.sms;
     const retry = (until: number) => Math.max(1, Math.ceil((until - now) / 1000));
-    const last = this.db.select({ at: smsCodes.createdAt }).from(smsCodes).where(eq(smsCodes.phone, phone))
-      .orderBy(desc(smsCodes.createdAt)).limit(1).get();
-    if (last && now - last.at < phoneIntervalSeconds * 1000) {
-      return { ok: false, refusal: 'LIMIT_30S', retryAfter: retry(last.at + phoneIntervalSeconds * 1000) };
+    const last = await this.store.lastSent(q, phone);
+    if (last !== undefined && now - last < phoneIntervalSeconds * 1000) {
+      return { ok: false, refusal: 'LIMIT_30S', retryAfter: retry(last + phoneIntervalSeconds * 1000) };
     }
-    const windows: [column: typeof smsCodes.phone | typeof smsCodes.ip, key: string, span: number, max: number, refusal: SendRefusal][] = [
-      [smsCodes.phone, phone, HOUR, phoneHourly, 'LIMIT_HOUR'],
-      [smsCodes.phone, phone, DAY, phoneDaily, 'LIMIT_DAY'],
-      [smsCodes.ip, ip, HOUR, ipHourly, 'LIMIT_HOUR'],
-      [smsCodes.ip, ip, DAY, ipDaily, 'LIMIT_DAY'],
+    const windows: [by: 'phone' | 'ip', key: string, span: number, max: number, refusal: SendRefusal][] = [
+      ['phone', phone, HOUR, phoneHourly, 'LIMIT_HOUR'],
+      ['phone', phone, DAY, phoneDaily, 'LIMIT_DAY'],
+      ['ip', ip, HOUR, ipHourly, 'LIMIT_HOUR'],
+      ['ip', ip, DAY, ipDaily, 'LIMIT_DAY'],
     ];
-    for (const [column, key, span, max, refusal] of windows) {
-      const since = now - span;
-      const [{ n }] = this.db.select({ n: count() }).from(smsCodes)
-        .where(and(eq(column, key), gt(smsCodes.createdAt, since))).all() as [{ n: number }];
+    for (const [by, key, span, max, refusal] of windows) {
+      const n = await this.store.sentSince(q, by, key, now - span);
       if (n < max) continue;
-      const oldest = this.db.select({ at: smsCodes.createdAt }).from(smsCodes)
-        .where(and(eq(column, key), gt(smsCodes.createdAt, since)))
-        .orderBy(asc(smsCodes.createdAt)).limit(n - max + 1).all().at(-1)!;
-      return { ok: false, refusal, retryAfter: retry(oldest.at + span) };
+      const freeAt = await this.store.nthSentSince(q, by, key, now - span, n - max + 1);
+      return { ok: false, refusal, retryAfter: retry(freeAt! + span) };
     }
     return null;
   }

@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Clock } from '../clock.js';
-import type { Db } from '../db/client.js';
+import type { Database } from '../db/engine.js';
+import type { Aggregate, HealthStore, SampleRow } from '../db/health.js';
 import { SCHEMA_ROOT } from '../envelope/validate.js';
 import { buckets, nextBucket, type Granularity } from './tz.js';
 
@@ -26,13 +27,7 @@ export const SAMPLE_TYPES: Record<string, SampleType> = Object.fromEntries(
 const EARLIEST = 946_684_800; // 2000-01-01
 export const MAX_BUCKETS = 2000;
 
-interface Row {
-  type: string;
-  ts: number;
-  source: string;
-  value: number;
-  value2: number | null;
-}
+type Row = SampleRow;
 
 export interface UploadReport {
   received_count: number;
@@ -59,14 +54,7 @@ function checkNumber(name: string, v: unknown, range: Range, integer = false): s
  * batch never counts twice.
  */
 export class HealthData {
-  private readonly insert;
-  private readonly aggregate;
-
-  constructor(private readonly db: Db, private readonly clock: Clock) {
-    this.insert = db.$client.prepare('INSERT OR IGNORE INTO health_samples (user_id, type, ts, source, value, value2) VALUES (?, ?, ?, ?, ?, ?)');
-    this.aggregate = db.$client.prepare(`SELECT count(*) n, sum(value) s, min(value) lo, max(value) hi, sum(value2) s2, min(value2) lo2, max(value2) hi2
-      FROM health_samples WHERE user_id = ? AND type = ? AND ts >= ? AND ts < ?`);
-  }
+  constructor(private readonly db: Database, private readonly store: HealthStore, private readonly clock: Clock) {}
 
   /** Checks one sample; returns the row to store or why not. `devices` are the caller's bound device ids. */
   parse(sample: unknown, devices: Set<string>): Row | string {
@@ -93,7 +81,7 @@ export class HealthData {
     return bad ?? { type, ts: timestamp, source, value: value as number, value2: null };
   }
 
-  upload(userId: number, samples: unknown[], devices: Set<string>): UploadReport {
+  async upload(userId: number, samples: unknown[], devices: Set<string>): Promise<UploadReport> {
     const invalid: { index: number; error: string }[] = [];
     const rows: Row[] = [];
     samples.forEach((sample, index) => {
@@ -101,10 +89,7 @@ export class HealthData {
       if (typeof parsed === 'string') invalid.push({ index, error: parsed });
       else rows.push(parsed);
     });
-    let stored = 0;
-    this.db.$client.transaction(() => {
-      for (const r of rows) stored += this.insert.run(userId, r.type, r.ts, r.source, r.value, r.value2).changes;
-    }).immediate();
+    const stored = await this.db.transaction((tx) => this.store.insert(tx, userId, rows));
     return { received_count: rows.length, invalid_count: invalid.length, invalid_samples: invalid, duplicate_count: rows.length - stored };
   }
 
@@ -113,7 +98,7 @@ export class HealthData {
    * and last bucket only count the part inside the range. An empty bucket's
    * value is null. null when there would be more than MAX_BUCKETS.
    */
-  query(userId: number, type: string, g: Granularity, startSeconds: number, endSeconds: number, tz: string) {
+  async query(userId: number, type: string, g: Granularity, startSeconds: number, endSeconds: number, tz: string) {
     const spec = SAMPLE_TYPES[type]!;
     const starts = buckets(tz, startSeconds * 1000, endSeconds * 1000, g, MAX_BUCKETS);
     if (!starts) return null;
@@ -124,13 +109,13 @@ export class HealthData {
     let filled = 0;
     let lo: Value = null;
     let hi: Value = null;
-    const points = starts.map((start, i) => {
+    const aggregates: Aggregate[] = [];
+    for (const [i, start] of starts.entries()) {
       const end = i + 1 < starts.length ? starts[i + 1]! : nextBucket(tz, start, g);
-      const from = Math.max(Math.floor(start / 1000), startSeconds);
-      const to = Math.min(Math.floor(end / 1000), endSeconds);
-      const a = this.aggregate.get(userId, type, from, to) as {
-        n: number; s: number | null; lo: number | null; hi: number | null; s2: number | null; lo2: number | null; hi2: number | null;
-      };
+      aggregates.push(await this.store.aggregate(this.db.read, userId, type, Math.max(Math.floor(start / 1000), startSeconds), Math.min(Math.floor(end / 1000), endSeconds)));
+    }
+    const points = starts.map((start, i) => {
+      const a = aggregates[i]!;
       const timestamp = Math.floor(start / 1000);
       if (a.n === 0) return { timestamp, value: null as Value };
       n += a.n;

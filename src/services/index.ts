@@ -1,7 +1,14 @@
 import path from 'node:path';
 import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
-import type { Db } from '../db/client.js';
+import { CodeStore } from '../db/codes.js';
+import type { Database, Reader } from '../db/engine.js';
+import { HealthStore } from '../db/health.js';
+import { PairingStore } from '../db/pairing.js';
+import { PortraitStore } from '../db/portraits.js';
+import { TokenStore } from '../db/tokens.js';
+import { UpgradeStore } from '../db/upgrades.js';
+import { UploadStore } from '../db/uploads.js';
 import { DeviceStore } from '../db/devices.js';
 import { NoticeStore } from '../db/notices.js';
 import { TerminalStore } from '../db/terminals.js';
@@ -30,7 +37,9 @@ import { WeChat } from './wechat.js';
 
 /** Everything a handler may use, handed to it in its context. */
 export interface Services {
-  db: Db;
+  db: Database;
+  /** Reads outside a transaction: `db.read`. */
+  read: Reader;
   users: UserStore;
   tokens: TokenService;
   passwords: Passwords;
@@ -77,7 +86,7 @@ export interface ServiceOptions {
   fetch?: typeof fetch;
 }
 
-export async function createServices(config: Config, clock: Clock, log: Logger, db: Db, options: ServiceOptions): Promise<Services> {
+export async function createServices(config: Config, clock: Clock, log: Logger, db: Database, options: ServiceOptions): Promise<Services> {
   const hub = new NoticeHub();
   const metrics = new Metrics(hub);
   const gateway = metrics.metered(options.gateway);
@@ -91,11 +100,12 @@ export async function createServices(config: Config, clock: Clock, log: Logger, 
   const notices = new NoticeStore(db);
   const limits = { maxBytes: config.imageMaxBytes, maxPixels: config.imageMaxPixels };
   const steps = new AlertStore(db);
-  const alerts: Alerts = new Alerts(steps, notices, devices, hub, gateway, clock, config, log, (ms): string => noticeService.createtime(ms));
+  const alerts: Alerts = new Alerts(db, steps, notices, devices, hub, gateway, clock, config, log, (ms): string => noticeService.createtime(ms));
   const noticeService = new NoticeService(db, notices, devices, noticeFiles, hub, clock, config, log, alerts, metrics);
   devices.onChange = (userIds) => noticeService.invalidate(userIds);
   return {
     db,
+    read: db.read,
     devices,
     notices,
     hub,
@@ -104,23 +114,23 @@ export async function createServices(config: Config, clock: Clock, log: Logger, 
     noticeService,
     alerts,
     noticeUploads: new Throttle(clock, config.noticesPerDevicePerMinute, 60),
-    portraits: new Portraits(db, portraitFiles, clock, limits, config.portraitMaxSide),
+    portraits: new Portraits(db, new PortraitStore(db), portraitFiles, clock, limits, config.portraitMaxSide),
     placeholders: await placeholderImages(),
     terminals: new TerminalStore(db),
     wechat: new WeChat(config.wechat, clock, log, options.fetch),
-    pairing: new Pairing(db, devices, clock),
+    pairing: new Pairing(db, new PairingStore(db), devices, clock),
     pairingGuesses: new Throttle(clock, 10, 60),
-    health: new HealthData(db, clock),
-    uploads: new Uploads(db, uploadFiles, clock, loadSecret(config.dataDir), config.fileGrantSeconds),
-    upgrades: new Upgrades(db, distFiles, clock),
+    health: new HealthData(db, new HealthStore(db), clock),
+    uploads: new Uploads(db, new UploadStore(db), uploadFiles, clock, loadSecret(config.dataDir), config.fileGrantSeconds),
+    upgrades: new Upgrades(db, new UpgradeStore(db), distFiles, clock),
     users: new UserStore(db),
-    tokens: new TokenService(db, clock, {
+    tokens: new TokenService(db, new TokenStore(db), clock, {
       idleSeconds: config.tokenIdleSeconds,
       enduringSeconds: config.tokenEnduringSeconds,
       touchWriteSeconds: config.tokenTouchWriteSeconds,
     }),
     passwords: new Passwords(config.scryptLog2N),
-    codes: new SmsCodes(db, clock, config, gateway, log),
+    codes: new SmsCodes(db, new CodeStore(db), clock, config, gateway, log),
     captchas: new ImageCaptchas(clock, config.codeTtlSeconds, config.captchaMaxPending, options.captchaCode),
     loginFailures: new Throttle(clock, config.loginMaxFailures, config.loginFailureWindowSeconds),
     guesses: new Throttle(clock, config.guessesPerAddressPerMinute, 60),
@@ -128,9 +138,9 @@ export async function createServices(config: Config, clock: Clock, log: Logger, 
   };
 }
 
-export function closeServices(s: Services): void {
+export async function closeServices(s: Services): Promise<void> {
   s.hub.closeAll();
-  s.tokens.close();
+  await s.tokens.close();
   s.captchas.close();
   s.loginFailures.close();
   s.guesses.close();

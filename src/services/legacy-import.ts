@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
-import { atomically, type Db } from '../db/client.js';
+import type { Database } from '../db/engine.js';
 import { LegacyStore } from '../db/legacy.js';
 import { LegacySourceError, readLegacy, type LegacyData } from '../db/legacy-mysql.js';
 import type { Logger } from '../log.js';
@@ -74,12 +74,14 @@ export async function importLegacy(opts: {
   config: Config;
   clock: Clock;
   log: Logger;
-  db: Db;
+  db: Database;
   services: Services;
   progress?: Progress;
 }): Promise<Report> {
   const { config, clock, services, dryRun, data } = opts;
-  const store = new LegacyStore(opts.db);
+  const db = opts.db;
+  const read = db.read;
+  const store = new LegacyStore(db);
   const report: Report = { dry_run: dryRun, imported: zero(), already: zero(), skipped: [] };
   const skip = (kind: Kind, key: string, reason: string, kept = false) => report.skipped.push({ kind, key, reason, ...(kept ? { kept } : {}) });
   const tz = config.noticeTimezone;
@@ -99,7 +101,7 @@ export async function importLegacy(opts: {
       continue;
     }
     const u = rows[0]!;
-    const existing = store.userId(phone);
+    const existing = await store.userId(read, phone);
     if (existing !== undefined) {
       report.already.accounts++;
       accounts.set(phone, existing);
@@ -116,19 +118,19 @@ export async function importLegacy(opts: {
       createdAt: (u.createdtime && parseLocal(tz, u.createdtime)) || now,
     };
     report.imported.accounts++;
-    accounts.set(phone, dryRun ? -1 : store.insertUser(values) ?? store.userId(phone)!);
+    accounts.set(phone, dryRun ? -1 : await db.transaction((tx) => store.insertUser(tx, values)) ?? (await store.userId(read, phone))!);
   }
 
   // devices keep their ids: the cameras hold them
   const deviceRows = new Map<string, number>(); // name -> our row id (-1 on a dry run, for a device not here yet)
   for (const d of data.devices) {
     progress?.tick();
-    const outcome = dryRun ? (store.deviceByName(d.device_name) ? 'present' : 'added') : store.insertDevice(d.device_id, d.device_name, now);
+    const outcome = dryRun ? ((await store.deviceByName(read, d.device_name)) ? 'present' : 'added') : await db.transaction((tx) => store.insertDevice(tx, d.device_id, d.device_name, now));
     if (outcome === 'conflict') {
       skip('devices', d.device_id, `device_id or name "${d.device_name}" already belongs to another device here`);
       continue;
     }
-    deviceRows.set(d.device_name, store.deviceByName(d.device_name)?.id ?? -1);
+    deviceRows.set(d.device_name, (await store.deviceByName(read, d.device_name))?.id ?? -1);
     if (outcome === 'added') report.imported.devices++;
     else report.already.devices++;
   }
@@ -150,7 +152,7 @@ export async function importLegacy(opts: {
         report.imported.bindings++;
         continue;
       }
-      if (services.devices.bind(userId, deviceRow, now)) report.imported.bindings++;
+      if (await db.transaction((tx) => services.devices.bind(tx, userId, deviceRow, now))) report.imported.bindings++;
       else report.already.bindings++;
     }
   }
@@ -161,7 +163,7 @@ export async function importLegacy(opts: {
   const placeholder = services.placeholders.error.bytes;
   for (const n of notices) {
     progress?.tick();
-    const existing = store.noticeByEvent(n.event_id);
+    const existing = await store.noticeByEvent(read, n.event_id);
     if (existing) {
       report.already.notices++;
       report.already.photos++;
@@ -214,8 +216,8 @@ export async function importLegacy(opts: {
       continue;
     }
     await services.noticeService.storeFile(n.pic_name, bytes ?? placeholder);
-    const id = atomically(opts.db, () => store.insertNotice({ eventId: n.event_id, deviceId: deviceRow, content: n.content ?? '', picName: n.pic_name, imageType, createdAt, photoOk }));
-    noticeRows.set(n.event_id, { id: id ?? store.noticeByEvent(n.event_id)!.id, createdAt });
+    const id = await db.transaction((tx) => store.insertNotice(tx, { eventId: n.event_id, deviceId: deviceRow, content: n.content ?? '', picName: n.pic_name, imageType, createdAt, photoOk }));
+    noticeRows.set(n.event_id, { id: id ?? (await store.noticeByEvent(read, n.event_id))!.id, createdAt });
   }
 
   // read marks
@@ -240,7 +242,7 @@ export async function importLegacy(opts: {
       continue;
     }
     // the old server kept no time for a read mark: the fall's own time stands in
-    if (services.notices.markRead(userId, notice.id, notice.createdAt)) report.imported.read_marks++;
+    if (await db.transaction((tx) => services.notices.markRead(tx, userId, notice.id, notice.createdAt))) report.imported.read_marks++;
     else report.already.read_marks++;
   }
 
@@ -248,7 +250,7 @@ export async function importLegacy(opts: {
   for (const [phone, userId] of accounts) {
     const file = objectPath(opts.objects, `portrait/${phone}`);
     if (!fs.existsSync(file)) continue;
-    if (!dryRun && store.hasPortrait(userId)) {
+    if (!dryRun && await store.hasPortrait(read, userId)) {
       report.already.portraits++;
       continue;
     }

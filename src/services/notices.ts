@@ -1,4 +1,4 @@
-import { atomically, atomicallyThenSync, type Db } from '../db/client.js';
+import type { Database, Tx } from '../db/engine.js';
 import type { Alerts } from './alerts.js';
 import type { Metrics } from './metrics.js';
 import type { DeviceRow, DeviceStore } from '../db/devices.js';
@@ -39,14 +39,16 @@ class ListCache {
     return `${this.epoch}.${this.generations.get(userId) ?? 0}`;
   }
 
-  get(userId: number, key: string): string | undefined {
+  /** The cached reply, or the version to store a fresh one under (taken before it is read, so that a change meanwhile makes it stale). */
+  get(userId: number, key: string): { json: string } | { version: string } {
+    const version = this.version(userId);
     const hit = this.entries.get(`${userId}:${key}`);
-    return hit && hit.version === this.version(userId) ? hit.json : undefined;
+    return hit && hit.version === version ? { json: hit.json } : { version };
   }
 
-  set(userId: number, key: string, json: string): void {
+  set(userId: number, key: string, version: string, json: string): void {
     if (this.entries.size >= 20_000) this.entries.delete(this.entries.keys().next().value!);
-    this.entries.set(`${userId}:${key}`, { version: this.version(userId), json });
+    this.entries.set(`${userId}:${key}`, { version, json });
   }
 
   invalidate(userIds: number[] | 'all'): void {
@@ -68,7 +70,7 @@ export class NoticeService {
   private readonly lists = new ListCache();
 
   constructor(
-    private readonly db: Db,
+    private readonly db: Database,
     private readonly notices: NoticeStore,
     private readonly devices: DeviceStore,
     private readonly files: DurableDir,
@@ -94,21 +96,22 @@ export class NoticeService {
    * notice.get's data as JSON text, from the cache while nothing the account
    * sees has changed: `{num, list}`, plus `{total, offset}` when paged.
    */
-  listJson(userId: number, mode: Mode, limit?: number, offset = 0): string {
+  async listJson(userId: number, mode: Mode, limit?: number, offset = 0): Promise<string> {
     const key = `${mode}:${limit ?? ''}:${offset}`;
     const cached = this.lists.get(userId, key);
-    if (cached) return cached;
-    const list = this.notices.list(userId, mode, limit ?? -1, offset).map((n) => this.toPublic(n));
+    if ('json' in cached) return cached.json;
+    const read = this.db.read;
+    const list = (await this.notices.list(read, userId, mode, limit, offset)).map((n) => this.toPublic(n));
     const paged = limit !== undefined || offset !== 0;
-    const json = JSON.stringify(paged ? { num: list.length, list, total: this.notices.count(userId, mode), offset } : { num: list.length, list });
-    this.lists.set(userId, key, json);
+    const json = JSON.stringify(paged ? { num: list.length, list, total: await this.notices.count(read, userId, mode), offset } : { num: list.length, list });
+    this.lists.set(userId, key, cached.version, json);
     return json;
   }
 
   /** Marks a notice read for one account; false if it already was. */
-  markRead(userId: number, noticeId: number): boolean {
-    const marked = this.notices.markRead(userId, noticeId, this.clock.now());
-    if (marked) this.lists.invalidate([userId]);
+  async markRead(tx: Tx, userId: number, noticeId: number): Promise<boolean> {
+    const marked = await this.notices.markRead(tx, userId, noticeId, this.clock.now());
+    if (marked) tx.after(() => this.lists.invalidate([userId]));
     return marked;
   }
 
@@ -129,20 +132,20 @@ export class NoticeService {
    * A bound account opened or signed the notice. The first one acknowledges it: what has not been sent
    * of its escalation is dropped, and every bound account's streams are told.
    */
-  acknowledge(user: { phone: string }, notice: NoticeRow, log: Logger = this.log): PublicNotice['acknowledged'] {
+  async acknowledge(user: { phone: string }, notice: NoticeRow, log: Logger = this.log): Promise<PublicNotice['acknowledged']> {
     if (notice.ackAt !== null) return this.toPublic(notice).acknowledged;
     const now = this.clock.now();
-    const acked = atomically(this.db, () => {
-      if (!this.notices.acknowledge(notice.id, user.phone, now)) return false;
-      this.alerts.cancel(notice.id, now);
+    const acked = await this.db.transaction(async (tx) => {
+      if (!(await this.notices.acknowledge(tx, notice.id, user.phone, now))) return false;
+      await this.alerts.cancel(tx, notice.id, now);
       return true;
     });
     if (!acked) {
-      const first = this.notices.acknowledgement(notice.id);
+      const first = await this.notices.acknowledgement(this.db.read, notice.id);
       return first && { phone: first.phone, at: this.createtime(first.at) };
     }
     const acknowledged = { phone: user.phone, at: this.createtime(now) };
-    const ids = this.devices.boundUsers(notice.deviceRowId).map((u) => u.id);
+    const ids = (await this.devices.boundUsers(this.db.read, notice.deviceRowId)).map((u) => u.id);
     this.lists.invalidate(ids);
     this.hub.publish(ids, { type: 'acknowledged', data: { event_id: notice.eventId, acknowledged } });
     log.info('fall acknowledged', { event_id: notice.eventId, phone: user.phone });
@@ -177,9 +180,9 @@ export class NoticeService {
     try {
       // the WAL's fsync runs off the event loop; the file is placed only once the row is on disk, so that a
       // power cut never leaves a placed file without its row
-      ({ value: id, durable } = atomicallyThenSync(this.db, () => {
-        const noticeId = this.notices.insert({ eventId, deviceId: device.id, content, picName, imageType, createdAt: now, photoOk });
-        this.alerts.schedule(noticeId, device, now);
+      ({ value: id, durable } = await this.db.transactionThenSync(async (tx) => {
+        const noticeId = await this.notices.insert(tx, { eventId, deviceId: device.id, content, picName, imageType, createdAt: now, photoOk });
+        await this.alerts.schedule(tx, noticeId, device, now);
         return noticeId;
       }));
     } catch (err) {
@@ -191,17 +194,19 @@ export class NoticeService {
       await this.files.place(staged, picName);
     } catch (err) {
       log.error('notice not stored: row withdrawn', { device: device.deviceId, picName, err });
-      this.db.$client.prepare('DELETE FROM notices WHERE id = ?').run(id);
-      this.lists.invalidate('all');
+      await this.db.transaction(async (tx) => {
+        await this.notices.remove(tx, id);
+        tx.after(() => this.lists.invalidate('all'));
+      });
       await this.files.discard(staged);
       return { ok: false, problem: 'storage' };
     }
     this.metrics.upload(bytes.length, photoOk === 1);
-    this.announce(log, device, id, {
+    await this.announce(log, device, id, {
       type: 'notice', seq: id,
       data: { event_id: eventId, content, device: device.name, pic_name: picName, createtime: this.createtime(now), acknowledged: null, photo_ok: photoOk === 1 },
     });
-    if (device.lastSeenAt !== null) this.alerts.heardFrom(device, false);
+    if (device.lastSeenAt !== null) await this.alerts.heardFrom(device, false);
     return { ok: true, picName };
   }
 
@@ -223,7 +228,7 @@ export class NoticeService {
     let placed = 0;
     let dropped = 0;
     for (const { name, staged } of await this.files.leftovers()) {
-      if (this.notices.referenced(name) && wholeUnder(name, await this.files.readStaged(staged))) {
+      if (await this.notices.referenced(this.db.read, name) && wholeUnder(name, await this.files.readStaged(staged))) {
         await this.files.place(staged, name);
         placed++;
       } else {
@@ -234,15 +239,17 @@ export class NoticeService {
     return { placed, dropped };
   }
 
-  private announce(log: Logger, device: DeviceRow, noticeId: number, event: StreamEvent & { type: 'notice' }): void {
+  private async announce(log: Logger, device: DeviceRow, noticeId: number, event: StreamEvent & { type: 'notice' }): Promise<void> {
     const storedAt = performance.now();
-    const users = this.devices.boundUsers(device.id);
+    const users = await this.devices.boundUsers(this.db.read, device.id);
     const ids = users.map((u) => u.id);
     this.lists.invalidate(ids);
     this.hub.publish(ids, event);
     this.metrics.delivered('stream', (performance.now() - storedAt) / 1000);
     if (users.length === 0) return;
-    if (!this.devices.claimAlertSlot(device.id, this.clock.now(), this.config.alertSmsCooldownSeconds * 1000)) return;
+    const now = this.clock.now();
+    const cooldown = this.config.alertSmsCooldownSeconds * 1000;
+    if (!(await this.db.transaction((tx) => this.devices.claimAlertSlot(tx, device.id, now, cooldown)))) return;
     const fall = { noticeId, eventId: event.data.event_id, device: device.name, createtime: event.data.createtime };
     void this.alerts.deliver(fall, 'alert', users.map((u) => u.phone), 0, log).then(() => this.metrics.delivered('sms', (performance.now() - storedAt) / 1000));
   }

@@ -1,9 +1,8 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { eq } from 'drizzle-orm';
 import sharp from 'sharp';
-import { atomically, type Db } from '../db/client.js';
-import { portraits } from '../db/schema.js';
+import type { Database } from '../db/engine.js';
+import type { PortraitStore } from '../db/portraits.js';
 import type { Clock } from '../clock.js';
 import type { DurableDir } from './files.js';
 import { reencodePortrait, type ImageLimits, type ImageProblem } from './images.js';
@@ -24,7 +23,8 @@ const fileName = (userId: number, etag: string) => `${userId}-${etag}.jpg`;
  */
 export class Portraits {
   constructor(
-    private readonly db: Db,
+    private readonly db: Database,
+    private readonly store: PortraitStore,
     private readonly files: DurableDir,
     private readonly clock: Clock,
     private readonly limits: ImageLimits,
@@ -41,30 +41,29 @@ export class Portraits {
     } catch {
       return { ok: false, problem: 'storage' };
     }
-    const previous = atomically(this.db, () => {
-      const old = this.db.select({ etag: portraits.etag }).from(portraits).where(eq(portraits.userId, userId)).get();
-      this.db.insert(portraits).values({ userId, etag, bytes: jpeg.length, updatedAt: this.clock.now() })
-        .onConflictDoUpdate({ target: portraits.userId, set: { etag, bytes: jpeg.length, updatedAt: this.clock.now() } }).run();
-      return old?.etag;
+    const previous = await this.db.transaction(async (tx) => {
+      const old = await this.store.etag(tx, userId);
+      await this.store.put(tx, userId, etag, jpeg.length, this.clock.now());
+      return old;
     });
     if (previous && previous !== etag) await this.files.remove(fileName(userId, previous));
     return { ok: true };
   }
 
   async get(userId: number): Promise<Served | null> {
-    const row = this.db.select({ etag: portraits.etag }).from(portraits).where(eq(portraits.userId, userId)).get();
-    if (!row) return null;
-    const bytes = await this.files.read(fileName(userId, row.etag)).catch(() => null);
-    return bytes && { bytes, etag: row.etag, contentType: 'image/jpeg' };
+    const etag = await this.store.etag(this.db.read, userId);
+    if (!etag) return null;
+    const bytes = await this.files.read(fileName(userId, etag)).catch(() => null);
+    return bytes && { bytes, etag, contentType: 'image/jpeg' };
   }
 
-  etagOf(userId: number): string | undefined {
-    return this.db.select({ etag: portraits.etag }).from(portraits).where(eq(portraits.userId, userId)).get()?.etag;
+  etagOf(userId: number): Promise<string | undefined> {
+    return this.store.etag(this.db.read, userId);
   }
 
   /** Call with the account's row still there, or after: the file goes either way. */
   async remove(userId: number, etag: string | undefined): Promise<void> {
-    this.db.delete(portraits).where(eq(portraits.userId, userId)).run();
+    await this.db.transaction((tx) => this.store.delete(tx, userId));
     if (etag) await this.files.remove(fileName(userId, etag));
   }
 
@@ -75,8 +74,7 @@ export class Portraits {
       await this.files.discard(staged);
       dropped++;
     }
-    const current = new Set(this.db.select({ userId: portraits.userId, etag: portraits.etag }).from(portraits).all()
-      .map((r) => fileName(r.userId, r.etag)));
+    const current = new Set((await this.store.all(this.db.read)).map((r) => fileName(r.userId, r.etag)));
     for (const shard of await fs.readdir(this.files.root).catch(() => [] as string[])) {
       if (shard === '.tmp') continue;
       for (const file of await fs.readdir(path.join(this.files.root, shard)).catch(() => [] as string[])) {

@@ -1,11 +1,10 @@
-import { desc, eq, or } from 'drizzle-orm';
 import type { Clock } from '../clock.js';
-import type { Db } from '../db/client.js';
-import { upgrades } from '../db/schema.js';
+import type { Database } from '../db/engine.js';
+import type { Upgrade, UpgradeStore } from '../db/upgrades.js';
 import type { DurableDir } from './files.js';
 import { sha256Hex } from './random.js';
 
-export type Upgrade = typeof upgrades.$inferSelect;
+export type { Upgrade };
 
 /** Numeric, segment by segment: 1.10.0 > 1.9.2, 2 = 2.0. */
 export function compareVersions(a: string, b: string): number {
@@ -32,16 +31,15 @@ const fileName = (p: Meta, sha256: string) => `${p.platform || 'all'}-${p.versio
 
 /** Upgrade packages (seed 002): one file per platform and version under $DATA_DIR/dist, served by GET /dist/<file>. */
 export class Upgrades {
-  constructor(private readonly db: Db, private readonly dist: DurableDir, private readonly clock: Clock) {}
+  constructor(private readonly db: Database, private readonly store: UpgradeStore, private readonly dist: DurableDir, private readonly clock: Clock) {}
 
-  exists(platform: string, version: string): boolean {
-    return this.db.select({ version: upgrades.version }).from(upgrades).where(eq(upgrades.platform, platform)).all()
-      .some((u) => compareVersions(u.version, version) === 0);
+  async exists(platform: string, version: string): Promise<boolean> {
+    return (await this.store.versions(this.db.read, platform)).some((v) => compareVersions(v, version) === 0);
   }
 
   /** null when that platform already has that version (numerically: 1.2 = 1.2.0). */
   async publish(p: Meta & { bytes: Buffer }): Promise<Upgrade | null> {
-    if (this.exists(p.platform, p.version)) return null;
+    if (await this.exists(p.platform, p.version)) return null;
     const sha256 = sha256Hex(p.bytes);
     const file = fileName(p, sha256);
     await this.dist.place(await this.dist.stage(file, p.bytes), file);
@@ -50,25 +48,20 @@ export class Upgrades {
 
   /** The same, for a file already on disk (a two-step upload): it is copied into dist. */
   async publishFile(p: Meta & { path: string; size: number; sha256: string }): Promise<Upgrade | null> {
-    if (this.exists(p.platform, p.version)) return null;
+    if (await this.exists(p.platform, p.version)) return null;
     const file = fileName(p, p.sha256);
     await this.dist.place(await this.dist.stageCopy(file, p.path), file);
     return this.record(p, file, p.size, p.sha256);
   }
 
-  private record(p: Meta, file: string, size: number, sha256: string): Upgrade | null {
-    return this.db.insert(upgrades).values({
+  private record(p: Meta, file: string, size: number, sha256: string): Promise<Upgrade | null> {
+    return this.db.transaction((tx) => this.store.insert(tx, {
       platform: p.platform, version: p.version, file, size, sha256, description: p.description, createdAt: this.clock.now(),
-    }).onConflictDoNothing().returning().get() ?? null;
+    }));
   }
 
   /** The newest package for `platform` (packages published without a platform count for every platform). */
-  latest(platform: string): Upgrade | undefined {
-    return this.all(platform).sort((a, b) => compareVersions(b.version, a.version) || b.createdAt - a.createdAt)[0];
-  }
-
-  private all(platform: string): Upgrade[] {
-    return this.db.select().from(upgrades).where(or(eq(upgrades.platform, platform), eq(upgrades.platform, '')))
-      .orderBy(desc(upgrades.createdAt)).all();
+  async latest(platform: string): Promise<Upgrade | undefined> {
+    return (await this.store.forPlatform(this.db.read, platform)).sort((a, b) => compareVersions(b.version, a.version) || b.createdAt - a.createdAt)[0];
   }
 }

@@ -5,10 +5,9 @@ import path from 'node:path';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import busboy from 'busboy';
-import { and, eq, gt, isNull } from 'drizzle-orm';
 import type { Clock } from '../clock.js';
-import type { Db } from '../db/client.js';
-import { files, uploadGrants } from '../db/schema.js';
+import type { Database } from '../db/engine.js';
+import type { GrantRow, UploadStore } from '../db/uploads.js';
 import { fsyncFile, type DurableDir } from './files.js';
 import { randomHex128, safeEqual } from './random.js';
 
@@ -47,7 +46,8 @@ export function loadSecret(dataDir: string): Buffer {
  */
 export class Uploads {
   constructor(
-    private readonly db: Db,
+    private readonly db: Database,
+    private readonly store: UploadStore,
     private readonly dir: DurableDir,
     private readonly clock: Clock,
     private readonly secret: Buffer,
@@ -58,11 +58,11 @@ export class Uploads {
     return crypto.createHmac('sha256', this.secret).update(`${id}.${expires}`).digest('hex');
   }
 
-  grant(userId: number, module: UploadModule, filename: string, size: number) {
+  async grant(userId: number, module: UploadModule, filename: string, size: number) {
     const id = randomHex128();
     const now = this.clock.now();
     const expires = Math.floor(now / 1000) + this.grantSeconds;
-    this.db.insert(uploadGrants).values({ id, userId, module, filename, size, createdAt: now, expiresAt: expires * 1000 }).run();
+    await this.db.transaction((tx) => this.store.grant(tx, { id, userId, module, filename, size, createdAt: now, expiresAt: expires * 1000 }));
     return { id, form_data: { grant: id, expires: String(expires), signature: this.sign(id, expires) } };
   }
 
@@ -99,14 +99,15 @@ export class Uploads {
           stream.resume();
           return;
         }
-        const grant = this.take(fields);
-        if (!grant) {
-          stream.resume();
-          return done({ ok: false, why: 'grant' });
-        }
         storing = true;
         current = stream;
-        this.store(grant, stream).then(done, () => done({ ok: false, why: 'malformed' }));
+        this.take(fields).then((grant) => {
+          if (!grant) {
+            stream.resume();
+            return done({ ok: false, why: 'grant' });
+          }
+          return this.keep(grant, stream).then(done);
+        }).catch(() => done({ ok: false, why: 'malformed' }));
       });
       bb.on('error', () => done({ ok: false, why: 'malformed' }));
       bb.on('close', () => {
@@ -117,19 +118,16 @@ export class Uploads {
   }
 
   /** Checks the signature and uses the grant up, whatever happens to the file. */
-  private take(fields: Record<string, string>) {
+  private async take(fields: Record<string, string>): Promise<GrantRow | null> {
     const { grant: id = '', expires = '', signature = '' } = fields;
     const exp = Number(expires);
     if (!/^[0-9a-f]{32}$/.test(id) || !Number.isSafeInteger(exp) || !safeEqual(signature, this.sign(id, exp))) return null;
     const now = this.clock.now();
     if (exp * 1000 <= now) return null;
-    const row = this.db.update(uploadGrants).set({ usedAt: now })
-      .where(and(eq(uploadGrants.id, id), isNull(uploadGrants.usedAt), gt(uploadGrants.expiresAt, now)))
-      .returning().get();
-    return row ?? null;
+    return this.db.transaction((tx) => this.store.take(tx, id, now));
   }
 
-  private async store(grant: typeof uploadGrants.$inferSelect, stream: NodeJS.ReadableStream): Promise<ReceiveResult> {
+  private async keep(grant: GrantRow, stream: NodeJS.ReadableStream): Promise<ReceiveResult> {
     const tmp = this.dir.tempPath(grant.id);
     const hash = crypto.createHash('sha256');
     let size = 0;
@@ -151,20 +149,19 @@ export class Uploads {
     }
     await this.dir.place(tmp, grant.id);
     const file = { id: grant.id, userId: grant.userId, module: grant.module, filename: grant.filename, size, sha256: hash.digest('hex'), createdAt: this.clock.now() };
-    this.db.insert(files).values(file).run();
+    await this.db.transaction((tx) => this.store.addFile(tx, file));
     return { ok: true, file: { id: file.id, filename: file.filename, size, sha256: file.sha256, path: this.dir.pathOf(file.id) } };
   }
 
   /** An uploaded file of the caller's for `module`, or null. */
-  find(userId: number, fileId: string, module: UploadModule): StoredFile | null {
-    const row = this.db.select().from(files)
-      .where(and(eq(files.id, fileId), eq(files.userId, userId), eq(files.module, module))).get();
+  async find(userId: number, fileId: string, module: UploadModule): Promise<StoredFile | null> {
+    const row = await this.store.file(this.db.read, userId, fileId, module);
     return row ? { id: row.id, filename: row.filename, size: row.size, sha256: row.sha256, path: this.dir.pathOf(row.id) } : null;
   }
 
   /** Forgets a file once it has been used (moved or copied elsewhere). */
   async release(fileId: string): Promise<void> {
-    this.db.delete(files).where(eq(files.id, fileId)).run();
+    await this.db.transaction((tx) => this.store.deleteFile(tx, fileId));
     await this.dir.remove(fileId);
   }
 

@@ -1,5 +1,5 @@
 /**
- * npm run bench [-- --rounds 3 --duration 10 --only S1,S6]
+ * npm run bench [-- --rounds 3 --duration 10 --only S1,S6 --engine sqlite|postgres]
  *
  * Starts HelpAged Server on a fresh database and the baselines of
  * test/bench/baseline.ts, each as its own process pinned to core 0 (the load
@@ -18,12 +18,21 @@ import type autocannon from 'autocannon';
 import sharp from 'sharp';
 import { account, call, dropScratch, HAS_TASKSET, scratchDir, load, loadInChild, median, pinSelf, spread, startServer, stats, type Load, type Server } from './lib.js';
 import { cameraBodies } from './photos.js';
+import { databaseFor, startCluster } from '../support/postgres.js';
 
 pinSelf();
 
 const { values: args } = parseArgs({
-  options: { rounds: { type: 'string', default: '3' }, duration: { type: 'string', default: '10' }, only: { type: 'string', default: 'S1,S2,S3,S4,S5,S6' } },
+  options: {
+    rounds: { type: 'string', default: '3' }, duration: { type: 'string', default: '10' }, only: { type: 'string', default: 'S1,S2,S3,S4,S5,S6' },
+    engine: { type: 'string', default: 'sqlite' },
+  },
 });
+if (args.engine !== 'sqlite' && args.engine !== 'postgres') throw new Error(`--engine ${args.engine}: sqlite or postgres`);
+/** --engine postgres: a throwaway cluster with fsync on (commits durable as in production), one database per server. */
+const cluster = args.engine === 'postgres' ? await startCluster(true) : null;
+const engineEnv = async (dataDir: string): Promise<Record<string, string>> =>
+  cluster ? { DATABASE_URL: await databaseFor(cluster.url('postgres'), dataDir) } : {};
 const ROUNDS = Number(args.rounds);
 const DURATION = Number(args.duration);
 const ONLY = new Set(args.only!.split(','));
@@ -39,7 +48,7 @@ const nextPhone = () => `137${String(process.pid % 10000).padStart(4, '0')}${Str
 
 async function ours(extra: Record<string, string> = {}) {
   const dataDir = scratchDir('helpaged-bench-');
-  const server = await startServer('src/main.ts', { DATA_DIR: dataDir, LOG_LEVEL: 'warn', NOTICES_PER_DEVICE_PER_MINUTE: '100000000', ...extra });
+  const server = await startServer('src/main.ts', { DATA_DIR: dataDir, LOG_LEVEL: 'warn', NOTICES_PER_DEVICE_PER_MINUTE: '100000000', ...await engineEnv(dataDir), ...extra });
   return { server: { ...server, stop: () => server.stop().then(() => dropScratch(dataDir)) }, dataDir };
 }
 
@@ -52,6 +61,9 @@ async function baseline(json?: string) {
 async function smallJpeg(): Promise<Buffer> {
   return sharp(crypto.randomBytes(64 * 64 * 3), { raw: { width: 64, height: 64, channels: 3 } }).jpeg().toBuffer();
 }
+
+/** S5's baseline: the same rows through the same driver, without HTTP or validation. */
+const RAW = cluster ? 'node-postgres' : 'better-sqlite3';
 
 const fmt = (l: Load) => `${l.rps.toFixed(0)} req/s, p50 ${l.p50} ms, p99 ${l.p99} ms, errors ${l.errors}`;
 
@@ -234,18 +246,20 @@ async function s5(): Promise<void> {
     a.push((perRound * 1000) / ((performance.now() - t0) / 1000));
     fs.writeFileSync(path.join(baseDir, 'rows.json'), JSON.stringify(bodies.map((x) => JSON.parse(x).data.samples)));
     t0 = performance.now();
-    const raw = await startServer('test/bench/sqlite-baseline.ts', { BASELINE_DIR: baseDir });
+    const raw = cluster
+      ? await startServer('test/bench/pg-baseline.ts', { BASELINE_DIR: baseDir, BASELINE_PG_URL: (await engineEnv(`${baseDir}-raw`)).DATABASE_URL! })
+      : await startServer('test/bench/sqlite-baseline.ts', { BASELINE_DIR: baseDir });
     const rate = ((await (await fetch(`${raw.url}/run`)).json()) as { samples_per_second: number }).samples_per_second;
     await raw.stop();
     b.push(rate);
     done += perRound;
-    console.log(`  S5 round ${r + 1}: ours ${a.at(-1)!.toFixed(0)} samples/s | raw better-sqlite3 ${rate.toFixed(0)} samples/s`);
+    console.log(`  S5 round ${r + 1}: ours ${a.at(-1)!.toFixed(0)} samples/s | raw ${RAW} ${rate.toFixed(0)} samples/s`);
   }
   for (; done < batches; done++) {
     await fetch(`${server.url}/api/health?token=${token}`, { method: 'POST', body: JSON.stringify({ id: 1, type: 'health', subtype: 'upload', data: { samples: batch(done) } }) });
   }
   const ratio = median(a) / median(b);
-  report(`S5 health upload (1,000-sample batches over HTTP, 4 at a time): ${spread(a)} samples/s vs raw better-sqlite3 batch insert of the same rows ${spread(b)} = ${ratio.toFixed(2)} (target >= 0.5)`);
+  report(`S5 health upload (1,000-sample batches over HTTP, 4 at a time): ${spread(a)} samples/s vs raw ${RAW} batch insert of the same rows ${spread(b)} = ${ratio.toFixed(2)} (target >= 0.5)`);
 
   const q = (month: number) => JSON.stringify({ id: 1, type: 'health', subtype: 'query', data: {
     type: 'heart_rate', granularity: 'hour', start_time: Date.UTC(2025, month, 1) / 1000 - 8 * 3600, end_time: Date.UTC(2025, month + 1, 1) / 1000 - 8 * 3600 } });
@@ -339,7 +353,7 @@ async function s6(): Promise<void> {
   await server.stop();
 }
 
-console.log(`HelpAged bench: ${ROUNDS} rounds of ${DURATION} s; ${HAS_TASKSET ? 'servers on core 0, load on core 1' : 'no taskset: not pinned'}; node ${process.version}, ${os.cpus().length} cores`);
+console.log(`HelpAged bench on ${args.engine}: ${ROUNDS} rounds of ${DURATION} s; ${HAS_TASKSET ? 'servers on core 0, load on core 1' : 'no taskset: not pinned'}; node ${process.version}, ${os.cpus().length} cores`);
 const scenarios: [string, () => Promise<void>][] = [['S1', s1], ['S2', s2], ['S3', s3], ['S4', s4], ['S5', s5], ['S6', s6]];
 for (const [name, run] of scenarios) {
   if (!ONLY.has(name)) continue;
@@ -352,4 +366,5 @@ for (const [name, run] of scenarios) {
     process.exitCode = 1;
   }
 }
-console.log('\nSummary\n' + results.join('\n'));
+console.log(`\nSummary (${args.engine})\n` + results.join('\n'));
+await cluster?.remove();

@@ -2,5 +2,5 @@ import { handler } from './statuses.js';
 
 export default handler({
   type: 'user', subtype: 'list', auth: 'admin', success: 'successful',
-  run: (_data, { users, ok }) => ok(users.list()),
+  run: async (_data, { users, read, ok }) => ok(await users.list(read)),
 });

@@ -3,10 +3,10 @@ import { handler } from './statuses.js';
 
 export default handler<ProfileChange & { phone: string }>({
   type: 'user', subtype: 'update', auth: 'admin', success: 'Successful',
-  run(data, { users, clock, ok, fail }) {
-    const user = users.byPhone(data.phone);
+  async run(data, { db, users, read, clock, ok, fail }) {
+    const user = await users.byPhone(read, data.phone);
     if (!user) return fail('USER_NOT_FOUND');
-    users.update(user.id, profileChange(data), clock.now());
+    await db.transaction((tx) => users.update(tx, user.id, profileChange(data), clock.now()));
     return ok();
   },
 });

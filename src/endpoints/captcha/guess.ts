@@ -11,7 +11,7 @@ export type Outcome = 'ok' | 'expired' | 'unknown';
  * While either limit is reached every guess of that kind is refused, right or
  * wrong, with `retry_after`.
  */
-export function checkGuess(kind: 'img' | 'sms', result: () => Outcome, ctx: Ctx<keyof typeof LOCAL>, perCode = false): Reply {
+export async function checkGuess(kind: 'img' | 'sms', result: () => Outcome | Promise<Outcome>, ctx: Ctx<keyof typeof LOCAL>, perCode = false): Promise<Reply> {
   const key = `${kind}:${ctx.ip}`;
   const wait = Math.max(ctx.guesses.blockedFor(key), perCode ? 0 : ctx.guessesGlobal.blockedFor(kind));
   if (wait) {
@@ -19,7 +19,7 @@ export function checkGuess(kind: 'img' | 'sms', result: () => Outcome, ctx: Ctx<
     ctx.log.info('guess refused', { kind, ip: ctx.ip, retry_after: wait });
     return ctx.fail('CAPTCHA_MISMATCH', { retry_after: wait });
   }
-  const outcome = result();
+  const outcome = await result();
   if (outcome === 'ok') return ctx.ok();
   ctx.guesses.hit(key);
   if (!perCode) ctx.guessesGlobal.hit(kind);

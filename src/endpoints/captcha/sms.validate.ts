@@ -11,8 +11,8 @@ export default handler<{ hash: string; phone?: string }>({
   type: 'sms', subtype: 'validate', auth: 'public', success: 'successful',
   run: ({ hash, phone }, ctx) => {
     if (phone === undefined) return checkGuess('sms', () => ctx.codes.validate(hash), ctx);
-    const byPhone = (): Outcome => {
-      const checked = ctx.codes.check(phone, undefined, hash);
+    const byPhone = async (): Promise<Outcome> => {
+      const checked = await ctx.codes.check(phone, undefined, hash);
       return checked.ok ? 'ok' : checked.why === 'expired' ? 'expired' : 'unknown';
     };
     return checkGuess('sms', byPhone, ctx, true);

@@ -3,14 +3,14 @@ import { handler } from './statuses.js';
 /** Called by the device itself, without a token: the pairing code is its proof. */
 export default handler<{ pairing_code: string; sn: string; name?: string; model?: string }>({
   type: 'device', subtype: 'claim', auth: 'public', success: 'successful',
-  run({ pairing_code, sn, name, model }, { pairing, pairingGuesses, metrics, ip, ok, fail }) {
+  async run({ pairing_code, sn, name, model }, { pairing, pairingGuesses, metrics, ip, ok, fail }) {
     const key = `pair:${ip}`;
     const wait = pairingGuesses.blockedFor(key);
     if (wait) {
       metrics.guessRefused('pairing');
       return fail('PAIRING_THROTTLED', { retry_after: wait });
     }
-    const claimed = pairing.claim(pairing_code, sn, name, model);
+    const claimed = await pairing.claim(pairing_code, sn, name, model);
     if (claimed.ok) return ok({ device_id: claimed.device.deviceId, device_name: claimed.device.name, sn: claimed.device.sn });
     if (claimed.why === 'name_taken') return fail('DUPLICATE_DEVICE');
     pairingGuesses.hit(key);

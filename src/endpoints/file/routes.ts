@@ -1,5 +1,6 @@
 import path from 'node:path';
 import type { RequestHandler } from 'express';
+import { isDatabaseError } from '../../db/engine.js';
 import { authenticateUser, type Deps } from '../../envelope/dispatch.js';
 import { replyFor } from '../../envelope/define.js';
 import { refuseBody, replyBeforeBody, sendEnvelope } from '../../envelope/reply.js';
@@ -28,17 +29,22 @@ export function fileUploadRoute({ config, services, log }: Deps): RequestHandler
 }
 
 /** GET /file/<file_id>?token=: an uploaded file, to its owner, until it is used. */
-export function fileDownloadRoute({ services }: Deps): RequestHandler {
-  return (req, res) => {
+export function fileDownloadRoute({ services, log }: Deps): RequestHandler {
+  return async (req, res) => {
     const reply = replyFor(LOCAL, 'successful');
-    const token = typeof req.query.token === 'string' ? req.query.token : undefined;
-    if (!token) return sendEnvelope(res, -1, reply.fail('TOKEN_MISSING'));
-    const user = authenticateUser(services, token);
-    if (!user) return sendEnvelope(res, -1, reply.fail('TOKEN_INVALID'));
-    const id = String(req.params.id);
-    const file = /^[0-9a-f]{32}$/.test(id) && (services.uploads.find(user.id, id, 'avatar') ?? services.uploads.find(user.id, id, 'upgrade'));
-    if (!file) return sendEnvelope(res, -1, reply.fail('BAD_GRANT'), 404);
-    res.setHeader('Content-Disposition', `attachment; filename="${path.basename(file.filename).replace(/[^\w.-]/g, '_')}"`);
-    res.sendFile(file.path, { dotfiles: 'allow', headers: { 'Cache-Control': 'private, no-store' } });
+    try {
+      const token = typeof req.query.token === 'string' ? req.query.token : undefined;
+      if (!token) return sendEnvelope(res, -1, reply.fail('TOKEN_MISSING'));
+      const user = await authenticateUser(services, token);
+      if (!user) return sendEnvelope(res, -1, reply.fail('TOKEN_INVALID'));
+      const id = String(req.params.id);
+      const file = /^[0-9a-f]{32}$/.test(id) && (await services.uploads.find(user.id, id, 'avatar') ?? await services.uploads.find(user.id, id, 'upgrade'));
+      if (!file) return sendEnvelope(res, -1, reply.fail('BAD_GRANT'), 404);
+      res.setHeader('Content-Disposition', `attachment; filename="${path.basename(file.filename).replace(/[^\w.-]/g, '_')}"`);
+      res.sendFile(file.path, { dotfiles: 'allow', headers: { 'Cache-Control': 'private, no-store' } });
+    } catch (err) {
+      log.error('file download failed', { err });
+      if (!res.headersSent) sendEnvelope(res, -1, reply.fail(isDatabaseError(err) ? 'DATABASE' : 'UNKNOWN'));
+    }
   };
 }

@@ -10,9 +10,9 @@ function modeOf(value: number | string): Mode | null {
 
 export default handler<{ mode: number | string; limit?: number; offset?: number }>({
   type: 'notice', subtype: 'get', auth: 'user', success: 'successful',
-  run({ mode, limit, offset = 0 }, { noticeService, user, ok, fail }) {
+  async run({ mode, limit, offset = 0 }, { noticeService, user, ok, fail }) {
     const m = modeOf(mode);
     if (m === null) return fail('MODE_ERROR');
-    return ok(new RawJson(noticeService.listJson(user!.id, m, limit, offset)));
+    return ok(new RawJson(await noticeService.listJson(user!.id, m, limit, offset)));
   },
 });

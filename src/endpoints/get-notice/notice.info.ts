@@ -3,8 +3,8 @@ import { handler } from './statuses.js';
 /** The notice with its image, as sent; reading it marks it read for this account and acknowledges the fall. */
 export default handler<{ event_id: string }>({
   type: 'notice', subtype: 'info', auth: 'user', success: 'successful',
-  async run({ event_id }, { notices, noticeService, user, log, ok, fail }) {
-    const notice = notices.visible(user!.id, event_id);
+  async run({ event_id }, { db, notices, noticeService, read, user, log, ok, fail }) {
+    const notice = await notices.visible(read, user!.id, event_id);
     if (!notice) return fail('GET_NOTICE_ERROR');
     let image: Buffer;
     try {
@@ -13,8 +13,8 @@ export default handler<{ event_id: string }>({
       log.error('notice image missing', { event_id, pic_name: notice.picName, err });
       return fail('GET_NOTICE_ERROR');
     }
-    if (!notice.read) noticeService.markRead(user!.id, notice.id);
-    const acknowledged = noticeService.acknowledge(user!, notice, log);
+    if (!notice.read) await db.transaction((tx) => noticeService.markRead(tx, user!.id, notice.id));
+    const acknowledged = await noticeService.acknowledge(user!, notice, log);
     const { event_id: id, content, device, pic_name, createtime, photo_ok } = noticeService.toPublic(notice);
     return ok({ event_id: id, content, device, pic_name, base64: image.toString('base64'), createtime, acknowledged, photo_ok });
   },

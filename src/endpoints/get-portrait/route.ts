@@ -46,13 +46,13 @@ export function portraitRoute({ config, services, log }: Deps): RequestHandler {
     const id = String(req.params.id ?? '');
     if (banned(req, allow)) return serve(req, res, ban, 'no-cache');
     if (!/^\d{1,20}$/.test(id)) return serve(req, res, error, 'public, max-age=86400');
-    const user = services.users.byPhone(id);
-    if (!user) return serve(req, res, fallback, 'no-cache');
     try {
+      const user = await services.users.byPhone(services.read, id);
+      if (!user) return serve(req, res, fallback, 'no-cache');
       const portrait = await services.portraits.get(user.id);
       return serve(req, res, portrait ?? fallback, 'no-cache');
     } catch (err) {
-      log.error('portrait not served', { user: user.id, err });
+      log.error('portrait not served', { phone: id, err });
       return serve(req, res, fallback, 'no-cache');
     }
   };

@@ -1,4 +1,5 @@
 import type { RequestHandler } from 'express';
+import { isDatabaseError } from '../../db/engine.js';
 import { authenticateUser, type Deps } from '../../envelope/dispatch.js';
 import { replyFor } from '../../envelope/define.js';
 import { sendEnvelope } from '../../envelope/reply.js';
@@ -33,10 +34,16 @@ export function sseBlock(event: StreamEvent): string {
  * maximum the oldest stream is closed instead.
  */
 export function noticeStreamRoute({ config, services, log }: Deps): RequestHandler {
-  return (req, res) => {
+  return async (req, res) => {
     const token = typeof req.query.token === 'string' && req.query.token ? req.query.token : null;
     if (token === null) return sendEnvelope(res, -1, reply.fail('TOKEN_MISSING'));
-    const user = authenticateUser(services, token);
+    let user;
+    try {
+      user = await authenticateUser(services, token);
+    } catch (err) {
+      log.error('stream not opened', { err });
+      return sendEnvelope(res, -1, reply.fail(isDatabaseError(err) ? 'DATABASE' : 'UNKNOWN'));
+    }
     if (!user) return sendEnvelope(res, -1, reply.fail('TOKEN_INVALID'));
 
     res.writeHead(200, {
@@ -52,7 +59,13 @@ export function noticeStreamRoute({ config, services, log }: Deps): RequestHandl
     socket.setKeepAlive(true, config.sseHeartbeatSeconds * 1000);
 
     let last = 0;
+    // live events that arrive while the missed ones are read wait behind them
+    let held: StreamEvent[] | null = [];
     const write = (event: StreamEvent) => {
+      if (held) {
+        held.push(event);
+        return;
+      }
       if (event.type === 'notice') {
         if (event.seq <= last) return;
         last = event.seq;
@@ -76,12 +89,15 @@ export function noticeStreamRoute({ config, services, log }: Deps): RequestHandl
       },
     });
     const heartbeat = setInterval(() => {
-      if (!authenticateUser(services, token)) {
-        res.end();
-        stop();
-        return;
-      }
-      res.write(': ping\n\n');
+      authenticateUser(services, token).then((still) => {
+        if (stopped) return;
+        if (!still) {
+          res.end();
+          stop();
+          return;
+        }
+        res.write(': ping\n\n');
+      }, (err) => log.warn('stream token not checked', { user: user.id, err }));
     }, config.sseHeartbeatSeconds * 1000);
     // The server keeps half-open connections (httpAllowHalfOpen), so a client's hang-up arrives as the
     // socket's end, not its close: end the stream there and then.
@@ -93,11 +109,23 @@ export function noticeStreamRoute({ config, services, log }: Deps): RequestHandl
     res.on('close', stop);
 
     const resumeFrom = Number(req.headers['last-event-id'] ?? req.query.last_event_id);
+    const missed: StreamEvent[] = [];
     if (Number.isSafeInteger(resumeFrom) && resumeFrom >= 0) {
-      for (const row of services.notices.since(user.id, resumeFrom, MAX_REPLAY)) {
-        write({ type: 'notice', seq: row.id, data: services.noticeService.toPublic(row) });
+      try {
+        for (const row of await services.notices.since(services.read, user.id, resumeFrom, MAX_REPLAY)) {
+          missed.push({ type: 'notice', seq: row.id, data: services.noticeService.toPublic(row) });
+        }
+      } catch (err) {
+        // the client comes back with the same Last-Event-ID after its retry
+        log.error('stream replay failed', { user: user.id, err });
+        stop();
+        res.destroy();
+        return;
       }
     }
+    const live = held;
+    held = null;
+    for (const event of [...missed, ...live]) write(event);
     log.debug('stream opened', { user: user.id, resumeFrom: Number.isFinite(resumeFrom) ? resumeFrom : null });
   };
 }

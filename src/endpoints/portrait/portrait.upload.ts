@@ -6,7 +6,7 @@ import { handler } from './statuses.js';
 export default handler<{ base64?: string; file_id?: string }>({
   type: 'portrait', subtype: 'upload', auth: 'user', success: 'Successful',
   async run({ base64, file_id }, { portraits, uploads, config, user, ok, fail }) {
-    const upload = file_id === undefined ? null : uploads.find(user!.id, file_id, 'avatar');
+    const upload = file_id === undefined ? null : await uploads.find(user!.id, file_id, 'avatar');
     if (file_id !== undefined && !upload) return fail('FILE_NOT_FOUND');
     const bytes = upload ? await fs.readFile(upload.path) : decodeBase64(base64!, config.imageMaxBytes);
     if (bytes === 'too_large') return fail('IMAGE_TOO_LARGE');

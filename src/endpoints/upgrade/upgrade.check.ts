@@ -4,8 +4,8 @@ import { handler } from './statuses.js';
 /** Public: the newest package for a platform, and whether it is newer than `current`. */
 export default handler<{ platform?: string; current?: string }>({
   type: 'upgrade', subtype: 'check', auth: 'public', success: 'successful',
-  run({ platform = '', current }, { upgrades, noticeService, origin, ok, fail }) {
-    const latest = upgrades.latest(platform);
+  async run({ platform = '', current }, { upgrades, noticeService, origin, ok, fail }) {
+    const latest = await upgrades.latest(platform);
     if (!latest) return fail('NO_PACKAGE');
     return ok({
       version: latest.version,

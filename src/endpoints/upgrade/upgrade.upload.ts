@@ -6,11 +6,11 @@ export default handler<{ version: string; platform?: string; desc?: string; base
   type: 'upgrade', subtype: 'upload', auth: 'admin', success: 'successful',
   async run(data, { upgrades, uploads, config, user, origin, ok, fail }) {
     const platform = data.platform ?? '';
-    if (upgrades.exists(platform, data.version)) return fail('VERSION_EXISTS');
+    if (await upgrades.exists(platform, data.version)) return fail('VERSION_EXISTS');
     const meta = { platform, version: data.version, description: data.desc ?? null, filename: data.filename };
     let published;
     if (data.file_id !== undefined) {
-      const file = uploads.find(user!.id, data.file_id, 'upgrade');
+      const file = await uploads.find(user!.id, data.file_id, 'upgrade');
       if (!file) return fail('FILE_NOT_FOUND');
       published = await upgrades.publishFile({ ...meta, filename: data.filename ?? file.filename, path: file.path, size: file.size, sha256: file.sha256 });
       if (published) await uploads.release(file.id);

@@ -7,6 +7,6 @@ export default endpoint({
   get: {
     badToken: 'TOKEN_ERROR',
     success: 'Successful',
-    run: ({ user, users, ok }) => ok(users.profile(user.id)),
+    run: async ({ user, users, read, ok }) => ok(await users.profile(read, user.id)),
   },
 });

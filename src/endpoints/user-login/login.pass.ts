@@ -8,10 +8,10 @@ import { isEnduring, terminalOf, type DeviceData } from './terminal.js';
  */
 export default handler<{ phone: string; pass: string; enduring?: unknown; device?: DeviceData }>({
   type: 'login', subtype: 'pass', auth: 'public', success: 'Successful',
-  async run({ phone, pass, enduring, device }, { users, passwords, tokens, terminals, loginFailures, metrics, clock, ok, fail }) {
+  async run({ phone, pass, enduring, device }, { db, read, users, passwords, tokens, terminals, loginFailures, metrics, clock, ok, fail }) {
     const wait = loginFailures.blockedFor(phone);
     if (wait) return fail('LOCKED', { retry_after: wait });
-    const user = users.byPhone(phone);
+    const user = await users.byPhone(read, phone);
     if (!user) return fail('INCORRECT_USER');
     if (!(await passwords.verify(pass, user.passwordHash))) {
       loginFailures.hit(phone);
@@ -19,12 +19,13 @@ export default handler<{ phone: string; pass: string; enduring?: unknown; device
       return fail('WRONG_PASSWORD');
     }
     loginFailures.reset(phone);
-    if (passwords.outdated(user.passwordHash)) users.setPassword(user.id, await passwords.hash(pass), clock.now());
+    const rehashed = passwords.outdated(user.passwordHash) ? await passwords.hash(pass) : null;
     const terminal = terminalOf(device);
-    if (terminal) {
-      if (terminals.standing(user.id, terminal.deviceNo) === 'new') return fail('NEW_DEVICE');
-      terminals.remember(user.id, terminal.deviceNo, clock.now());
-    }
-    return ok({ token: tokens.issue(user.id, isEnduring(enduring), terminal) });
+    if (terminal && await terminals.standing(read, user.id, terminal.deviceNo) === 'new') return fail('NEW_DEVICE');
+    return db.transaction(async (tx) => {
+      if (rehashed) await users.setPassword(tx, user.id, rehashed, clock.now());
+      if (terminal) await terminals.remember(tx, user.id, terminal.deviceNo, clock.now());
+      return ok({ token: await tokens.issue(tx, user.id, isEnduring(enduring), terminal) });
+    });
   },
 });

@@ -13,14 +13,14 @@ const STATUS: Record<WeChatFailure, keyof typeof LOCAL> = {
 /** WeChat mini-program login: a linked openid gets a token, an unknown one a ticket to link it with. */
 export default handler<{ code: string; enduring?: unknown; device?: DeviceData }>({
   type: 'login', subtype: 'wechat', auth: 'public', success: 'Successful',
-  async run({ code, enduring, device }, { wechat, terminals, tokens, log, ok, fail }) {
+  async run({ code, enduring, device }, { db, read, wechat, terminals, tokens, log, ok, fail }) {
     const session = await wechat.code2Session(code, log);
     if (!session.ok) return fail(STATUS[session.failure]);
-    const user = terminals.byOpenid(session.openid);
+    const user = await terminals.byOpenid(read, session.openid);
     if (!user) {
       const { ticket, expiresIn } = wechat.issueTicket(session.openid);
       return fail('WECHAT_UNLINKED', { wechat_ticket: ticket, expires_in: expiresIn });
     }
-    return ok({ token: tokens.issue(user.id, isEnduring(enduring), terminalOf(device)) });
+    return ok({ token: await db.transaction((tx) => tokens.issue(tx, user.id, isEnduring(enduring), terminalOf(device))) });
   },
 });

@@ -1,12 +1,11 @@
-import { atomically } from '../../db/client.js';
 import { handler } from './statuses.js';
 
 export default handler<{ phone: string; old: string; new: string }>({
   type: 'password', subtype: 'change', auth: 'public', success: 'Successful',
-  async run(data, { db, users, passwords, tokens, loginFailures, metrics, clock, ok, fail }) {
+  async run(data, { db, read, users, passwords, tokens, loginFailures, metrics, clock, ok, fail }) {
     const wait = loginFailures.blockedFor(data.phone);
     if (wait) return fail('LOCKED', { retry_after: wait });
-    const user = users.byPhone(data.phone);
+    const user = await users.byPhone(read, data.phone);
     if (!user) return fail('INCORRECT_USER');
     if (!(await passwords.verify(data.old, user.passwordHash))) {
       loginFailures.hit(data.phone);
@@ -14,9 +13,9 @@ export default handler<{ phone: string; old: string; new: string }>({
       return fail('WRONG_PASSWORD');
     }
     const passwordHash = await passwords.hash(data.new);
-    return atomically(db, () => {
-      users.setPassword(user.id, passwordHash, clock.now());
-      tokens.revokeUser(user.id);
+    return db.transaction(async (tx) => {
+      await users.setPassword(tx, user.id, passwordHash, clock.now());
+      await tokens.revokeUser(tx, user.id);
       return ok();
     });
   },

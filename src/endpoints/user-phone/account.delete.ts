@@ -6,9 +6,9 @@ import { handler } from './statuses.js';
 export default handler<{ hash: string }>({
   type: 'account', subtype: 'delete', auth: 'user', success: 'successful',
   async run({ hash }, ctx) {
-    const code = ctx.codes.check(ctx.user!.phone, PURPOSE.DELETE_ACCOUNT, hash);
+    const code = await ctx.codes.check(ctx.user!.phone, PURPOSE.DELETE_ACCOUNT, hash);
     if (!code.ok) return ctx.fail(code.why === 'expired' ? 'HASH_EXPIRED' : 'HASH_ERROR');
-    const deleted = await deleteAccount(ctx, ctx.user!.id, () => ctx.codes.consume(code.codeId));
+    const deleted = await deleteAccount(ctx, ctx.user!.id, (tx) => ctx.codes.consume(tx, code.codeId));
     return deleted ? ctx.ok() : ctx.fail('HASH_ERROR');
   },
 });

@@ -3,8 +3,8 @@ import { handler } from './statuses.js';
 /** Each live token of the account, named by its session id (never the token itself). */
 export default handler({
   type: 'session', subtype: 'list', auth: 'user', success: 'successful',
-  run(_data, { tokens, noticeService, user, ok }) {
-    const list = tokens.sessions(user!.id).map((s) => ({
+  async run(_data, { tokens, read, noticeService, user, ok }) {
+    const list = (await tokens.sessions(read, user!.id)).map((s) => ({
       session_id: s.id,
       device_no: s.deviceNo,
       device_name: s.deviceName,

@@ -2,8 +2,8 @@ import { handler } from './statuses.js';
 
 export default handler({
   type: 'session', subtype: 'logout_others', auth: 'user', success: 'successful',
-  run(_data, { tokens, user, ok }) {
-    tokens.revokeUser(user!.id, user!.tokenId);
+  async run(_data, { db, tokens, user, ok }) {
+    await db.transaction((tx) => tokens.revokeUser(tx, user!.id, user!.tokenId));
     return ok();
   },
 });

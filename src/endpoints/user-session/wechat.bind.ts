@@ -1,14 +1,13 @@
-import { atomically } from '../../db/client.js';
 import { handler } from './statuses.js';
 
 /** Links the WeChat user behind a login.wechat ticket to the caller's account (replacing an earlier link). */
 export default handler<{ wechat_ticket: string }>({
   type: 'wechat', subtype: 'bind', auth: 'user', success: 'successful',
-  run({ wechat_ticket }, { db, wechat, terminals, user, clock, ok, fail }) {
+  async run({ wechat_ticket }, { db, wechat, terminals, user, clock, ok, fail }) {
     const openid = wechat.peek(wechat_ticket);
     if (!openid) return fail('BAD_TICKET');
-    return atomically(db, (abort) => {
-      if (!terminals.linkOpenid(user!.id, openid, clock.now())) abort(fail('WECHAT_TAKEN'));
+    return db.transaction(async (tx, abort) => {
+      if (!(await terminals.linkOpenid(tx, user!.id, openid, clock.now()))) abort(fail('WECHAT_TAKEN'));
       wechat.redeem(wechat_ticket);
       return ok();
     });

@@ -1,0 +1,164 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { sql } from 'drizzle-orm';
+import { drizzle, type NodePgDatabase } from 'drizzle-orm/node-postgres';
+import { migrate } from 'drizzle-orm/node-postgres/migrator';
+import pg from 'pg';
+import { Aborted, DatabaseUnavailable, newTx, type Abort, type Builder, type Database, type Reader, type Tables, type Tx } from './engine.js';
+import * as pgSchema from './schema.pg.js';
+
+const MIGRATIONS = path.join(path.dirname(fileURLToPath(import.meta.url)), 'migrations-pg');
+
+/** Advisory lock keys (one bigint space per database): migrations at start, and notice inserts. */
+const LOCKS = { migrations: 7_201_000, notices: 7_201_001 } as const;
+
+/** int8 columns (millisecond times, counts) as numbers: every one of ours is far below 2^53. */
+const types = {
+  getTypeParser: ((oid: number, format?: string) =>
+    oid === 20 && format !== 'binary' ? (v: string) => Number(v) : pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser,
+};
+
+export class DatabaseConfigError extends Error {}
+
+/** A pool whose failures to connect say so (DatabaseUnavailable), so that requests answer -200 and the cause is logged. */
+class Pool extends pg.Pool {
+  override connect(): Promise<pg.PoolClient>;
+  override connect(cb: (err: Error | undefined, client: pg.PoolClient | undefined, done: (release?: unknown) => void) => void): void;
+  override connect(cb?: (err: Error | undefined, client: pg.PoolClient | undefined, done: (release?: unknown) => void) => void): Promise<pg.PoolClient> | void {
+    if (cb) return super.connect((err, client, done) => cb(err && new DatabaseUnavailable(`PostgreSQL unreachable: ${err.message}`, { cause: err }), client, done));
+    return super.connect().catch((err: Error) => {
+      throw new DatabaseUnavailable(`PostgreSQL unreachable: ${err.message}`, { cause: err });
+    });
+  }
+}
+
+export interface PostgresOptions {
+  /** Connections in the pool. */
+  poolSize: number;
+  /** Called when an idle connection fails (the server went away): logged, the pool replaces it. */
+  onIdleError?: (err: Error) => void;
+}
+
+/**
+ * PostgreSQL behind the seam, through node-postgres: a pool; each
+ * transaction on a connection of its own (drizzle's `transaction`), reads
+ * outside transactions on any connection. Commits are durable when they
+ * return. A lost server fails the queries of that moment (-200) and the
+ * pool reconnects on the next ones.
+ */
+export class PostgresDatabase implements Database {
+  readonly dialect = 'postgres' as const;
+  readonly t = pgSchema as unknown as Tables;
+  readonly read: Reader;
+
+  constructor(private readonly pool: pg.Pool, private readonly d: NodePgDatabase<typeof pgSchema>) {
+    this.read = { q: d as unknown as Builder } as unknown as Reader;
+  }
+
+  async transaction<T>(fn: (tx: Tx, abort: Abort<T>) => Promise<T>): Promise<T> {
+    const abort: Abort<T> = (value) => {
+      throw new Aborted(value);
+    };
+    let committed = () => undefined as void;
+    try {
+      const value = await this.d.transaction(async (dtx) => {
+        const handle = newTx(dtx as unknown as Builder);
+        committed = handle.committed;
+        return fn(handle.tx, abort);
+      });
+      committed();
+      return value;
+    } catch (err) {
+      if (err instanceof Aborted) return err.value as T;
+      throw err;
+    }
+  }
+
+  async transactionThenSync<T>(fn: (tx: Tx, abort: Abort<T>) => Promise<T>): Promise<{ value: T; durable: Promise<void> }> {
+    return { value: await this.transaction(fn), durable: Promise.resolve() };
+  }
+
+  affected(result: unknown): number {
+    return (result as { rowCount: number | null }).rowCount ?? 0;
+  }
+
+  isUniqueViolation(err: unknown): boolean {
+    const e = err as { code?: string; cause?: { code?: string } };
+    return (e?.code ?? e?.cause?.code) === '23505';
+  }
+
+  async lock(tx: Tx, key: 'notices'): Promise<void> {
+    await (tx.q as unknown as NodePgDatabase).execute(sql`select pg_advisory_xact_lock(${LOCKS[key]})`);
+  }
+
+  async ping(): Promise<void> {
+    await this.pool.query('select 1');
+  }
+
+  async close(): Promise<void> {
+    await this.pool.end();
+  }
+
+  /** Raw rows for tests (test/support/sql.ts): never used by the server. */
+  async rawAll(text: string, params: unknown[]): Promise<Record<string, unknown>[]> {
+    return (await this.pool.query(text, params)).rows;
+  }
+}
+
+/** Where a DATABASE_URL points, without its password: for messages. */
+export function describeUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    return `${u.protocol}//${u.username ? `${decodeURIComponent(u.username)}@` : ''}${u.host}${u.pathname}`;
+  } catch {
+    return '(unparsable)';
+  }
+}
+
+/**
+ * Connects to DATABASE_URL, checks that it answers and brings its schema up to date under an advisory
+ * lock (instances starting together take turns; the second finds nothing to do). A URL that does not
+ * parse, a server that cannot be reached and refused credentials throw DatabaseConfigError with one line.
+ */
+export async function openPostgres(url: string, options: PostgresOptions): Promise<PostgresDatabase> {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new DatabaseConfigError('DATABASE_URL does not parse as a URL (postgres://user:password@host:port/database)');
+  }
+  if (parsed.protocol !== 'postgres:' && parsed.protocol !== 'postgresql:') {
+    throw new DatabaseConfigError(`DATABASE_URL must start with postgres:// (got ${parsed.protocol}//)`);
+  }
+  const pool = new Pool({
+    connectionString: url,
+    max: options.poolSize,
+    connectionTimeoutMillis: 5000,
+    idleTimeoutMillis: 30_000,
+    // a statement or an idle transaction that hangs gives its connection back instead of holding it forever
+    statement_timeout: 30_000,
+    idle_in_transaction_session_timeout: 60_000,
+    application_name: 'helpaged-server',
+    types,
+  });
+  pool.on('error', (err) => options.onIdleError?.(err));
+  const client = await pool.connect().catch(async (err: DatabaseUnavailable) => {
+    await pool.end().catch(() => undefined);
+    const cause = (err.cause as Error | undefined)?.message ?? err.message;
+    throw new DatabaseConfigError(`DATABASE_URL ${describeUrl(url)}: cannot connect: ${cause}`);
+  });
+  try {
+    await client.query('select pg_advisory_lock($1)', [LOCKS.migrations]);
+    try {
+      await migrate(drizzle(client), { migrationsFolder: MIGRATIONS });
+    } finally {
+      await client.query('select pg_advisory_unlock($1)', [LOCKS.migrations]);
+    }
+  } catch (err) {
+    client.release();
+    await pool.end().catch(() => undefined);
+    throw new DatabaseConfigError(`DATABASE_URL ${describeUrl(url)}: migrating the schema failed: ${(err as Error).message}`);
+  }
+  client.release();
+  return new PostgresDatabase(pool, drizzle(pool, { schema: pgSchema }));
+}
