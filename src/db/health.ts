@@ -34,7 +34,8 @@ export class HealthStore {
       const p = (name: string) => sql.placeholder(name);
       const stmt = hot(tx, 'health_insert', (b) => b.insert(this.db.t.healthSamples)
         .values({ userId: p('userId'), type: p('type'), ts: p('ts'), source: p('source'), value: p('value'), value2: p('value2') }).onConflictDoNothing());
-      for (const r of rows) stored += this.db.affected(await run(stmt, { userId, ...r }));
+      // SQLite's statements are synchronous: a loop without an await per row (the transaction holds the writer anyway)
+      for (const r of rows) stored += this.db.affected(stmt.run({ userId, ...r }));
       return stored;
     }
     // over the network: a round trip per chunk
@@ -45,15 +46,23 @@ export class HealthStore {
     return stored;
   }
 
-  /** count, sum, min and max of both values over [from, to) seconds. */
-  async aggregate(q: Q, userId: number, type: string, from: number, to: number): Promise<Aggregate> {
+  /** count, sum, min and max of both values over each [from, to) seconds. */
+  async aggregates(q: Q, userId: number, type: string, ranges: [from: number, to: number][]): Promise<Aggregate[]> {
+    const stmt = this.aggregateStmt(q);
+    // SQLite: one synchronous statement per range, no await between them; PostgreSQL: a round trip each
+    if (this.db.dialect === 'sqlite') return ranges.map(([from, to]) => stmt.get({ user: userId, type, from, to })!);
+    const out: Aggregate[] = [];
+    for (const [from, to] of ranges) out.push((await run<Aggregate[]>(stmt, { user: userId, type, from, to }))[0]!);
+    return out;
+  }
+
+  private aggregateStmt(q: Q) {
     const h = this.db.t.healthSamples;
     const num = (c: SQL) => sql<number | null>`${c}`.mapWith(Number);
     const p = (name: string) => sql.placeholder(name);
-    const [row] = await run<Aggregate[]>(hot(q, 'health_aggregate', (b) => b.select({
+    return hot(q, 'health_aggregate', (b) => b.select({
       n: count(), s: num(sql`sum(${h.value})`), lo: num(sql`min(${h.value})`), hi: num(sql`max(${h.value})`),
       s2: num(sql`sum(${h.value2})`), lo2: num(sql`min(${h.value2})`), hi2: num(sql`max(${h.value2})`),
-    }).from(h).where(and(eq(h.userId, p('user')), eq(h.type, p('type')), gte(h.ts, p('from')), lt(h.ts, p('to'))))), { user: userId, type, from, to });
-    return row!;
+    }).from(h).where(and(eq(h.userId, p('user')), eq(h.type, p('type')), gte(h.ts, p('from')), lt(h.ts, p('to')))));
   }
 }

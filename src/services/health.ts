@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Clock } from '../clock.js';
 import type { Database } from '../db/engine.js';
-import type { Aggregate, HealthStore, SampleRow } from '../db/health.js';
+import type { HealthStore, SampleRow } from '../db/health.js';
 import { SCHEMA_ROOT } from '../envelope/validate.js';
 import { buckets, nextBucket, type Granularity } from './tz.js';
 
@@ -109,11 +109,11 @@ export class HealthData {
     let filled = 0;
     let lo: Value = null;
     let hi: Value = null;
-    const aggregates: Aggregate[] = [];
-    for (const [i, start] of starts.entries()) {
+    const ranges = starts.map((start, i): [number, number] => {
       const end = i + 1 < starts.length ? starts[i + 1]! : nextBucket(tz, start, g);
-      aggregates.push(await this.store.aggregate(this.db.read, userId, type, Math.max(Math.floor(start / 1000), startSeconds), Math.min(Math.floor(end / 1000), endSeconds)));
-    }
+      return [Math.max(Math.floor(start / 1000), startSeconds), Math.min(Math.floor(end / 1000), endSeconds)];
+    });
+    const aggregates = await this.store.aggregates(this.db.read, userId, type, ranges);
     const points = starts.map((start, i) => {
       const a = aggregates[i]!;
       const timestamp = Math.floor(start / 1000);
