@@ -1,9 +1,9 @@
 import { spawnSync } from 'node:child_process';
-import net from 'node:net';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createLogger } from '../src/log.js';
 import { ENGINE, jpeg, newPhone, startTestServer, tempDir } from './helpers.js';
+import { freePort } from './support/net.js';
 import { clusterOf } from './support/postgres.js';
 
 /** Runs `npm start` as an operator would, with these variables; what it printed and its exit code. */
@@ -12,14 +12,6 @@ function start(env: Record<string, string>) {
     encoding: 'utf8', timeout: 30_000, env: { ...process.env, DATA_DIR: tempDir(), PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn', ...env },
   });
   return { code: r.status, stderr: r.stderr.trim(), stdout: r.stdout.trim() };
-}
-
-async function closedPort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((r) => server.close(r));
-  return port;
 }
 
 const config = suite('DATABASE_URL that cannot be used: one line naming it, no stack');
@@ -34,7 +26,7 @@ config('a URL that does not parse, or is not postgres://', () => {
 });
 
 config('a server that cannot be reached', async () => {
-  const r = start({ DATABASE_URL: `postgres://helpaged:secret@127.0.0.1:${await closedPort()}/helpaged` });
+  const r = start({ DATABASE_URL: `postgres://helpaged:secret@127.0.0.1:${await freePort()}/helpaged` });
   assert.is(r.code, 2, r.stderr);
   assert.is(r.stderr.split('\n').length, 1, r.stderr);
   assert.match(r.stderr, /^configuration error: DATABASE_URL postgres:\/\/helpaged@127\.0\.0\.1:\d+\/helpaged: cannot connect: .*ECONNREFUSED/);

@@ -116,7 +116,8 @@ export class SqliteDatabase implements Database {
 
   isUniqueViolation(err: unknown): boolean {
     const e = err as { code?: string; cause?: { code?: string } };
-    return (e?.code ?? e?.cause?.code) === 'SQLITE_CONSTRAINT_UNIQUE' || e?.cause?.code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
+    const code = e?.code ?? e?.cause?.code;
+    return code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
   }
 
   async lock(): Promise<void> {}

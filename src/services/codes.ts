@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
 import type { CodeStore } from '../db/codes.js';
-import type { Database, Q, Tx } from '../db/engine.js';
+import type { Database, Tx } from '../db/engine.js';
 import type { Logger } from '../log.js';
 import { md5Hex, randomString, safeEqual } from './random.js';
 import type { SmsGateway, SmsRefusal } from './sms/gateway.js';
@@ -99,7 +99,8 @@ export class SmsCodes {
     return this.db.transaction((tx) => this.store.deleteBefore(tx, this.clock.now() - DAY));
   }
 
-  private async limited(phone: string, ip: string, q: Q = this.db.read): Promise<SendResult | null> {
+  private async limited(phone: string, ip: string): Promise<SendResult | null> {
+    const q = this.db.read;
     const now = this.clock.now();
     const { phoneIntervalSeconds, phoneHourly, phoneDaily, ipHourly, ipDaily } = this.config.sms;
     const retry = (until: number) => Math.max(1, Math.ceil((until - now) / 1000));

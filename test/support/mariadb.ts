@@ -1,8 +1,8 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { freePort } from './net.js';
 
 const SERVER = ['/usr/sbin/mariadbd', '/usr/sbin/mysqld'].find((p) => fs.existsSync(p));
 const INSTALL = ['/usr/bin/mariadb-install-db', '/usr/bin/mysql_install_db'].find((p) => fs.existsSync(p));
@@ -11,14 +11,6 @@ const CLIENT = ['/usr/bin/mariadb', '/usr/bin/mysql'].find((p) => fs.existsSync(
 /** Why MariaDB tests cannot run here, or null when they can. */
 export function mariadbMissing(): string | null {
   return SERVER && INSTALL && CLIENT ? null : 'MariaDB server binaries not found (apt-get install mariadb-server)';
-}
-
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((r) => server.close(r));
-  return port;
 }
 
 /**

@@ -1,10 +1,10 @@
 import { spawnSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
+import { freePort } from './net.js';
 
 /** The newest installed PostgreSQL's binaries (Debian: /usr/lib/postgresql/<major>/bin). */
 function binDir(): string | null {
@@ -17,14 +17,6 @@ function binDir(): string | null {
 /** Why the PostgreSQL pass cannot run here, or null when it can. */
 export function postgresMissing(): string | null {
   return binDir() ? null : 'PostgreSQL server binaries not found (apt-get install postgresql)';
-}
-
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((r) => server.close(r));
-  return port;
 }
 
 /** As root, PostgreSQL's binaries run as the `postgres` user (the server refuses to run as root). */
