@@ -98,7 +98,15 @@ export function newTx(q: Builder): { tx: Tx; committed(): void } {
   };
 }
 
-const prepared = new WeakMap<object, Map<string, unknown>>();
+const perConnection = new WeakMap<object, Map<string, unknown>>();
+
+/** What `make` makes for this connection handle under `name`, made once and kept (prepared statements). */
+export function once<T>(q: Q, name: string, make: () => T): T {
+  let byName = perConnection.get(q.q);
+  if (!byName) perConnection.set(q.q, (byName = new Map()));
+  if (!byName.has(name)) byName.set(name, make());
+  return byName.get(name) as T;
+}
 
 /**
  * A prepared query, made once per connection handle (`build` receives the
@@ -106,15 +114,8 @@ const prepared = new WeakMap<object, Map<string, unknown>>();
  * query text (PostgreSQL prepares it under that name on each connection).
  */
 export function hot<P extends { execute(values?: Record<string, unknown>): unknown }>(q: Q, name: string, build: (b: Builder) => { prepare(): P }): P {
-  let byName = prepared.get(q.q);
-  if (!byName) prepared.set(q.q, (byName = new Map()));
-  let p = byName.get(name) as P | undefined;
-  if (!p) {
-    // drizzle's SQLite prepare() takes no name, its PostgreSQL prepare(name) one
-    p = (build(q.q) as unknown as { prepare(name: string): P }).prepare(name);
-    byName.set(name, p);
-  }
-  return p;
+  // drizzle's SQLite prepare() takes no name, its PostgreSQL prepare(name) one
+  return once(q, `drizzle:${name}`, () => (build(q.q) as unknown as { prepare(name: string): P }).prepare(name));
 }
 
 /** Awaits a prepared query's result (sync on SQLite, a promise on PostgreSQL). */

@@ -6,7 +6,7 @@ import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3'
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import * as schema from './schema.js';
 
-import { Aborted, newTx, type Abort, type Database, type Reader, type Tx } from './engine.js';
+import { Aborted, newTx, once, type Abort, type Builder, type Database, type Q, type Reader, type Tx } from './engine.js';
 
 type Db = BetterSQLite3Database<typeof schema> & { $client: Database_.Database };
 
@@ -209,4 +209,42 @@ class WalSync {
     this.fd?.then((fd) => fs.close(fd, () => undefined), () => undefined);
     this.fd = null;
   }
+}
+
+/** A query drizzle built, run straight on better-sqlite3: see `direct`. */
+export interface Direct {
+  /** Rows changed (insert, update, delete). */
+  run(values: Record<string, unknown>): number;
+  /** The first row as an object of the query's own keys (select). */
+  get<T>(values: Record<string, unknown>): T;
+}
+
+/**
+ * SQLite's bulk loops (a health batch's rows, a chart's buckets): the SQL text drizzle builds for `build`,
+ * prepared once per connection on better-sqlite3 itself and run without drizzle's per-execution work
+ * (placeholder filling, result mapping), which costs more than the statement. Placeholders by name,
+ * bound as given (so only for columns whose values drizzle does not encode: numbers and text, not
+ * booleans or JSON); a select's columns come back under `keys`, in the order the query selects them.
+ */
+export function direct(q: Q, queryName: string, build: (b: Builder) => { toSQL(): { sql: string; params: unknown[] } }, keys: string[] = []): Direct {
+  return once(q, `direct:${queryName}`, (): Direct => {
+    const { sql: text, params } = build(q.q).toSQL();
+    // an insert's values come as Param(Placeholder), a where's as Placeholder
+    const order = params.map((p) => {
+      const placeholder = (p as { value?: { name?: string }; name?: string }).value ?? p;
+      const name = (placeholder as { name?: string }).name;
+      if (name === undefined) throw new Error(`direct ${queryName}: every parameter must be a named placeholder`);
+      return name;
+    });
+    const stmt = (q.q as unknown as Db).$client.prepare(text);
+    const args = (values: Record<string, unknown>) => order.map((n) => values[n]);
+    const rows = stmt.reader ? stmt.raw(true) : null;
+    return {
+      run: (values) => stmt.run(...args(values)).changes,
+      get: <T>(values: Record<string, unknown>) => {
+        const row = rows!.get(...args(values)) as unknown[];
+        return Object.fromEntries(keys.map((k, i) => [k, row[i]])) as T;
+      },
+    };
+  });
 }
