@@ -6,6 +6,7 @@ import * as assert from 'uvu/assert';
 import { createLogger } from '../src/log.js';
 import { importLegacy, loadSource, type Report } from '../src/services/legacy-import.js';
 import { engineEnv, jpeg, startTestServer, tempDir, type TestServer } from './helpers.js';
+import { tablesIn } from './support/postgres.js';
 import { mariadbMissing, startMariaDb } from './support/mariadb.js';
 
 const LEGACY = path.resolve('../shared/legacy');
@@ -228,6 +229,7 @@ if (missing) {
     assert.match(dry.stdout, /dry run: nothing was written/);
     assert.match(dry.stdout, /notices\s+40 to import/);
     assert.not.ok(fs.existsSync(dataDir), 'not even the data folder');
+    if (engine.DATABASE_URL) assert.is(await tablesIn(engine.DATABASE_URL), 0, 'not even the schema');
     for (const [args, line] of [
       [['--from', 'mysql://root@127.0.0.1:1/legacy', '--objects', objects], /cannot connect \(ECONNREFUSED/],
       [['--from', 'not a url', '--objects', objects], /not a URL/],

@@ -81,9 +81,10 @@ async function main(argv: string[]): Promise<number> {
   const servicesDir = scratch ?? config.dataDir;
   const writable = dryRun ? openSqlite(servicesDir) : await orSay(openDatabase(config));
   if (!writable) return 2;
-  const existing = dryRun ? await orSay(openForReading(config)) : writable;
-  if (existing === null && dryRun && config.databaseUrl) return 2;
-  const db = existing ?? writable;
+  // a dry run reads what is already there: nothing (a scratch database) when there is no database yet
+  const existing = dryRun ? await orSay(openForReading(config).then((found) => ({ found }))) : { found: writable };
+  if (!existing) return 2;
+  const db = existing.found ?? writable;
   const services = await createServices({ ...config, dataDir: servicesDir }, systemClock, log, writable, { gateway: new OutboxGateway(servicesDir, systemClock) });
   try {
     const report = await importLegacy({

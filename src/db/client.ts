@@ -21,10 +21,17 @@ export async function openDatabase(config: DatabaseConfig, log?: Logger): Promis
   });
 }
 
-/** The configured database for reading only (`import --dry-run`): SQLite opened read-only, without migrating; null when there is none yet. */
+/**
+ * The configured database for reading only (`import --dry-run`), neither created nor migrated: SQLite
+ * opened read-only, PostgreSQL without its migrations; null when there is none yet (no file, or a
+ * database that never held our schema).
+ */
 export async function openForReading(config: DatabaseConfig): Promise<Database | null> {
-  if (config.databaseUrl) return openDatabase(config);
-  return openSqliteReadonly(config.dataDir);
+  if (!config.databaseUrl) return openSqliteReadonly(config.dataDir);
+  const db = await openPostgres(config.databaseUrl, { poolSize: 2, migrate: false });
+  if (await db.migrated()) return db;
+  await db.close();
+  return null;
 }
 
 /** Where the configured database is, for messages (never with a password). */

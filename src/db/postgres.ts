@@ -37,6 +37,8 @@ export interface PostgresOptions {
   poolSize: number;
   /** Called when an idle connection fails (the server went away): logged, the pool replaces it. */
   onIdleError?: (err: Error) => void;
+  /** false: only read (`import --dry-run`): the schema is neither created nor migrated. */
+  migrate?: boolean;
 }
 
 /**
@@ -99,6 +101,11 @@ export class PostgresDatabase implements Database {
     await this.pool.end();
   }
 
+  /** Has this database ever been migrated (does it hold our schema)? */
+  async migrated(): Promise<boolean> {
+    return (await this.pool.query<{ t: string | null }>(`select to_regclass('drizzle.__drizzle_migrations')::text as t`)).rows[0]!.t !== null;
+  }
+
   /** Raw rows for tests (test/support/sql.ts): never used by the server. */
   async rawAll(text: string, params: unknown[]): Promise<Record<string, unknown>[]> {
     return (await this.pool.query(text, params)).rows;
@@ -150,6 +157,10 @@ export async function openPostgres(url: string, options: PostgresOptions): Promi
     const cause = (err.cause as Error | undefined)?.message ?? err.message;
     throw new DatabaseConfigError(`DATABASE_URL ${describeUrl(url)}: cannot connect: ${cause}`);
   });
+  if (options.migrate === false) {
+    client.release();
+    return new PostgresDatabase(pool, drizzle(pool, { schema: pgSchema }));
+  }
   try {
     await client.query('select pg_advisory_lock($1)', [LOCKS.migrations]);
     try {

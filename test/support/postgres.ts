@@ -113,3 +113,15 @@ export async function databaseFor(adminUrl: string, dataDir: string): Promise<st
   u.pathname = `/${name}`;
   return u.toString();
 }
+
+/** How many tables the database at `url` holds (outside the system schemas). */
+export async function tablesIn(url: string): Promise<number> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ n: string }>(`select count(*) as n from information_schema.tables where table_schema not in ('pg_catalog', 'information_schema')`);
+    return Number(rows[0]!.n);
+  } finally {
+    await client.end();
+  }
+}
