@@ -13,6 +13,19 @@ import { compileTrust, pathOf } from './envelope/request.js';
 
 const reply = replyFor({}, 'successful');
 
+/** How long /health/ready waits for the database before answering 503. */
+const READY_TIMEOUT_MS = 2000;
+
+function timeLimit<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout;
+  return Promise.race([
+    work.finally(() => clearTimeout(timer)),
+    new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(what)), ms);
+    }),
+  ]);
+}
+
 function cors(origins: string[]) {
   const allowed = new Set(origins);
   return (req: Request, res: Response, next: NextFunction) => {
@@ -69,6 +82,24 @@ export function createApp(deps: Deps): http.RequestListener {
     sendEnvelope(res, -1, reply.ok(stats));
   };
   app.get(['/ping', '/api/ping'], ping);
+
+  // For load balancers: live while the process runs; ready while it is not stopping and its database
+  // (and bucket, when there is one) answers within READY_TIMEOUT_MS.
+  app.get(['/health/live', '/api/health/live'], (_req: Request, res: Response) => {
+    res.set('Cache-Control', 'no-store').json({ live: true });
+  });
+  app.get(['/health/ready', '/api/health/ready'], async (_req: Request, res: Response) => {
+    res.set('Cache-Control', 'no-store');
+    const { services, log } = deps;
+    if (services.lifecycle.draining) return res.status(503).json({ ready: false, reason: 'stopping' });
+    try {
+      await timeLimit(services.db.ping(), READY_TIMEOUT_MS, 'the database did not answer');
+      res.json({ ready: true });
+    } catch (err) {
+      log.warn('not ready: the database does not answer', { err: (err as Error).message });
+      res.status(503).json({ ready: false, reason: 'database' });
+    }
+  });
 
   // Not public: the TCP peer must be in METRICS_ALLOW, or the request must bear METRICS_TOKEN; anyone else
   // gets the unknown-path answer, so the endpoint is not even seen to exist.

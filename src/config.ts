@@ -31,6 +31,8 @@ export interface Config {
   metricsAllow: string[];
   /** Or a request with `Authorization: Bearer <token>`; empty: no token opens it. */
   metricsToken: string;
+  /** HMAC key of upload grants; '' means kept in the database (PostgreSQL) or in DATA_DIR (SQLite). */
+  uploadSecret: string;
   requestTimeoutSeconds: number;
   /** Nice value for every thread but the event loop's (0: leave them be); see src/threads.ts. */
   helperThreadsNice: number;
@@ -66,6 +68,8 @@ export interface Config {
   sseHeartbeatSeconds: number;
   /** The `retry:` hint streams send: how long EventSource waits before reconnecting. */
   sseRetryMs: number;
+  /** After SIGTERM, how long to keep answering (with /health/ready at 503) before closing the listener. */
+  shutdownGraceSeconds: number;
   portraitRefererAllow: string[];
   portraitMaxSide: number;
   publicUrl: string;
@@ -86,6 +90,13 @@ export interface Config {
 type Env = Record<string, string | undefined>;
 
 class ConfigError extends Error {}
+
+/** A key given in the environment: unset, or at least 32 characters (a short one is guessable). */
+function secret(env: Record<string, string | undefined>, name: string): string {
+  const raw = env[name] ?? '';
+  if (raw !== '' && raw.length < 32) throw new ConfigError(`${name}: expected at least 32 characters (e.g. openssl rand -hex 32), got ${raw.length}`);
+  return raw;
+}
 
 function int(env: Env, name: string, fallback: number, min: number, max = Number.MAX_SAFE_INTEGER): number {
   const raw = env[name];
@@ -204,6 +215,7 @@ export function loadConfig(env: Env = process.env): Config {
     corsOrigins: list(env, 'CORS_ORIGINS'),
     metricsAllow: addresses(env, 'METRICS_ALLOW', ['loopback']),
     metricsToken: env.METRICS_TOKEN ?? '',
+    uploadSecret: secret(env, 'UPLOAD_SECRET'),
     requestTimeoutSeconds: int(env, 'REQUEST_TIMEOUT_SECONDS', 30, 1, 3600),
     helperThreadsNice: int(env, 'HELPER_THREADS_NICE', 19, 0, 19),
     bodyLimitBytes: int(env, 'BODY_LIMIT_BYTES', 64 * 1024, 1024, 16 * 1024 * 1024),
@@ -231,6 +243,7 @@ export function loadConfig(env: Env = process.env): Config {
     cameraOfflineSeconds: int(env, 'CAMERA_OFFLINE_SECONDS', 600, 1, 30 * 86400),
     sseHeartbeatSeconds: int(env, 'SSE_HEARTBEAT_SECONDS', 15, 1, 3600),
     sseRetryMs: int(env, 'SSE_RETRY_MS', 3000, 100, 600_000),
+    shutdownGraceSeconds: int(env, 'SHUTDOWN_GRACE_SECONDS', 0, 0, 300),
     portraitRefererAllow: env.PORTRAIT_REFERER_ALLOW === undefined
       ? ['localhost', '127.0.0.1', 'helpaged.cn', 'www.helpaged.cn']
       : list(env, 'PORTRAIT_REFERER_ALLOW'),

@@ -68,11 +68,20 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   (server as http.Server & { httpAllowHalfOpen: boolean }).httpAllowHalfOpen = true;
 
   const sweep = setInterval(() => {
-    void (async () => {
+    // one instance at a time (an advisory lock on PostgreSQL); another one holding it sweeps for everyone
+    void db.exclusive('sweeps', async () => {
       const tokens = await services.tokens.sweep();
       const codes = await services.codes.sweep();
-      if (tokens || codes) log.info('swept', { tokens, codes });
-    })().catch((err) => log.error('sweep failed', { err }));
+      const now = clock.now();
+      // every limit's window is at most this long: rows older than that count nothing
+      const longest = Math.max(config.loginFailureWindowSeconds, 60) * 1000;
+      const { limits, tickets } = await db.transaction(async (tx) => ({
+        limits: await services.throttleStore.sweep(tx, now - longest),
+        // kept a while past their expiry, so that a late answer is told "expired" rather than "unknown"
+        tickets: await services.tickets.sweep(tx, now - 600_000),
+      }));
+      if (tokens || codes || limits || tickets) log.info('swept', { tokens, codes, limits, tickets });
+    }).catch((err) => log.error('sweep failed', { err }));
   }, SWEEP_MS);
   sweep.unref();
 
@@ -84,19 +93,28 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const { port } = server.address() as AddressInfo;
   const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
 
+  // Stopping: /health/ready answers 503 at once and streams are closed with a retry hint; the listener
+  // keeps answering for SHUTDOWN_GRACE_SECONDS (the load balancer takes the instance out meanwhile), then
+  // closes while in-flight requests finish.
+  const shut = (resolve: () => void) => {
+    services.hub.closeAll(); // streams opened during the grace period too
+    server.close(async () => {
+      await services.alerts.stop();
+      await closeServices(services).catch((err) => log.error('closing services failed', { err }));
+      await db.close().catch((err) => log.error('closing the database failed', { err }));
+      resolve();
+    });
+    server.closeIdleConnections();
+    setTimeout(() => server.closeAllConnections(), 5_000).unref();
+  };
   let closed: Promise<void> | null = null;
   const close = () => {
     closed ??= new Promise<void>((resolve) => {
+      services.lifecycle.draining = true;
       clearInterval(sweep);
       services.hub.closeAll();
-      server.close(async () => {
-        await services.alerts.stop();
-        await closeServices(services).catch((err) => log.error('closing services failed', { err }));
-        await db.close().catch((err) => log.error('closing the database failed', { err }));
-        resolve();
-      });
-      server.closeIdleConnections();
-      setTimeout(() => server.closeAllConnections(), 5_000).unref();
+      if (config.shutdownGraceSeconds === 0) shut(resolve);
+      else setTimeout(() => shut(resolve), config.shutdownGraceSeconds * 1000);
     });
     return closed;
   };

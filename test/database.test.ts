@@ -58,8 +58,13 @@ if (ENGINE === 'postgres') {
       const token = await t.signUp(phone);
       const camera = await t.addDevice(token);
       assert.is((await t.upload(camera, await jpeg(20))).status, 0);
+      assert.is((await fetch(`${t.url}/health/ready`)).status, 200);
       await cluster.stop();
       try {
+        const ready = await fetch(`${t.url}/health/ready`);
+        assert.is(ready.status, 503, 'not ready while the database is away');
+        assert.equal(await ready.json(), { ready: false, reason: 'database' });
+        assert.is((await fetch(`${t.url}/health/live`)).status, 200, 'but alive');
         const login = await t.call('/user/login', 'login', 'pass', { phone, pass: 'secret123' });
         assert.is(login.status, -200, JSON.stringify(login));
         const devices = await t.call('/device', 'device', 'list', {}, { token });
@@ -69,6 +74,7 @@ if (ENGINE === 'postgres') {
       } finally {
         await cluster.start();
       }
+      assert.is((await fetch(`${t.url}/health/ready`)).status, 200, 'ready again');
       const again = await t.call('/user/login', 'login', 'pass', { phone, pass: 'secret123' });
       assert.is(again.status, 0, JSON.stringify(again));
       const list = await t.call('/get/notice', 'notice', 'get', { mode: 2 }, { token: again.data.token });

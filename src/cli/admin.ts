@@ -1,6 +1,8 @@
 import { loadConfigOrSay } from '../config.js';
 import { databaseName, openDatabase, orSay } from '../db/client.js';
 import { UserStore } from '../db/users.js';
+import { createLogger } from '../log.js';
+import { Bus } from '../services/bus.js';
 
 const USAGE = 'usage: npm run admin -- grant <phone> | revoke <phone>';
 
@@ -17,6 +19,9 @@ async function main(argv: string[]): Promise<number> {
   if (!db) return 2;
   try {
     const users = new UserStore(db);
+    // running instances (on PostgreSQL) drop the account's remembered role when this commits
+    const bus = new Bus(db, createLogger('warn'));
+    users.onChange = (tx, ids) => bus.send(tx, { k: 'users', ids });
     const user = await users.byPhone(db.read, phone);
     if (!user) {
       process.stderr.write(`no account with phone ${phone} in ${where}\n`);

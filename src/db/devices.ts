@@ -11,23 +11,30 @@ export interface DeviceRow {
   /** null for cameras that never sent a heartbeat. */
   lastSeenAt: number | null;
   offline: number;
+  /** When the last SMS burst went out (the cool-down's start); null before the first. */
+  lastAlertAt: number | null;
 }
 
 function rowOf(t: Tables) {
   const d = t.devices;
   return {
     id: d.id, deviceId: d.deviceId, name: d.name, alertRepeatSeconds: d.alertRepeatSeconds,
-    alertCallSeconds: d.alertCallSeconds, lastSeenAt: d.lastSeenAt, offline: d.offline,
+    alertCallSeconds: d.alertCallSeconds, lastSeenAt: d.lastSeenAt, offline: d.offline, lastAlertAt: d.lastAlertAt,
   };
 }
 
 export class DeviceStore {
   private readonly row;
-  /** Told when bindings or names change, so cached notice lists are dropped. */
-  onChange: (userIds: number[] | 'all') => void = () => undefined;
+  /** Told inside the transaction when bindings or names change, so that cached notice lists are dropped at commit. */
+  onChange: (tx: Tx, userIds: number[] | 'all') => Promise<void> = async () => undefined;
 
   constructor(private readonly db: Database) {
     this.row = rowOf(db.t);
+  }
+
+  async byRowId(q: Q, rowId: number): Promise<DeviceRow | undefined> {
+    const [found] = await q.q.select(this.row).from(this.db.t.devices).where(eq(this.db.t.devices.id, rowId));
+    return found;
   }
 
   /** The device whose id a camera sends as its token. */
@@ -66,14 +73,14 @@ export class DeviceStore {
   async bind(tx: Tx, userId: number, deviceRowId: number, now: number): Promise<boolean> {
     const added = this.db.affected(await tx.q.insert(this.db.t.bindings).values({ userId, deviceId: deviceRowId, createdAt: now })
       .onConflictDoNothing()) === 1;
-    if (added) tx.after(() => this.onChange([userId]));
+    if (added) await this.onChange(tx, [userId]);
     return added;
   }
 
   async unbind(tx: Tx, userId: number, deviceRowId: number): Promise<boolean> {
     const { bindings } = this.db.t;
     const removed = this.db.affected(await tx.q.delete(bindings).where(and(eq(bindings.userId, userId), eq(bindings.deviceId, deviceRowId)))) === 1;
-    if (removed) tx.after(() => this.onChange([userId]));
+    if (removed) await this.onChange(tx, [userId]);
     return removed;
   }
 

@@ -76,6 +76,22 @@ export interface Database {
    * A no-op on SQLite, where transactions take turns anyway.
    */
   lock(tx: Tx, key: 'notices'): Promise<void>;
+  /**
+   * Wakes the other instances: with `tx`, when it commits (PostgreSQL's NOTIFY is sent with the commit,
+   * never for a rollback); with null, now. A no-op on SQLite, which serves one instance.
+   */
+  notify(tx: Tx | null, payload: string): Promise<void>;
+  /**
+   * Hands every other instance's wake-up to `onPayload`, from one connection of its own that is
+   * reconnected when lost. `onGap` runs when that connection is lost (wake-ups from then on are missed)
+   * and `onBack` once it listens again. On SQLite nothing ever arrives.
+   */
+  listen(handlers: { onPayload(payload: string): void; onGap(err: Error): void; onBack(): void }): Promise<void>;
+  /**
+   * Runs `fn` unless another instance is running work under the same `key` (PostgreSQL: a session
+   * advisory lock, tried and not waited for); false when it was skipped. SQLite: always runs it.
+   */
+  exclusive(key: 'sweeps', fn: () => Promise<void>): Promise<boolean>;
   /** A trivial query: is the database there? */
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -1,4 +1,4 @@
-import { and, asc, count, desc, eq, gt, isNotNull, isNull, sql } from 'drizzle-orm';
+import { and, asc, count, desc, eq, gt, isNotNull, isNull, lte, max, sql } from 'drizzle-orm';
 import { hot, run, type Database, type Q, type Tables, type Tx } from './engine.js';
 
 export type Mode = 0 | 1 | 2;
@@ -127,6 +127,28 @@ export class NoticeStore {
       .innerJoin(this.db.t.bindings, this.visibleTo(userId))
       .innerJoin(devices, eq(devices.id, notices.deviceId))
       .where(gt(notices.id, afterId)).orderBy(asc(notices.id)).limit(limit);
+  }
+
+  /** Every account's notices with ids in (afterId, upTo], oldest first: what streams are sent when notices are stored. */
+  async stored(q: Q, afterId: number, upTo: number, limit: number): Promise<NoticeRow[]> {
+    const { notices, devices } = this.db.t;
+    const p = (name: string) => sql.placeholder(name);
+    return run(hot(q, 'notices_stored', (b) => b.select(this.row).from(notices).innerJoin(devices, eq(devices.id, notices.deviceId))
+      .where(and(gt(notices.id, p('after')), lte(notices.id, p('upTo')))).orderBy(asc(notices.id)).limit(p('limit'))), { after: afterId, upTo, limit });
+  }
+
+  /** The highest notice id stored, 0 when there is none. */
+  async lastId(q: Q): Promise<number> {
+    const { notices } = this.db.t;
+    const [row] = await run<{ id: number | null }[]>(hot(q, 'notices_last_id', (b) => b.select({ id: max(notices.id) }).from(notices)));
+    return row?.id ?? 0;
+  }
+
+  /** One notice by row id, with its camera's name. */
+  async byId(q: Q, noticeId: number): Promise<NoticeRow | undefined> {
+    const { notices, devices } = this.db.t;
+    const [row] = await q.q.select(this.row).from(notices).innerJoin(devices, eq(devices.id, notices.deviceId)).where(eq(notices.id, noticeId));
+    return row;
   }
 
   /** Records the first acknowledgement; false if the notice already had one. */

@@ -10,7 +10,10 @@ import * as pgSchema from './schema.pg.js';
 const MIGRATIONS = path.join(path.dirname(fileURLToPath(import.meta.url)), 'migrations-pg');
 
 /** Advisory lock keys (one bigint space per database): migrations at start, and notice inserts. */
-const LOCKS = { migrations: 7_201_000, notices: 7_201_001 } as const;
+const LOCKS = { migrations: 7_201_000, notices: 7_201_001, sweeps: 7_201_002 } as const;
+
+/** The channel instances wake each other on (LISTEN/NOTIFY). */
+const CHANNEL = 'helpaged';
 
 /** int8 columns (millisecond times, counts) as numbers: every one of ours is far below 2^53. */
 const types = {
@@ -19,6 +22,8 @@ const types = {
 };
 
 export class DatabaseConfigError extends Error {}
+
+function lostWhileCheckedOut(): void {}
 
 /** A pool whose failures to connect say so (DatabaseUnavailable), so that requests answer -200 and the cause is logged. */
 class Pool extends pg.Pool {
@@ -53,7 +58,9 @@ export class PostgresDatabase implements Database {
   readonly t = pgSchema as unknown as Tables;
   readonly read: Reader;
 
-  constructor(private readonly pool: pg.Pool, private readonly d: NodePgDatabase<typeof pgSchema>) {
+  private listener: Listener | null = null;
+
+  constructor(private readonly pool: pg.Pool, private readonly d: NodePgDatabase<typeof pgSchema>, private readonly url: string) {
     this.read = { q: d as unknown as Builder } as unknown as Reader;
   }
 
@@ -93,11 +100,40 @@ export class PostgresDatabase implements Database {
     await (tx.q as unknown as NodePgDatabase).execute(sql`select pg_advisory_xact_lock(${LOCKS[key]})`);
   }
 
+  async notify(tx: Tx | null, payload: string): Promise<void> {
+    const q = sql`select pg_notify(${CHANNEL}, ${payload})`;
+    if (tx) await (tx.q as unknown as NodePgDatabase).execute(q);
+    else await this.d.execute(q);
+  }
+
+  async listen(handlers: ListenHandlers): Promise<void> {
+    if (this.listener) throw new Error('already listening');
+    this.listener = new Listener(this.url, handlers);
+    await this.listener.start();
+  }
+
+  async exclusive(key: 'sweeps', fn: () => Promise<void>): Promise<boolean> {
+    const client = await this.pool.connect();
+    try {
+      const { rows } = await client.query<{ ok: boolean }>('select pg_try_advisory_lock($1) as ok', [LOCKS[key]]);
+      if (!rows[0]!.ok) return false;
+      try {
+        await fn();
+      } finally {
+        await client.query('select pg_advisory_unlock($1)', [LOCKS[key]]);
+      }
+      return true;
+    } finally {
+      client.release();
+    }
+  }
+
   async ping(): Promise<void> {
     await this.pool.query('select 1');
   }
 
   async close(): Promise<void> {
+    await this.listener?.stop();
     await this.pool.end();
   }
 
@@ -109,6 +145,95 @@ export class PostgresDatabase implements Database {
   /** Raw rows for tests (test/support/sql.ts): never used by the server. */
   async rawAll(text: string, params: unknown[]): Promise<Record<string, unknown>[]> {
     return (await this.pool.query(text, params)).rows;
+  }
+}
+
+type ListenHandlers = Parameters<Database['listen']>[0];
+
+/** How often the listening connection is checked: a connection that died without a word is found within this. */
+const LISTEN_CHECK_MS = 2000;
+
+/**
+ * The one connection an instance LISTENs on. When it fails (an error, the server closing it, or a check
+ * query that does not answer) the gap is reported at once and it reconnects with backoff; once it
+ * listens again `onBack` runs, so that whatever was missed meanwhile is read again from the tables.
+ */
+class Listener {
+  private client: pg.Client | null = null;
+  private stopped = false;
+  private checking = false;
+  private timer: NodeJS.Timeout | null = null;
+
+  constructor(private readonly url: string, private readonly handlers: ListenHandlers) {}
+
+  async start(): Promise<void> {
+    this.client = await this.connect();
+    this.timer = setInterval(() => void this.check(), LISTEN_CHECK_MS);
+    this.timer.unref();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearInterval(this.timer);
+    const client = this.client;
+    this.client = null;
+    await client?.end().catch(() => undefined);
+  }
+
+  private async connect(): Promise<pg.Client> {
+    const client = new pg.Client({
+      connectionString: this.url, application_name: 'helpaged-listen', connectionTimeoutMillis: 5000, keepAlive: true,
+      query_timeout: LISTEN_CHECK_MS * 2,
+    });
+    client.on('notification', (m) => {
+      if (m.channel === CHANNEL && m.payload && this.client === client) this.handlers.onPayload(m.payload);
+    });
+    client.on('error', (err) => this.lost(client, err));
+    client.on('end', () => this.lost(client, new Error('the server closed the listening connection')));
+    try {
+      await client.connect();
+      await client.query(`listen ${CHANNEL}`);
+    } catch (err) {
+      await client.end().catch(() => undefined);
+      throw err;
+    }
+    return client;
+  }
+
+  private async check(): Promise<void> {
+    const client = this.client;
+    if (!client || this.checking) return;
+    this.checking = true;
+    try {
+      await client.query('select 1');
+    } catch (err) {
+      this.lost(client, err as Error);
+    } finally {
+      this.checking = false;
+    }
+  }
+
+  private lost(client: pg.Client, err: Error): void {
+    if (this.client !== client || this.stopped) return;
+    this.client = null;
+    void client.end().catch(() => undefined);
+    this.handlers.onGap(err);
+    this.reconnect(250);
+  }
+
+  private reconnect(delay: number): void {
+    const timer = setTimeout(async () => {
+      if (this.stopped) return;
+      try {
+        const client = await this.connect();
+        if (this.stopped) return void (await client.end().catch(() => undefined));
+        this.client = client;
+        this.handlers.onBack();
+      } catch {
+        this.reconnect(Math.min(delay * 2, 5000));
+      }
+    }, delay);
+    timer.unref();
   }
 }
 
@@ -152,6 +277,11 @@ export async function openPostgres(url: string, options: PostgresOptions): Promi
     types,
   });
   pool.on('error', (err) => options.onIdleError?.(err));
+  // A checked-out connection has no listener of the pool's: one that the server ends between two queries
+  // of a transaction would otherwise crash the process. Its next query fails instead (-200), and the pool
+  // drops it when it is released.
+  pool.on('acquire', (client) => client.on('error', lostWhileCheckedOut));
+  pool.on('release', (_err, client) => client.off('error', lostWhileCheckedOut));
   const client = await pool.connect().catch(async (err: DatabaseUnavailable) => {
     await pool.end().catch(() => undefined);
     const cause = (err.cause as Error | undefined)?.message ?? err.message;
@@ -159,7 +289,7 @@ export async function openPostgres(url: string, options: PostgresOptions): Promi
   });
   if (options.migrate === false) {
     client.release();
-    return new PostgresDatabase(pool, drizzle(pool, { schema: pgSchema }));
+    return new PostgresDatabase(pool, drizzle(pool, { schema: pgSchema }), url);
   }
   try {
     await client.query('select pg_advisory_lock($1)', [LOCKS.migrations]);
@@ -174,5 +304,5 @@ export async function openPostgres(url: string, options: PostgresOptions): Promi
     throw new DatabaseConfigError(`DATABASE_URL ${describeUrl(url)}: migrating the schema failed: ${(err as Error).message}`);
   }
   client.release();
-  return new PostgresDatabase(pool, drizzle(pool, { schema: pgSchema }));
+  return new PostgresDatabase(pool, drizzle(pool, { schema: pgSchema }), url);
 }

@@ -122,6 +122,15 @@ export class SqliteDatabase implements Database {
 
   async lock(): Promise<void> {}
 
+  async notify(): Promise<void> {}
+
+  async listen(): Promise<void> {}
+
+  async exclusive(_key: 'sweeps', fn: () => Promise<void>): Promise<boolean> {
+    await fn();
+    return true;
+  }
+
   async ping(): Promise<void> {
     this.reader.$client.prepare('SELECT 1').get();
   }

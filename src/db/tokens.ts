@@ -1,4 +1,4 @@
-import { and, desc, eq, isNull, lte, ne, notInArray, or, sql, type SQL } from 'drizzle-orm';
+import { and, desc, eq, isNull, lt, lte, ne, notInArray, or, sql, type SQL } from 'drizzle-orm';
 import { hot, run, type Database, type Q, type Tx } from './engine.js';
 
 export interface TokenRow {
@@ -69,7 +69,9 @@ export class TokenStore {
   async touch(tx: Tx, clocks: { id: number; lastUsedAt: number }[]): Promise<void> {
     const { tokens } = this.db.t;
     for (const c of clocks) {
-      await run(hot(tx, 'tokens_touch', (b) => b.update(tokens).set({ lastUsedAt: sql`${sql.placeholder('at')}` }).where(eq(tokens.id, sql.placeholder('id')))), { at: c.lastUsedAt, id: c.id });
+      // never backwards: another instance may have written a later use
+      await run(hot(tx, 'tokens_touch', (b) => b.update(tokens).set({ lastUsedAt: sql`${sql.placeholder('at')}` })
+        .where(and(eq(tokens.id, sql.placeholder('id')), lt(tokens.lastUsedAt, sql.placeholder('at'))))), { at: c.lastUsedAt, id: c.id });
     }
   }
 

@@ -29,7 +29,19 @@ const IDENTITY_MS = 2000;
 export class UserStore {
   private readonly identities = new Map<number, Identity & { at: number }>();
 
+  /**
+   * Told inside the transaction of accounts whose phone, role or existence changes; by default their
+   * identities are dropped here at commit (services/index.ts wires it to the Bus, which tells every instance).
+   */
+  onChange: (tx: Tx, ids: number[]) => Promise<void> = async (tx, ids) => tx.after(() => this.forget(ids));
+
   constructor(private readonly db: Database) {}
+
+  /** Drops remembered identities. */
+  forget(ids: number[] | 'all'): void {
+    if (ids === 'all') this.identities.clear();
+    else for (const id of ids) this.identities.delete(id);
+  }
 
   private get u() {
     return this.db.t.users;
@@ -71,18 +83,18 @@ export class UserStore {
   }
 
   async update(tx: Tx, id: number, change: ProfileChange, now: number): Promise<void> {
-    this.identities.delete(id);
+    await this.onChange(tx, [id]);
     await tx.q.update(this.u).set({ ...change, updatedAt: now }).where(eq(this.u.id, id));
   }
 
   async setPassword(tx: Tx, id: number, passwordHash: string, now: number): Promise<void> {
-    this.identities.delete(id);
+    await this.onChange(tx, [id]);
     await tx.q.update(this.u).set({ passwordHash, updatedAt: now }).where(eq(this.u.id, id));
   }
 
   /** false when the phone is taken (checked first: on PostgreSQL a failed statement would end the transaction). */
   async setPhone(tx: Tx, id: number, phone: string, now: number): Promise<boolean> {
-    this.identities.delete(id);
+    await this.onChange(tx, [id]);
     const [holder] = await tx.q.select({ id: this.u.id }).from(this.u).where(eq(this.u.phone, phone));
     if (holder && holder.id !== id) return false;
     try {
@@ -95,13 +107,13 @@ export class UserStore {
   }
 
   async setRole(tx: Tx, id: number, role: 'user' | 'admin', now: number): Promise<void> {
-    this.identities.delete(id);
+    await this.onChange(tx, [id]);
     await tx.q.update(this.u).set({ role, updatedAt: now }).where(eq(this.u.id, id));
   }
 
   /** Tokens and codes go with the row (ON DELETE CASCADE). */
   async delete(tx: Tx, id: number): Promise<boolean> {
-    this.identities.delete(id);
+    await this.onChange(tx, [id]);
     return this.db.affected(await tx.q.delete(this.u).where(eq(this.u.id, id))) > 0;
   }
 

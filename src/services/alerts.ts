@@ -5,6 +5,7 @@ import type { DeviceRow, DeviceStore } from '../db/devices.js';
 import type { Database, Tx } from '../db/engine.js';
 import type { NoticeStore } from '../db/notices.js';
 import type { Logger } from '../log.js';
+import type { Bus } from './bus.js';
 import type { NoticeHub } from './hub.js';
 import type { SmsGateway, SmsMessage } from './sms/gateway.js';
 
@@ -50,7 +51,12 @@ export class Alerts {
     private readonly config: Config,
     private readonly log: Logger,
     private readonly format: (ms: number) => string,
-  ) {}
+    private readonly bus: Bus,
+  ) {
+    bus.on((wake) => {
+      if (wake.k === 'device') return this.tellLiveness(wake.device);
+    });
+  }
 
   /** Call inside the transaction that stores the notice. */
   async schedule(tx: Tx, noticeId: number, device: DeviceRow, createdAt: number): Promise<void> {
@@ -192,10 +198,20 @@ export class Alerts {
     return tracked;
   }
 
+  /** A camera went offline or came back (here or on another instance): its accounts' streams are told, from the row. */
+  private async tellLiveness(deviceRowId: number): Promise<void> {
+    const device = await this.devices.byRowId(this.db.read, deviceRowId);
+    if (!device || device.lastSeenAt === null) return;
+    const users = await this.devices.boundUsers(this.db.read, device.id);
+    this.hub.publish(users.map((u) => u.id), {
+      type: 'device', data: { device_id: device.deviceId, device_name: device.name, online: device.offline === 0, last_seen: this.format(device.lastSeenAt) },
+    });
+  }
+
   private async liveness(device: DeviceRow, online: boolean, lastSeen: number): Promise<void> {
+    await this.bus.send(null, { k: 'device', device: device.id }).catch((err) => this.log.error('other instances not told of a camera', { device: device.deviceId, err }));
     const users = await this.devices.boundUsers(this.db.read, device.id);
     const last = this.format(lastSeen);
-    this.hub.publish(users.map((u) => u.id), { type: 'device', data: { device_id: device.deviceId, device_name: device.name, online, last_seen: last } });
     await Promise.all(users.map(async ({ phone }) => {
       const failure = await this.attempt({ kind: online ? 'online' : 'offline', phone, device: device.name, lastSeen: last });
       if (failure !== null) this.log.warn('camera liveness SMS not sent', { device: device.deviceId, phone, detail: failure });

@@ -1,7 +1,8 @@
 import crypto from 'node:crypto';
-import NodeCache from 'node-cache';
 import sharp from 'sharp';
 import type { Clock } from '../clock.js';
+import type { Database } from '../db/engine.js';
+import type { TicketStore } from '../db/tickets.js';
 import { CAPTCHA_ALPHABET, GLYPHS } from './glyphs.js';
 import { md5Hex, randomString } from './random.js';
 
@@ -44,49 +45,36 @@ export async function renderCaptcha(code: string): Promise<Buffer> {
   return sharp(Buffer.from(svg)).png({ compressionLevel: 6 }).toBuffer();
 }
 
-interface Pending {
-  expiresAt: number;
-}
-
 /**
  * Image captchas: 5 case-insensitive characters drawn as strokes (no fonts
- * needed). The answer is kept only as md5(lower(code) + rand), in memory,
- * for one successful `img.validate`.
+ * needed). The answer is kept only as md5(lower(code) + rand), in the
+ * database (so that any instance redeems it), for one successful `img.validate`.
  */
 export class ImageCaptchas {
-  private readonly pending: NodeCache;
-
   constructor(
+    private readonly db: Database,
+    private readonly store: TicketStore,
     private readonly clock: Clock,
     private readonly ttlSeconds: number,
-    maxPending: number,
+    private readonly maxPending: number,
     private readonly pickCode: () => string = () => randomString(LENGTH, CAPTCHA_ALPHABET),
-  ) {
-    this.pending = new NodeCache({ stdTTL: ttlSeconds * 2, checkperiod: 60, useClones: false, maxKeys: maxPending });
-  }
+  ) {}
 
   async generate(): Promise<{ imgdata: string; rand: string } | null> {
     const code = this.pickCode();
     const rand = randomString(LENGTH, RAND_ALPHABET);
+    const now = this.clock.now();
+    // more unanswered captchas than we keep: refuse rather than grow
+    if (await this.store.live(this.db.read, 'captcha', now) >= this.maxPending) return null;
     const png = await renderCaptcha(code);
-    try {
-      this.pending.set(md5Hex(code.toLowerCase() + rand), { expiresAt: this.clock.now() + this.ttlSeconds * 1000 });
-    } catch {
-      return null; // more unanswered captchas than we keep: refuse rather than grow
-    }
-    return { imgdata: png.toString('base64'), rand };
+    const stored = await this.db.transaction((tx) => this.store.put(tx, 'captcha', md5Hex(code.toLowerCase() + rand), '', now + this.ttlSeconds * 1000, now));
+    return stored ? { imgdata: png.toString('base64'), rand } : null;
   }
 
   /** Uses the captcha up when it matches. */
-  validate(hash: string): 'ok' | 'expired' | 'unknown' {
-    const key = hash.toLowerCase();
-    const entry = this.pending.get<Pending>(key);
+  async validate(hash: string): Promise<'ok' | 'expired' | 'unknown'> {
+    const entry = await this.db.transaction((tx) => this.store.take(tx, 'captcha', hash.toLowerCase()));
     if (!entry) return 'unknown';
-    this.pending.del(key);
     return entry.expiresAt > this.clock.now() ? 'ok' : 'expired';
-  }
-
-  close(): void {
-    this.pending.close();
   }
 }

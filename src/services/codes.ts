@@ -3,6 +3,7 @@ import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
 import type { CodeStore } from '../db/codes.js';
 import type { Database, Tx } from '../db/engine.js';
+import type { TicketStore } from '../db/tickets.js';
 import type { Logger } from '../log.js';
 import { md5Hex, randomString, safeEqual } from './random.js';
 import type { SmsGateway, SmsRefusal } from './sms/gateway.js';
@@ -13,6 +14,8 @@ export const MAX_CODE_TRIES = 5;
 export const PURPOSE = { REGISTER: 1, FORGOT: 2, LOGIN: 3, CHANGE_PHONE: 4, DELETE_ACCOUNT: 5 } as const;
 const RAND_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnpqrstuvwxyz23456789';
 const HOUR = 3600_000;
+/** How long the guard of a send in flight holds when its process dies before letting go. */
+const SENDING_GUARD_MS = 30_000;
 const DAY = 24 * HOUR;
 
 export type SendRefusal = 'LIMIT_30S' | 'LIMIT_HOUR' | 'LIMIT_DAY' | 'BAD_PHONE' | 'FAILED';
@@ -29,8 +32,6 @@ const FROM_GATEWAY: Record<SmsRefusal, SendRefusal> = {
  * a row, so the rate limits survive a restart.
  */
 export class SmsCodes {
-  private readonly sending = new Set<string>();
-
   constructor(
     private readonly db: Database,
     private readonly store: CodeStore,
@@ -38,13 +39,18 @@ export class SmsCodes {
     private readonly config: Config,
     private readonly gateway: SmsGateway,
     private readonly log: Logger,
+    private readonly tickets: TicketStore,
   ) {}
 
   async send(phone: string, purpose: number, ip: string, log: Logger = this.log): Promise<SendResult> {
     const limited = await this.limited(phone, ip);
     if (limited) return limited;
-    if (this.sending.has(phone)) return { ok: false, refusal: 'LIMIT_30S', retryAfter: 1 };
-    this.sending.add(phone);
+    // one send per phone at a time, on every instance: a row held while the gateway is asked (and let go
+    // after SENDING_GUARD_MS if this process dies meanwhile)
+    const started = this.clock.now();
+    if (!(await this.db.transaction((tx) => this.tickets.put(tx, 'sms-sending', phone, '', started + SENDING_GUARD_MS, started)))) {
+      return { ok: false, refusal: 'LIMIT_30S', retryAfter: 1 };
+    }
     try {
       const code = String(crypto.randomInt(0, 1_000_000)).padStart(6, '0');
       const rand = randomString(5, RAND_ALPHABET);
@@ -60,7 +66,8 @@ export class SmsCodes {
       }));
       return { ok: true, rand };
     } finally {
-      this.sending.delete(phone);
+      await this.db.transaction((tx) => this.tickets.remove(tx, 'sms-sending', phone))
+        .catch((err) => log.warn('sms send guard not released: it expires by itself', { phone, err: (err as Error).message }));
     }
   }
 

@@ -20,6 +20,7 @@ import { Metrics } from './metrics.js';
 import { ImageCaptchas } from './captcha.js';
 import { SmsCodes } from './codes.js';
 import { DurableDir, realFileOps, type FileOps } from './files.js';
+import { Bus } from './bus.js';
 import { NoticeHub } from './hub.js';
 import { HealthData } from './health.js';
 import { NoticeService } from './notices.js';
@@ -29,10 +30,12 @@ import { Passwords } from './passwords.js';
 import type { SmsGateway } from './sms/gateway.js';
 import { OutboxGateway } from './sms/outbox.js';
 import { TencentGateway } from './sms/tencent.js';
-import { Throttle } from './throttle.js';
+import { MemoryLimit, SharedLimit, Throttle, type Limit } from './throttle.js';
+import { ThrottleStore } from '../db/throttles.js';
+import { TicketStore } from '../db/tickets.js';
 import { TokenService } from './tokens.js';
 import { Upgrades } from './upgrades.js';
-import { loadSecret, Uploads } from './uploads.js';
+import { uploadSecret, Uploads } from './uploads.js';
 import { WeChat } from './wechat.js';
 
 /** Everything a handler may use, handed to it in its context. */
@@ -46,19 +49,26 @@ export interface Services {
   codes: SmsCodes;
   captchas: ImageCaptchas;
   /** Failed password checks per phone. */
-  loginFailures: Throttle;
+  loginFailures: Limit;
   /** Wrong `img.validate` / `sms.validate` hashes per client address. */
-  guesses: Throttle;
+  guesses: Limit;
   /** Wrong `img.validate` / `sms.validate` (without phone) hashes service-wide: keys `img` and `sms`. */
-  guessesGlobal: Throttle;
+  guessesGlobal: Limit;
   devices: DeviceStore;
   notices: NoticeStore;
   noticeService: NoticeService;
   /** Escalation of unacknowledged falls, retries, camera liveness. */
   alerts: Alerts;
   /** Notice uploads per device per minute. */
-  noticeUploads: Throttle;
+  noticeUploads: Limit;
   hub: NoticeHub;
+  /** The shared limits' windows and the one-use tickets (swept with expired tokens). */
+  throttleStore: ThrottleStore;
+  tickets: TicketStore;
+  /** Wake-ups between instances (LISTEN/NOTIFY on PostgreSQL). */
+  bus: Bus;
+  /** true from the moment the server is told to stop: /health/ready answers 503. */
+  lifecycle: { draining: boolean };
   portraits: Portraits;
   placeholders: Record<'ban' | 'default' | 'error', Served>;
   gateway: SmsGateway;
@@ -67,7 +77,7 @@ export interface Services {
   wechat: WeChat;
   pairing: Pairing;
   /** Failed device.claim attempts per client address. */
-  pairingGuesses: Throttle;
+  pairingGuesses: Limit;
   health: HealthData;
   uploads: Uploads;
   upgrades: Upgrades;
@@ -87,6 +97,13 @@ export interface ServiceOptions {
 }
 
 export async function createServices(config: Config, clock: Clock, log: Logger, db: Database, options: ServiceOptions): Promise<Services> {
+  const bus = new Bus(db, log);
+  // limits: in memory with one instance (SQLite), rows every instance counts in on PostgreSQL
+  const throttleStore = new ThrottleStore(db);
+  const tickets = new TicketStore(db);
+  const limit = (name: string, max: number, windowSeconds: number): Limit => (db.dialect === 'postgres'
+    ? new SharedLimit(db, throttleStore, clock, log, name, max, windowSeconds)
+    : new MemoryLimit(new Throttle(clock, max, windowSeconds)));
   const hub = new NoticeHub();
   const metrics = new Metrics(hub);
   const gateway = metrics.metered(options.gateway);
@@ -100,9 +117,17 @@ export async function createServices(config: Config, clock: Clock, log: Logger, 
   const notices = new NoticeStore(db);
   const limits = { maxBytes: config.imageMaxBytes, maxPixels: config.imageMaxPixels };
   const steps = new AlertStore(db);
-  const alerts: Alerts = new Alerts(db, steps, notices, devices, hub, gateway, clock, config, log, (ms): string => noticeService.createtime(ms));
-  const noticeService = new NoticeService(db, notices, devices, noticeFiles, hub, clock, config, log, alerts, metrics);
-  devices.onChange = (userIds) => noticeService.invalidate(userIds);
+  const alerts: Alerts = new Alerts(db, steps, notices, devices, hub, gateway, clock, config, log, (ms): string => noticeService.createtime(ms), bus);
+  const noticeService = new NoticeService(db, notices, devices, noticeFiles, hub, clock, config, log, alerts, metrics, bus);
+  devices.onChange = (tx, userIds) => noticeService.invalidate(tx, userIds);
+  const users = new UserStore(db);
+  users.onChange = (tx, ids) => bus.send(tx, { k: 'users', ids });
+  bus.on((wake) => {
+    if (wake.k === 'users') users.forget(wake.ids);
+  });
+  bus.onResync(() => users.forget('all'));
+  await noticeService.start();
+  await bus.start();
   return {
     db,
     read: db.read,
@@ -113,39 +138,41 @@ export async function createServices(config: Config, clock: Clock, log: Logger, 
     metrics,
     noticeService,
     alerts,
-    noticeUploads: new Throttle(clock, config.noticesPerDevicePerMinute, 60),
+    noticeUploads: limit('notice-uploads', config.noticesPerDevicePerMinute, 60),
     portraits: new Portraits(db, new PortraitStore(db), portraitFiles, clock, limits, config.portraitMaxSide),
     placeholders: await placeholderImages(),
     terminals: new TerminalStore(db),
-    wechat: new WeChat(config.wechat, clock, log, options.fetch),
+    wechat: new WeChat(config.wechat, clock, log, db, tickets, options.fetch),
     pairing: new Pairing(db, new PairingStore(db), devices, clock),
-    pairingGuesses: new Throttle(clock, 10, 60),
+    pairingGuesses: limit('pairing-guesses', 10, 60),
     health: new HealthData(db, new HealthStore(db), clock),
-    uploads: new Uploads(db, new UploadStore(db), uploadFiles, clock, loadSecret(config.dataDir), config.fileGrantSeconds),
+    uploads: new Uploads(db, new UploadStore(db), uploadFiles, clock, await uploadSecret(config, db, tickets, clock.now()), config.fileGrantSeconds),
     upgrades: new Upgrades(db, new UpgradeStore(db), distFiles, clock),
-    users: new UserStore(db),
+    users,
+    bus,
+    lifecycle: { draining: false },
     tokens: new TokenService(db, new TokenStore(db), clock, {
       idleSeconds: config.tokenIdleSeconds,
       enduringSeconds: config.tokenEnduringSeconds,
       touchWriteSeconds: config.tokenTouchWriteSeconds,
-    }),
+    }, bus),
     passwords: new Passwords(config.scryptLog2N),
-    codes: new SmsCodes(db, new CodeStore(db), clock, config, gateway, log),
-    captchas: new ImageCaptchas(clock, config.codeTtlSeconds, config.captchaMaxPending, options.captchaCode),
-    loginFailures: new Throttle(clock, config.loginMaxFailures, config.loginFailureWindowSeconds),
-    guesses: new Throttle(clock, config.guessesPerAddressPerMinute, 60),
-    guessesGlobal: new Throttle(clock, config.guessesGlobalPerMinute, 60),
+    codes: new SmsCodes(db, new CodeStore(db), clock, config, gateway, log, tickets),
+    captchas: new ImageCaptchas(db, tickets, clock, config.codeTtlSeconds, config.captchaMaxPending, options.captchaCode),
+    tickets,
+    loginFailures: limit('login-failures', config.loginMaxFailures, config.loginFailureWindowSeconds),
+    guesses: limit('guesses', config.guessesPerAddressPerMinute, 60),
+    guessesGlobal: limit('guesses-global', config.guessesGlobalPerMinute, 60),
+    throttleStore,
   };
 }
 
 export async function closeServices(s: Services): Promise<void> {
   s.hub.closeAll();
   await s.tokens.close();
-  s.captchas.close();
   s.loginFailures.close();
   s.guesses.close();
   s.guessesGlobal.close();
   s.noticeUploads.close();
-  s.wechat.close();
   s.pairingGuesses.close();
 }

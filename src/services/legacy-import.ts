@@ -263,6 +263,6 @@ export async function importLegacy(opts: {
     else skip('portraits', phone, `portrait/${phone} not stored: ${stored.problem}`);
   }
   progress?.stop();
-  if (!dryRun) services.noticeService.invalidate('all');
+  if (!dryRun) await services.noticeService.invalidate(null, 'all');
   return report;
 }

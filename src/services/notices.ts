@@ -7,9 +7,13 @@ import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
 import type { Logger } from '../log.js';
 import type { DurableDir } from './files.js';
-import type { NoticeHub, StreamEvent } from './hub.js';
+import type { Bus } from './bus.js';
+import type { NoticeHub } from './hub.js';
 import { decodeBase64, inspectImage, sniffImage, type ImageProblem, type ImageType } from './images.js';
 import { legacyPicName, randomHex128, sha256Hex } from './random.js';
+
+/** Notices read per query when streams catch up. */
+const CATCH_UP_BATCH = 200;
 
 /** A staged photo is whole when it hashes to its name: ours (sha256) or HelpAged-Python's (md5 + "helpaged"). */
 function wholeUnder(name: string, bytes: Buffer): boolean {
@@ -35,13 +39,16 @@ class ListCache {
   private readonly generations = new Map<number, number>();
   private epoch = 0;
 
-  private version(userId: number): string {
-    return `${this.epoch}.${this.generations.get(userId) ?? 0}`;
+  private version(userId: number, head: number): string {
+    return `${this.epoch}.${this.generations.get(userId) ?? 0}.${head}`;
   }
 
-  /** The cached reply, or the version to store a fresh one under (taken before it is read, so that a change meanwhile makes it stale). */
-  get(userId: number, key: string): { json: string } | { version: string } {
-    const version = this.version(userId);
+  /**
+   * The cached reply, or the version to store a fresh one under (taken before it is read, so that a change
+   * meanwhile makes it stale). `head`: the newest notice id stored, when other instances store notices too.
+   */
+  get(userId: number, key: string, head: number): { json: string } | { version: string } {
+    const version = this.version(userId, head);
     const hit = this.entries.get(`${userId}:${key}`);
     return hit && hit.version === version ? { json: hit.json } : { version };
   }
@@ -68,6 +75,10 @@ export type UploadResult = { ok: true; picName: string } | { ok: false; problem:
 export class NoticeService {
   private readonly format: Intl.DateTimeFormat;
   private readonly lists = new ListCache();
+  /** The highest notice id sent to this instance's streams, and the highest one some instance announced. */
+  private streamed = 0;
+  private announced = 0;
+  private catching: Promise<void> | null = null;
 
   constructor(
     private readonly db: Database,
@@ -80,11 +91,26 @@ export class NoticeService {
     private readonly log: Logger,
     private readonly alerts: Alerts,
     private readonly metrics: Metrics,
+    private readonly bus: Bus,
   ) {
+    bus.on((wake) => {
+      if (wake.k === 'lists') this.lists.invalidate(wake.users);
+      else if (wake.k === 'notices') return this.catchUp(wake.upTo);
+      else if (wake.k === 'ack') return this.tellAcknowledged(wake.notice);
+    });
+    bus.onResync(async () => {
+      this.lists.invalidate('all');
+      await this.catchUp(await this.notices.lastId(this.db.read));
+    });
     this.format = new Intl.DateTimeFormat('sv-SE', {
       timeZone: config.noticeTimezone, year: 'numeric', month: '2-digit', day: '2-digit',
       hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false,
     });
+  }
+
+  /** Streams are sent notices stored from now on. */
+  async start(): Promise<void> {
+    this.streamed = await this.notices.lastId(this.db.read);
   }
 
   /** `YYYY-MM-DD HH:MM:SS` in NOTICE_TIMEZONE, as the legacy server wrote it. */
@@ -98,26 +124,30 @@ export class NoticeService {
    */
   async listJson(userId: number, mode: Mode, limit?: number, offset = 0): Promise<string> {
     const key = `${mode}:${limit ?? ''}:${offset}`;
-    const cached = this.lists.get(userId, key);
-    if ('json' in cached) return cached.json;
+    // with several instances a fall stored through another one is listed here at once, whether or not its
+    // wake-up has arrived yet: a cached reply holds only while the newest notice id is the one it was read at
+    const head = this.db.dialect === 'postgres' ? await this.notices.lastId(this.db.read) : 0;
+    const cached = this.lists.get(userId, key, head);
+    // while wake-ups from other instances may be missed, every reply is read afresh
+    if ('json' in cached && this.bus.live) return cached.json;
     const read = this.db.read;
     const list = (await this.notices.list(read, userId, mode, limit, offset)).map((n) => this.toPublic(n));
     const paged = limit !== undefined || offset !== 0;
     const json = JSON.stringify(paged ? { num: list.length, list, total: await this.notices.count(read, userId, mode), offset } : { num: list.length, list });
-    this.lists.set(userId, key, cached.version, json);
+    if ('version' in cached) this.lists.set(userId, key, cached.version, json);
     return json;
   }
 
   /** Marks a notice read for one account; false if it already was. */
   async markRead(tx: Tx, userId: number, noticeId: number): Promise<boolean> {
     const marked = await this.notices.markRead(tx, userId, noticeId, this.clock.now());
-    if (marked) tx.after(() => this.lists.invalidate([userId]));
+    if (marked) await this.bus.send(tx, { k: 'lists', users: [userId] });
     return marked;
   }
 
-  /** Something changed what these accounts (or everyone) see: bindings, device names. */
-  invalidate(userIds: number[] | 'all'): void {
-    this.lists.invalidate(userIds);
+  /** Something changes what these accounts (or everyone) see once tx commits (or now): bindings, device names, an import. */
+  async invalidate(tx: Tx | null, userIds: number[] | 'all'): Promise<void> {
+    await this.bus.send(tx, { k: 'lists', users: userIds });
   }
 
   toPublic(row: NoticeRow): PublicNotice {
@@ -138,18 +168,53 @@ export class NoticeService {
     const acked = await this.db.transaction(async (tx) => {
       if (!(await this.notices.acknowledge(tx, notice.id, user.phone, now))) return false;
       await this.alerts.cancel(tx, notice.id, now);
+      await this.bus.send(tx, { k: 'ack', notice: notice.id });
       return true;
     });
     if (!acked) {
       const first = await this.notices.acknowledgement(this.db.read, notice.id);
       return first && { phone: first.phone, at: this.createtime(first.at) };
     }
-    const acknowledged = { phone: user.phone, at: this.createtime(now) };
+    log.info('fall acknowledged', { event_id: notice.eventId, phone: user.phone });
+    return { phone: user.phone, at: this.createtime(now) };
+  }
+
+  /** A notice was acknowledged (here or on another instance): its accounts' lists are dropped and their streams told. */
+  private async tellAcknowledged(noticeId: number): Promise<void> {
+    const notice = await this.notices.byId(this.db.read, noticeId);
+    if (!notice || notice.ackAt === null) return;
     const ids = (await this.devices.boundUsers(this.db.read, notice.deviceRowId)).map((u) => u.id);
     this.lists.invalidate(ids);
-    this.hub.publish(ids, { type: 'acknowledged', data: { event_id: notice.eventId, acknowledged } });
-    log.info('fall acknowledged', { event_id: notice.eventId, phone: user.phone });
-    return acknowledged;
+    this.hub.publish(ids, { type: 'acknowledged', data: { event_id: notice.eventId, acknowledged: this.toPublic(notice).acknowledged! } });
+  }
+
+  /**
+   * Sends this instance's streams the notices stored up to `upTo` that they have not had, in id order:
+   * the rows are read from the table, so a wake-up missed or repeated loses and repeats nothing. Only
+   * up to the highest id announced, so that a notice is streamed once its photo is stored.
+   */
+  private catchUp(upTo: number): Promise<void> {
+    this.announced = Math.max(this.announced, upTo);
+    if (this.catching) return this.catching;
+    const work = async () => {
+      while (this.streamed < this.announced) {
+        const target = this.announced;
+        const rows = await this.notices.stored(this.db.read, this.streamed, target, CATCH_UP_BATCH);
+        const bound = new Map<number, number[]>();
+        for (const row of rows) {
+          let ids = bound.get(row.deviceRowId);
+          if (!ids) bound.set(row.deviceRowId, (ids = (await this.devices.boundUsers(this.db.read, row.deviceRowId)).map((u) => u.id)));
+          this.lists.invalidate(ids);
+          this.hub.publish(ids, { type: 'notice', seq: row.id, data: this.toPublic(row) });
+        }
+        this.streamed = rows.length === CATCH_UP_BATCH ? rows.at(-1)!.id : target;
+      }
+    };
+    // cleared in a callback, which runs after the assignment even when there was nothing to do
+    this.catching = work().finally(() => {
+      this.catching = null;
+    });
+    return this.catching;
   }
 
   /** `log`: the request's logger, so that what is logged carries its id. */
@@ -196,16 +261,13 @@ export class NoticeService {
       log.error('notice not stored: row withdrawn', { device: device.deviceId, picName, err });
       await this.db.transaction(async (tx) => {
         await this.notices.remove(tx, id);
-        tx.after(() => this.lists.invalidate('all'));
+        await this.bus.send(tx, { k: 'lists', users: 'all' });
       });
       await this.files.discard(staged);
       return { ok: false, problem: 'storage' };
     }
     this.metrics.upload(bytes.length, photoOk === 1);
-    await this.announce(log, device, id, {
-      type: 'notice', seq: id,
-      data: { event_id: eventId, content, device: device.name, pic_name: picName, createtime: this.createtime(now), acknowledged: null, photo_ok: photoOk === 1 },
-    });
+    await this.announce(log, device, { noticeId: id, eventId, device: device.name, createtime: this.createtime(now) });
     if (device.lastSeenAt !== null) await this.alerts.heardFrom(device, false);
     return { ok: true, picName };
   }
@@ -239,18 +301,25 @@ export class NoticeService {
     return { placed, dropped };
   }
 
-  private async announce(log: Logger, device: DeviceRow, noticeId: number, event: StreamEvent & { type: 'notice' }): Promise<void> {
+  /** The notice is stored: every instance's streams are woken, and the bound phones get an SMS. */
+  private async announce(log: Logger, device: DeviceRow, fall: { noticeId: number; eventId: string; device: string; createtime: string }): Promise<void> {
     const storedAt = performance.now();
-    const users = await this.devices.boundUsers(this.db.read, device.id);
-    const ids = users.map((u) => u.id);
-    this.lists.invalidate(ids);
-    this.hub.publish(ids, event);
+    try {
+      await this.bus.send(null, { k: 'notices', upTo: fall.noticeId });
+    } catch (err) {
+      // streams here have it; other instances stream it with the next notice, or when they resync
+      log.error('other instances not woken for a notice', { event_id: fall.eventId, err });
+    }
     this.metrics.delivered('stream', (performance.now() - storedAt) / 1000);
+    const users = await this.devices.boundUsers(this.db.read, device.id);
+    // before the camera is answered: a list asked for right after shows the fall
+    this.lists.invalidate(users.map((u) => u.id));
     if (users.length === 0) return;
     const now = this.clock.now();
     const cooldown = this.config.alertSmsCooldownSeconds * 1000;
+    // the row read with the request can only be older than the table: inside its cool-down, so is the table
+    if (device.lastAlertAt !== null && device.lastAlertAt > now - cooldown) return;
     if (!(await this.db.transaction((tx) => this.devices.claimAlertSlot(tx, device.id, now, cooldown)))) return;
-    const fall = { noticeId, eventId: event.data.event_id, device: device.name, createtime: event.data.createtime };
     void this.alerts.deliver(fall, 'alert', users.map((u) => u.phone), 0, log).then(() => this.metrics.delivered('sms', (performance.now() - storedAt) / 1000));
   }
 }

@@ -41,7 +41,7 @@ export class Pairing {
         const newName = name ?? existing.name;
         if (newName !== existing.name && await this.devices.nameTaken(tx, newName)) abort({ ok: false, why: 'name_taken' });
         await this.devices.reassign(tx, existing.id, { deviceId, name: newName, ...(model ? { model } : {}) });
-        if (newName !== existing.name) tx.after(() => this.devices.onChange('all'));
+        if (newName !== existing.name) await this.devices.onChange(tx, 'all');
         device = await this.devices.byToken(tx, deviceId);
       } else {
         device = await this.devices.create(tx, name ?? `${model ?? 'device'}-${sn}`, deviceId, userId!, now, { sn, model: model ?? null });

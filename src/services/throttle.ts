@@ -1,4 +1,7 @@
 import type { Clock } from '../clock.js';
+import type { Database } from '../db/engine.js';
+import type { ThrottleStore } from '../db/throttles.js';
+import type { Logger } from '../log.js';
 
 interface Window {
   count: number;
@@ -87,4 +90,97 @@ export class Throttle {
     }
     return w;
   }
+}
+
+/**
+ * A limit as handlers use it. On SQLite (one instance) a `Throttle` in memory; on PostgreSQL
+ * `SharedLimit`, whose windows are rows every instance counts in, so that a limit is not as many
+ * times looser as there are instances.
+ */
+export interface Limit {
+  /** Seconds until `key` may try again, or 0 when it may now. */
+  blockedFor(key: string): Promise<number>;
+  hit(key: string): Promise<void>;
+  /** blockedFor, and when it is 0 the event counted, in one step. */
+  consume(key: string): Promise<number>;
+  reset(key: string): Promise<void>;
+  close(): void;
+}
+
+export class MemoryLimit implements Limit {
+  constructor(readonly throttle: Throttle) {}
+
+  async blockedFor(key: string): Promise<number> {
+    return this.throttle.blockedFor(key);
+  }
+
+  async hit(key: string): Promise<void> {
+    this.throttle.hit(key);
+  }
+
+  async consume(key: string): Promise<number> {
+    const wait = this.throttle.blockedFor(key);
+    if (!wait) this.throttle.hit(key);
+    return wait;
+  }
+
+  async reset(key: string): Promise<void> {
+    this.throttle.reset(key);
+  }
+
+  close(): void {
+    this.throttle.close();
+  }
+}
+
+/**
+ * A fixed window per key in the database (`throttles`), shared by every instance. It fails closed:
+ * when its rows cannot be read (or a count cannot be written) the attempt is refused with the
+ * database's error (-200, never let through uncounted), and that is logged.
+ */
+export class SharedLimit implements Limit {
+  constructor(
+    private readonly db: Database,
+    private readonly store: ThrottleStore,
+    private readonly clock: Clock,
+    private readonly log: Logger,
+    private readonly name: string,
+    private readonly max: number,
+    private readonly windowSeconds: number,
+  ) {}
+
+  async blockedFor(key: string): Promise<number> {
+    if (this.max <= 0) return this.windowSeconds;
+    let w: { count: number; startedAt: number } | undefined;
+    try {
+      w = await this.store.window(this.db.read, this.name, key);
+    } catch (err) {
+      this.log.error('limit store unreachable: refusing', { limit: this.name, err: (err as Error).message });
+      throw err;
+    }
+    const now = this.clock.now();
+    if (!w || now - w.startedAt >= this.windowSeconds * 1000 || w.count < this.max) return 0;
+    return Math.max(1, Math.ceil((w.startedAt + this.windowSeconds * 1000 - now) / 1000));
+  }
+
+  async hit(key: string): Promise<void> {
+    const now = this.clock.now();
+    await this.db.transaction((tx) => this.store.hit(tx, this.name, key, now, now - this.windowSeconds * 1000));
+  }
+
+  async consume(key: string): Promise<number> {
+    const wait = await this.blockedFor(key);
+    if (!wait) await this.hit(key);
+    return wait;
+  }
+
+  async reset(key: string): Promise<void> {
+    try {
+      await this.db.transaction((tx) => this.store.reset(tx, this.name, key));
+    } catch (err) {
+      this.log.warn('limit not reset', { limit: this.name, err: (err as Error).message }); // the window runs out by itself
+    }
+  }
+
+  close(): void {}
 }

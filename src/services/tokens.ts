@@ -2,6 +2,7 @@ import NodeCache from 'node-cache';
 import type { Clock } from '../clock.js';
 import type { Database, Q, Tx } from '../db/engine.js';
 import type { TokenStore } from '../db/tokens.js';
+import type { Bus } from './bus.js';
 import { randomHex128, sha256Hex } from './random.js';
 
 export const MAX_TOKENS_PER_USER = 10;
@@ -53,13 +54,24 @@ export interface TokenOwner {
  * memory and reaches the database at most once per `touch` interval, so an
  * authenticated call costs no write. A crash can lose at most that interval of
  * idle-clock progress (a token may then die up to that much early, never late).
+ *
+ * With several instances each keeps its own cache (process-local on purpose):
+ * a revocation anywhere wakes every instance (`Bus`), which drops the token at
+ * once, and an instance that finds a cached token idle for too long reads the
+ * row again before ending it, since another instance may have used it since.
  */
 export class TokenService {
   private readonly cache: NodeCache;
   private readonly idleMs: number;
   private readonly touchMs: number;
 
-  constructor(private readonly db: Database, private readonly store: TokenStore, private readonly clock: Clock, private readonly settings: TokenSettings) {
+  constructor(
+    private readonly db: Database,
+    private readonly store: TokenStore,
+    private readonly clock: Clock,
+    private readonly settings: TokenSettings,
+    private readonly bus: Bus,
+  ) {
     this.idleMs = settings.idleSeconds * 1000;
     this.touchMs = Math.min(settings.touchWriteSeconds * 1000, Math.floor(this.idleMs / 10));
     this.cache = new NodeCache({
@@ -68,6 +80,12 @@ export class TokenService {
       useClones: false,
       maxKeys: 200_000,
     });
+    bus.on((wake) => {
+      if (wake.k !== 'tokens') return;
+      if (wake.hashes === 'all') this.cache.flushAll();
+      else this.cache.del(wake.hashes);
+    });
+    bus.onResync(() => this.cache.flushAll());
   }
 
   /** Issues a token; an account keeps at most ten, the oldest dropped first. */
@@ -80,8 +98,7 @@ export class TokenService {
       deviceNo: terminal?.deviceNo ?? null, deviceName: terminal?.deviceName ?? null, deviceBrand: terminal?.deviceBrand ?? null,
       deviceModel: terminal?.deviceModel ?? null, platId: terminal?.platId ?? null,
     });
-    this.forget(await this.store.deleteDead(tx, now, this.idleBefore(now), userId));
-    this.forget(await this.store.trim(tx, userId, MAX_TOKENS_PER_USER));
+    await this.forget(tx, [...await this.store.deleteDead(tx, now, this.idleBefore(now), userId), ...await this.store.trim(tx, userId, MAX_TOKENS_PER_USER)]);
     return token;
   }
 
@@ -90,17 +107,21 @@ export class TokenService {
     if (!TOKEN_FORMAT.test(token)) return null;
     const hash = sha256Hex(token);
     const now = this.clock.now();
-    let entry = this.cache.get<Entry>(hash);
+    let entry = this.bus.live ? this.cache.get<Entry>(hash) : undefined;
+    let fresh = false;
     if (!entry) {
-      const row = await this.store.byHash(this.db.read, hash);
-      if (!row) return null;
-      entry = { ...row, persistedAt: row.lastUsedAt };
-      this.remember(hash, entry);
+      entry = await this.load(hash);
+      if (!entry) return null;
+      fresh = true;
     }
-    const dead = entry.enduring ? now >= (entry.expiresAt ?? 0) : now - entry.lastUsedAt >= this.idleMs;
-    if (dead) {
+    if (!fresh && this.dead(entry, now)) {
+      // another instance may have used it since this one cached it: its clock is in the row
+      entry = await this.load(hash, entry);
+      if (!entry) return null;
+    }
+    if (this.dead(entry, now)) {
       const id = entry.id;
-      this.forget(await this.db.transaction((tx) => this.store.deleteOne(tx, id)));
+      await this.db.transaction(async (tx) => this.forget(tx, await this.store.deleteOne(tx, id)));
       this.cache.del(hash);
       return null;
     }
@@ -117,7 +138,7 @@ export class TokenService {
   /** false when the account has no such live token. */
   async revoke(tx: Tx, tokenId: number, userId?: number): Promise<boolean> {
     const gone = await this.store.deleteOne(tx, tokenId, userId);
-    this.forget(gone);
+    await this.forget(tx, gone);
     return gone.length > 0;
   }
 
@@ -138,14 +159,17 @@ export class TokenService {
 
   /** Ends every token of the account but `keepTokenId` (a password change keeps the caller's). */
   async revokeUser(tx: Tx, userId: number, keepTokenId?: number): Promise<void> {
-    this.forget(await this.store.deleteForUser(tx, userId, keepTokenId));
+    await this.forget(tx, await this.store.deleteForUser(tx, userId, keepTokenId));
   }
 
-  /** Deletes tokens that are certainly dead; run from a timer. */
+  /**
+   * Deletes tokens that are certainly dead; run from a timer. Every instance finds them dead on its own
+   * (idle past the idle time plus a touch interval), so only this one's cache is told.
+   */
   async sweep(): Promise<number> {
     const now = this.clock.now();
     const gone = await this.db.transaction((tx) => this.store.deleteDead(tx, now, this.idleBefore(now)));
-    this.forget(gone);
+    if (gone.length) this.cache.del(gone);
     return gone.length;
   }
 
@@ -169,8 +193,25 @@ export class TokenService {
     return now - this.idleMs - this.touchMs;
   }
 
-  private forget(hashes: string[]): void {
-    if (hashes.length) this.cache.del(hashes);
+  private dead(entry: Entry, now: number): boolean {
+    return entry.enduring ? now >= (entry.expiresAt ?? 0) : now - entry.lastUsedAt >= this.idleMs;
+  }
+
+  /** The token's row as a cache entry (keeping a newer in-memory clock of `known`), cached; undefined when gone. */
+  private async load(hash: string, known?: Entry): Promise<Entry | undefined> {
+    const row = await this.store.byHash(this.db.read, hash);
+    if (!row) {
+      this.cache.del(hash);
+      return undefined;
+    }
+    const entry = { ...row, lastUsedAt: Math.max(row.lastUsedAt, known?.lastUsedAt ?? 0), persistedAt: row.lastUsedAt };
+    this.remember(hash, entry);
+    return entry;
+  }
+
+  /** These tokens are gone once tx commits: dropped from this cache then, and from every other instance's. */
+  private async forget(tx: Tx, hashes: string[]): Promise<void> {
+    if (hashes.length) await this.bus.send(tx, { k: 'tokens', hashes });
   }
 
   private remember(hash: string, entry: Entry): void {

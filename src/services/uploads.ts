@@ -6,6 +6,8 @@ import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import busboy from 'busboy';
 import type { Clock } from '../clock.js';
+import type { Config } from '../config.js';
+import type { TicketStore } from '../db/tickets.js';
 import type { Database } from '../db/engine.js';
 import type { GrantRow, UploadStore } from '../db/uploads.js';
 import { fsyncFile, type DurableDir } from './files.js';
@@ -26,8 +28,22 @@ export type ReceiveResult = { ok: true; file: StoredFile } | { ok: false; why: '
 
 class TooLarge extends Error {}
 
-/** The HMAC key for upload grants: made once per data directory, kept beside the database. */
-export function loadSecret(dataDir: string): Buffer {
+/**
+ * The HMAC key for upload grants, the same on every instance: UPLOAD_SECRET when set; otherwise on
+ * PostgreSQL one made by the first instance and kept in the database, on SQLite one made once per
+ * data directory and kept beside the database.
+ */
+export async function uploadSecret(config: Config, db: Database, tickets: TicketStore, now: number): Promise<Buffer> {
+  if (config.uploadSecret) return Buffer.from(config.uploadSecret, 'utf8');
+  if (db.dialect === 'sqlite') return loadSecret(config.dataDir);
+  const made = crypto.randomBytes(32).toString('hex');
+  // the first instance's key wins; the others read it
+  await db.transaction((tx) => tickets.put(tx, 'upload-secret', 'grants', made, Number.MAX_SAFE_INTEGER, now));
+  const kept = await tickets.peek(db.read, 'upload-secret', 'grants');
+  return Buffer.from(kept!.value, 'hex');
+}
+
+function loadSecret(dataDir: string): Buffer {
   const file = path.join(dataDir, '.upload-secret');
   try {
     return fs.readFileSync(file);

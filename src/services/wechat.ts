@@ -1,5 +1,6 @@
-import NodeCache from 'node-cache';
 import type { Clock } from '../clock.js';
+import type { Database, Tx } from '../db/engine.js';
+import type { TicketStore } from '../db/tickets.js';
 import type { Logger } from '../log.js';
 import { randomHex128, sha256Hex } from './random.js';
 
@@ -29,16 +30,14 @@ export interface WeChatConfig {
  * register.phone or wechat.bind redeem to link it.
  */
 export class WeChat {
-  private readonly tickets: NodeCache;
-
   constructor(
     private readonly cfg: WeChatConfig | null,
     private readonly clock: Clock,
     private readonly log: Logger,
+    private readonly db: Database,
+    private readonly tickets: TicketStore,
     private readonly fetchImpl: typeof fetch = fetch,
-  ) {
-    this.tickets = new NodeCache({ stdTTL: (cfg?.ticketSeconds ?? 600) * 2, checkperiod: 120, useClones: false, maxKeys: 100_000 });
-  }
+  ) {}
 
   get enabled(): boolean {
     return this.cfg !== null;
@@ -63,29 +62,24 @@ export class WeChat {
     return { ok: false, failure: ERRORS[errcode] ?? 'busy', errcode };
   }
 
-  issueTicket(openid: string): { ticket: string; expiresIn: number } {
+  /** A ticket for an openid no account has yet, kept (as sha256) in the database: any instance redeems it. */
+  async issueTicket(openid: string): Promise<{ ticket: string; expiresIn: number }> {
     const ticket = randomHex128();
     const seconds = this.cfg?.ticketSeconds ?? 600;
-    this.tickets.set(sha256Hex(ticket), { openid, expiresAt: this.clock.now() + seconds * 1000 });
+    const now = this.clock.now();
+    await this.db.transaction((tx) => this.tickets.put(tx, 'wechat', sha256Hex(ticket), openid, now + seconds * 1000, now));
     return { ticket, expiresIn: seconds };
   }
 
-  /** The openid behind a live ticket; the ticket is used up. */
-  redeem(ticket: string): string | null {
-    const key = sha256Hex(ticket);
-    const entry = this.tickets.get<{ openid: string; expiresAt: number }>(key);
-    if (!entry) return null;
-    this.tickets.del(key);
-    return entry.expiresAt > this.clock.now() ? entry.openid : null;
+  /** The openid behind a live ticket; the ticket is used up when tx commits. */
+  async redeem(tx: Tx, ticket: string): Promise<string | null> {
+    const entry = await this.tickets.take(tx, 'wechat', sha256Hex(ticket));
+    return entry && entry.expiresAt > this.clock.now() ? entry.value : null;
   }
 
   /** A ticket's openid without using it up (to check before a long operation). */
-  peek(ticket: string): string | null {
-    const entry = this.tickets.get<{ openid: string; expiresAt: number }>(sha256Hex(ticket));
-    return entry && entry.expiresAt > this.clock.now() ? entry.openid : null;
-  }
-
-  close(): void {
-    this.tickets.close();
+  async peek(ticket: string): Promise<string | null> {
+    const entry = await this.tickets.peek(this.db.read, 'wechat', sha256Hex(ticket));
+    return entry && entry.expiresAt > this.clock.now() ? entry.value : null;
   }
 }

@@ -13,7 +13,7 @@ export type Outcome = 'ok' | 'expired' | 'unknown';
  */
 export async function checkGuess(kind: 'img' | 'sms', result: () => Outcome | Promise<Outcome>, ctx: Ctx<keyof typeof LOCAL>, perCode = false): Promise<Reply> {
   const key = `${kind}:${ctx.ip}`;
-  const wait = Math.max(ctx.guesses.blockedFor(key), perCode ? 0 : ctx.guessesGlobal.blockedFor(kind));
+  const wait = Math.max(await ctx.guesses.blockedFor(key), perCode ? 0 : await ctx.guessesGlobal.blockedFor(kind));
   if (wait) {
     ctx.metrics.guessRefused(kind);
     ctx.log.info('guess refused', { kind, ip: ctx.ip, retry_after: wait });
@@ -21,7 +21,7 @@ export async function checkGuess(kind: 'img' | 'sms', result: () => Outcome | Pr
   }
   const outcome = await result();
   if (outcome === 'ok') return ctx.ok();
-  ctx.guesses.hit(key);
-  if (!perCode) ctx.guessesGlobal.hit(kind);
+  await ctx.guesses.hit(key);
+  if (!perCode) await ctx.guessesGlobal.hit(kind);
   return outcome === 'expired' ? ctx.fail('HASH_EXPIRED') : ctx.fail('CAPTCHA_MISMATCH');
 }

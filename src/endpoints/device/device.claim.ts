@@ -5,7 +5,7 @@ export default handler<{ pairing_code: string; sn: string; name?: string; model?
   type: 'device', subtype: 'claim', auth: 'public', success: 'successful',
   async run({ pairing_code, sn, name, model }, { pairing, pairingGuesses, metrics, ip, ok, fail }) {
     const key = `pair:${ip}`;
-    const wait = pairingGuesses.blockedFor(key);
+    const wait = await pairingGuesses.blockedFor(key);
     if (wait) {
       metrics.guessRefused('pairing');
       return fail('PAIRING_THROTTLED', { retry_after: wait });
@@ -13,7 +13,7 @@ export default handler<{ pairing_code: string; sn: string; name?: string; model?
     const claimed = await pairing.claim(pairing_code, sn, name, model);
     if (claimed.ok) return ok({ device_id: claimed.device.deviceId, device_name: claimed.device.name, sn: claimed.device.sn });
     if (claimed.why === 'name_taken') return fail('DUPLICATE_DEVICE');
-    pairingGuesses.hit(key);
+    await pairingGuesses.hit(key);
     return fail('PAIRING_GONE');
   },
 });

@@ -84,6 +84,8 @@ export function noticeStreamRoute({ config, services, log }: Deps): RequestHandl
       send: write,
       close: (why) => {
         if (why === 'replaced') res.write('event: replaced\ndata: {}\n\n');
+        // the server is stopping: come back (to another instance, through the load balancer) after the hint
+        else res.write(`retry: ${config.sseRetryMs}\n\n`);
         res.end();
         stop();
       },

@@ -5,9 +5,8 @@ export default handler<{ base64: string; content?: string | null }>({
   type: 'notice', subtype: 'upload', auth: 'device', success: 'Successful',
   async run({ base64, content }, { device, noticeUploads, noticeService, log, ok, fail }) {
     const key = `device:${device!.id}`;
-    const wait = noticeUploads.blockedFor(key);
+    const wait = await noticeUploads.consume(key);
     if (wait) return fail('TOO_MANY_NOTICES', { retry_after: wait });
-    noticeUploads.hit(key);
     const stored = await noticeService.upload(device!, base64, content ?? '', log);
     if (stored.ok) return ok({ pic_name: stored.picName });
     switch (stored.problem) {

@@ -9,16 +9,16 @@ import { isEnduring, terminalOf, type DeviceData } from './terminal.js';
 export default handler<{ phone: string; pass: string; enduring?: unknown; device?: DeviceData }>({
   type: 'login', subtype: 'pass', auth: 'public', success: 'Successful',
   async run({ phone, pass, enduring, device }, { db, read, users, passwords, tokens, terminals, loginFailures, metrics, clock, ok, fail }) {
-    const wait = loginFailures.blockedFor(phone);
+    const wait = await loginFailures.blockedFor(phone);
     if (wait) return fail('LOCKED', { retry_after: wait });
     const user = await users.byPhone(read, phone);
     if (!user) return fail('INCORRECT_USER');
     if (!(await passwords.verify(pass, user.passwordHash))) {
-      loginFailures.hit(phone);
+      await loginFailures.hit(phone);
       metrics.loginFailed();
       return fail('WRONG_PASSWORD');
     }
-    loginFailures.reset(phone);
+    await loginFailures.reset(phone);
     const rehashed = passwords.outdated(user.passwordHash) ? await passwords.hash(pass) : null;
     const terminal = terminalOf(device);
     if (terminal && await terminals.standing(read, user.id, terminal.deviceNo) === 'new') return fail('NEW_DEVICE');

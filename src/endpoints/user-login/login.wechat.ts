@@ -18,7 +18,7 @@ export default handler<{ code: string; enduring?: unknown; device?: DeviceData }
     if (!session.ok) return fail(STATUS[session.failure]);
     const user = await terminals.byOpenid(read, session.openid);
     if (!user) {
-      const { ticket, expiresIn } = wechat.issueTicket(session.openid);
+      const { ticket, expiresIn } = await wechat.issueTicket(session.openid);
       return fail('WECHAT_UNLINKED', { wechat_ticket: ticket, expires_in: expiresIn });
     }
     return ok({ token: await db.transaction((tx) => tokens.issue(tx, user.id, isEnduring(enduring), terminalOf(device))) });

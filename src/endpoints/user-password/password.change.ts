@@ -3,12 +3,12 @@ import { handler } from './statuses.js';
 export default handler<{ phone: string; old: string; new: string }>({
   type: 'password', subtype: 'change', auth: 'public', success: 'Successful',
   async run(data, { db, read, users, passwords, tokens, loginFailures, metrics, clock, ok, fail }) {
-    const wait = loginFailures.blockedFor(data.phone);
+    const wait = await loginFailures.blockedFor(data.phone);
     if (wait) return fail('LOCKED', { retry_after: wait });
     const user = await users.byPhone(read, data.phone);
     if (!user) return fail('INCORRECT_USER');
     if (!(await passwords.verify(data.old, user.passwordHash))) {
-      loginFailures.hit(data.phone);
+      await loginFailures.hit(data.phone);
       metrics.loginFailed();
       return fail('WRONG_PASSWORD');
     }

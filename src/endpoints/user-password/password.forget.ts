@@ -14,7 +14,7 @@ export default handler<{ phone: string; hash: string; pass: string }>({
       if (!(await codes.consume(tx, code.codeId))) abort(fail('HASH_ERROR'));
       await users.setPassword(tx, user.id, passwordHash, clock.now());
       await tokens.revokeUser(tx, user.id);
-      tx.after(() => loginFailures.reset(phone));
+      tx.after(() => void loginFailures.reset(phone));
       return ok();
     });
   },

@@ -6,7 +6,7 @@ export default handler<{ phone: string; hash: string; pass: string; wechat_ticke
   type: 'register', subtype: 'phone', auth: 'public', success: 'Successful',
   async run({ phone, hash, pass, wechat_ticket }, { db, read, users, codes, passwords, terminals, wechat, clock, ok, fail }) {
     if (await users.byPhone(read, phone)) return fail('PHONE_EXISTS');
-    if (wechat_ticket !== undefined && !wechat.peek(wechat_ticket)) return fail('BAD_TICKET');
+    if (wechat_ticket !== undefined && !(await wechat.peek(wechat_ticket))) return fail('BAD_TICKET');
     const code = await codes.check(phone, PURPOSE.REGISTER, hash);
     if (!code.ok) return fail(code.why === 'expired' ? 'HASH_EXPIRED' : 'HASH_ERROR');
     const passwordHash = await passwords.hash(pass);
@@ -15,7 +15,7 @@ export default handler<{ phone: string; hash: string; pass: string; wechat_ticke
       if (id === null) abort(fail('PHONE_EXISTS'));
       if (!(await codes.consume(tx, code.codeId))) abort(fail('HASH_ERROR'));
       if (wechat_ticket !== undefined) {
-        const openid = wechat.redeem(wechat_ticket);
+        const openid = await wechat.redeem(tx, wechat_ticket);
         if (!openid) abort(fail('BAD_TICKET'));
         if (!(await terminals.linkOpenid(tx, id!, openid!, clock.now()))) abort(fail('WECHAT_TAKEN'));
       }

@@ -1,0 +1,292 @@
+/**
+ * Two instances as real processes (`src/main.ts`, as `npm start` runs it) on one PostgreSQL database,
+ * each with a data folder of its own: what one is told, the other knows. Registered only in the
+ * PostgreSQL pass (test/run.ts): several instances need PostgreSQL.
+ */
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { md5Hex } from '../src/services/random.js';
+import { ENGINE, engineEnv, jpeg, newPhone, tempDir, type Envelope } from './helpers.js';
+import { startChild, type Child } from './support/child.js';
+import { openStream } from './support/sse.js';
+import { startWeChatStandIn } from './support/wechat.js';
+import { openStored } from './support/sql.js';
+
+/** One instance as a client sees it. */
+function client(child: Child, dataDir: string) {
+  const api = {
+    url: child.url,
+    child,
+    async call<D = any>(urlPath: string, type: string, subtype: string, data: unknown, token?: string): Promise<Envelope<D>> {
+      const q = token === undefined ? '' : `${urlPath.includes('?') ? '&' : '?'}token=${encodeURIComponent(token)}`;
+      const res = await fetch(`${child.url}${urlPath}${q}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ id: 1, type, subtype, data }) });
+      return (await res.json()) as Envelope<D>;
+    },
+    /** The hash a client computes from the last code this instance sent to `phone`. */
+    async code(phone: string, commandType: number): Promise<string> {
+      const res = await api.call('/captcha', 'sms', 'generate', { phone, command_type: commandType });
+      if (res.status !== 0) throw new Error(`sms.generate: ${JSON.stringify(res)}`);
+      const lines = fs.readFileSync(path.join(dataDir, 'sms-outbox.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+      const sent = lines.filter((m) => m.phone === phone && m.kind === 'code').at(-1);
+      return md5Hex(sent.code + res.data.rand);
+    },
+    async login(phone: string, pass = 'secret123'): Promise<string> {
+      const res = await api.call('/user/login', 'login', 'pass', { phone, pass });
+      if (res.status !== 0) throw new Error(`login: ${JSON.stringify(res)}`);
+      return res.data.token;
+    },
+    async signUp(phone: string): Promise<string> {
+      const res = await api.call('/user/register', 'register', 'phone', { phone, hash: await api.code(phone, 1), pass: 'secret123' });
+      if (res.status !== 0) throw new Error(`register: ${JSON.stringify(res)}`);
+      return api.login(phone);
+    },
+    async camera(token: string): Promise<string> {
+      const added = await api.call('/device', 'device', 'add', { device: `cam-${Math.random().toString(36).slice(2, 10)}` }, token);
+      if (added.status !== 0) throw new Error(`device.add: ${JSON.stringify(added)}`);
+      const bound = await api.call('/device', 'device', 'bind', { device_id: added.data.device_id }, token);
+      if (bound.status !== 0) throw new Error(`device.bind: ${JSON.stringify(bound)}`);
+      return added.data.device_id;
+    },
+    list(token: string, mode = 2) {
+      return api.call('/get/notice', 'notice', 'get', { mode }, token);
+    },
+  };
+  return api;
+}
+type Client = ReturnType<typeof client>;
+
+/** Polls `check` until it holds; how long that took (ms). Fails past `ms`. */
+async function within(ms: number, what: string, check: () => Promise<boolean>): Promise<number> {
+  const started = Date.now();
+  for (;;) {
+    if (await check()) return Date.now() - started;
+    if (Date.now() - started > ms) throw new Error(`${what}: not within ${ms} ms`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+if (ENGINE === 'postgres') {
+  const test = suite('several instances on one PostgreSQL behave as one server');
+  const dirs = [tempDir(), tempDir()];
+  let databaseUrl = '';
+  let a: Client;
+  let b: Client;
+  let wx: Awaited<ReturnType<typeof startWeChatStandIn>>;
+  const env = (dataDir: string) => ({
+    DATA_DIR: dataDir, DATABASE_URL: databaseUrl, LOG_LEVEL: 'info', PASSWORD_SCRYPT_LOG2N: '10',
+    SMS_IP_HOURLY: '100000', SMS_IP_DAILY: '100000', SMS_PHONE_INTERVAL_SECONDS: '0', TOKEN_IDLE_SECONDS: '3',
+    LOGIN_MAX_FAILURES: '4', NOTICES_PER_DEVICE_PER_MINUTE: '6', GUESSES_PER_ADDRESS_PER_MINUTE: '4',
+    WECHAT_APP_ID: 'wxapp', WECHAT_APP_SECRET: 'wxsecret', WECHAT_API_BASE: wx.url,
+  });
+
+  test.before(async () => {
+    wx = await startWeChatStandIn('wxapp', 'wxsecret');
+    databaseUrl = (await engineEnv(dirs[0]!)).DATABASE_URL!;
+    a = client(await startChild(env(dirs[0]!)), dirs[0]!);
+    b = client(await startChild(env(dirs[1]!)), dirs[1]!);
+  });
+
+  test.after(async () => {
+    await a?.child.kill('SIGTERM');
+    await b?.child.kill('SIGTERM');
+    await wx?.close();
+    for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
+  });
+
+  test('a token issued by one works on the other; logout, session.revoke and a password change on one end it on the other within a second', async () => {
+    const phone = newPhone();
+    const first = await a.signUp(phone);
+    const second = await a.login(phone);
+    const third = await a.login(phone);
+    for (const token of [first, second, third]) assert.is((await b.list(token)).status, 0, 'B knows what A issued (and caches it)');
+
+    assert.is((await a.call('/user/session', 'session', 'logout', {}, second)).status, 0);
+    await within(1000, 'logout seen on B', async () => (await b.list(second)).status === -101);
+
+    const sessions = await b.call('/user/session', 'session', 'list', {}, first);
+    const target = sessions.data.list.find((s: { current: boolean }) => !s.current);
+    assert.is(sessions.data.num, 2, 'the logged-out session is gone from the list on B');
+    assert.is((await a.call('/user/session', 'session', 'revoke', { session_id: target.session_id }, first)).status, 0);
+    await within(1000, 'session.revoke seen on B', async () => (await b.list(third)).status === -101);
+
+    assert.is((await a.call('/user/password', 'password', 'change', { phone, old: 'secret123', new: 'secret456' })).status, 0);
+    await within(1000, 'password change seen on B', async () => (await b.list(first)).status === -101);
+    assert.is((await b.call('/user/login', 'login', 'pass', { phone, pass: 'secret456' })).status, 0, 'the new password works on B');
+  });
+
+  test('account deletion on one instance ends its tokens on the other at once', async () => {
+    const phone = newPhone();
+    const token = await a.signUp(phone);
+    assert.is((await b.list(token)).status, 0);
+    const hash = await a.code(phone, 5);
+    assert.is((await a.call('/user/phone', 'account', 'delete', { hash }, token)).status, 0);
+    await within(1000, 'deletion seen on B', async () => (await b.list(token)).status !== 0);
+  });
+
+  test('an idle clock kept alive through B is not ended by A\'s older view of it', async () => {
+    const token = await a.signUp(newPhone());
+    assert.is((await a.list(token)).status, 0, 'A caches the token');
+    // 4.5 s of use on B only, with a 3 s idle time: A's cached clock is far past it
+    for (let i = 0; i < 9; i++) {
+      await new Promise((r) => setTimeout(r, 500));
+      assert.is((await b.list(token)).status, 0, `B, call ${i + 1}`);
+    }
+    assert.is((await a.list(token)).status, 0, 'A reads the clock B kept alive');
+    await new Promise((r) => setTimeout(r, 3500));
+    assert.is((await b.list(token)).status, -101, 'idle for longer than 3 s on both: ended');
+  });
+
+  test('a role granted with the admin CLI is in force on every instance within a second', async () => {
+    const phone = newPhone();
+    const token = await a.signUp(phone);
+    const asAdmin = (c: Client) => c.call('/admin/user', 'user', 'list', {}, token);
+    assert.is.not((await asAdmin(a)).status, 0);
+    assert.is.not((await asAdmin(b)).status, 0);
+    const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/admin.ts', 'grant', phone], { encoding: 'utf8', env: { ...process.env, ...env(tempDir()) } });
+    assert.is(r.status, 0, r.stderr);
+    for (const c of [a, b]) await within(1000, 'admin role seen', async () => (await asAdmin(c)).status === 0);
+  });
+
+  test('a fall posted through A is in B\'s lists at once and on B\'s streams within a second; acknowledgements, read marks and unbinding travel too', async () => {
+    const phone = newPhone();
+    const token = await a.signUp(phone);
+    const camera = await a.camera(token);
+    const other = await b.login(phone);
+    assert.is((await b.list(other)).data.num, 0, 'B caches an empty list');
+    const stream = openStream(`${b.url}/api/notice/stream?token=${other}`);
+    await stream.ready;
+    try {
+      const posted = await a.call(`/notice`, 'notice', 'upload', { base64: (await jpeg(20)).toString('base64') }, camera);
+      assert.is(posted.status, 0);
+      const listed = await b.list(other);
+      assert.is(listed.data.num, 1, 'B lists the fall as soon as A has answered');
+      const eventId = listed.data.list[0].event_id;
+      await stream.waitFor(() => stream.events.some((e) => e.event === 'notice' && JSON.parse(e.data).event_id === eventId), 1000);
+
+      assert.is((await a.call('/get/notice', 'notice', 'info', { event_id: eventId }, token)).status, 0);
+      await stream.waitFor(() => stream.events.some((e) => e.event === 'acknowledged'), 1000);
+      const acked = (await b.list(other)).data.list[0];
+      assert.is(acked.acknowledged?.phone, phone, 'B lists the acknowledgement');
+      await within(1000, 'read through A: not unread on B', async () => (await b.list(other, 0)).data.num === 0);
+
+      assert.is((await a.call('/device', 'device', 'unbind', { device_id: camera }, token)).status, 0);
+      await within(1000, 'unbound through A: gone from B\'s list', async () => (await b.list(other)).data.num === 0);
+      assert.is(stream.events.filter((e) => e.event === 'notice').length, 1, 'the notice was streamed once');
+    } finally {
+      stream.close();
+    }
+  });
+
+  test('a lost listening connection is found and replaced; what was stored meanwhile still reaches the streams, once', async () => {
+    const phone = newPhone();
+    const token = await a.signUp(phone);
+    const camera = await a.camera(token);
+    const stream = openStream(`${b.url}/api/notice/stream?token=${token}`);
+    await stream.ready;
+    try {
+      const db = await openStored({ DATABASE_URL: databaseUrl, DATA_DIR: tempDir() });
+      try {
+        // end every instance's listening connection, as a failover of the database server would
+        await db.sql.all(`select pg_terminate_backend(pid) from pg_stat_activity where application_name = 'helpaged-listen'`);
+      } finally {
+        await db.close();
+      }
+      for (let i = 0; i < 3; i++) assert.is((await a.call(`/notice`, 'notice', 'upload', { base64: (await jpeg(10)).toString('base64') }, camera)).status, 0);
+      await stream.waitFor(() => stream.events.filter((e) => e.event === 'notice').length >= 3, 8000);
+      await new Promise((r) => setTimeout(r, 500));
+      const ids = stream.events.filter((e) => e.event === 'notice').map((e) => Number(e.id));
+      assert.is(ids.length, 3, 'each once');
+      assert.equal(ids, [...ids].sort((x, y) => x - y), 'in id order');
+      assert.is((await b.list(token)).data.num, 3, 'B\'s list has them');
+    } finally {
+      stream.close();
+    }
+  });
+
+  test('captchas, SMS codes, WeChat tickets, pairing codes and upload grants issued by one instance are redeemed on the other, once', async () => {
+    const stored = await openStored({ DATABASE_URL: databaseUrl, DATA_DIR: tempDir() });
+    try {
+      assert.is((await a.call('/captcha', 'img', 'generate', {})).status, 0);
+      // the test cannot read the picture: it takes the answer's hash from where A keeps it
+      const { key } = await stored.sql.get(`select key from tickets where kind = 'captcha' order by expires_at desc limit 1`);
+      assert.is((await b.call('/captcha', 'img', 'validate', { hash: key })).status, 0, 'A\'s captcha answered on B');
+      assert.is((await a.call('/captcha', 'img', 'validate', { hash: key })).status, 100, 'and used up for A too');
+    } finally {
+      await stored.close();
+    }
+
+    const phone = newPhone();
+    const hash = await a.code(phone, 1);
+    assert.is((await b.call('/user/register', 'register', 'phone', { phone, hash, pass: 'secret123' })).status, 0, 'A\'s SMS code redeemed on B');
+    const token = await b.login(phone);
+
+    const unlinked = await a.call('/user/login', 'login', 'wechat', { code: 'ok:openid-several' });
+    assert.is(unlinked.status, 450);
+    assert.is((await b.call('/user/session', 'wechat', 'bind', { wechat_ticket: unlinked.data.wechat_ticket }, token)).status, 0, 'A\'s WeChat ticket redeemed on B');
+    assert.is((await a.call('/user/session', 'wechat', 'bind', { wechat_ticket: unlinked.data.wechat_ticket }, token)).status, 101, 'once');
+    assert.is((await a.call('/user/login', 'login', 'wechat', { code: 'ok:openid-several' })).status, 0);
+
+    const pairing = await a.call('/device', 'device', 'pairing', {}, token);
+    const claimed = await b.call('/device', 'device', 'claim', { pairing_code: pairing.data.pairing_code, sn: `SN-${phone}` });
+    assert.is(claimed.status, 0, 'A\'s pairing code claimed on B');
+
+    const photo = await jpeg(20);
+    const grant = await a.call('/file', 'file', 'params', { module: 'avatar', filename: 'me.jpg', size: photo.length }, token);
+    assert.is(grant.status, 0);
+    const form = new FormData();
+    for (const [k, v] of Object.entries(grant.data.form_data as Record<string, string>)) form.append(k, v);
+    form.append(grant.data.file_field, new Blob([new Uint8Array(photo)]), 'me.jpg');
+    const sent = await fetch(grant.data.upload_url.replace(a.url, b.url), { method: 'POST', body: form });
+    assert.is(((await sent.json()) as Envelope).status, 0, 'A\'s upload grant accepted by B');
+  });
+
+  test('limits hold across the instances, not twice as loose: failed logins, guesses, uploads per camera', async () => {
+    const phone = newPhone();
+    const token = await a.signUp(phone);
+    for (const c of [a, b, a, b]) assert.is((await c.call('/user/login', 'login', 'pass', { phone, pass: 'wrong-one' })).status, 101);
+    for (const c of [a, b]) {
+      const locked = await c.call('/user/login', 'login', 'pass', { phone, pass: 'secret123' });
+      assert.is(locked.status, 102, 'four failures in all (the limit) lock the phone on both');
+      assert.ok(locked.data.retry_after > 0);
+    }
+
+    for (const c of [a, b, a, b]) await c.call('/captcha', 'img', 'validate', { hash: '0'.repeat(32) });
+    for (const c of [a, b]) {
+      const refused = await c.call('/captcha', 'img', 'validate', { hash: '0'.repeat(32) });
+      assert.ok(refused.data.retry_after > 0, 'four wrong guesses in all: refused on both');
+    }
+
+    const camera = await a.camera(token);
+    const shot = (await jpeg(5)).toString('base64');
+    for (const c of [a, b, a, b, a, b]) assert.is((await c.call('/notice', 'notice', 'upload', { base64: shot }, camera)).status, 0);
+    for (const c of [a, b]) {
+      const refused = await c.call('/notice', 'notice', 'upload', { base64: shot }, camera);
+      assert.is(refused.status, 102, 'six uploads in all this minute (the limit)');
+    }
+  });
+
+  test('a limit whose store cannot be read refuses, and says so in the log', async () => {
+    const phone = newPhone();
+    await a.signUp(phone);
+    let logged = '';
+    const listen = (c: Buffer) => (logged += c.toString());
+    b.child.proc.stderr!.on('data', listen);
+    const stored = await openStored({ DATABASE_URL: databaseUrl, DATA_DIR: tempDir() });
+    try {
+      await stored.sql.run('alter table throttles rename to throttles_away');
+      const refused = await b.call('/user/login', 'login', 'pass', { phone, pass: 'secret123' });
+      assert.is(refused.status, -200, 'the right password is refused (a database error) while failures cannot be counted');
+      assert.match(logged, /limit store unreachable: refusing/);
+    } finally {
+      await stored.sql.run('alter table throttles_away rename to throttles');
+      await stored.close();
+      b.child.proc.stderr!.off('data', listen);
+    }
+    assert.is((await b.call('/user/login', 'login', 'pass', { phone, pass: 'secret123' })).status, 0, 'back when the store is');
+  });
+
+  test.run();
+}
