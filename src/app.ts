@@ -94,11 +94,19 @@ export function createApp(deps: Deps): http.RequestListener {
     if (services.lifecycle.draining) return res.status(503).json({ ready: false, reason: 'stopping' });
     try {
       await timeLimit(services.db.ping(), READY_TIMEOUT_MS, 'the database did not answer');
-      res.json({ ready: true });
     } catch (err) {
       log.warn('not ready: the database does not answer', { err: (err as Error).message });
-      res.status(503).json({ ready: false, reason: 'database' });
+      return res.status(503).json({ ready: false, reason: 'database' });
     }
+    if (services.files.shared) {
+      try {
+        await timeLimit(services.files.notices.ping(), READY_TIMEOUT_MS, 'the bucket did not answer');
+      } catch (err) {
+        log.warn('not ready: the bucket does not answer', { err: (err as Error).message });
+        return res.status(503).json({ ready: false, reason: 'bucket' });
+      }
+    }
+    res.json({ ready: true });
   });
 
   // Not public: the TCP peer must be in METRICS_ALLOW, or the request must bear METRICS_TOKEN; anyone else
@@ -158,11 +166,18 @@ export function createApp(deps: Deps): http.RequestListener {
     sendEnvelope(res, -1, reply.fail('UNKNOWN'), 404);
   });
   for (const route of RAW_ROUTES) app[route.method]([route.path, `/api${route.path}`], route.make(deps));
-  const dist = express.static(path.join(deps.config.dataDir, 'dist'), {
-    index: false, dotfiles: 'ignore', etag: true, lastModified: true, acceptRanges: true, fallthrough: true,
-    setHeaders: (res) => res.setHeader('Cache-Control', 'public, max-age=86400, immutable'),
-  });
-  app.use(['/dist', '/api/dist'], dist);
+  // upgrade packages, from DATA_DIR/dist or the bucket: Range, ETag and Last-Modified either way
+  const dist = async (req: Request, res: Response, next: NextFunction) => {
+    const name = String(req.params.file);
+    if (!/^[\w-][\w.-]*$/.test(name)) return next();
+    try {
+      if (!(await deps.services.files.dist.send(req, res, name, { 'Cache-Control': 'public, max-age=86400, immutable' }))) next();
+    } catch (err) {
+      deps.log.error('package not served', { file: name, err });
+      if (!res.headersSent) sendEnvelope(res, -1, reply.fail('UNKNOWN'), 500);
+    }
+  };
+  app.get(['/dist/:file', '/api/dist/:file'], dist);
 
   app.use((_req: Request, res: Response) => sendEnvelope(res, -1, reply.fail('UNKNOWN'), 404));
   app.use((err: Error & { status?: number }, req: Request, res: Response, _next: NextFunction) => {

@@ -76,6 +76,8 @@ export interface Config {
   fileMaxBytes: number;
   fileGrantSeconds: number;
   wechat: { apiBase: string; appId: string; secret: string; ticketSeconds: number } | null;
+  /** Stored files in an S3-compatible bucket instead of DATA_DIR (credentials: the SDK's AWS_* variables). */
+  s3: { bucket: string; endpoint: string; region: string; forcePathStyle: boolean } | null;
   sms: {
     gateway: 'outbox' | 'tencent';
     phoneIntervalSeconds: number;
@@ -90,6 +92,19 @@ export interface Config {
 type Env = Record<string, string | undefined>;
 
 class ConfigError extends Error {}
+
+/** An http(s) URL, or '' when unset. */
+function url(env: Env, name: string): string {
+  const raw = env[name] ?? '';
+  if (raw === '') return '';
+  try {
+    const u = new URL(raw);
+    if (u.protocol === 'http:' || u.protocol === 'https:') return raw.replace(/\/+$/, '');
+  } catch {
+    // reported below
+  }
+  throw new ConfigError(`${name}=${JSON.stringify(raw)}: expected an http:// or https:// URL`);
+}
 
 /** A key given in the environment: unset, or at least 32 characters (a short one is guessable). */
 function secret(env: Record<string, string | undefined>, name: string): string {
@@ -251,6 +266,9 @@ export function loadConfig(env: Env = process.env): Config {
     publicUrl: (env.PUBLIC_URL ?? '').replace(/\/+$/, ''),
     fileMaxBytes: int(env, 'FILE_MAX_BYTES', 256 * 1024 * 1024, 1),
     fileGrantSeconds: int(env, 'FILE_GRANT_SECONDS', 600, 10, 86400),
+    s3: env.S3_BUCKET
+      ? { bucket: env.S3_BUCKET, endpoint: url(env, 'S3_ENDPOINT'), region: env.S3_REGION || 'us-east-1', forcePathStyle: bool(env, 'S3_FORCE_PATH_STYLE') }
+      : null,
     wechat: env.WECHAT_APP_ID
       ? {
         apiBase: (env.WECHAT_API_BASE || 'https://api.weixin.qq.com').replace(/\/+$/, ''),

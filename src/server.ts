@@ -29,6 +29,8 @@ export interface StartOptions {
 }
 
 const SWEEP_MS = 10 * 60 * 1000;
+/** How old a stored file no row names must be before it is removed: an upload is never between its write and its commit this long. */
+const ORPHAN_GRACE_MS = 10 * 60 * 1000;
 /** The most a client may take over its headers (less when REQUEST_TIMEOUT_SECONDS is shorter); a silent connection is closed then too. */
 export const HEADERS_TIMEOUT_MS = 10_000;
 /** How long an idle keep-alive connection is kept between requests. */
@@ -49,9 +51,20 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     captchaCode: options.captchaCode,
     fileOps: options.fileOps,
   });
-  const recovered = await services.noticeService.recover();
-  const portraitsDropped = await services.portraits.recover() + await services.uploads.recover();
-  if (recovered.placed || recovered.dropped || portraitsDropped) log.warn('recovered after an unclean stop', { ...recovered, portraitsDropped });
+  // Files a crash left staged, and portrait files no row names. Under DATA_DIR they are this instance's
+  // own; in a shared bucket only old ones go, and one instance at a time: a young one may be another
+  // instance's, between its PUT and its commit.
+  const recover = async () => {
+    const recovered = await services.noticeService.recover();
+    const before = services.files.shared ? clock.now() - ORPHAN_GRACE_MS : Infinity;
+    const portraitsDropped = await services.portraits.recover(before);
+    if (recovered.placed || recovered.dropped || portraitsDropped) log.warn('recovered after an unclean stop', { ...recovered, portraitsDropped });
+  };
+  if (services.files.shared) await db.exclusive('sweeps', recover);
+  else await recover();
+  // two-step uploads are streamed to this instance's own disk first, bucket or not
+  const uploadsDropped = await services.uploads.recover();
+  if (uploadsDropped) log.warn('dropped unfinished uploads after an unclean stop', { uploadsDropped });
   const app = createApp({ config, clock, log, services });
 
   // Node checks request and header timeouts only every connectionsCheckingInterval (30 s by default), so a
@@ -67,6 +80,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   // its reply: by default Node aborts a request whose reply is not yet written when that FIN arrives.
   (server as http.Server & { httpAllowHalfOpen: boolean }).httpAllowHalfOpen = true;
 
+  let lastOrphanSweep = 0;
   const sweep = setInterval(() => {
     // one instance at a time (an advisory lock on PostgreSQL); another one holding it sweeps for everyone
     void db.exclusive('sweeps', async () => {
@@ -80,7 +94,13 @@ export async function startServer(config: Config, options: StartOptions = {}): P
         // kept a while past their expiry, so that a late answer is told "expired" rather than "unknown"
         tickets: await services.tickets.sweep(tx, now - 600_000),
       }));
-      if (tokens || codes || limits || tickets) log.info('swept', { tokens, codes, limits, tickets });
+      // photos in the bucket whose rows never committed, at most hourly (it lists the whole prefix)
+      let orphans = 0;
+      if (services.files.shared && now - lastOrphanSweep >= 3600_000) {
+        lastOrphanSweep = now;
+        orphans = await services.noticeService.sweepOrphans(now - ORPHAN_GRACE_MS) + await services.portraits.recover(now - ORPHAN_GRACE_MS);
+      }
+      if (tokens || codes || limits || tickets || orphans) log.info('swept', { tokens, codes, limits, tickets, orphans });
     }).catch((err) => log.error('sweep failed', { err }));
   }, SWEEP_MS);
   sweep.unref();

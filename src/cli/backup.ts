@@ -17,6 +17,7 @@ async function main(argv: string[]): Promise<number> {
   try {
     const { files, bytes } = await backup(config, path.resolve(target));
     process.stdout.write(`backed up ${dataDir} to ${path.resolve(target)}: the database and ${files} files (${(bytes / 2 ** 20).toFixed(1)} MiB) in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
+    if (config.s3) process.stdout.write(`stored files are in the bucket ${config.s3.bucket}, not copied: back it up with the store's own versioning or replication\n`);
     return 0;
   } catch (err) {
     if (!(err instanceof BackupError)) throw err;

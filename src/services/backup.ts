@@ -37,9 +37,10 @@ async function dumpPostgres(url: string, file: string): Promise<void> {
  * A consistent copy of a running server's data: first a snapshot of the
  * database (SQLite's online backup, or pg_dump), then the files. A file is placed before its row commits and
  * photos are never rewritten, so every row in the snapshot finds its file.
- * Staged files (`.tmp`) are not copied. Everything is fsynced.
+ * Staged files (`.tmp`) are not copied. Everything is fsynced. With S3_BUCKET the files are in the
+ * bucket, not DATA_DIR: only the database is copied (the bucket is backed up with its own means).
  */
-export async function backup(config: { dataDir: string; databaseUrl: string }, target: string): Promise<{ files: number; bytes: number }> {
+export async function backup(config: { dataDir: string; databaseUrl: string; s3: { bucket: string } | null }, target: string): Promise<{ files: number; bytes: number }> {
   const { dataDir, databaseUrl } = config;
   if (!databaseUrl && !fs.existsSync(path.join(dataDir, 'helpaged.sqlite'))) throw new BackupError(`DATA_DIR ${dataDir} holds no database`);
   if (path.resolve(target) === path.resolve(dataDir)) throw new BackupError('the backup folder is DATA_DIR itself');
@@ -63,7 +64,7 @@ export async function backup(config: { dataDir: string; databaseUrl: string }, t
     files++;
     bytes += (await fs.promises.stat(to)).size;
   };
-  for (const folder of FOLDERS) {
+  for (const folder of config.s3 ? [] : FOLDERS) {
     const root = path.join(dataDir, folder);
     if (!fs.existsSync(root)) continue;
     for (const entry of fs.readdirSync(root, { recursive: true, withFileTypes: true })) {

@@ -2,6 +2,8 @@ import crypto from 'node:crypto';
 import fsc from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Response } from 'express';
 
 /** The file-system calls that durability rests on; tests swap in a failing disk. */
 export interface FileOps {
@@ -53,11 +55,42 @@ export function fsyncFile(file: string): Promise<void> {
 }
 
 /**
+ * Where one kind of stored file lives: a folder under DATA_DIR (DurableDir) or, with S3_BUCKET, a prefix
+ * of a bucket every instance shares (BucketDir, services/bucket.ts). A file is staged, then placed under
+ * its name once its row is committed (or discarded if it is not).
+ */
+export interface FileStore {
+  init(): Promise<void>;
+  /** Writes bytes durably under a staging handle; on failure nothing is left behind. */
+  stage(name: string, bytes: Buffer): Promise<string>;
+  /** Stages a copy of a file on the local disk. */
+  stageCopy(name: string, source: string): Promise<string>;
+  /** Stages a copy of another store's file (of the same kind of store: folder to folder, bucket to bucket). */
+  stageFrom(name: string, source: FileStore, sourceName: string): Promise<string>;
+  /** Takes over a finished local file (a two-step upload) as `name`. */
+  adopt(local: string, name: string): Promise<void>;
+  place(staged: string, name: string): Promise<void>;
+  discard(staged: string): Promise<void>;
+  remove(name: string): Promise<void>;
+  /** The file's bytes; an error with code ENOENT when there is none. */
+  read(name: string): Promise<Buffer>;
+  readStaged(staged: string): Promise<Buffer>;
+  /** Staged files left by a crash: their final name and staging handle. */
+  leftovers(): Promise<{ name: string; staged: string }[]>;
+  /** Names of files stored before `before` (ms since the epoch): what an orphan sweep may look at. */
+  storedBefore(before: number): AsyncIterable<string>;
+  /** Answers a GET or HEAD with the file (Range, ETag, Last-Modified); false when there is no such file. */
+  send(req: IncomingMessage, res: ServerResponse, name: string, headers: Record<string, string>): Promise<boolean>;
+  /** Is the store there (for /health/ready)? */
+  ping(): Promise<void>;
+}
+
+/**
  * A folder of content-named files written crash-safely: bytes go to
  * `.tmp/` and are fsynced, then renamed into place and the folder fsynced.
  * A reader never sees half a file under its final name.
  */
-export class DurableDir {
+export class DurableDir implements FileStore {
   readonly tmp: string;
 
   constructor(readonly root: string, private readonly ops: FileOps = realFileOps, private readonly sharded = true) {
@@ -118,6 +151,56 @@ export class DurableDir {
       await this.ops.rename(staged, final);
     }
     await this.ops.fsyncDir(path.dirname(final));
+  }
+
+  stageFrom(name: string, source: FileStore, sourceName: string): Promise<string> {
+    if (source instanceof DurableDir) return this.stageCopy(name, source.pathOf(sourceName));
+    return source.read(sourceName).then((bytes) => this.stage(name, bytes));
+  }
+
+  /** Moves an fsynced local file (in this folder's .tmp) to its name. */
+  async adopt(local: string, name: string): Promise<void> {
+    await this.place(local, name);
+  }
+
+  async *storedBefore(before: number): AsyncIterable<string> {
+    const dirs = this.sharded ? (await fs.readdir(this.root).catch(() => [] as string[])).filter((d) => d !== '.tmp') : [''];
+    for (const dir of dirs) {
+      for (const name of await fs.readdir(path.join(this.root, dir)).catch(() => [] as string[])) {
+        if (name === '.tmp') continue;
+        const stat = await fs.stat(path.join(this.root, dir, name)).catch(() => null);
+        if (stat?.isFile() && stat.mtimeMs < before) yield name;
+      }
+    }
+  }
+
+  async send(req: IncomingMessage, res: ServerResponse, name: string, headers: Record<string, string>): Promise<boolean> {
+    const stat = await fs.stat(this.pathOf(name)).catch(() => null);
+    if (!stat?.isFile()) return false;
+    // express hands sendFile the app's etag setting (off: replies carry none); this is send's own weak ETag,
+    // which it then matches against If-None-Match
+    const etag = `W/"${stat.size.toString(16)}-${Math.floor(stat.mtimeMs).toString(16)}"`;
+    return new Promise((resolve, reject) => {
+      (res as Response).sendFile(this.pathOf(name), { dotfiles: 'allow', headers: { ...headers, ETag: etag }, acceptRanges: true, lastModified: true }, (err) => {
+        if (!err) return resolve(true);
+        const status = (err as Error & { status?: number }).status;
+        if (res.headersSent) return resolve(true); // a client that went away mid-file
+        if (status === 404) return resolve(false);
+        if (status === 416) {
+          res.writeHead(416, { ...headers, 'Content-Range': `bytes */${stat.size}` }).end();
+          return resolve(true);
+        }
+        if (status === 412) {
+          res.writeHead(412, headers).end();
+          return resolve(true);
+        }
+        reject(err);
+      });
+    });
+  }
+
+  async ping(): Promise<void> {
+    await fs.access(this.root);
   }
 
   async discard(staged: string): Promise<void> {

@@ -19,7 +19,8 @@ import { Alerts } from './alerts.js';
 import { Metrics } from './metrics.js';
 import { ImageCaptchas } from './captcha.js';
 import { SmsCodes } from './codes.js';
-import { DurableDir, realFileOps, type FileOps } from './files.js';
+import { BucketDir, s3Client } from './bucket.js';
+import { DurableDir, realFileOps, type FileOps, type FileStore } from './files.js';
 import { Bus } from './bus.js';
 import { NoticeHub } from './hub.js';
 import { HealthData } from './health.js';
@@ -67,6 +68,8 @@ export interface Services {
   tickets: TicketStore;
   /** Wake-ups between instances (LISTEN/NOTIFY on PostgreSQL). */
   bus: Bus;
+  /** Where each kind of stored file lives; `shared`: in the bucket (S3_BUCKET), not under DATA_DIR. */
+  files: Record<'notices' | 'portraits' | 'uploads' | 'dist', FileStore> & { shared: boolean };
   /** true from the moment the server is told to stop: /health/ready answers 503. */
   lifecycle: { draining: boolean };
   portraits: Portraits;
@@ -108,11 +111,17 @@ export async function createServices(config: Config, clock: Clock, log: Logger, 
   const metrics = new Metrics(hub);
   const gateway = metrics.metered(options.gateway);
   const ops = options.fileOps ?? realFileOps;
-  const noticeFiles = new DurableDir(path.join(config.dataDir, 'notices'), ops);
-  const portraitFiles = new DurableDir(path.join(config.dataDir, 'portraits'), ops);
-  const uploadFiles = new DurableDir(path.join(config.dataDir, 'uploads'), ops, false);
-  const distFiles = new DurableDir(path.join(config.dataDir, 'dist'), ops, false);
-  await Promise.all([noticeFiles.init(), portraitFiles.init(), uploadFiles.init(), distFiles.init()]);
+  // stored files: folders under DATA_DIR, or prefixes of one bucket that every instance shares
+  const client = config.s3 ? s3Client(config.s3) : null;
+  const store = (kind: string, sharded: boolean): FileStore => (client
+    ? new BucketDir(client, config.s3!.bucket, kind)
+    : new DurableDir(path.join(config.dataDir, kind), ops, sharded));
+  const noticeFiles = store('notices', true);
+  const portraitFiles = store('portraits', true);
+  const localUploads = new DurableDir(path.join(config.dataDir, 'uploads'), ops, false);
+  const uploadFiles = client ? store('uploads', false) : localUploads;
+  const distFiles = store('dist', false);
+  await Promise.all([noticeFiles.init(), portraitFiles.init(), localUploads.init(), uploadFiles.init(), distFiles.init()]);
   const devices = new DeviceStore(db);
   const notices = new NoticeStore(db);
   const limits = { maxBytes: config.imageMaxBytes, maxPixels: config.imageMaxPixels };
@@ -146,7 +155,8 @@ export async function createServices(config: Config, clock: Clock, log: Logger, 
     pairing: new Pairing(db, new PairingStore(db), devices, clock),
     pairingGuesses: limit('pairing-guesses', 10, 60),
     health: new HealthData(db, new HealthStore(db), clock),
-    uploads: new Uploads(db, new UploadStore(db), uploadFiles, clock, await uploadSecret(config, db, tickets, clock.now()), config.fileGrantSeconds),
+    files: { notices: noticeFiles, portraits: portraitFiles, uploads: uploadFiles, dist: distFiles, shared: client !== null },
+    uploads: new Uploads(db, new UploadStore(db), uploadFiles, localUploads, clock, await uploadSecret(config, db, tickets, clock.now()), config.fileGrantSeconds),
     upgrades: new Upgrades(db, new UpgradeStore(db), distFiles, clock),
     users,
     bus,

@@ -6,7 +6,7 @@ import type { Mode, NoticeRow, NoticeStore } from '../db/notices.js';
 import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
 import type { Logger } from '../log.js';
-import type { DurableDir } from './files.js';
+import type { FileStore } from './files.js';
 import type { Bus } from './bus.js';
 import type { NoticeHub } from './hub.js';
 import { decodeBase64, inspectImage, sniffImage, type ImageProblem, type ImageType } from './images.js';
@@ -84,7 +84,7 @@ export class NoticeService {
     private readonly db: Database,
     private readonly notices: NoticeStore,
     private readonly devices: DeviceStore,
-    private readonly files: DurableDir,
+    private readonly files: FileStore,
     private readonly hub: NoticeHub,
     private readonly clock: Clock,
     private readonly config: Config,
@@ -302,6 +302,20 @@ export class NoticeService {
   }
 
   /** The notice is stored: every instance's streams are woken, and the bound phones get an SMS. */
+  /**
+   * Removes photos no notice names that were stored before `before` (in a bucket: a PUT whose row never
+   * committed). Younger ones may belong to an upload between its PUT and its commit.
+   */
+  async sweepOrphans(before: number): Promise<number> {
+    let removed = 0;
+    for await (const name of this.files.storedBefore(before)) {
+      if (await this.notices.referenced(this.db.read, name)) continue;
+      await this.files.remove(name);
+      removed++;
+    }
+    return removed;
+  }
+
   private async announce(log: Logger, device: DeviceRow, fall: { noticeId: number; eventId: string; device: string; createtime: string }): Promise<void> {
     const storedAt = performance.now();
     try {

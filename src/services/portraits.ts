@@ -1,10 +1,8 @@
-import fs from 'node:fs/promises';
-import path from 'node:path';
 import sharp from 'sharp';
 import type { Database } from '../db/engine.js';
 import type { PortraitStore } from '../db/portraits.js';
 import type { Clock } from '../clock.js';
-import type { DurableDir } from './files.js';
+import type { FileStore } from './files.js';
 import { reencodePortrait, type ImageLimits, type ImageProblem } from './images.js';
 import { sha256Hex } from './random.js';
 
@@ -25,7 +23,7 @@ export class Portraits {
   constructor(
     private readonly db: Database,
     private readonly store: PortraitStore,
-    private readonly files: DurableDir,
+    private readonly files: FileStore,
     private readonly clock: Clock,
     private readonly limits: ImageLimits,
     private readonly maxSide: number,
@@ -67,22 +65,23 @@ export class Portraits {
     if (etag) await this.files.remove(fileName(userId, etag));
   }
 
-  /** Drops staged leftovers and any portrait file no row points at. */
-  async recover(): Promise<number> {
+  /**
+   * Drops staged leftovers and any portrait file no row points at that was stored before `before`: a
+   * younger one may be another instance's, written and not yet committed.
+   */
+  async recover(before = Infinity): Promise<number> {
     let dropped = 0;
     for (const { staged } of await this.files.leftovers()) {
       await this.files.discard(staged);
       dropped++;
     }
     const current = new Set((await this.store.all(this.db.read)).map((r) => fileName(r.userId, r.etag)));
-    for (const shard of await fs.readdir(this.files.root).catch(() => [] as string[])) {
-      if (shard === '.tmp') continue;
-      for (const file of await fs.readdir(path.join(this.files.root, shard)).catch(() => [] as string[])) {
-        if (!current.has(file)) {
-          await this.files.remove(file);
-          dropped++;
-        }
-      }
+    for await (const file of this.files.storedBefore(before)) {
+      if (current.has(file)) continue;
+      // read again: a portrait committed since the list was taken keeps its file
+      if ((await this.store.all(this.db.read)).some((r) => fileName(r.userId, r.etag) === file)) continue;
+      await this.files.remove(file);
+      dropped++;
     }
     return dropped;
   }

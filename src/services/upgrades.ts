@@ -1,7 +1,7 @@
 import type { Clock } from '../clock.js';
 import type { Database } from '../db/engine.js';
 import type { Upgrade, UpgradeStore } from '../db/upgrades.js';
-import type { DurableDir } from './files.js';
+import type { FileStore } from './files.js';
 import { sha256Hex } from './random.js';
 
 export type { Upgrade };
@@ -31,7 +31,7 @@ const fileName = (p: Meta, sha256: string) => `${p.platform || 'all'}-${p.versio
 
 /** Upgrade packages (seed 002): one file per platform and version under $DATA_DIR/dist, served by GET /dist/<file>. */
 export class Upgrades {
-  constructor(private readonly db: Database, private readonly store: UpgradeStore, private readonly dist: DurableDir, private readonly clock: Clock) {}
+  constructor(private readonly db: Database, private readonly store: UpgradeStore, private readonly dist: FileStore, private readonly clock: Clock) {}
 
   async exists(platform: string, version: string): Promise<boolean> {
     return (await this.store.versions(this.db.read, platform)).some((v) => compareVersions(v, version) === 0);
@@ -46,11 +46,11 @@ export class Upgrades {
     return this.record(p, file, p.bytes.length, sha256);
   }
 
-  /** The same, for a file already on disk (a two-step upload): it is copied into dist. */
-  async publishFile(p: Meta & { path: string; size: number; sha256: string }): Promise<Upgrade | null> {
+  /** The same, for a two-step upload's file: it is copied into dist. */
+  async publishFile(p: Meta & { source: FileStore; fileId: string; size: number; sha256: string }): Promise<Upgrade | null> {
     if (await this.exists(p.platform, p.version)) return null;
     const file = fileName(p, p.sha256);
-    await this.dist.place(await this.dist.stageCopy(file, p.path), file);
+    await this.dist.place(await this.dist.stageFrom(file, p.source, p.fileId), file);
     return this.record(p, file, p.size, p.sha256);
   }
 

@@ -10,7 +10,7 @@ import type { Config } from '../config.js';
 import type { TicketStore } from '../db/tickets.js';
 import type { Database } from '../db/engine.js';
 import type { GrantRow, UploadStore } from '../db/uploads.js';
-import { fsyncFile, type DurableDir } from './files.js';
+import { fsyncFile, type DurableDir, type FileStore } from './files.js';
 import { randomHex128, safeEqual } from './random.js';
 
 export const UPLOAD_MODULES = ['avatar', 'upgrade'] as const;
@@ -21,7 +21,6 @@ export interface StoredFile {
   filename: string;
   size: number;
   sha256: string;
-  path: string;
 }
 
 export type ReceiveResult = { ok: true; file: StoredFile } | { ok: false; why: 'grant' | 'too_large' | 'malformed' };
@@ -64,7 +63,10 @@ export class Uploads {
   constructor(
     private readonly db: Database,
     private readonly store: UploadStore,
-    private readonly dir: DurableDir,
+    /** Where finished uploads are kept (DATA_DIR/uploads or the bucket). */
+    readonly files: FileStore,
+    /** Where they are streamed to first: always on the local disk. */
+    private readonly local: DurableDir,
     private readonly clock: Clock,
     private readonly secret: Buffer,
     private readonly grantSeconds: number,
@@ -144,7 +146,7 @@ export class Uploads {
   }
 
   private async keep(grant: GrantRow, stream: NodeJS.ReadableStream): Promise<ReceiveResult> {
-    const tmp = this.dir.tempPath(grant.id);
+    const tmp = this.local.tempPath(grant.id);
     const hash = crypto.createHash('sha256');
     let size = 0;
     const limit = new Transform({
@@ -163,28 +165,32 @@ export class Uploads {
       (stream as NodeJS.ReadableStream & { resume(): void }).resume();
       return { ok: false, why: err instanceof TooLarge ? 'too_large' : 'malformed' };
     }
-    await this.dir.place(tmp, grant.id);
+    await this.files.adopt(tmp, grant.id);
     const file = { id: grant.id, userId: grant.userId, module: grant.module, filename: grant.filename, size, sha256: hash.digest('hex'), createdAt: this.clock.now() };
     await this.db.transaction((tx) => this.store.addFile(tx, file));
-    return { ok: true, file: { id: file.id, filename: file.filename, size, sha256: file.sha256, path: this.dir.pathOf(file.id) } };
+    return { ok: true, file: { id: file.id, filename: file.filename, size, sha256: file.sha256 } };
   }
 
   /** An uploaded file of the caller's for `module`, or null. */
   async find(userId: number, fileId: string, module: UploadModule): Promise<StoredFile | null> {
     const row = await this.store.file(this.db.read, userId, fileId, module);
-    return row ? { id: row.id, filename: row.filename, size: row.size, sha256: row.sha256, path: this.dir.pathOf(row.id) } : null;
+    return row ? { id: row.id, filename: row.filename, size: row.size, sha256: row.sha256 } : null;
+  }
+
+  read(fileId: string): Promise<Buffer> {
+    return this.files.read(fileId);
   }
 
   /** Forgets a file once it has been used (moved or copied elsewhere). */
   async release(fileId: string): Promise<void> {
     await this.db.transaction((tx) => this.store.deleteFile(tx, fileId));
-    await this.dir.remove(fileId);
+    await this.files.remove(fileId);
   }
 
   /** Staged uploads a crash left behind. */
   async recover(): Promise<number> {
-    const left = await this.dir.leftovers();
-    for (const { staged } of left) await this.dir.discard(staged);
+    const left = await this.local.leftovers();
+    for (const { staged } of left) await this.local.discard(staged);
     return left.length;
   }
 }

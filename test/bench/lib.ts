@@ -9,9 +9,9 @@ import { START_ENV, START_FLAGS } from '../support/start.js';
 
 export const HAS_TASKSET = spawnSync('taskset', ['-c', '0', 'true']).status === 0;
 
-/** Runs this script again pinned to core 1 (the load generator's), leaving core 0 to the servers. */
-export function pinSelf(): boolean {
-  if (!HAS_TASKSET || process.env.BENCH_PINNED) return false;
+/** Runs this script again pinned to core 1 (the load generator's), leaving core 0 to the servers; not with `float`. */
+export function pinSelf(float = false): boolean {
+  if (float || !HAS_TASKSET || process.env.BENCH_PINNED) return false;
   const child = spawnSync('taskset', ['-c', '1', process.execPath, ...process.execArgv, ...process.argv.slice(1)], {
     stdio: 'inherit', env: { ...process.env, BENCH_PINNED: '1' },
   });
@@ -48,13 +48,13 @@ export interface Server {
 }
 
 /**
- * Starts a TypeScript entry point as its own process on core 0 and waits
- * until /ping answers. NODE_ARGS in env adds node flags (e.g. --cpu-prof).
+ * Starts a TypeScript entry point as its own process on core 0 (BENCH_CPU in env: other cores, `0-1`
+ * both) and waits until /ping answers. NODE_ARGS in env adds node flags (e.g. --cpu-prof).
  */
 export async function startServer(script: string, env: Record<string, string>): Promise<Server> {
   const port = await freePort();
   const args = [...START_FLAGS, ...(env.NODE_ARGS ? env.NODE_ARGS.split(' ') : []), '--import', 'tsx', path.resolve(script)];
-  const [cmd, argv] = HAS_TASKSET ? ['taskset', ['-c', '0', process.execPath, ...args]] : [process.execPath, args];
+  const [cmd, argv] = HAS_TASKSET ? ['taskset', ['-c', env.BENCH_CPU ?? '0', process.execPath, ...args]] : [process.execPath, args];
   const proc = spawn(cmd, argv as string[], { env: { ...process.env, ...START_ENV, PORT: String(port), HOST: '127.0.0.1', ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   proc.stderr!.on('data', (c) => (stderr = (stderr + c).slice(-4000)));

@@ -1,5 +1,6 @@
 /**
  * npm run bench [-- --rounds 3 --duration 10 --only S1,S6 --engine sqlite|postgres]
+ * npm run bench -- --instances 2   (I1, I2: two instances on one PostgreSQL against one, same run)
  *
  * Starts HelpAged Server on a fresh database and the baselines of
  * test/bench/baseline.ts, each as its own process pinned to core 0 (the load
@@ -20,14 +21,23 @@ import { account, call, dropScratch, HAS_TASKSET, scratchDir, load, loadInChild,
 import { cameraBodies } from './photos.js';
 import { databaseFor, startCluster } from '../support/postgres.js';
 
-pinSelf();
+// with several instances nothing is pinned: the instances, PostgreSQL and the load share both cores
+const FLOAT = process.argv.includes('--instances');
+pinSelf(FLOAT);
 
 const { values: args } = parseArgs({
   options: {
     rounds: { type: 'string', default: '3' }, duration: { type: 'string', default: '10' }, only: { type: 'string', default: 'S1,S2,S3,S4,S5,S6' },
     engine: { type: 'string', default: 'sqlite' },
+    instances: { type: 'string', default: '1' },
   },
 });
+const INSTANCES = Number(args.instances);
+if (INSTANCES > 1) {
+  if (INSTANCES !== 2) throw new Error('--instances: 2 (one per core)');
+  args.engine = 'postgres';
+  if (!process.argv.includes('--only')) args.only = 'I1,I2';
+}
 if (args.engine !== 'sqlite' && args.engine !== 'postgres') throw new Error(`--engine ${args.engine}: sqlite or postgres`);
 /** --engine postgres: a throwaway cluster with fsync on (commits durable as in production), one database per server. */
 const cluster = args.engine === 'postgres' ? await startCluster(true) : null;
@@ -353,8 +363,80 @@ async function s6(): Promise<void> {
   await server.stop();
 }
 
-console.log(`HelpAged bench on ${args.engine}: ${ROUNDS} rounds of ${DURATION} s; ${HAS_TASKSET ? 'servers on core 0, load on core 1' : 'no taskset: not pinned'}; node ${process.version}, ${os.cpus().length} cores`);
-const scenarios: [string, () => Promise<void>][] = [['S1', s1], ['S2', s2], ['S3', s3], ['S4', s4], ['S5', s5], ['S6', s6]];
+/**
+ * Two instances on one PostgreSQL (each with a data folder of its own) against one of them alone, in
+ * the same run, alternating. Two load processes with half the connections each: both on one instance,
+ * then one on each. Nothing is pinned, so the instances, PostgreSQL and the load share the two cores.
+ */
+async function pair() {
+  const dirs = [scratchDir('helpaged-bench-'), scratchDir('helpaged-bench-')];
+  const url = await databaseFor(cluster!.url('postgres'), dirs[0]!);
+  const start = (dir: string) => startServer('src/main.ts', {
+    DATA_DIR: dir, DATABASE_URL: url, LOG_LEVEL: 'warn', NOTICES_PER_DEVICE_PER_MINUTE: '100000000', BENCH_CPU: '0-1',
+  });
+  const a = await start(dirs[0]!);
+  const b = await start(dirs[1]!);
+  const token = await account(a, dirs[0]!, nextPhone());
+  const device = (await call(`${a.url}/api/device?token=${token}`, 'device', 'add', { device: `pair-${phoneSeq}` })).data.device_id;
+  await call(`${a.url}/api/device?token=${token}`, 'device', 'bind', { device_id: device });
+  return {
+    a, b, token, device,
+    /** Requests per second of the two loads together, aimed at `targets`. */
+    async both(targets: [string, string], opts: (url: string) => autocannon.Options): Promise<Load> {
+      const other = await loadInChild();
+      const [x, y] = await Promise.all([load(opts(targets[0])), other(opts(targets[1]))]);
+      return { rps: x.rps + y.rps, p50: Math.max(x.p50, y.p50), p99: Math.max(x.p99, y.p99), errors: x.errors + y.errors, total: x.total + y.total };
+    },
+    async stop() {
+      await a.stop();
+      await b.stop();
+      for (const d of dirs) dropScratch(d);
+    },
+  };
+}
+
+async function i1(): Promise<void> {
+  const p = await pair();
+  for (let i = 0; i < 20; i++) await call(`${p.a.url}/api/notice?token=${p.device}`, 'notice', 'upload', { base64: (await smallJpeg()).toString('base64'), content: `fall ${i}` });
+  const body = JSON.stringify({ id: 1, type: 'notice', subtype: 'get', data: { mode: 2 } });
+  const opts = (base: string) => ({ url: `${base}/api/get/notice?token=${p.token}`, method: 'POST' as const, body, connections: 25, duration: DURATION, headers: { 'content-type': 'application/json' } });
+  await p.both([p.a.url, p.b.url], (u) => ({ ...opts(u), duration: 2 }));
+  const one: Load[] = [];
+  const two: Load[] = [];
+  for (let r = 0; r < ROUNDS; r++) {
+    one.push(await p.both([p.a.url, p.a.url], opts));
+    two.push(await p.both([p.a.url, p.b.url], opts));
+    console.log(`  I1 round ${r + 1}: one instance ${fmt(one.at(-1)!)} | two ${fmt(two.at(-1)!)}`);
+  }
+  const ratio = median(two.map((x) => x.rps)) / median(one.map((x) => x.rps));
+  report(`I1 notice.get (20 notices, 2 x 25 connections): two instances ${spread(two.map((x) => x.rps))} req/s vs one ${spread(one.map((x) => x.rps))} req/s `
+    + `= ${ratio.toFixed(2)} (target >= 1.6); errors ${[...one, ...two].reduce((n, x) => n + x.errors, 0)}`);
+  await p.stop();
+}
+
+async function i2(): Promise<void> {
+  const next = await cameraBodies(12);
+  const p = await pair();
+  const opts = (base: string) => ({
+    url: `${base}/api/notice?token=${p.device}`, method: 'POST' as const, connections: 4, duration: DURATION, headers: { 'content-type': 'application/json' },
+    requests: [{ setupRequest: (req: autocannon.Request) => ({ ...req, body: next() }) }],
+  });
+  const one: Load[] = [];
+  const two: Load[] = [];
+  for (let r = 0; r < ROUNDS; r++) {
+    one.push(await p.both([p.a.url, p.a.url], opts));
+    two.push(await p.both([p.a.url, p.b.url], opts));
+    console.log(`  I2 round ${r + 1}: one instance ${fmt(one.at(-1)!)} | two ${fmt(two.at(-1)!)}`);
+  }
+  const ratio = median(two.map((x) => x.rps)) / median(one.map((x) => x.rps));
+  report(`I2 camera ingest (500-900 KB JPEGs, 2 x 4 connections): two instances ${spread(two.map((x) => x.rps), 1)} notices/s vs one ${spread(one.map((x) => x.rps), 1)} `
+    + `= ${ratio.toFixed(2)} (target >= 1.3); errors ${[...one, ...two].reduce((n, x) => n + x.errors, 0)}`);
+  await p.stop();
+}
+
+console.log(`HelpAged bench on ${args.engine}${INSTANCES > 1 ? `, ${INSTANCES} instances` : ''}: ${ROUNDS} rounds of ${DURATION} s; `
+  + `${FLOAT ? 'nothing pinned' : HAS_TASKSET ? 'servers on core 0, load on core 1' : 'no taskset: not pinned'}; node ${process.version}, ${os.cpus().length} cores`);
+const scenarios: [string, () => Promise<void>][] = [['S1', s1], ['S2', s2], ['S3', s3], ['S4', s4], ['S5', s5], ['S6', s6], ['I1', i1], ['I2', i2]];
 for (const [name, run] of scenarios) {
   if (!ONLY.has(name)) continue;
   // Each scenario starts on a quiet disk: S2 leaves gigabytes of photos to write back and delete.

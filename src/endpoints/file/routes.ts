@@ -41,7 +41,7 @@ export function fileDownloadRoute({ services, log }: Deps): RequestHandler {
       const file = /^[0-9a-f]{32}$/.test(id) && (await services.uploads.find(user.id, id, 'avatar') ?? await services.uploads.find(user.id, id, 'upgrade'));
       if (!file) return sendEnvelope(res, -1, reply.fail('BAD_GRANT'), 404);
       res.setHeader('Content-Disposition', `attachment; filename="${path.basename(file.filename).replace(/[^\w.-]/g, '_')}"`);
-      res.sendFile(file.path, { dotfiles: 'allow', headers: { 'Cache-Control': 'private, no-store' } });
+      if (!(await services.uploads.files.send(req, res, file.id, { 'Cache-Control': 'private, no-store' }))) return sendEnvelope(res, -1, reply.fail('BAD_GRANT'), 404);
     } catch (err) {
       log.error('file download failed', { err });
       if (!res.headersSent) sendEnvelope(res, -1, reply.fail(isDatabaseError(err) ? 'DATABASE' : 'UNKNOWN'));

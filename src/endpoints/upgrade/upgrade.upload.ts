@@ -12,7 +12,7 @@ export default handler<{ version: string; platform?: string; desc?: string; base
     if (data.file_id !== undefined) {
       const file = await uploads.find(user!.id, data.file_id, 'upgrade');
       if (!file) return fail('FILE_NOT_FOUND');
-      published = await upgrades.publishFile({ ...meta, filename: data.filename ?? file.filename, path: file.path, size: file.size, sha256: file.sha256 });
+      published = await upgrades.publishFile({ ...meta, filename: data.filename ?? file.filename, source: uploads.files, fileId: file.id, size: file.size, sha256: file.sha256 });
       if (published) await uploads.release(file.id);
     } else {
       const bytes = decodeBase64(data.base64!, config.uploadBodyLimitBytes);
