@@ -31,6 +31,16 @@ export class AlertStore {
       { noticeId, kind, phone, dueAt, attempts });
   }
 
+  /** Two first-time steps of a notice in one statement (a fall's repeat and call). */
+  async addPair(tx: Tx, noticeId: number, a: { kind: StepKind; dueAt: number }, b: { kind: StepKind; dueAt: number }): Promise<void> {
+    const { alertSteps } = this.db.t;
+    const p = (name: string) => sql.placeholder(name);
+    await run(hot(tx, 'alert_steps_insert_pair', (q) => q.insert(alertSteps).values([
+      { noticeId: p('noticeId'), kind: p('kindA'), phone: null, dueAt: p('dueA'), attempts: 0 },
+      { noticeId: p('noticeId'), kind: p('kindB'), phone: null, dueAt: p('dueB'), attempts: 0 },
+    ])), { noticeId, kindA: a.kind, dueA: a.dueAt, kindB: b.kind, dueB: b.dueAt });
+  }
+
   async due(q: Q, now: number, limit: number): Promise<DueStep[]> {
     const { alertSteps, notices, devices } = this.db.t;
     return await q.q.select({

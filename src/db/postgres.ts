@@ -9,7 +9,7 @@ import * as pgSchema from './schema.pg.js';
 
 const MIGRATIONS = path.join(path.dirname(fileURLToPath(import.meta.url)), 'migrations-pg');
 
-/** Advisory lock keys (one bigint space per database): migrations at start, and notice inserts. */
+/** Advisory lock keys (one bigint space per database): migrations at start, notice inserts, sweeps (one instance at a time). */
 const LOCKS = { migrations: 7_201_000, notices: 7_201_001, sweeps: 7_201_002 } as const;
 
 /** The channel instances wake each other on (LISTEN/NOTIFY). */

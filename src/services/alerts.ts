@@ -62,8 +62,13 @@ export class Alerts {
   async schedule(tx: Tx, noticeId: number, device: DeviceRow, createdAt: number): Promise<void> {
     const repeat = effective(device.alertRepeatSeconds, this.config.alertRepeatSeconds);
     const call = effective(device.alertCallSeconds, this.config.alertCallSeconds);
-    if (repeat > 0) await this.steps.add(tx, noticeId, 'alert-repeat', createdAt + repeat * 1000);
-    if (call > 0) await this.steps.add(tx, noticeId, 'call', createdAt + call * 1000);
+    const steps = [
+      ...(repeat > 0 ? [{ kind: 'alert-repeat' as const, dueAt: createdAt + repeat * 1000 }] : []),
+      ...(call > 0 ? [{ kind: 'call' as const, dueAt: createdAt + call * 1000 }] : []),
+    ];
+    // one statement for both: it runs while notice inserts take turns
+    if (steps.length === 2) await this.steps.addPair(tx, noticeId, steps[0]!, steps[1]!);
+    else if (steps.length === 1) await this.steps.add(tx, noticeId, steps[0]!.kind, steps[0]!.dueAt);
   }
 
   /** An acknowledgement stops whatever has not fired yet: call inside the transaction that records it. */

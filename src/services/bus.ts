@@ -9,7 +9,7 @@ import { randomHex128 } from './random.js';
  * nothing and sends nothing twice.
  */
 export type Wake =
-  /** New notices were stored, ids up to `upTo`: streams are sent what they have not had. */
+  /** New notices were stored, ids up to `upTo` (0: up to the newest committed): streams are sent what they have not had. */
   | { k: 'notices'; upTo: number }
   /** A notice was acknowledged: streams are told who and when. */
   | { k: 'ack'; notice: number }
@@ -66,6 +66,14 @@ export class Bus {
     if (tx) tx.after(() => this.deliver(bounded));
     else this.deliver(bounded);
     if (this.db.dialect === 'postgres') await this.db.notify(tx, JSON.stringify({ o: this.origin, w: bounded }));
+  }
+
+  /**
+   * Wakes only the other instances, when tx commits (this one acts on the change itself, later: a
+   * stored notice is streamed here once its photo is placed). Nothing on SQLite.
+   */
+  async tell(tx: Tx, wake: Wake): Promise<void> {
+    if (this.db.dialect === 'postgres') await this.db.notify(tx, JSON.stringify({ o: this.origin, w: bound(wake) }));
   }
 
   async start(): Promise<void> {

@@ -39,16 +39,13 @@ class ListCache {
   private readonly generations = new Map<number, number>();
   private epoch = 0;
 
-  private version(userId: number, head: number): string {
-    return `${this.epoch}.${this.generations.get(userId) ?? 0}.${head}`;
+  private version(userId: number): string {
+    return `${this.epoch}.${this.generations.get(userId) ?? 0}`;
   }
 
-  /**
-   * The cached reply, or the version to store a fresh one under (taken before it is read, so that a change
-   * meanwhile makes it stale). `head`: the newest notice id stored, when other instances store notices too.
-   */
-  get(userId: number, key: string, head: number): { json: string } | { version: string } {
-    const version = this.version(userId, head);
+  /** The cached reply, or the version to store a fresh one under (taken before it is read, so that a change meanwhile makes it stale). */
+  get(userId: number, key: string): { json: string } | { version: string } {
+    const version = this.version(userId);
     const hit = this.entries.get(`${userId}:${key}`);
     return hit && hit.version === version ? { json: hit.json } : { version };
   }
@@ -95,7 +92,7 @@ export class NoticeService {
   ) {
     bus.on((wake) => {
       if (wake.k === 'lists') this.lists.invalidate(wake.users);
-      else if (wake.k === 'notices') return this.catchUp(wake.upTo);
+      else if (wake.k === 'notices') return wake.upTo > 0 ? this.catchUp(wake.upTo) : this.notices.lastId(this.db.read).then((last) => this.catchUp(last));
       else if (wake.k === 'ack') return this.tellAcknowledged(wake.notice);
     });
     bus.onResync(async () => {
@@ -124,10 +121,7 @@ export class NoticeService {
    */
   async listJson(userId: number, mode: Mode, limit?: number, offset = 0): Promise<string> {
     const key = `${mode}:${limit ?? ''}:${offset}`;
-    // with several instances a fall stored through another one is listed here at once, whether or not its
-    // wake-up has arrived yet: a cached reply holds only while the newest notice id is the one it was read at
-    const head = this.db.dialect === 'postgres' ? await this.notices.lastId(this.db.read) : 0;
-    const cached = this.lists.get(userId, key, head);
+    const cached = this.lists.get(userId, key);
     // while wake-ups from other instances may be missed, every reply is read afresh
     if ('json' in cached && this.bus.live) return cached.json;
     const read = this.db.read;
@@ -246,6 +240,9 @@ export class NoticeService {
       // the WAL's fsync runs off the event loop; the file is placed only once the row is on disk, so that a
       // power cut never leaves a placed file without its row
       ({ value: id, durable } = await this.db.transactionThenSync(async (tx) => {
+        // the other instances hear of it with the commit (with a bucket the photo is stored by then); told
+        // first, before notice inserts take their turn, so that the turn is short
+        await this.bus.tell(tx, { k: 'notices', upTo: 0 });
         const noticeId = await this.notices.insert(tx, { eventId, deviceId: device.id, content, picName, imageType, createdAt: now, photoOk });
         await this.alerts.schedule(tx, noticeId, device, now);
         return noticeId;
@@ -267,7 +264,8 @@ export class NoticeService {
       return { ok: false, problem: 'storage' };
     }
     this.metrics.upload(bytes.length, photoOk === 1);
-    await this.announce(log, device, { noticeId: id, eventId, device: device.name, createtime: this.createtime(now) });
+    const notice: PublicNotice = { event_id: eventId, content, device: device.name, pic_name: picName, createtime: this.createtime(now), acknowledged: null, photo_ok: photoOk === 1 };
+    await this.announce(log, device, id, notice);
     if (device.lastSeenAt !== null) await this.alerts.heardFrom(device, false);
     return { ok: true, picName };
   }
@@ -301,7 +299,6 @@ export class NoticeService {
     return { placed, dropped };
   }
 
-  /** The notice is stored: every instance's streams are woken, and the bound phones get an SMS. */
   /**
    * Removes photos no notice names that were stored before `before` (in a bucket: a PUT whose row never
    * committed). Younger ones may belong to an upload between its PUT and its commit.
@@ -316,19 +313,26 @@ export class NoticeService {
     return removed;
   }
 
-  private async announce(log: Logger, device: DeviceRow, fall: { noticeId: number; eventId: string; device: string; createtime: string }): Promise<void> {
+  /**
+   * The notice is stored and its photo placed: this instance's streams get it (the others were woken by
+   * its commit), and the bound phones an SMS.
+   */
+  private async announce(log: Logger, device: DeviceRow, noticeId: number, notice: PublicNotice): Promise<void> {
     const storedAt = performance.now();
-    try {
-      await this.bus.send(null, { k: 'notices', upTo: fall.noticeId });
-    } catch (err) {
-      // streams here have it; other instances stream it with the next notice, or when they resync
-      log.error('other instances not woken for a notice', { event_id: fall.eventId, err });
+    const users = await this.devices.boundUsers(this.db.read, device.id);
+    const ids = users.map((u) => u.id);
+    // before the camera is answered: a list asked for right after shows the fall
+    this.lists.invalidate(ids);
+    if (!this.catching && this.streamed === noticeId - 1 && this.announced <= noticeId) {
+      // the next one in line: streamed as it is, without reading it back
+      this.streamed = this.announced = noticeId;
+      this.hub.publish(ids, { type: 'notice', seq: noticeId, data: notice });
+    } else {
+      void this.catchUp(noticeId).catch((err) => log.error('streams not caught up', { err }));
     }
     this.metrics.delivered('stream', (performance.now() - storedAt) / 1000);
-    const users = await this.devices.boundUsers(this.db.read, device.id);
-    // before the camera is answered: a list asked for right after shows the fall
-    this.lists.invalidate(users.map((u) => u.id));
     if (users.length === 0) return;
+    const fall = { noticeId, eventId: notice.event_id, device: notice.device, createtime: notice.createtime };
     const now = this.clock.now();
     const cooldown = this.config.alertSmsCooldownSeconds * 1000;
     // the row read with the request can only be older than the table: inside its cool-down, so is the table

@@ -158,20 +158,31 @@ export class SharedLimit implements Limit {
       this.log.error('limit store unreachable: refusing', { limit: this.name, err: (err as Error).message });
       throw err;
     }
-    const now = this.clock.now();
-    if (!w || now - w.startedAt >= this.windowSeconds * 1000 || w.count < this.max) return 0;
-    return Math.max(1, Math.ceil((w.startedAt + this.windowSeconds * 1000 - now) / 1000));
+    if (!w || this.clock.now() - w.startedAt >= this.windowSeconds * 1000 || w.count < this.max) return 0;
+    return this.secondsLeft(w.startedAt);
   }
 
   async hit(key: string): Promise<void> {
-    const now = this.clock.now();
-    await this.db.transaction((tx) => this.store.hit(tx, this.name, key, now, now - this.windowSeconds * 1000));
+    await this.count(key);
   }
 
+  /** One statement: the attempt is counted, and refused if it goes past the limit (a refused one counts too). */
   async consume(key: string): Promise<number> {
-    const wait = await this.blockedFor(key);
-    if (!wait) await this.hit(key);
-    return wait;
+    if (this.max <= 0) return this.windowSeconds;
+    const w = await this.count(key);
+    return w.count <= this.max ? 0 : this.secondsLeft(w.startedAt);
+  }
+
+  private count(key: string): Promise<{ count: number; startedAt: number }> {
+    const now = this.clock.now();
+    return this.db.transaction((tx) => this.store.hit(tx, this.name, key, now, now - this.windowSeconds * 1000)).catch((err) => {
+      this.log.error('limit store unreachable: refusing', { limit: this.name, err: (err as Error).message });
+      throw err;
+    });
+  }
+
+  private secondsLeft(startedAt: number): number {
+    return Math.max(1, Math.ceil((startedAt + this.windowSeconds * 1000 - this.clock.now()) / 1000));
   }
 
   async reset(key: string): Promise<void> {

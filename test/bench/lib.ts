@@ -49,11 +49,12 @@ export interface Server {
 
 /**
  * Starts a TypeScript entry point as its own process on core 0 (BENCH_CPU in env: other cores, `0-1`
- * both) and waits until /ping answers. NODE_ARGS in env adds node flags (e.g. --cpu-prof).
+ * both) and waits until /ping answers. NODE_ARGS in env (or SERVER_NODE_ARGS in the bench's own
+ * environment, for every server it starts) adds node flags, e.g. --cpu-prof.
  */
 export async function startServer(script: string, env: Record<string, string>): Promise<Server> {
   const port = await freePort();
-  const args = [...START_FLAGS, ...(env.NODE_ARGS ? env.NODE_ARGS.split(' ') : []), '--import', 'tsx', path.resolve(script)];
+  const args = [...START_FLAGS, ...((env.NODE_ARGS ?? process.env.SERVER_NODE_ARGS) ? (env.NODE_ARGS ?? process.env.SERVER_NODE_ARGS)!.split(' ') : []), '--import', 'tsx', path.resolve(script)];
   const [cmd, argv] = HAS_TASKSET ? ['taskset', ['-c', env.BENCH_CPU ?? '0', process.execPath, ...args]] : [process.execPath, args];
   const proc = spawn(cmd, argv as string[], { env: { ...process.env, ...START_ENV, PORT: String(port), HOST: '127.0.0.1', ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
@@ -128,10 +129,11 @@ export async function load(opts: autocannon.Options): Promise<Load> {
 
 /**
  * Starts a process (on the bench's core) that will run one load when told to;
- * resolves once it is ready, so that the load can start together with another.
+ * resolves once it is ready, so that the load can start together with another. With `cameraPhotos`
+ * its requests are camera uploads of that many photos of its own.
  */
-export async function loadInChild(): Promise<(opts: autocannon.Options) => Promise<Load>> {
-  const child = fork(path.resolve('test/bench/load-child.ts'), [], { execArgv: ['--import', 'tsx'] });
+export async function loadInChild(cameraPhotos = 0): Promise<(opts: autocannon.Options) => Promise<Load>> {
+  const child = fork(path.resolve('test/bench/load-child.ts'), [String(cameraPhotos)], { execArgv: ['--import', 'tsx'] });
   const exited = new Promise<never>((_, reject) => child.once('exit', (code) => reject(new Error(`load process exited with ${code}`))));
   await Promise.race([new Promise((resolve) => child.once('message', resolve)), exited]);
   return (opts) => {

@@ -382,8 +382,8 @@ async function pair() {
   return {
     a, b, token, device,
     /** Requests per second of the two loads together, aimed at `targets`. */
-    async both(targets: [string, string], opts: (url: string) => autocannon.Options): Promise<Load> {
-      const other = await loadInChild();
+    async both(targets: [string, string], opts: (url: string) => autocannon.Options, cameraPhotos = 0): Promise<Load> {
+      const other = await loadInChild(cameraPhotos);
       const [x, y] = await Promise.all([load(opts(targets[0])), other(opts(targets[1]))]);
       return { rps: x.rps + y.rps, p50: Math.max(x.p50, y.p50), p99: Math.max(x.p99, y.p99), errors: x.errors + y.errors, total: x.total + y.total };
     },
@@ -417,15 +417,16 @@ async function i1(): Promise<void> {
 async function i2(): Promise<void> {
   const next = await cameraBodies(12);
   const p = await pair();
-  const opts = (base: string) => ({
-    url: `${base}/api/notice?token=${p.device}`, method: 'POST' as const, connections: 4, duration: DURATION, headers: { 'content-type': 'application/json' },
+  const opts = (url: string) => ({
+    url: `${url}/api/notice?token=${p.device}`, method: 'POST' as const, connections: 4, duration: DURATION, headers: { 'content-type': 'application/json' },
     requests: [{ setupRequest: (req: autocannon.Request) => ({ ...req, body: next() }) }],
   });
   const one: Load[] = [];
   const two: Load[] = [];
   for (let r = 0; r < ROUNDS; r++) {
-    one.push(await p.both([p.a.url, p.a.url], opts));
-    two.push(await p.both([p.a.url, p.b.url], opts));
+    // the other load process draws photos of its own
+    one.push(await p.both([p.a.url, p.a.url], opts, 12));
+    two.push(await p.both([p.a.url, p.b.url], opts, 12));
     console.log(`  I2 round ${r + 1}: one instance ${fmt(one.at(-1)!)} | two ${fmt(two.at(-1)!)}`);
   }
   const ratio = median(two.map((x) => x.rps)) / median(one.map((x) => x.rps));
