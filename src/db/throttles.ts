@@ -13,21 +13,17 @@ export class ThrottleStore {
     return row;
   }
 
-  /**
-   * Counts one event: a window that began before `cutoff` starts again at `now`. One statement, so
-   * instances never lose a count; returns the window as it is after this one.
-   */
-  async hit(tx: Tx, name: string, key: string, now: number, cutoff: number): Promise<{ count: number; startedAt: number }> {
+  /** Counts one event: a window that began before `cutoff` starts again at `now`. One statement, so instances never lose a count. */
+  async hit(tx: Tx, name: string, key: string, now: number, cutoff: number): Promise<void> {
     const { throttles } = this.db.t;
     const stale = sql`${throttles.startedAt} <= ${cutoff}`;
-    const [row] = await tx.q.insert(throttles).values({ name, key, count: 1, startedAt: now }).onConflictDoUpdate({
+    await tx.q.insert(throttles).values({ name, key, count: 1, startedAt: now }).onConflictDoUpdate({
       target: [throttles.name, throttles.key],
       set: {
         count: sql`case when ${stale} then 1 else ${throttles.count} + 1 end`,
         startedAt: sql`case when ${stale} then ${now} else ${throttles.startedAt} end`,
       },
-    }).returning({ count: throttles.count, startedAt: throttles.startedAt });
-    return row!;
+    });
   }
 
   async reset(tx: Tx, name: string, key: string): Promise<void> {

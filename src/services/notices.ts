@@ -211,8 +211,11 @@ export class NoticeService {
     return this.catching;
   }
 
-  /** `log`: the request's logger, so that what is logged carries its id. */
-  async upload(device: DeviceRow, base64: string, content: string, log: Logger = this.log): Promise<UploadResult> {
+  /**
+   * `log`: the request's logger, so that what is logged carries its id. `count`: runs inside the
+   * transaction that stores the notice (the upload limit's count, committed with it).
+   */
+  async upload(device: DeviceRow, base64: string, content: string, log: Logger = this.log, count?: (tx: Tx) => Promise<void>): Promise<UploadResult> {
     const limits = { maxBytes: this.config.imageMaxBytes, maxPixels: this.config.imageMaxPixels, decode: this.config.imageCheck === 'decode' };
     const bytes = decodeBase64(base64, limits.maxBytes);
     if (typeof bytes === 'string') return { ok: false, problem: bytes };
@@ -243,6 +246,7 @@ export class NoticeService {
         // the other instances hear of it with the commit (with a bucket the photo is stored by then); told
         // first, before notice inserts take their turn, so that the turn is short
         await this.bus.tell(tx, { k: 'notices', upTo: 0 });
+        await count?.(tx);
         const noticeId = await this.notices.insert(tx, { eventId, deviceId: device.id, content, picName, imageType, createdAt: now, photoOk });
         await this.alerts.schedule(tx, noticeId, device, now);
         return noticeId;

@@ -1,5 +1,5 @@
 import type { Clock } from '../clock.js';
-import type { Database } from '../db/engine.js';
+import type { Database, Tx } from '../db/engine.js';
 import type { ThrottleStore } from '../db/throttles.js';
 import type { Logger } from '../log.js';
 
@@ -101,8 +101,8 @@ export interface Limit {
   /** Seconds until `key` may try again, or 0 when it may now. */
   blockedFor(key: string): Promise<number>;
   hit(key: string): Promise<void>;
-  /** blockedFor, and when it is 0 the event counted, in one step. */
-  consume(key: string): Promise<number>;
+  /** Counts the event as part of `tx` (shared limits: in the same commit as what it limits). */
+  hitIn(tx: Tx, key: string): Promise<void>;
   reset(key: string): Promise<void>;
   close(): void;
 }
@@ -118,10 +118,8 @@ export class MemoryLimit implements Limit {
     this.throttle.hit(key);
   }
 
-  async consume(key: string): Promise<number> {
-    const wait = this.throttle.blockedFor(key);
-    if (!wait) this.throttle.hit(key);
-    return wait;
+  async hitIn(_tx: Tx, key: string): Promise<void> {
+    this.throttle.hit(key);
   }
 
   async reset(key: string): Promise<void> {
@@ -163,22 +161,16 @@ export class SharedLimit implements Limit {
   }
 
   async hit(key: string): Promise<void> {
-    await this.count(key);
-  }
-
-  /** One statement: the attempt is counted, and refused if it goes past the limit (a refused one counts too). */
-  async consume(key: string): Promise<number> {
-    if (this.max <= 0) return this.windowSeconds;
-    const w = await this.count(key);
-    return w.count <= this.max ? 0 : this.secondsLeft(w.startedAt);
-  }
-
-  private count(key: string): Promise<{ count: number; startedAt: number }> {
-    const now = this.clock.now();
-    return this.db.transaction((tx) => this.store.hit(tx, this.name, key, now, now - this.windowSeconds * 1000)).catch((err) => {
+    await this.db.transaction((tx) => this.hitIn(tx, key)).catch((err) => {
       this.log.error('limit store unreachable: refusing', { limit: this.name, err: (err as Error).message });
       throw err;
     });
+  }
+
+  /** One statement, so that instances never lose a count. */
+  async hitIn(tx: Tx, key: string): Promise<void> {
+    const now = this.clock.now();
+    await this.store.hit(tx, this.name, key, now, now - this.windowSeconds * 1000);
   }
 
   private secondsLeft(startedAt: number): number {
