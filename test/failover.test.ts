@@ -4,13 +4,11 @@
  */
 import fs from 'node:fs';
 import http from 'node:http';
-import path from 'node:path';
 import { EventSource } from 'eventsource';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { md5Hex } from '../src/services/random.js';
 import { ENGINE, engineEnv, jpeg, newPhone, tempDir, until } from './helpers.js';
-import { startChild, type Child } from './support/child.js';
+import { clientOf, startChild, type Child } from './support/child.js';
 import { startProxy } from './support/proxy.js';
 import { startS3 } from './support/s3.js';
 
@@ -58,17 +56,10 @@ if (ENGINE === 'postgres') {
     const proxy = await startProxy(() => up);
     const streams: { es: EventSource; ids: string[]; opens: number }[] = [];
     try {
-      const phone = newPhone();
-      const rand = (await call(b.url, '/captcha', 'sms', 'generate', { phone, command_type: 1 })).data.rand;
-      const code = fs.readFileSync(path.join(dirs[1]!, 'sms-outbox.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l)).at(-1).code;
-      assert.is((await call(b.url, '/user/register', 'register', 'phone', { phone, hash: md5Hex(code + rand), pass: 'secret123' })).status, 0);
-      const token = (await call(b.url, '/user/login', 'login', 'pass', { phone, pass: 'secret123' })).data.token;
+      const api = clientOf(b, dirs[1]!);
+      const token = await api.signUp(newPhone());
       const cameras: string[] = [];
-      for (let i = 0; i < 4; i++) {
-        const added = await call(b.url, '/device', 'device', 'add', { device: `failover-${phone}-${i}` }, token);
-        assert.is((await call(b.url, '/device', 'device', 'bind', { device_id: added.data.device_id }, token)).status, 0);
-        cameras.push(added.data.device_id);
-      }
+      for (let i = 0; i < 4; i++) cameras.push(await api.camera(token));
 
       // two streams through the proxy: one lands on each instance
       for (let i = 0; i < 2; i++) {

@@ -5,58 +5,14 @@
  */
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import path from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { md5Hex } from '../src/services/random.js';
 import { ENGINE, engineEnv, jpeg, newPhone, tempDir, type Envelope } from './helpers.js';
-import { startChild, type Child } from './support/child.js';
+import { clientOf, startChild, type Client } from './support/child.js';
 import { openStream } from './support/sse.js';
 import { startWeChatStandIn } from './support/wechat.js';
 import { openStored } from './support/sql.js';
 
-/** One instance as a client sees it. */
-function client(child: Child, dataDir: string) {
-  const api = {
-    url: child.url,
-    child,
-    async call<D = any>(urlPath: string, type: string, subtype: string, data: unknown, token?: string): Promise<Envelope<D>> {
-      const q = token === undefined ? '' : `${urlPath.includes('?') ? '&' : '?'}token=${encodeURIComponent(token)}`;
-      const res = await fetch(`${child.url}${urlPath}${q}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ id: 1, type, subtype, data }) });
-      return (await res.json()) as Envelope<D>;
-    },
-    /** The hash a client computes from the last code this instance sent to `phone`. */
-    async code(phone: string, commandType: number): Promise<string> {
-      const res = await api.call('/captcha', 'sms', 'generate', { phone, command_type: commandType });
-      if (res.status !== 0) throw new Error(`sms.generate: ${JSON.stringify(res)}`);
-      const lines = fs.readFileSync(path.join(dataDir, 'sms-outbox.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
-      const sent = lines.filter((m) => m.phone === phone && m.kind === 'code').at(-1);
-      return md5Hex(sent.code + res.data.rand);
-    },
-    async login(phone: string, pass = 'secret123'): Promise<string> {
-      const res = await api.call('/user/login', 'login', 'pass', { phone, pass });
-      if (res.status !== 0) throw new Error(`login: ${JSON.stringify(res)}`);
-      return res.data.token;
-    },
-    async signUp(phone: string): Promise<string> {
-      const res = await api.call('/user/register', 'register', 'phone', { phone, hash: await api.code(phone, 1), pass: 'secret123' });
-      if (res.status !== 0) throw new Error(`register: ${JSON.stringify(res)}`);
-      return api.login(phone);
-    },
-    async camera(token: string): Promise<string> {
-      const added = await api.call('/device', 'device', 'add', { device: `cam-${Math.random().toString(36).slice(2, 10)}` }, token);
-      if (added.status !== 0) throw new Error(`device.add: ${JSON.stringify(added)}`);
-      const bound = await api.call('/device', 'device', 'bind', { device_id: added.data.device_id }, token);
-      if (bound.status !== 0) throw new Error(`device.bind: ${JSON.stringify(bound)}`);
-      return added.data.device_id;
-    },
-    list(token: string, mode = 2) {
-      return api.call('/get/notice', 'notice', 'get', { mode }, token);
-    },
-  };
-  return api;
-}
-type Client = ReturnType<typeof client>;
 
 /** Polls `check` until it holds; how long that took (ms). Fails past `ms`. */
 async function within(ms: number, what: string, check: () => Promise<boolean>): Promise<number> {
@@ -85,8 +41,8 @@ if (ENGINE === 'postgres') {
   test.before(async () => {
     wx = await startWeChatStandIn('wxapp', 'wxsecret');
     databaseUrl = (await engineEnv(dirs[0]!)).DATABASE_URL!;
-    a = client(await startChild(env(dirs[0]!)), dirs[0]!);
-    b = client(await startChild(env(dirs[1]!)), dirs[1]!);
+    a = clientOf(await startChild(env(dirs[0]!)), dirs[0]!);
+    b = clientOf(await startChild(env(dirs[1]!)), dirs[1]!);
   });
 
   test.after(async () => {

@@ -2,8 +2,8 @@ import http from 'node:http';
 import fs from 'node:fs';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { engineEnv, jpeg, tempDir } from './helpers.js';
-import { startChild } from './support/child.js';
+import { engineEnv, jpeg, newPhone, tempDir } from './helpers.js';
+import { clientOf, startChild } from './support/child.js';
 
 const test = suite('health checks for a load balancer, and stopping on SIGTERM');
 
@@ -34,16 +34,9 @@ test('live and ready while serving; on SIGTERM ready says 503 at once, a request
     assert.equal(await ready.json(), { ready: true });
 
     // an account with a camera, to hold a stream and to upload while the server stops
-    const call = async (p: string, type: string, subtype: string, data: unknown, token?: string) =>
-      (await (await fetch(`${child.url}${p}${token ? `?token=${token}` : ''}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ id: 1, type, subtype, data }) })).json()) as any;
-    const phone = `139${String(Date.now()).slice(-8)}`;
-    const rand = (await call('/captcha', 'sms', 'generate', { phone, command_type: 1 })).data.rand;
-    const sent = fs.readFileSync(`${dataDir}/sms-outbox.jsonl`, 'utf8').trim().split('\n').map((l) => JSON.parse(l)).at(-1);
-    const { md5Hex } = await import('../src/services/random.js');
-    assert.is((await call('/user/register', 'register', 'phone', { phone, hash: md5Hex(sent.code + rand), pass: 'secret123' })).status, 0);
-    const token = (await call('/user/login', 'login', 'pass', { phone, pass: 'secret123' })).data.token;
-    const camera = (await call('/device', 'device', 'add', { device: `cam-${Date.now()}` }, token)).data.device_id;
-    assert.is((await call('/device', 'device', 'bind', { device_id: camera }, token)).status, 0);
+    const api = clientOf(child, dataDir);
+    const token = await api.signUp(newPhone());
+    const camera = await api.camera(token);
 
     const stream = collect(`${child.url}/api/notice/stream?token=${token}`);
     await new Promise((r) => setTimeout(r, 300));

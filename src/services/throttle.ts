@@ -149,22 +149,18 @@ export class SharedLimit implements Limit {
 
   async blockedFor(key: string): Promise<number> {
     if (this.max <= 0) return this.windowSeconds;
-    let w: { count: number; startedAt: number } | undefined;
-    try {
-      w = await this.store.window(this.db.read, this.name, key);
-    } catch (err) {
-      this.log.error('limit store unreachable: refusing', { limit: this.name, err: (err as Error).message });
-      throw err;
-    }
+    const w = await this.store.window(this.db.read, this.name, key).catch((err) => this.refuse(err));
     if (!w || this.clock.now() - w.startedAt >= this.windowSeconds * 1000 || w.count < this.max) return 0;
     return this.secondsLeft(w.startedAt);
   }
 
   async hit(key: string): Promise<void> {
-    await this.db.transaction((tx) => this.hitIn(tx, key)).catch((err) => {
-      this.log.error('limit store unreachable: refusing', { limit: this.name, err: (err as Error).message });
-      throw err;
-    });
+    await this.db.transaction((tx) => this.hitIn(tx, key)).catch((err) => this.refuse(err));
+  }
+
+  private refuse(err: unknown): never {
+    this.log.error('limit store unreachable: refusing', { limit: this.name, err: (err as Error).message });
+    throw err;
   }
 
   /** One statement, so that instances never lose a count. */
