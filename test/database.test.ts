@@ -1,10 +1,13 @@
 import { spawnSync } from 'node:child_process';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
+import { sql } from 'drizzle-orm';
+import pgClient from 'pg';
 import { createLogger } from '../src/log.js';
 import { ENGINE, jpeg, newPhone, startTestServer, tempDir } from './helpers.js';
 import { freePort } from './support/net.js';
 import { clusterOf } from './support/postgres.js';
+
 
 /** Runs `npm start` as an operator would, with these variables; what it printed and its exit code. */
 function start(env: Record<string, string>) {
@@ -82,6 +85,47 @@ if (ENGINE === 'postgres') {
       assert.is(list.data.num, 1, 'nothing stored before the outage was lost');
     } finally {
       await t.close();
+    }
+  });
+
+  pg('connections killed while transactions start and run all go back to the pool: the server still closes', async () => {
+    const t = await startTestServer();
+    const admin = new pgClient.Client({ connectionString: cluster.url('postgres') });
+    await admin.connect();
+    let closed = false;
+    let stop = false;
+    // a pool that lost connections for good makes these wait, until its 5 s connection timeout or forever
+    const within = <T>(p: Promise<T>, ms = 10_000) => Promise.race([p, new Promise<string>((r) => setTimeout(() => r('hung'), ms))]);
+    try {
+      const database = new URL(t.config.databaseUrl).pathname.slice(1);
+      // kills every connection of the server's database, again and again, while transactions run
+      const killer = (async () => {
+        while (!stop) {
+          await admin.query('select pg_terminate_backend(pid) from pg_stat_activity where datname = $1 and pid <> pg_backend_pid()', [database])
+            .catch(() => (stop = true));
+          await new Promise((r) => setTimeout(r, Math.random() * 5));
+        }
+      })();
+      let ok = 0;
+      let failed = 0;
+      for (let round = 0; round < 80; round++) {
+        const work = Promise.all(Array.from({ length: 8 }, () => t.db.transaction(async (tx) => {
+          await (tx.q as unknown as { execute(q: unknown): Promise<unknown> }).execute(sql`select pg_sleep(0.001)`);
+        }).then(() => ok++, () => failed++)));
+        assert.is(await within(work.then(() => 'done'), 3000), 'done', 'transactions wait for a pool that lost its connections');
+      }
+      stop = true;
+      await killer;
+      assert.ok(failed > 0, 'connections were lost mid-transaction');
+      // once the last kill has reached the pool, every transaction works again
+      await new Promise((r) => setTimeout(r, 300));
+      for (let i = 0; i < 10; i++) assert.equal(await within(t.db.transaction(async () => 'done')), 'done');
+      assert.is(await within(t.close().then(() => 'closed')), 'closed', 'a connection that never went back keeps the pool from ending');
+      closed = true;
+    } finally {
+      stop = true;
+      await admin.end();
+      if (!closed) await within(t.close());
     }
   });
 

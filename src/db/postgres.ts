@@ -59,28 +59,45 @@ export class PostgresDatabase implements Database {
   readonly read: Reader;
 
   private listener: Listener | null = null;
+  /** One query builder per connection, so that hot queries are built once per connection (see `hot`). */
+  private readonly builders = new WeakMap<pg.PoolClient, Builder>();
 
   constructor(private readonly pool: pg.Pool, private readonly d: NodePgDatabase<typeof pgSchema>, private readonly url: string) {
     this.read = { q: d as unknown as Builder } as unknown as Reader;
   }
 
+  /**
+   * One transaction on a connection of its own. Not drizzle's `transaction`: that one never hands the
+   * connection back when its `begin` fails (a connection lost just as it was checked out), so every
+   * outage shrank the pool by one for good, until requests queued forever. Here the connection goes
+   * back in every case, and is dropped when it could not roll back.
+   */
   async transaction<T>(fn: (tx: Tx, abort: Abort<T>) => Promise<T>): Promise<T> {
-    const abort: Abort<T> = (value) => {
-      throw new Aborted(value);
-    };
-    let committed = () => undefined as void;
+    const client = await this.pool.connect();
+    let q = this.builders.get(client);
+    if (!q) this.builders.set(client, (q = drizzle(client) as unknown as Builder));
+    const handle = newTx(q);
+    let broken: Error | undefined;
+    let value: T;
     try {
-      const value = await this.d.transaction(async (dtx) => {
-        const handle = newTx(dtx as unknown as Builder);
-        committed = handle.committed;
-        return fn(handle.tx, abort);
-      });
-      committed();
-      return value;
-    } catch (err) {
-      if (err instanceof Aborted) return err.value as T;
-      throw err;
+      await client.query('begin');
+      try {
+        value = await fn(handle.tx, (v) => {
+          throw new Aborted(v);
+        });
+        await client.query('commit');
+      } catch (err) {
+        await client.query('rollback').catch((e: Error) => {
+          broken = e;
+        });
+        if (err instanceof Aborted) return err.value as T;
+        throw err;
+      }
+    } finally {
+      client.release(broken); // pg-pool drops a connection that failed on its own
     }
+    handle.committed();
+    return value;
   }
 
   async transactionThenSync<T>(fn: (tx: Tx, abort: Abort<T>) => Promise<T>): Promise<{ value: T; durable: Promise<void> }> {
