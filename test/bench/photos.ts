@@ -39,16 +39,29 @@ export async function photo(minKb = 500, maxKb = 900): Promise<Buffer> {
  * garbage collector busy enough to show up in the measured latencies.
  */
 export async function cameraBodies(count: number, content = 'bench'): Promise<() => Buffer> {
+  const { templates, at } = await cameraTemplates(count, content);
+  let i = 0;
+  return () => {
+    const body = Buffer.from(templates[i++ % templates.length]!);
+    const prefix = Buffer.concat([Buffer.from(COMMENT_HEAD), crypto.randomBytes(18)]).toString('base64');
+    body.write(prefix, at, 'latin1');
+    return body;
+  };
+}
+
+/** SOI, then a comment segment of 20 bytes (its length field and 18 bytes): 24 bytes, 32 base64 letters. */
+const COMMENT_HEAD = [0xff, 0xd8, 0xff, 0xfe, 0x00, 0x14];
+
+/**
+ * The envelopes cameraBodies copies: each one's 32 letters at `at` stand for the photo's first 24
+ * bytes, SOI and a comment (COMMENT_HEAD, whose letters are `commentLetters`, then 24 letters of any
+ * 18 bytes). Also written out for wrk (test/bench/wrk.ts), which fills in the 24 letters itself.
+ */
+export async function cameraTemplates(count: number, content = 'bench'): Promise<{ templates: Buffer[]; at: number; commentLetters: string }> {
   const head = '{"id":1,"type":"notice","subtype":"upload","data":{"base64":"';
   const templates = await Promise.all(Array.from({ length: count }, async () => {
     const tail = (await photo()).subarray(2).toString('base64');
     return Buffer.from(`${head}${'A'.repeat(32)}${tail}","content":${JSON.stringify(content)}}}`, 'latin1');
   }));
-  let i = 0;
-  return () => {
-    const body = Buffer.from(templates[i++ % templates.length]!);
-    const prefix = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xfe, 0x00, 0x14]), crypto.randomBytes(18)]).toString('base64');
-    body.write(prefix, head.length, 'latin1');
-    return body;
-  };
+  return { templates, at: head.length, commentLetters: Buffer.from(COMMENT_HEAD).toString('base64') };
 }

@@ -18,7 +18,8 @@ import { parseArgs } from 'node:util';
 import type autocannon from 'autocannon';
 import sharp from 'sharp';
 import { account, call, dropScratch, HAS_TASKSET, scratchDir, load, loadInChild, median, pinSelf, spread, startServer, stats, type Load, type Server } from './lib.js';
-import { cameraBodies } from './photos.js';
+import { cameraBodies, cameraTemplates } from './photos.js';
+import { HAS_WRK, wrk, type WrkOptions } from './wrk.js';
 import { databaseFor, startCluster } from '../support/postgres.js';
 
 // with several instances nothing is pinned: the instances, PostgreSQL and the load share both cores
@@ -75,7 +76,7 @@ async function smallJpeg(): Promise<Buffer> {
 /** S5's baseline: the same rows through the same driver, without HTTP or validation. */
 const RAW = cluster ? 'node-postgres' : 'better-sqlite3';
 
-const fmt = (l: Load) => `${l.rps.toFixed(0)} req/s, p50 ${l.p50} ms, p99 ${l.p99} ms, errors ${l.errors}`;
+const fmt = (l: Load) => `${l.rps.toFixed(0)} req/s, p50 ${+l.p50.toFixed(1)} ms, p99 ${+l.p99.toFixed(1)} ms, errors ${l.errors}`;
 
 async function s1(): Promise<void> {
   const { server, dataDir } = await ours();
@@ -365,8 +366,9 @@ async function s6(): Promise<void> {
 
 /**
  * Two instances on one PostgreSQL (each with a data folder of its own) against one of them alone, in
- * the same run, alternating. Two load processes with half the connections each: both on one instance,
- * then one on each. Nothing is pinned, so the instances, PostgreSQL and the load share the two cores.
+ * the same run, alternating. Two loads with half the connections each: both on one instance, then one
+ * on each. Nothing is pinned, so the instances, PostgreSQL and the load share the two cores; the load
+ * is wrk when it is installed (test/bench/wrk.ts says why), else autocannon.
  */
 async function pair() {
   const dirs = [scratchDir('helpaged-bench-'), scratchDir('helpaged-bench-')];
@@ -379,58 +381,87 @@ async function pair() {
   const token = await account(a, dirs[0]!, nextPhone());
   const device = (await call(`${a.url}/api/device?token=${token}`, 'device', 'add', { device: `pair-${phoneSeq}` })).data.device_id;
   await call(`${a.url}/api/device?token=${token}`, 'device', 'bind', { device_id: device });
+  const loads = scratchDir('helpaged-bench-load-');
+  // camera photos, drawn once per pair: as files for wrk, or as bodies for this process's autocannon
+  let files: ReturnType<typeof cameraFiles> | null = null;
+  let bodies: Promise<() => Buffer> | null = null;
   return {
     a, b, token, device,
-    /** Requests per second of the two loads together, aimed at `targets`. */
-    async both(targets: [string, string], opts: (url: string) => autocannon.Options, cameraPhotos = 0): Promise<Load> {
-      const other = await loadInChild(cameraPhotos);
-      const [x, y] = await Promise.all([load(opts(targets[0])), other(opts(targets[1]))]);
+    /** Requests per second of the two loads together, aimed at `targets`: `body` on each request, or camera photos. */
+    async both(targets: [string, string], path: string, connections: number, duration: number, what: { body: string } | { photos: number }): Promise<Load> {
+      const run = async (): Promise<[Promise<Load>, Promise<Load>]> => {
+        if (HAS_WRK) {
+          const camera = 'photos' in what ? await (files ??= cameraFiles(what.photos, loads)) : undefined;
+          const go = (target: string) => wrk({ url: target + path, connections, duration, dir: loads, body: 'body' in what ? what.body : undefined, camera });
+          return [go(targets[0]), go(targets[1])];
+        }
+        // the other load process draws photos of its own
+        const other = await loadInChild('photos' in what ? what.photos : 0);
+        const opts = (target: string): autocannon.Options => ({
+          url: target + path, method: 'POST', connections, duration, headers: { 'content-type': 'application/json' },
+          ...('body' in what ? { body: what.body } : {}),
+        });
+        const mine = 'photos' in what ? await (bodies ??= cameraBodies(what.photos)) : null;
+        const here = mine ? { ...opts(targets[0]), requests: [{ setupRequest: (req: autocannon.Request) => ({ ...req, body: mine() }) }] } : opts(targets[0]);
+        return [load(here), other(opts(targets[1]))];
+      };
+      const [x, y] = await Promise.all(await run());
       return { rps: x.rps + y.rps, p50: Math.max(x.p50, y.p50), p99: Math.max(x.p99, y.p99), errors: x.errors + y.errors, total: x.total + y.total };
     },
     async stop() {
       await a.stop();
       await b.stop();
-      for (const d of dirs) dropScratch(d);
+      for (const d of [...dirs, loads]) dropScratch(d);
     },
   };
 }
 
+/** Camera envelopes as files for wrk. */
+function cameraFiles(count: number, dir: string): Promise<NonNullable<WrkOptions['camera']>> {
+  return cameraTemplates(count).then(({ templates, at, commentLetters }) => ({
+    files: templates.map((t, i) => {
+      const file = path.join(dir, `camera-${i}.json`);
+      fs.writeFileSync(file, t);
+      return file;
+    }),
+    at, commentLetters,
+  }));
+}
+
+const LOAD_NAME = HAS_WRK ? 'wrk' : 'autocannon (wrk not installed: apt-get install wrk; autocannon takes more of the cores)';
+
 async function i1(): Promise<void> {
   const p = await pair();
   for (let i = 0; i < 20; i++) await call(`${p.a.url}/api/notice?token=${p.device}`, 'notice', 'upload', { base64: (await smallJpeg()).toString('base64'), content: `fall ${i}` });
-  const body = JSON.stringify({ id: 1, type: 'notice', subtype: 'get', data: { mode: 2 } });
-  const opts = (base: string) => ({ url: `${base}/api/get/notice?token=${p.token}`, method: 'POST' as const, body, connections: 25, duration: DURATION, headers: { 'content-type': 'application/json' } });
-  await p.both([p.a.url, p.b.url], (u) => ({ ...opts(u), duration: 2 }));
+  const what = { body: JSON.stringify({ id: 1, type: 'notice', subtype: 'get', data: { mode: 2 } }) };
+  const at = `/api/get/notice?token=${p.token}`;
+  await p.both([p.a.url, p.b.url], at, 25, 2, what);
   const one: Load[] = [];
   const two: Load[] = [];
   for (let r = 0; r < ROUNDS; r++) {
-    one.push(await p.both([p.a.url, p.a.url], opts));
-    two.push(await p.both([p.a.url, p.b.url], opts));
+    one.push(await p.both([p.a.url, p.a.url], at, 25, DURATION, what));
+    two.push(await p.both([p.a.url, p.b.url], at, 25, DURATION, what));
     console.log(`  I1 round ${r + 1}: one instance ${fmt(one.at(-1)!)} | two ${fmt(two.at(-1)!)}`);
   }
   const ratio = median(two.map((x) => x.rps)) / median(one.map((x) => x.rps));
-  report(`I1 notice.get (20 notices, 2 x 25 connections): two instances ${spread(two.map((x) => x.rps))} req/s vs one ${spread(one.map((x) => x.rps))} req/s `
+  report(`I1 notice.get (20 notices, 2 x 25 connections, load ${LOAD_NAME}): two instances ${spread(two.map((x) => x.rps))} req/s vs one ${spread(one.map((x) => x.rps))} req/s `
     + `= ${ratio.toFixed(2)} (target >= 1.6); errors ${[...one, ...two].reduce((n, x) => n + x.errors, 0)}`);
   await p.stop();
 }
 
 async function i2(): Promise<void> {
-  const next = await cameraBodies(12);
   const p = await pair();
-  const opts = (url: string) => ({
-    url: `${url}/api/notice?token=${p.device}`, method: 'POST' as const, connections: 4, duration: DURATION, headers: { 'content-type': 'application/json' },
-    requests: [{ setupRequest: (req: autocannon.Request) => ({ ...req, body: next() }) }],
-  });
+  const at = `/api/notice?token=${p.device}`;
+  const what = { photos: 12 };
   const one: Load[] = [];
   const two: Load[] = [];
   for (let r = 0; r < ROUNDS; r++) {
-    // the other load process draws photos of its own
-    one.push(await p.both([p.a.url, p.a.url], opts, 12));
-    two.push(await p.both([p.a.url, p.b.url], opts, 12));
+    one.push(await p.both([p.a.url, p.a.url], at, 4, DURATION, what));
+    two.push(await p.both([p.a.url, p.b.url], at, 4, DURATION, what));
     console.log(`  I2 round ${r + 1}: one instance ${fmt(one.at(-1)!)} | two ${fmt(two.at(-1)!)}`);
   }
   const ratio = median(two.map((x) => x.rps)) / median(one.map((x) => x.rps));
-  report(`I2 camera ingest (500-900 KB JPEGs, 2 x 4 connections): two instances ${spread(two.map((x) => x.rps), 1)} notices/s vs one ${spread(one.map((x) => x.rps), 1)} `
+  report(`I2 camera ingest (500-900 KB JPEGs, 2 x 4 connections, load ${LOAD_NAME}): two instances ${spread(two.map((x) => x.rps), 1)} notices/s vs one ${spread(one.map((x) => x.rps), 1)} `
     + `= ${ratio.toFixed(2)} (target >= 1.3); errors ${[...one, ...two].reduce((n, x) => n + x.errors, 0)}`);
   await p.stop();
 }
