@@ -149,7 +149,7 @@ export function isDatabaseError(err: unknown): boolean {
     if (typeof e.code === 'string' && e.code.startsWith('SQLITE')) return true;
     if (typeof e.severity === 'string') return true; // a PostgreSQL error reply
     // node-postgres losing its connection mid-query
-    if (e instanceof Error && /^Connection terminated|^Client has encountered a connection error/.test(e.message)) return true;
+    if (e instanceof Error && /^Connection terminated|^Client has encountered a connection error|^Client was closed and is not queryable/.test(e.message)) return true;
   }
   return false;
 }
