@@ -121,7 +121,7 @@ export async function createServices(config: Config, clock: Clock, log: Logger, 
   const localUploads = new DurableDir(path.join(config.dataDir, 'uploads'), ops, false);
   const uploadFiles = client ? store('uploads', false) : localUploads;
   const distFiles = store('dist', false);
-  await Promise.all([noticeFiles.init(), portraitFiles.init(), localUploads.init(), uploadFiles.init(), distFiles.init()]);
+  await Promise.all([...new Set([noticeFiles, portraitFiles, localUploads, uploadFiles, distFiles])].map((f) => f.init()));
   const devices = new DeviceStore(db);
   const notices = new NoticeStore(db);
   const limits = { maxBytes: config.imageMaxBytes, maxPixels: config.imageMaxPixels };

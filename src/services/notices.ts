@@ -144,7 +144,7 @@ export class NoticeService {
     await this.bus.send(tx, { k: 'lists', users: userIds });
   }
 
-  toPublic(row: NoticeRow): PublicNotice {
+  toPublic(row: Pick<NoticeRow, 'eventId' | 'content' | 'device' | 'picName' | 'createdAt' | 'ackAt' | 'ackPhone' | 'photoOk'>): PublicNotice {
     return {
       event_id: row.eventId, content: row.content, device: row.device, pic_name: row.picName, createtime: this.createtime(row.createdAt),
       acknowledged: row.ackAt === null ? null : { phone: row.ackPhone!, at: this.createtime(row.ackAt) },
@@ -268,7 +268,7 @@ export class NoticeService {
       return { ok: false, problem: 'storage' };
     }
     this.metrics.upload(bytes.length, photoOk === 1);
-    const notice: PublicNotice = { event_id: eventId, content, device: device.name, pic_name: picName, createtime: this.createtime(now), acknowledged: null, photo_ok: photoOk === 1 };
+    const notice = this.toPublic({ eventId, content, device: device.name, picName, createdAt: now, ackAt: null, ackPhone: null, photoOk });
     await this.announce(log, device, id, notice);
     if (device.lastSeenAt !== null) await this.alerts.heardFrom(device, false);
     return { ok: true, picName };

@@ -75,11 +75,15 @@ export class Portraits {
       await this.files.discard(staged);
       dropped++;
     }
-    const current = new Set((await this.store.all(this.db.read)).map((r) => fileName(r.userId, r.etag)));
-    for await (const file of this.files.storedBefore(before)) {
-      if (current.has(file)) continue;
-      // read again: a portrait committed since the list was taken keeps its file
-      if ((await this.store.all(this.db.read)).some((r) => fileName(r.userId, r.etag) === file)) continue;
+    const named = async () => new Set((await this.store.all(this.db.read)).map((r) => fileName(r.userId, r.etag)));
+    const current = await named();
+    const unnamed: string[] = [];
+    for await (const file of this.files.storedBefore(before)) if (!current.has(file)) unnamed.push(file);
+    if (unnamed.length === 0) return dropped;
+    // read again: a portrait committed since the list was taken keeps its file
+    const now = await named();
+    for (const file of unnamed) {
+      if (now.has(file)) continue;
       await this.files.remove(file);
       dropped++;
     }

@@ -177,10 +177,6 @@ export class Uploads {
     return row ? { id: row.id, filename: row.filename, size: row.size, sha256: row.sha256 } : null;
   }
 
-  read(fileId: string): Promise<Buffer> {
-    return this.files.read(fileId);
-  }
-
   /** Forgets a file once it has been used (moved or copied elsewhere). */
   async release(fileId: string): Promise<void> {
     await this.db.transaction((tx) => this.store.deleteFile(tx, fileId));

@@ -54,7 +54,8 @@ export interface Server {
  */
 export async function startServer(script: string, env: Record<string, string>): Promise<Server> {
   const port = await freePort();
-  const args = [...START_FLAGS, ...((env.NODE_ARGS ?? process.env.SERVER_NODE_ARGS) ? (env.NODE_ARGS ?? process.env.SERVER_NODE_ARGS)!.split(' ') : []), '--import', 'tsx', path.resolve(script)];
+  const nodeArgs = env.NODE_ARGS ?? process.env.SERVER_NODE_ARGS;
+  const args = [...START_FLAGS, ...(nodeArgs ? nodeArgs.split(' ') : []), '--import', 'tsx', path.resolve(script)];
   const [cmd, argv] = HAS_TASKSET ? ['taskset', ['-c', env.BENCH_CPU ?? '0', process.execPath, ...args]] : [process.execPath, args];
   const proc = spawn(cmd, argv as string[], { env: { ...process.env, ...START_ENV, PORT: String(port), HOST: '127.0.0.1', ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';

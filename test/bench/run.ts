@@ -408,6 +408,21 @@ async function pair() {
       const [x, y] = await Promise.all(await run());
       return { rps: x.rps + y.rps, p50: Math.max(x.p50, y.p50), p99: Math.max(x.p99, y.p99), errors: x.errors + y.errors, total: x.total + y.total };
     },
+    /** `ROUNDS` alternations of both loads on one instance and one on each; the ratio of the medians. */
+    async compare(label: string, at: string, connections: number, what: { body: string } | { photos: number }) {
+      const one: Load[] = [];
+      const two: Load[] = [];
+      for (let r = 0; r < ROUNDS; r++) {
+        one.push(await this.both([a.url, a.url], at, connections, DURATION, what));
+        two.push(await this.both([a.url, b.url], at, connections, DURATION, what));
+        console.log(`  ${label} round ${r + 1}: one instance ${fmt(one.at(-1)!)} | two ${fmt(two.at(-1)!)}`);
+      }
+      const rps = (xs: Load[]) => xs.map((x) => x.rps);
+      return {
+        one: rps(one), two: rps(two), ratio: median(rps(two)) / median(rps(one)),
+        errors: [...one, ...two].reduce((n, x) => n + x.errors, 0),
+      };
+    },
     async stop() {
       await a.stop();
       await b.stop();
@@ -436,33 +451,17 @@ async function i1(): Promise<void> {
   const what = { body: JSON.stringify({ id: 1, type: 'notice', subtype: 'get', data: { mode: 2 } }) };
   const at = `/api/get/notice?token=${p.token}`;
   await p.both([p.a.url, p.b.url], at, 25, 2, what);
-  const one: Load[] = [];
-  const two: Load[] = [];
-  for (let r = 0; r < ROUNDS; r++) {
-    one.push(await p.both([p.a.url, p.a.url], at, 25, DURATION, what));
-    two.push(await p.both([p.a.url, p.b.url], at, 25, DURATION, what));
-    console.log(`  I1 round ${r + 1}: one instance ${fmt(one.at(-1)!)} | two ${fmt(two.at(-1)!)}`);
-  }
-  const ratio = median(two.map((x) => x.rps)) / median(one.map((x) => x.rps));
-  report(`I1 notice.get (20 notices, 2 x 25 connections, load ${LOAD_NAME}): two instances ${spread(two.map((x) => x.rps))} req/s vs one ${spread(one.map((x) => x.rps))} req/s `
-    + `= ${ratio.toFixed(2)} (target >= 1.6); errors ${[...one, ...two].reduce((n, x) => n + x.errors, 0)}`);
+  const { one, two, ratio, errors } = await p.compare('I1', at, 25, what);
+  report(`I1 notice.get (20 notices, 2 x 25 connections, load ${LOAD_NAME}): two instances ${spread(two)} req/s vs one ${spread(one)} req/s `
+    + `= ${ratio.toFixed(2)} (target >= 1.6); errors ${errors}`);
   await p.stop();
 }
 
 async function i2(): Promise<void> {
   const p = await pair();
-  const at = `/api/notice?token=${p.device}`;
-  const what = { photos: 12 };
-  const one: Load[] = [];
-  const two: Load[] = [];
-  for (let r = 0; r < ROUNDS; r++) {
-    one.push(await p.both([p.a.url, p.a.url], at, 4, DURATION, what));
-    two.push(await p.both([p.a.url, p.b.url], at, 4, DURATION, what));
-    console.log(`  I2 round ${r + 1}: one instance ${fmt(one.at(-1)!)} | two ${fmt(two.at(-1)!)}`);
-  }
-  const ratio = median(two.map((x) => x.rps)) / median(one.map((x) => x.rps));
-  report(`I2 camera ingest (500-900 KB JPEGs, 2 x 4 connections, load ${LOAD_NAME}): two instances ${spread(two.map((x) => x.rps), 1)} notices/s vs one ${spread(one.map((x) => x.rps), 1)} `
-    + `= ${ratio.toFixed(2)} (target >= 1.3); errors ${[...one, ...two].reduce((n, x) => n + x.errors, 0)}`);
+  const { one, two, ratio, errors } = await p.compare('I2', `/api/notice?token=${p.device}`, 4, { photos: 12 });
+  report(`I2 camera ingest (500-900 KB JPEGs, 2 x 4 connections, load ${LOAD_NAME}): two instances ${spread(two, 1)} notices/s vs one ${spread(one, 1)} `
+    + `= ${ratio.toFixed(2)} (target >= 1.3); errors ${errors}`);
   await p.stop();
 }
 

@@ -7,7 +7,7 @@ export default handler<{ base64?: string; file_id?: string }>({
   async run({ base64, file_id }, { portraits, uploads, config, user, ok, fail }) {
     const upload = file_id === undefined ? null : await uploads.find(user!.id, file_id, 'avatar');
     if (file_id !== undefined && !upload) return fail('FILE_NOT_FOUND');
-    const bytes = upload ? await uploads.read(upload.id) : decodeBase64(base64!, config.imageMaxBytes);
+    const bytes = upload ? await uploads.files.read(upload.id) : decodeBase64(base64!, config.imageMaxBytes);
     if (bytes === 'too_large') return fail('IMAGE_TOO_LARGE');
     if (typeof bytes === 'string') return fail('IMAGE_INVALID');
     const stored = await portraits.set(user!.id, bytes);
