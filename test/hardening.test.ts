@@ -300,7 +300,7 @@ proxy.run();
 // ---------------------------------------------------------------------------------------------
 const hub = suite('NoticeHub.subscribe: unsubscribe is idempotent');
 
-hub('an old closure called twice leaves a newer stream of the same account alone', () => {
+hub('an old closure called twice leaves a newer stream of the same account alone', async () => {
   const h = new NoticeHub();
   const got: number[] = [];
   const listener = (tag: number) => ({ send: (ev: StreamEvent) => got.push(tag * 1000 + (ev.type === 'notice' ? ev.seq : 0)), close: () => {} });
@@ -310,6 +310,8 @@ hub('an old closure called twice leaves a newer stream of the same account alone
   first();
   assert.is(h.streams(7), 1);
   h.publish([7], { type: 'notice', seq: 5, data: {} } as StreamEvent);
+  assert.equal(got, [], 'written on the next turn of the event loop');
+  await new Promise((r) => setImmediate(r));
   assert.equal(got, [2005]);
   second();
   second();

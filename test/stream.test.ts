@@ -1,3 +1,4 @@
+import net from 'node:net';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { jpeg, newPhone, startTestServer, until, type TestServer } from './helpers.js';
@@ -88,6 +89,58 @@ noticeStream('a missing or bad token gets an envelope, not a stream', async () =
   assert.equal(await none.json(), { id: -1, status: -100, message: 'Missing necessary args', data: {} });
   const bad = await fetch(`${t.url}/api/notice/stream?token=${'0'.repeat(32)}`);
   assert.equal(await bad.json(), { id: -1, status: -101, message: 'Error token', data: {} });
+});
+
+/** A stream read off a raw socket, as sent: `text` is everything after the status line and headers. */
+function rawStream(port: number, path: string, version: '1.0' | '1.1') {
+  const socket = net.connect(port, '127.0.0.1', () => socket.write(`GET ${path} HTTP/${version}\r\nHost: x\r\nAccept: text/event-stream\r\n\r\n`));
+  const state = { head: '', text: '', socket };
+  let all = '';
+  socket.on('data', (chunk: Buffer) => {
+    all += chunk.toString('latin1');
+    const cut = all.indexOf('\r\n\r\n');
+    if (cut >= 0) [state.head, state.text] = [all.slice(0, cut), all.slice(cut + 4)];
+  });
+  return state;
+}
+
+noticeStream('on the wire: HTTP/1.1 gets each event as one well-formed chunk; HTTP/1.0 the bare stream, ended by the connection', async () => {
+  const token = await t.signUp(newPhone());
+  const camera = await t.addDevice(token);
+  const path = `/api/notice/stream?token=${token}`;
+  const v11 = rawStream(t.port, path, '1.1');
+  const v10 = rawStream(t.port, path, '1.0');
+  await until(() => v11.text.length > 0 && v10.text.length > 0, 3000, 'both streams to open');
+  await t.upload(camera, await jpeg(5), 'kitchen');
+  await until(() => v11.text.includes('event: notice') && v11.text.endsWith('\n\n\r\n'), 3000, 'the HTTP/1.1 event');
+  await until(() => v10.text.includes('event: notice') && v10.text.endsWith('\n\n'), 3000, 'the HTTP/1.0 event');
+  const listed = (await t.call('/get/notice', 'notice', 'get', { mode: 0 }, { token })).data.list[0];
+
+  assert.match(v11.head, /^HTTP\/1\.1 200 /);
+  assert.match(v11.head, /\r\ntransfer-encoding: chunked/i);
+  const chunks: string[] = [];
+  let rest = v11.text;
+  while (rest.length > 0) {
+    const line = rest.indexOf('\r\n');
+    const size = parseInt(rest.slice(0, line), 16);
+    assert.ok(Number.isInteger(size) && size > 0, `a chunk size line: ${JSON.stringify(rest.slice(0, 20))}`);
+    chunks.push(rest.slice(line + 2, line + 2 + size));
+    assert.is(rest.slice(line + 2 + size, line + 4 + size), '\r\n', 'each chunk ends with CRLF');
+    rest = rest.slice(line + 4 + size);
+  }
+  // heartbeats (every second here) may come between
+  const sent = chunks.filter((c) => c !== ': ping\n\n');
+  assert.is(sent.length, 2, 'the retry hint, then the event, each a chunk of its own');
+  assert.match(sent[0]!, /^retry: \d+\n\n$/);
+  const [, id, data] = /^id: (\d+)\nevent: notice\ndata: (.*)\n\n$/.exec(sent[1]!) ?? [];
+  assert.ok(id, sent[1]);
+  assert.equal(JSON.parse(Buffer.from(data!, 'latin1').toString('utf8')), listed);
+
+  assert.match(v10.head, /^HTTP\/1\.1 200 /);
+  assert.not.match(v10.head, /transfer-encoding/i);
+  assert.is(v10.text.replaceAll(': ping\n\n', ''), sent.join(''), 'the same bytes, unframed');
+  v11.socket.destroy();
+  v10.socket.destroy();
 });
 
 noticeStream.run();

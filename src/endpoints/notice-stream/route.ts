@@ -10,15 +10,22 @@ const MAX_BUFFERED_BYTES = 1 << 20;
 
 const reply = replyFor({}, 'successful');
 
-/** Each event's SSE text, made once however many streams it goes to (a fall may go to 10,000); a memo, not state. */
-const blocks = new WeakMap<StreamEvent, string>();
+/** An event's SSE block as bytes: plain, and framed as one HTTP/1.1 chunk. */
+interface Block {
+  plain: Buffer;
+  chunk: Buffer;
+}
+
+/** Each event's bytes, made once however many streams it goes to (a fall may go to 10,000); a memo, not state. */
+const blocks = new WeakMap<StreamEvent, Block>();
 
 /** One SSE block; only notices carry an id, so Last-Event-ID always names the last notice seen. */
-export function sseBlock(event: StreamEvent): string {
+export function sseBlock(event: StreamEvent): Block {
   let block = blocks.get(event);
   if (block === undefined) {
     const id = event.type === 'notice' ? `id: ${event.seq}\n` : '';
-    block = `${id}event: ${event.type}\ndata: ${JSON.stringify(event.data)}\n\n`;
+    const plain = Buffer.from(`${id}event: ${event.type}\ndata: ${JSON.stringify(event.data)}\n\n`);
+    block = { plain, chunk: Buffer.concat([Buffer.from(`${plain.length.toString(16)}\r\n`), plain, Buffer.from('\r\n')]) };
     blocks.set(event, block);
   }
   return block;
@@ -58,6 +65,9 @@ export function noticeStreamRoute({ config, services, log }: Deps): RequestHandl
     // an idle connection whose peer vanished is probed by TCP itself
     socket.setKeepAlive(true, config.sseHeartbeatSeconds * 1000);
 
+    // false for an HTTP/1.0 client, whose stream ends with the connection
+    const chunked = res.chunkedEncoding;
+    let stopped = false;
     let last = 0;
     // live events that arrive while the missed ones are read wait behind them
     let held: StreamEvent[] | null = [];
@@ -70,10 +80,13 @@ export function noticeStreamRoute({ config, services, log }: Deps): RequestHandl
         if (event.seq <= last) return;
         last = event.seq;
       }
-      res.write(sseBlock(event));
-      if (res.writableLength > MAX_BUFFERED_BYTES) res.destroy(); // a stalled reader resumes with Last-Event-ID
+      // Straight onto the socket as one pre-framed buffer (res.write would cork it until the next tick
+      // and frame it in four writes, 10,000 times over); the headers and anything res wrote are ahead of it.
+      if (stopped || socket.destroyed) return;
+      const block = sseBlock(event);
+      socket.write(chunked ? block.chunk : block.plain);
+      if (socket.writableLength > MAX_BUFFERED_BYTES) res.destroy(); // a stalled reader resumes with Last-Event-ID
     };
-    let stopped = false;
     const stop = () => {
       if (stopped) return;
       stopped = true;
