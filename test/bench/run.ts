@@ -307,7 +307,7 @@ async function openStreams(url: string, paths: string[]): Promise<Streams> {
   const shared = Buffer.allocUnsafe(64 * 1024);
   const sockets: net.Socket[] = [];
   const streams: Streams = { opened: 0, arrivals: new Map(), sample: null, close: () => sockets.forEach((s) => s.destroy()) };
-  await Promise.all(paths.map((where) => new Promise<void>((resolve, reject) => {
+  const open = (where: string) => new Promise<void>((resolve, reject) => {
     let head = true;
     const socket = net.connect({
       port: Number(port),
@@ -338,8 +338,14 @@ async function openStreams(url: string, paths: string[]): Promise<Streams> {
       },
     }, () => socket.write(`GET ${where} HTTP/1.1\r\nHost: x\r\nAccept: text/event-stream\r\n\r\n`));
     socket.on('error', reject);
+    socket.on('close', () => head && reject(new Error(`S6 stream: closed before its headers (${streams.opened} open)`)));
     sockets.push(socket);
-  })));
+  });
+  // 500 connecting at a time: 10,000 at once overflow the listen backlog, and a dropped SYN waits seconds
+  let next = 0;
+  await Promise.all(Array.from({ length: 500 }, async () => {
+    while (next < paths.length) await open(paths[next++]!);
+  }));
   return streams;
 }
 
