@@ -136,6 +136,36 @@ if (ENGINE === 'postgres') {
     }
   });
 
+  test('an instance with no streams and nothing cached moves on without reading what others store; a stream opened there later gets only what comes next', async () => {
+    const dir = tempDir();
+    const c = clientOf(await startChild(env(dir)), dir);
+    try {
+      const token = await a.signUp(newPhone());
+      const camera = await a.camera(token);
+      const upload = async (content: string) => {
+        assert.is((await a.call('/notice', 'notice', 'upload', { base64: (await jpeg(8)).toString('base64'), content }, camera)).status, 0);
+      };
+      await upload('before');
+      await new Promise((r) => setTimeout(r, 1000)); // C hears of it (milliseconds) with no client to tell
+      const stream = openStream(`${c.url}/api/notice/stream?token=${token}`);
+      await stream.ready;
+      try {
+        await upload('after');
+        await stream.waitFor(() => stream.events.length >= 1, 2000);
+        await new Promise((r) => setTimeout(r, 300));
+        assert.equal(stream.events.map((e) => JSON.parse(e.data).content), ['after'], 'only the notice stored once the stream was open');
+        assert.equal((await c.list(token)).data.list.map((n: { content: string }) => n.content), ['after', 'before']);
+        await upload('cached');
+        await within(1000, 'C drops its cached list', async () => (await c.list(token)).data.num === 3);
+      } finally {
+        stream.close();
+      }
+    } finally {
+      await c.child.kill('SIGTERM');
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   test('a lost listening connection is found and replaced; what was stored meanwhile still reaches the streams, once', async () => {
     const phone = newPhone();
     const token = await a.signUp(phone);

@@ -53,6 +53,11 @@ export class NoticeHub {
     return this.byUser.get(userId)?.size ?? 0;
   }
 
+  /** No stream is open. */
+  get idle(): boolean {
+    return this.byUser.size === 0;
+  }
+
   /** Open streams in all. */
   get size(): number {
     let n = 0;

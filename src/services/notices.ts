@@ -55,6 +55,10 @@ class ListCache {
     this.entries.set(`${userId}:${key}`, { version, json });
   }
 
+  get empty(): boolean {
+    return this.entries.size === 0;
+  }
+
   invalidate(userIds: number[] | 'all'): void {
     if (userIds === 'all') this.epoch++;
     else for (const id of userIds) this.generations.set(id, (this.generations.get(id) ?? 0) + 1);
@@ -193,6 +197,13 @@ export class NoticeService {
     const work = async () => {
       while (this.streamed < this.announced) {
         const target = this.announced;
+        if (this.hub.idle && this.lists.empty) {
+          // nobody here to tell and nothing cached (an instance without clients, or whose clients are all
+          // elsewhere): no rows to read; a list being read meanwhile is not cached under the old version
+          this.lists.invalidate('all');
+          this.streamed = target;
+          break;
+        }
         const rows = await this.notices.stored(this.db.read, this.streamed, target, CATCH_UP_BATCH);
         const bound = new Map<number, number[]>();
         for (const row of rows) {
