@@ -298,7 +298,7 @@ interface Streams {
 }
 
 /**
- * Opens a stream for each path, all at once. Raw sockets read into one shared buffer (net's onread),
+ * Opens a stream for each path, 500 connecting at a time. Raw sockets read into one shared buffer (net's onread),
  * not http.get or 'data' events: one process must read 10,000 streams as fast as a server writes them.
  */
 async function openStreams(url: string, paths: string[]): Promise<Streams> {
