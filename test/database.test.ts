@@ -8,7 +8,6 @@ import { ENGINE, jpeg, newPhone, startTestServer, tempDir } from './helpers.js';
 import { freePort } from './support/net.js';
 import { clusterOf } from './support/postgres.js';
 
-
 /** Runs `npm start` as an operator would, with these variables; what it printed and its exit code. */
 function start(env: Record<string, string>) {
   const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
