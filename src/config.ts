@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { Level } from './log.js';
 import proxyaddr from 'proxy-addr';
-import { compileTrust } from './envelope/request.js';
+import { compileTrust } from './trust.js';
 
 export interface TencentSmsConfig {
   secretId: string;

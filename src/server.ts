@@ -8,8 +8,8 @@ import { openDatabase } from './db/client.js';
 import type { Database } from './db/engine.js';
 import { createLogger, type Logger } from './log.js';
 import { closeServices, createGateway, createServices, type Services } from './services/index.js';
-import type { FileOps } from './services/files.js';
-import type { SmsGateway } from './services/sms/gateway.js';
+import type { FileOps } from './services/media/index.js';
+import type { SmsGateway } from './services/sms/index.js';
 
 export interface Running {
   url: string;

@@ -4,7 +4,7 @@ import path from 'node:path';
 import sharp from 'sharp';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { md5Hex } from '../src/services/random.js';
+import { md5Hex } from '../src/services/shared/random.js';
 import { engineEnv, newPhone, tempDir } from './helpers.js';
 import { openStored } from './support/sql.js';
 import { startChild, type Child } from './support/child.js';

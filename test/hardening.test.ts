@@ -3,9 +3,9 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { ManualClock } from '../src/clock.js';
 import { createLogger } from '../src/log.js';
-import { NoticeHub, type StreamEvent } from '../src/services/hub.js';
-import { md5Hex } from '../src/services/random.js';
-import { Throttle } from '../src/services/throttle.js';
+import { NoticeHub, type StreamEvent } from '../src/services/alerts/hub.js';
+import { md5Hex } from '../src/services/shared/random.js';
+import { Throttle } from '../src/services/shared/throttle.js';
 import { jpeg, newPhone, startTestServer, type TestServer } from './helpers.js';
 
 /** A logger that keeps its lines, to check what (and at what level) the server logged. */

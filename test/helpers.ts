@@ -5,7 +5,7 @@ import path from 'node:path';
 import { ManualClock } from '../src/clock.js';
 import { loadConfig, type Config } from '../src/config.js';
 import { createLogger } from '../src/log.js';
-import { md5Hex } from '../src/services/random.js';
+import { md5Hex } from '../src/services/shared/random.js';
 import { startServer, type Running, type StartOptions } from '../src/server.js';
 import { databaseFor } from './support/postgres.js';
 import { sqlOf, type Sql } from './support/sql.js';

@@ -2,7 +2,7 @@ import { loadConfigOrSay } from '../config.js';
 import { databaseName, openDatabase, orSay } from '../db/client.js';
 import { UserStore } from '../db/users.js';
 import { createLogger } from '../log.js';
-import { Bus } from '../services/bus.js';
+import { Bus } from '../services/shared/index.js';
 
 const USAGE = 'usage: npm run admin -- grant <phone> | revoke <phone>';
 

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { loadConfigOrSay } from '../config.js';
-import { backup, BackupError } from '../services/backup.js';
+import { backup, BackupError } from '../services/operations/index.js';
 
 const USAGE = 'usage: npm run backup -- <empty or new folder>';
 

@@ -9,8 +9,8 @@ import { openDatabase, openForReading, orSay } from '../db/client.js';
 import { openSqlite } from '../db/sqlite.js';
 import { createLogger } from '../log.js';
 import { closeServices, createServices } from '../services/index.js';
-import { ImportError, importLegacy, KINDS, loadSource, type Progress, type Report } from '../services/legacy-import.js';
-import { OutboxGateway } from '../services/sms/outbox.js';
+import { ImportError, importLegacy, KINDS, loadSource, type Progress, type Report } from '../services/operations/index.js';
+import { OutboxGateway } from '../services/sms/index.js';
 
 const USAGE = 'usage: npm run import -- --from mysql://user:pass@host:port/db --objects <folder laid out by COS key> [--dry-run]';
 

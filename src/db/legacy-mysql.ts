@@ -1,4 +1,4 @@
-import mysql from 'mysql2/promise';
+import type mysql from 'mysql2/promise';
 
 /** HelpAged-Python's tables, as read for `npm run import`. */
 export interface LegacyData {
@@ -30,7 +30,9 @@ export async function readLegacy(url: string): Promise<LegacyData> {
   }
   let conn: mysql.Connection;
   try {
-    conn = await mysql.createConnection({ uri: url, dateStrings: true, connectTimeout: 10_000, charset: 'utf8mb4' });
+    // loaded here, not at the top: the server loads this module through operations/ but only the import uses it
+    const { default: driver } = await import('mysql2/promise');
+    conn = await driver.createConnection({ uri: url, dateStrings: true, connectTimeout: 10_000, charset: 'utf8mb4' });
   } catch (err) {
     const e = err as { code?: string; message?: string };
     throw new LegacySourceError(`--from ${parsed.host}${parsed.pathname}: cannot connect (${e.code ?? 'error'}: ${e.message ?? ''})`);

@@ -7,7 +7,7 @@ import type { DeviceRow } from '../db/devices.js';
 import type { Logger } from '../log.js';
 import { isDatabaseError } from '../db/engine.js';
 import type { Services } from '../services/index.js';
-import type { Metrics } from '../services/metrics.js';
+import type { Metrics } from '../services/operations/index.js';
 import { checkLocalTable } from '../status.js';
 import { readBody, parseJson } from './body.js';
 import { replyFor } from './define.js';

@@ -1,6 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import querystring from 'node:querystring';
 import proxyaddr from 'proxy-addr';
+import type { Trust } from '../trust.js';
 
 /**
  * What the envelope pipeline reads off a request, taken from Node's own
@@ -11,24 +12,7 @@ import proxyaddr from 'proxy-addr';
  * req.ip is proxy-addr's), so a request is read alike on either path.
  */
 
-export type Trust = (address: string, hop: number) => boolean;
-
-/**
- * TRUST_PROXY: empty (trust no proxy, the client address is the peer's),
- * `true` (every hop), a number of hops, or a comma-separated list of
- * addresses, subnets and proxy-addr's names (loopback, linklocal, uniquelocal).
- * Throws on anything else.
- */
-export function compileTrust(setting: string | false): Trust {
-  const value = (setting || '').trim();
-  if (value === '' || value === 'false') return () => false;
-  if (value === 'true') return () => true;
-  if (/^\d+$/.test(value)) {
-    const hops = Number(value);
-    return (_address, hop) => hop < hops;
-  }
-  return proxyaddr.compile(value.split(',').map((v) => v.trim()));
-}
+export { compileTrust, type Trust } from '../trust.js';
 
 /** The client's address: the peer's, or the nearest untrusted one in X-Forwarded-For. */
 export function clientIp(req: IncomingMessage, trust: Trust): string {

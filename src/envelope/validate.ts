@@ -1,10 +1,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import { SCHEMA_ROOT } from '../paths.js';
 import type { GlobalKey } from '../status.js';
 
-export const SCHEMA_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../schemas');
+export { SCHEMA_ROOT };
 
 /** One ajv instance for the whole app: schemas compile once, at start-up. */
 // unicode: false counts string lengths in UTF-16 units (as JavaScript does) instead of walking every

@@ -15,29 +15,15 @@ import { TerminalStore } from '../db/terminals.js';
 import { UserStore } from '../db/users.js';
 import type { Logger } from '../log.js';
 import { AlertStore } from '../db/alerts.js';
-import { Alerts } from './alerts.js';
-import { Metrics } from './metrics.js';
-import { ImageCaptchas } from './captcha.js';
-import { SmsCodes } from './codes.js';
-import { BucketDir, s3Client } from './bucket.js';
-import { DurableDir, realFileOps, type FileOps, type FileStore } from './files.js';
-import { Bus } from './bus.js';
-import { NoticeHub } from './hub.js';
-import { HealthData } from './health.js';
-import { NoticeService } from './notices.js';
-import { Pairing } from './pairing.js';
-import { placeholderImages, Portraits, type Served } from './portraits.js';
-import { Passwords } from './passwords.js';
-import type { SmsGateway } from './sms/gateway.js';
-import { OutboxGateway } from './sms/outbox.js';
-import { TencentGateway } from './sms/tencent.js';
-import { MemoryLimit, SharedLimit, Throttle, type Limit } from './throttle.js';
+import { Alerts, NoticeHub, NoticeService } from './alerts/index.js';
+import { Metrics } from './operations/index.js';
+import { ImageCaptchas, SmsCodes, Passwords, TokenService, WeChat } from './accounts/index.js';
+import { BucketDir, s3Client, DurableDir, realFileOps, type FileOps, type FileStore, placeholderImages, Portraits, type Served, uploadSecret, Uploads } from './media/index.js';
+import { Bus, MemoryLimit, SharedLimit, Throttle, type Limit } from './shared/index.js';
+import { HealthData, Pairing, Upgrades } from './devices/index.js';
+import { type SmsGateway, OutboxGateway, TencentGateway } from './sms/index.js';
 import { ThrottleStore } from '../db/throttles.js';
 import { TicketStore } from '../db/tickets.js';
-import { TokenService } from './tokens.js';
-import { Upgrades } from './upgrades.js';
-import { uploadSecret, Uploads } from './uploads.js';
-import { WeChat } from './wechat.js';
 
 /** Everything a handler may use, handed to it in its context. */
 export interface Services {

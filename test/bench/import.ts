@@ -12,7 +12,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { legacyPicName } from '../../src/services/random.js';
+import { legacyPicName } from '../../src/services/shared/random.js';
 import { jpeg, tempDir } from '../helpers.js';
 import { mariadbMissing, startMariaDb } from '../support/mariadb.js';
 

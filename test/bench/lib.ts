@@ -4,7 +4,7 @@ import { freePort } from '../support/net.js';
 import os from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
-import { md5Hex } from '../../src/services/random.js';
+import { md5Hex } from '../../src/services/shared/random.js';
 import { START_ENV, START_FLAGS } from '../support/start.js';
 
 export const HAS_TASKSET = spawnSync('taskset', ['-c', '0', 'true']).status === 0;

@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import readline from 'node:readline';
-import { md5Hex } from '../../src/services/random.js';
+import { md5Hex } from '../../src/services/shared/random.js';
 import type { Envelope } from '../helpers.js';
 import { START_ENV, START_FLAGS } from './start.js';
 

@@ -1,4 +1,4 @@
-import { deleteAccount } from '../../services/accounts.js';
+import { deleteAccount } from '../../services/accounts/index.js';
 import { handler } from './statuses.js';
 
 export default handler<{ phone: string }>({

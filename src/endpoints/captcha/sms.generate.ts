@@ -1,4 +1,4 @@
-import type { SendRefusal } from '../../services/codes.js';
+import type { SendRefusal } from '../../services/accounts/index.js';
 import { handler, LOCAL } from './statuses.js';
 
 export const MAINLAND_MOBILE = /^1[3-9][0-9]{9}$/;

@@ -1,4 +1,4 @@
-import { md5Hex, randomHex128 } from '../../services/random.js';
+import { md5Hex, randomHex128 } from '../../services/shared/index.js';
 import { handler } from './statuses.js';
 
 export default handler<{ device: string }>({

@@ -1,6 +1,6 @@
 import type { Config } from '../../config.js';
 import type { DeviceRow } from '../../db/devices.js';
-import { effective } from '../../services/alerts.js';
+import { effective } from '../../services/alerts/index.js';
 
 /** The escalation in force for a camera: its own setting or the service default; 0 is off. */
 export function alertsOf(device: DeviceRow, config: Config) {

@@ -1,4 +1,4 @@
-import type { UploadModule } from '../../services/uploads.js';
+import type { UploadModule } from '../../services/media/index.js';
 import { handler } from './statuses.js';
 
 /** Step one of an upload: a grant for one file of at most `size` bytes. Packages are for admins only. */

@@ -1,7 +1,7 @@
 import type { Request, RequestHandler, Response } from 'express';
 import type { Deps } from '../../envelope/dispatch.js';
 import { appendVary } from '../../envelope/reply.js';
-import type { Served } from '../../services/portraits.js';
+import type { Served } from '../../services/media/index.js';
 
 /** A Referer from a host outside the allow-list (or not this server's own host) gets the "ban" image; no Referer is fine. */
 function banned(req: Request, allow: Set<string>): boolean {

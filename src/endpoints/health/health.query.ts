@@ -1,5 +1,4 @@
-import { MAX_BUCKETS, SAMPLE_TYPES } from '../../services/health.js';
-import { validZone, type Granularity } from '../../services/tz.js';
+import { MAX_BUCKETS, SAMPLE_TYPES, validZone, type Granularity } from '../../services/devices/index.js';
 import { handler } from './statuses.js';
 
 export default handler<{ type: string; granularity: Granularity; start_time: number; end_time: number; tz?: string }>({

@@ -3,7 +3,7 @@ import { isDatabaseError } from '../../db/engine.js';
 import { authenticateUser, type Deps } from '../../envelope/dispatch.js';
 import { replyFor } from '../../envelope/define.js';
 import { sendEnvelope } from '../../envelope/reply.js';
-import type { StreamEvent } from '../../services/hub.js';
+import type { StreamEvent } from '../../services/alerts/index.js';
 
 const MAX_REPLAY = 1000;
 const MAX_BUFFERED_BYTES = 1 << 20;

@@ -1,4 +1,4 @@
-import { decodeBase64 } from '../../services/images.js';
+import { decodeBase64 } from '../../services/media/index.js';
 import { handler } from './statuses.js';
 
 /** Re-encoded (upright, bounded, metadata dropped) and replacing the old one. */

@@ -1,4 +1,4 @@
-import { compareVersions } from '../../services/upgrades.js';
+import { compareVersions } from '../../services/devices/index.js';
 import { handler } from './statuses.js';
 
 /** Public: the newest package for a platform, and whether it is newer than `current`. */

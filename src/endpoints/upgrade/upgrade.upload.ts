@@ -1,4 +1,4 @@
-import { decodeBase64 } from '../../services/images.js';
+import { decodeBase64 } from '../../services/media/index.js';
 import { handler } from './statuses.js';
 
 /** Publishes a package from base64 (small ones) or from a two-step upload's file_id (any size). */

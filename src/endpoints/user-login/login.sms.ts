@@ -1,4 +1,4 @@
-import { PURPOSE } from '../../services/codes.js';
+import { PURPOSE } from '../../services/accounts/index.js';
 import { handler } from './statuses.js';
 import { isEnduring, terminalOf, type DeviceData } from './terminal.js';
 

@@ -1,4 +1,4 @@
-import type { WeChatFailure } from '../../services/wechat.js';
+import type { WeChatFailure } from '../../services/accounts/index.js';
 import { handler, type LOCAL } from './statuses.js';
 import { isEnduring, terminalOf, type DeviceData } from './terminal.js';
 

@@ -1,4 +1,4 @@
-import type { Terminal } from '../../services/tokens.js';
+import type { Terminal } from '../../services/accounts/index.js';
 
 /** The optional `device` of login.pass / login.sms / login.wechat, as the client names its terminal. */
 export interface DeviceData {

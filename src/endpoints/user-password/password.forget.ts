@@ -1,4 +1,4 @@
-import { PURPOSE } from '../../services/codes.js';
+import { PURPOSE } from '../../services/accounts/index.js';
 import { handler } from './statuses.js';
 
 /** Neither password call carries a token, so both end every token of the account. */

@@ -1,5 +1,4 @@
-import { deleteAccount } from '../../services/accounts.js';
-import { PURPOSE } from '../../services/codes.js';
+import { deleteAccount, PURPOSE } from '../../services/accounts/index.js';
 import { handler } from './statuses.js';
 
 /** The account holder deletes the account, proven by a command_type 5 code sent to its phone. */

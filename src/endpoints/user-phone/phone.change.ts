@@ -1,4 +1,4 @@
-import { PURPOSE } from '../../services/codes.js';
+import { PURPOSE } from '../../services/accounts/index.js';
 import { handler } from './statuses.js';
 
 /** Moves the account to a new phone, proven by a command_type 4 code sent to that new number. Tokens stay valid. */

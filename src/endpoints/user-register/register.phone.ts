@@ -1,4 +1,4 @@
-import { PURPOSE } from '../../services/codes.js';
+import { PURPOSE } from '../../services/accounts/index.js';
 import { handler } from './statuses.js';
 
 /** With a `wechat_ticket` from login.wechat, the new account is linked to that WeChat user too. */

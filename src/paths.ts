@@ -1,0 +1,5 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** The JSON Schemas (schemas/ at the top of the project): the envelope's, and data files such as the health ranges. */
+export const SCHEMA_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../schemas');

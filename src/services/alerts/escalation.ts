@@ -1,0 +1,225 @@
+import type { Clock } from '../../clock.js';
+import type { Config } from '../../config.js';
+import type { AlertStore, DueStep, Outcome, StepKind } from '../../db/alerts.js';
+import type { DeviceRow, DeviceStore } from '../../db/devices.js';
+import type { Database, Tx } from '../../db/engine.js';
+import type { NoticeStore } from '../../db/notices.js';
+import type { Logger } from '../../log.js';
+import type { Bus } from '../shared/index.js';
+import type { NoticeHub } from './hub.js';
+import type { SmsGateway, SmsMessage } from '../sms/index.js';
+
+/** Sends tried after the first: the provider refused, so the next waits ALERT_RETRY_SECONDS, then twice, then four times that. */
+export const MAX_RETRIES = 3;
+const TICK_MS = 1000;
+const BATCH = 200;
+
+interface Fall {
+  noticeId: number;
+  eventId: string;
+  device: string;
+  createtime: string;
+}
+
+/** The setting in force: the camera's own, or the service default. */
+export function effective(own: number | null, fallback: number): number {
+  return own ?? fallback;
+}
+
+/**
+ * A fall is not over until someone has seen it. Each stored fall gets its
+ * repeat SMS and its call as rows in alert_steps (in the notice's own
+ * transaction); a timer fires the due ones. A step is claimed in the database
+ * before it is sent, so each fires once, after a restart too; an
+ * acknowledgement marks what is left skipped. The same timer declares silent
+ * cameras offline.
+ */
+export class Alerts {
+  private timer: NodeJS.Timeout | null = null;
+  private ticking: Promise<void> | null = null;
+  private nextTick: Promise<void> | null = null;
+  private readonly inflight = new Set<Promise<unknown>>();
+
+  constructor(
+    private readonly db: Database,
+    private readonly steps: AlertStore,
+    private readonly notices: NoticeStore,
+    private readonly devices: DeviceStore,
+    private readonly hub: NoticeHub,
+    private readonly gateway: SmsGateway,
+    private readonly clock: Clock,
+    private readonly config: Config,
+    private readonly log: Logger,
+    private readonly format: (ms: number) => string,
+    private readonly bus: Bus,
+  ) {
+    bus.on((wake) => {
+      if (wake.k === 'device') return this.tellLiveness(wake.device);
+    });
+  }
+
+  /** Call inside the transaction that stores the notice. */
+  async schedule(tx: Tx, noticeId: number, device: DeviceRow, createdAt: number): Promise<void> {
+    const repeat = effective(device.alertRepeatSeconds, this.config.alertRepeatSeconds);
+    const call = effective(device.alertCallSeconds, this.config.alertCallSeconds);
+    const steps = [
+      ...(repeat > 0 ? [{ kind: 'alert-repeat' as const, dueAt: createdAt + repeat * 1000 }] : []),
+      ...(call > 0 ? [{ kind: 'call' as const, dueAt: createdAt + call * 1000 }] : []),
+    ];
+    // one statement for both: it runs while notice inserts take turns
+    if (steps.length === 2) await this.steps.addPair(tx, noticeId, steps[0]!, steps[1]!);
+    else if (steps.length === 1) await this.steps.add(tx, noticeId, steps[0]!.kind, steps[0]!.dueAt);
+  }
+
+  /** An acknowledgement stops whatever has not fired yet: call inside the transaction that records it. */
+  async cancel(tx: Tx, noticeId: number, now: number): Promise<void> {
+    await this.steps.cancel(tx, noticeId, now);
+  }
+
+  /** One message to the provider: null when accepted, else why not (a throw included). */
+  private async attempt(message: SmsMessage): Promise<string | null> {
+    try {
+      const r = await this.gateway.send(message);
+      return r.ok ? null : r.detail;
+    } catch (err) {
+      return String((err as Error)?.message ?? err);
+    }
+  }
+
+  /**
+   * Sends one kind of fall alert to each phone; true when every one was accepted. A refusal is logged
+   * with the event id and becomes a retry row; none of it ever throws.
+   */
+  deliver(fall: Fall, kind: StepKind, phones: string[], attempts = 0, log: Logger = this.log): Promise<boolean> {
+    return this.track(this.send(fall, kind, phones, attempts, log), false);
+  }
+
+  private async send(fall: Fall, kind: StepKind, phones: string[], attempts: number, log: Logger): Promise<boolean> {
+    const results = await Promise.all(phones.map((phone) => this.attempt({ kind, phone, device: fall.device, eventId: fall.eventId, createtime: fall.createtime })));
+    const wait = this.config.alertRetrySeconds * 2 ** attempts;
+    const failed = results.flatMap((failure, i) => (failure === null ? [] : [{ phone: phones[i]!, detail: failure }]));
+    const sent = phones.length - failed.length;
+    const retry = attempts < MAX_RETRIES;
+    const dueAt = this.clock.now() + wait * 1000;
+    await this.db.transaction(async (tx) => {
+      if (retry) for (const { phone } of failed) await this.steps.add(tx, fall.noticeId, kind, dueAt, phone, attempts + 1);
+      await this.notices.countSent(tx, fall.noticeId, sent);
+    });
+    // logged once the retries are in the database
+    for (const { phone, detail } of failed) {
+      const fields = { event_id: fall.eventId, kind, phone, attempt: attempts + 1, detail };
+      if (retry) log.warn('fall alert not sent: retrying', { ...fields, retry_in_s: wait });
+      else log.warn('fall alert not sent: giving up', fields);
+    }
+    const read = this.db.read;
+    if (sent < phones.length && await this.notices.alertsSent(read, fall.noticeId) === 0 && await this.steps.pending(read, fall.noticeId) === 0) {
+      log.error('fall alert: every alert failed, nobody was told', { event_id: fall.eventId, device: fall.device });
+    }
+    return sent === phones.length;
+  }
+
+  /**
+   * Fires what is due and declares silent cameras offline. Ticks never overlap: called while one runs,
+   * it resolves after the next one, which sees what fell due meanwhile.
+   */
+  tick(): Promise<void> {
+    if (this.ticking) {
+      this.nextTick ??= this.ticking.then(() => {
+        this.nextTick = null;
+        return this.tick();
+      });
+      return this.nextTick;
+    }
+    this.ticking = this.runTick().finally(() => {
+      this.ticking = null;
+    });
+    return this.ticking;
+  }
+
+  start(): void {
+    this.timer = setInterval(() => void this.tick(), TICK_MS);
+    this.timer.unref();
+    void this.tick(); // a step that fell due while the server was down fires at start
+  }
+
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    await this.nextTick;
+    await this.ticking;
+    await Promise.all([...this.inflight]);
+  }
+
+  private async runTick(): Promise<void> {
+    try {
+      const now = this.clock.now();
+      for (const step of await this.steps.due(this.db.read, now, BATCH)) await this.fire(step, now);
+      await this.sweepOffline(now);
+    } catch (err) {
+      this.log.error('alert tick failed', { err });
+    }
+  }
+
+  private async fire(step: DueStep, now: number): Promise<void> {
+    if (!(await this.db.transaction((tx) => this.steps.claim(tx, step.id, now)))) return;
+    const setting = step.kind === 'alert-repeat' ? step.alertRepeatSeconds : step.kind === 'call' ? step.alertCallSeconds : null;
+    const phones = step.phone !== null ? [step.phone] : (await this.devices.boundUsers(this.db.read, step.deviceRowId)).map((u) => u.phone);
+    if (step.ackAt !== null || setting === 0 || phones.length === 0) return this.finish(step.id, 'skipped');
+    this.log.info('fall alert escalated', { event_id: step.eventId, kind: step.kind, phones: phones.length, attempt: step.attempts + 1 });
+    const all = await this.deliver({ noticeId: step.noticeId, eventId: step.eventId, device: step.deviceName, createtime: this.format(step.createdAt) },
+      step.kind, phones, step.attempts);
+    await this.finish(step.id, all ? 'sent' : 'failed');
+  }
+
+  private finish(stepId: number, outcome: Outcome): Promise<void> {
+    return this.db.transaction((tx) => this.steps.finish(tx, stepId, outcome));
+  }
+
+  /** A heartbeat (or an upload from a camera that sends them). */
+  async heardFrom(device: DeviceRow, heartbeat: boolean): Promise<void> {
+    const now = this.clock.now();
+    if (!(await this.db.transaction((tx) => this.devices.heardFrom(tx, device.id, now, heartbeat)))) return;
+    this.log.info('camera back online', { device: device.deviceId });
+    void this.track(this.liveness(device, true, now), undefined);
+  }
+
+  private async sweepOffline(now: number): Promise<void> {
+    const before = now - this.config.cameraOfflineSeconds * 1000;
+    for (const device of await this.devices.goneSilent(this.db.read, before, BATCH)) {
+      if (!(await this.db.transaction((tx) => this.devices.markOffline(tx, device.id, before)))) continue;
+      this.log.warn('camera offline', { device: device.deviceId, last_seen: this.format(device.lastSeenAt!) });
+      await this.liveness(device, false, device.lastSeenAt!);
+    }
+  }
+
+  /** stop() waits for sends in flight, so that their outcome is written before the database closes. */
+  private track<T>(work: Promise<T>, onError: T): Promise<T> {
+    const tracked = work.catch((err) => {
+      this.log.error('alert bookkeeping failed', { err });
+      return onError;
+    });
+    this.inflight.add(tracked);
+    void tracked.finally(() => this.inflight.delete(tracked));
+    return tracked;
+  }
+
+  /** A camera went offline or came back (here or on another instance): its accounts' streams are told, from the row. */
+  private async tellLiveness(deviceRowId: number): Promise<void> {
+    const device = await this.devices.byRowId(this.db.read, deviceRowId);
+    if (!device || device.lastSeenAt === null) return;
+    const users = await this.devices.boundUsers(this.db.read, device.id);
+    this.hub.publish(users.map((u) => u.id), {
+      type: 'device', data: { device_id: device.deviceId, device_name: device.name, online: device.offline === 0, last_seen: this.format(device.lastSeenAt) },
+    });
+  }
+
+  private async liveness(device: DeviceRow, online: boolean, lastSeen: number): Promise<void> {
+    await this.bus.send(null, { k: 'device', device: device.id }).catch((err) => this.log.error('other instances not told of a camera', { device: device.deviceId, err }));
+    const users = await this.devices.boundUsers(this.db.read, device.id);
+    const last = this.format(lastSeen);
+    await Promise.all(users.map(async ({ phone }) => {
+      const failure = await this.attempt({ kind: online ? 'online' : 'offline', phone, device: device.name, lastSeen: last });
+      if (failure !== null) this.log.warn('camera liveness SMS not sent', { device: device.deviceId, phone, detail: failure });
+    }));
+  }
+}

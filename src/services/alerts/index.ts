@@ -1,0 +1,3 @@
+export * from './escalation.js';
+export * from './hub.js';
+export * from './notices.js';

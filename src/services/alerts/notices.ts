@@ -1,0 +1,352 @@
+import type { Database, Tx } from '../../db/engine.js';
+import type { Alerts } from './escalation.js';
+import type { DeviceRow, DeviceStore } from '../../db/devices.js';
+import type { Mode, NoticeRow, NoticeStore } from '../../db/notices.js';
+import type { Clock } from '../../clock.js';
+import type { Config } from '../../config.js';
+import type { Logger } from '../../log.js';
+import { type FileStore, decodeBase64, inspectImage, sniffImage, type ImageProblem, type ImageType } from '../media/index.js';
+import { type Bus, legacyPicName, randomHex128, sha256Hex } from '../shared/index.js';
+import type { NoticeHub, PublicNotice } from './hub.js';
+
+export type { PublicNotice };
+
+/** Notices read per query when streams catch up. */
+const CATCH_UP_BATCH = 200;
+
+/** A staged photo is whole when it hashes to its name: ours (sha256) or HelpAged-Python's (md5 + "helpaged"). */
+function wholeUnder(name: string, bytes: Buffer): boolean {
+  return sha256Hex(bytes).slice(0, 32) === name || legacyPicName(bytes) === name;
+}
+
+/** What the notice path counts (operations' Metrics is one): stored falls, and how long they took to reach streams and SMS. */
+export interface NoticeMeter {
+  upload(bytes: number, photoOk: boolean): void;
+  delivered(path: 'stream' | 'sms', seconds: number): void;
+}
+
+/** Per-account cache of notice.get replies, dropped whenever what the account sees changes. */
+class ListCache {
+  private readonly entries = new Map<string, { version: string; json: string }>();
+  private readonly generations = new Map<number, number>();
+  private epoch = 0;
+
+  private version(userId: number): string {
+    return `${this.epoch}.${this.generations.get(userId) ?? 0}`;
+  }
+
+  /** The cached reply, or the version to store a fresh one under (taken before it is read, so that a change meanwhile makes it stale). */
+  get(userId: number, key: string): { json: string } | { version: string } {
+    const version = this.version(userId);
+    const hit = this.entries.get(`${userId}:${key}`);
+    return hit && hit.version === version ? { json: hit.json } : { version };
+  }
+
+  set(userId: number, key: string, version: string, json: string): void {
+    if (this.entries.size >= 20_000) this.entries.delete(this.entries.keys().next().value!);
+    this.entries.set(`${userId}:${key}`, { version, json });
+  }
+
+  get empty(): boolean {
+    return this.entries.size === 0;
+  }
+
+  invalidate(userIds: number[] | 'all'): void {
+    if (userIds === 'all') this.epoch++;
+    else for (const id of userIds) this.generations.set(id, (this.generations.get(id) ?? 0) + 1);
+  }
+}
+
+export type UploadResult = { ok: true; picName: string } | { ok: false; problem: ImageProblem | 'storage' };
+
+/**
+ * The camera-to-family path. An upload is acknowledged only when the image
+ * file is fsynced under its name and the row committed; then every open
+ * stream of every bound account gets it, and each bound phone an SMS (one
+ * burst per device per cool-down).
+ */
+export class NoticeService {
+  private readonly format: Intl.DateTimeFormat;
+  private readonly lists = new ListCache();
+  /** The highest notice id sent to this instance's streams, and the highest one some instance announced. */
+  private streamed = 0;
+  private announced = 0;
+  private catching: Promise<void> | null = null;
+
+  constructor(
+    private readonly db: Database,
+    private readonly notices: NoticeStore,
+    private readonly devices: DeviceStore,
+    private readonly files: FileStore,
+    private readonly hub: NoticeHub,
+    private readonly clock: Clock,
+    private readonly config: Config,
+    private readonly log: Logger,
+    private readonly alerts: Alerts,
+    private readonly metrics: NoticeMeter,
+    private readonly bus: Bus,
+  ) {
+    bus.on((wake) => {
+      if (wake.k === 'lists') this.lists.invalidate(wake.users);
+      else if (wake.k === 'notices') return wake.upTo > 0 ? this.catchUp(wake.upTo) : this.notices.lastId(this.db.read).then((last) => this.catchUp(last));
+      else if (wake.k === 'ack') return this.tellAcknowledged(wake.notice);
+    });
+    bus.onResync(async () => {
+      this.lists.invalidate('all');
+      await this.catchUp(await this.notices.lastId(this.db.read));
+    });
+    this.format = new Intl.DateTimeFormat('sv-SE', {
+      timeZone: config.noticeTimezone, year: 'numeric', month: '2-digit', day: '2-digit',
+      hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false,
+    });
+  }
+
+  /** Streams are sent notices stored from now on. */
+  async start(): Promise<void> {
+    this.streamed = await this.notices.lastId(this.db.read);
+  }
+
+  /** `YYYY-MM-DD HH:MM:SS` in NOTICE_TIMEZONE, as the legacy server wrote it. */
+  createtime(ms: number): string {
+    return this.format.format(ms);
+  }
+
+  /**
+   * notice.get's data as JSON text, from the cache while nothing the account
+   * sees has changed: `{num, list}`, plus `{total, offset}` when paged.
+   */
+  async listJson(userId: number, mode: Mode, limit?: number, offset = 0): Promise<string> {
+    const key = `${mode}:${limit ?? ''}:${offset}`;
+    const cached = this.lists.get(userId, key);
+    // while wake-ups from other instances may be missed, every reply is read afresh
+    if ('json' in cached && this.bus.live) return cached.json;
+    const read = this.db.read;
+    const list = (await this.notices.list(read, userId, mode, limit, offset)).map((n) => this.toPublic(n));
+    const paged = limit !== undefined || offset !== 0;
+    const json = JSON.stringify(paged ? { num: list.length, list, total: await this.notices.count(read, userId, mode), offset } : { num: list.length, list });
+    if ('version' in cached) this.lists.set(userId, key, cached.version, json);
+    return json;
+  }
+
+  /** Marks a notice read for one account; false if it already was. */
+  async markRead(tx: Tx, userId: number, noticeId: number): Promise<boolean> {
+    const marked = await this.notices.markRead(tx, userId, noticeId, this.clock.now());
+    if (marked) await this.bus.send(tx, { k: 'lists', users: [userId] });
+    return marked;
+  }
+
+  /** Something changes what these accounts (or everyone) see once tx commits (or now): bindings, device names, an import. */
+  async invalidate(tx: Tx | null, userIds: number[] | 'all'): Promise<void> {
+    await this.bus.send(tx, { k: 'lists', users: userIds });
+  }
+
+  toPublic(row: Pick<NoticeRow, 'eventId' | 'content' | 'device' | 'picName' | 'createdAt' | 'ackAt' | 'ackPhone' | 'photoOk'>): PublicNotice {
+    return {
+      event_id: row.eventId, content: row.content, device: row.device, pic_name: row.picName, createtime: this.createtime(row.createdAt),
+      acknowledged: row.ackAt === null ? null : { phone: row.ackPhone!, at: this.createtime(row.ackAt) },
+      photo_ok: row.photoOk === 1,
+    };
+  }
+
+  /**
+   * A bound account opened or signed the notice. The first one acknowledges it: what has not been sent
+   * of its escalation is dropped, and every bound account's streams are told.
+   */
+  async acknowledge(user: { phone: string }, notice: NoticeRow, log: Logger = this.log): Promise<PublicNotice['acknowledged']> {
+    if (notice.ackAt !== null) return this.toPublic(notice).acknowledged;
+    const now = this.clock.now();
+    const acked = await this.db.transaction(async (tx) => {
+      if (!(await this.notices.acknowledge(tx, notice.id, user.phone, now))) return false;
+      await this.alerts.cancel(tx, notice.id, now);
+      await this.bus.send(tx, { k: 'ack', notice: notice.id });
+      return true;
+    });
+    if (!acked) {
+      const first = await this.notices.acknowledgement(this.db.read, notice.id);
+      return first && { phone: first.phone, at: this.createtime(first.at) };
+    }
+    log.info('fall acknowledged', { event_id: notice.eventId, phone: user.phone });
+    return { phone: user.phone, at: this.createtime(now) };
+  }
+
+  /** A notice was acknowledged (here or on another instance): its accounts' lists are dropped and their streams told. */
+  private async tellAcknowledged(noticeId: number): Promise<void> {
+    const notice = await this.notices.byId(this.db.read, noticeId);
+    if (!notice || notice.ackAt === null) return;
+    const ids = (await this.devices.boundUsers(this.db.read, notice.deviceRowId)).map((u) => u.id);
+    this.lists.invalidate(ids);
+    this.hub.publish(ids, { type: 'acknowledged', data: { event_id: notice.eventId, acknowledged: this.toPublic(notice).acknowledged! } });
+  }
+
+  /**
+   * Sends this instance's streams the notices stored up to `upTo` that they have not had, in id order:
+   * the rows are read from the table, so a wake-up missed or repeated loses and repeats nothing. Only
+   * up to the highest id announced, so that a notice is streamed once its photo is stored.
+   */
+  private catchUp(upTo: number): Promise<void> {
+    this.announced = Math.max(this.announced, upTo);
+    if (this.catching) return this.catching;
+    const work = async () => {
+      while (this.streamed < this.announced) {
+        const target = this.announced;
+        if (this.hub.idle && this.lists.empty) {
+          // nobody here to tell and nothing cached (an instance without clients, or whose clients are all
+          // elsewhere): no rows to read; a list being read meanwhile is not cached under the old version
+          this.lists.invalidate('all');
+          this.streamed = target;
+          break;
+        }
+        const rows = await this.notices.stored(this.db.read, this.streamed, target, CATCH_UP_BATCH);
+        const bound = new Map<number, number[]>();
+        for (const row of rows) {
+          let ids = bound.get(row.deviceRowId);
+          if (!ids) bound.set(row.deviceRowId, (ids = (await this.devices.boundUsers(this.db.read, row.deviceRowId)).map((u) => u.id)));
+          this.lists.invalidate(ids);
+          this.hub.publish(ids, { type: 'notice', seq: row.id, data: this.toPublic(row) });
+        }
+        this.streamed = rows.length === CATCH_UP_BATCH ? rows.at(-1)!.id : target;
+      }
+    };
+    // cleared in a callback, which runs after the assignment even when there was nothing to do
+    this.catching = work().finally(() => {
+      this.catching = null;
+    });
+    return this.catching;
+  }
+
+  /**
+   * `log`: the request's logger, so that what is logged carries its id. `count`: runs inside the
+   * transaction that stores the notice (the upload limit's count, committed with it).
+   */
+  async upload(device: DeviceRow, base64: string, content: string, log: Logger = this.log, count?: (tx: Tx) => Promise<void>): Promise<UploadResult> {
+    const limits = { maxBytes: this.config.imageMaxBytes, maxPixels: this.config.imageMaxPixels, decode: this.config.imageCheck === 'decode' };
+    const bytes = decodeBase64(base64, limits.maxBytes);
+    if (typeof bytes === 'string') return { ok: false, problem: bytes };
+    // A fall is never lost for its photo: what has an image signature is stored as sent even when its
+    // structure does not check out (a cut connection, a missing EOI), marked photo_ok false.
+    const image = await inspectImage(bytes, limits);
+    const claimed = image === 'not_an_image' ? sniffImage(bytes) : null;
+    if (typeof image === 'string' && !claimed) return { ok: false, problem: image };
+    const imageType: ImageType = typeof image === 'string' ? claimed! : image.type;
+    const photoOk = typeof image === 'string' ? 0 : 1;
+
+    const picName = sha256Hex(bytes).slice(0, 32);
+    let staged: string;
+    try {
+      staged = await this.files.stage(picName, bytes);
+    } catch (err) {
+      log.error('notice image not written', { device: device.deviceId, picName, err });
+      return { ok: false, problem: 'storage' };
+    }
+    const now = this.clock.now();
+    const eventId = randomHex128();
+    let id: number;
+    let durable: Promise<void>;
+    try {
+      // the WAL's fsync runs off the event loop; the file is placed only once the row is on disk, so that a
+      // power cut never leaves a placed file without its row
+      ({ value: id, durable } = await this.db.transactionThenSync(async (tx) => {
+        // the other instances hear of it with the commit (with a bucket the photo is stored by then); told
+        // first, before notice inserts take their turn, so that the turn is short
+        await this.bus.tell(tx, { k: 'notices', upTo: 0 });
+        await count?.(tx);
+        const noticeId = await this.notices.insert(tx, { eventId, deviceId: device.id, content, picName, imageType, createdAt: now, photoOk });
+        await this.alerts.schedule(tx, noticeId, device, now);
+        return noticeId;
+      }));
+    } catch (err) {
+      await this.files.discard(staged);
+      throw err;
+    }
+    try {
+      await durable;
+      await this.files.place(staged, picName);
+    } catch (err) {
+      log.error('notice not stored: row withdrawn', { device: device.deviceId, picName, err });
+      await this.db.transaction(async (tx) => {
+        await this.notices.remove(tx, id);
+        await this.bus.send(tx, { k: 'lists', users: 'all' });
+      });
+      await this.files.discard(staged);
+      return { ok: false, problem: 'storage' };
+    }
+    this.metrics.upload(bytes.length, photoOk === 1);
+    const notice = this.toPublic({ eventId, content, device: device.name, picName, createdAt: now, ackAt: null, ackPhone: null, photoOk });
+    await this.announce(log, device, id, notice);
+    if (device.lastSeenAt !== null) await this.alerts.heardFrom(device, false);
+    return { ok: true, picName };
+  }
+
+  /** Stores a photo under its name durably (staged, fsynced, placed): the importer's path, before its row. */
+  async storeFile(picName: string, bytes: Buffer): Promise<void> {
+    await this.files.place(await this.files.stage(picName, bytes), picName);
+  }
+
+  image(picName: string): Promise<Buffer> {
+    return this.files.read(picName);
+  }
+
+  /**
+   * After a crash: finish what was committed, drop what was not. A staged
+   * file is whole exactly when its bytes hash to its name; a half-written
+   * one (a crash while the same picture was being stored again) is dropped.
+   */
+  async recover(): Promise<{ placed: number; dropped: number }> {
+    let placed = 0;
+    let dropped = 0;
+    for (const { name, staged } of await this.files.leftovers()) {
+      if (await this.notices.referenced(this.db.read, name) && wholeUnder(name, await this.files.readStaged(staged))) {
+        await this.files.place(staged, name);
+        placed++;
+      } else {
+        await this.files.discard(staged);
+        dropped++;
+      }
+    }
+    return { placed, dropped };
+  }
+
+  /**
+   * Removes photos no notice names that were stored before `before` (in a bucket: a PUT whose row never
+   * committed). Younger ones may belong to an upload between its PUT and its commit.
+   */
+  async sweepOrphans(before: number): Promise<number> {
+    let removed = 0;
+    for await (const name of this.files.storedBefore(before)) {
+      if (await this.notices.referenced(this.db.read, name)) continue;
+      await this.files.remove(name);
+      removed++;
+    }
+    return removed;
+  }
+
+  /**
+   * The notice is stored and its photo placed: this instance's streams get it (the others were woken by
+   * its commit), and the bound phones an SMS.
+   */
+  private async announce(log: Logger, device: DeviceRow, noticeId: number, notice: PublicNotice): Promise<void> {
+    const storedAt = performance.now();
+    const users = await this.devices.boundUsers(this.db.read, device.id);
+    const ids = users.map((u) => u.id);
+    // before the camera is answered: a list asked for right after shows the fall
+    this.lists.invalidate(ids);
+    if (!this.catching && this.streamed === noticeId - 1 && this.announced <= noticeId) {
+      // the next one in line: streamed as it is, without reading it back
+      this.streamed = this.announced = noticeId;
+      this.hub.publish(ids, { type: 'notice', seq: noticeId, data: notice });
+    } else {
+      void this.catchUp(noticeId).catch((err) => log.error('streams not caught up', { err }));
+    }
+    this.metrics.delivered('stream', (performance.now() - storedAt) / 1000);
+    if (users.length === 0) return;
+    const fall = { noticeId, eventId: notice.event_id, device: notice.device, createtime: notice.createtime };
+    const now = this.clock.now();
+    const cooldown = this.config.alertSmsCooldownSeconds * 1000;
+    // the row read with the request can only be older than the table: inside its cool-down, so is the table
+    if (device.lastAlertAt !== null && device.lastAlertAt > now - cooldown) return;
+    if (!(await this.db.transaction((tx) => this.devices.claimAlertSlot(tx, device.id, now, cooldown)))) return;
+    // after the streams have been written (the hub writes on the next turn too, and was asked first): a
+    // burst to 1,000 phones starts with a millisecond or more of work that would hold the streams back
+    setImmediate(() => void this.alerts.deliver(fall, 'alert', users.map((u) => u.phone), 0, log).then(() => this.metrics.delivered('sms', (performance.now() - storedAt) / 1000)));
+  }
+}

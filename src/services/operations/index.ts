@@ -1,0 +1,3 @@
+export * from './backup.js';
+export * from './legacy-import.js';
+export * from './metrics.js';

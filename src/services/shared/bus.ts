@@ -1,0 +1,119 @@
+import type { Database, Tx } from '../../db/engine.js';
+import type { Logger } from '../../log.js';
+import { randomHex128 } from './random.js';
+
+/**
+ * What one instance tells the others. A wake-up names what changed, never
+ * the new state: the instance that gets it reads that from the tables (or
+ * drops what it cached), so a wake-up that is missed or comes twice loses
+ * nothing and sends nothing twice.
+ */
+export type Wake =
+  /** New notices were stored, ids up to `upTo` (0: up to the newest committed): streams are sent what they have not had. */
+  | { k: 'notices'; upTo: number }
+  /** A notice was acknowledged: streams are told who and when. */
+  | { k: 'ack'; notice: number }
+  /** A camera went offline or came back. */
+  | { k: 'device'; device: number }
+  /** Tokens were revoked or replaced: drop them from the token cache. */
+  | { k: 'tokens'; hashes: string[] | 'all' }
+  /** Accounts' phone or role changed, or they were deleted. */
+  | { k: 'users'; ids: number[] | 'all' }
+  /** What these accounts (or everyone) see in notice.get changed. */
+  | { k: 'lists'; users: number[] | 'all' };
+
+type Handler = (wake: Wake) => void | Promise<void>;
+
+/** Past this many ids or hashes a wake-up says "all" (NOTIFY payloads end at 8000 bytes). */
+const MAX_LISTED = 200;
+
+/**
+ * Wake-ups between instances over the database (PostgreSQL LISTEN/NOTIFY;
+ * on SQLite, with one instance, only this one is woken). A wake-up sent
+ * with a transaction reaches this instance after the commit and the others
+ * with it (NOTIFY is transactional).
+ *
+ * While the listening connection is down, `live` is false: caches are not
+ * trusted (each read goes to the database) because invalidations may be
+ * missed; when it is back, `resync` handlers drop every cache and catch up
+ * on the tables.
+ */
+export class Bus {
+  private readonly origin = randomHex128().slice(0, 12);
+  private readonly handlers: Handler[] = [];
+  private readonly resyncs: (() => void | Promise<void>)[] = [];
+  private connected = true;
+
+  constructor(private readonly db: Database, private readonly log: Logger) {}
+
+  /** Can caches be trusted? false while wake-ups from other instances may be missed. */
+  get live(): boolean {
+    return this.connected;
+  }
+
+  on(handler: Handler): void {
+    this.handlers.push(handler);
+  }
+
+  /** Runs when wake-ups may have been missed: drop caches, read again. */
+  onResync(fn: () => void | Promise<void>): void {
+    this.resyncs.push(fn);
+  }
+
+  /** Wakes this instance (after `tx` commits, or now) and every other one. */
+  async send(tx: Tx | null, wake: Wake): Promise<void> {
+    const bounded = bound(wake);
+    if (tx) tx.after(() => this.deliver(bounded));
+    else this.deliver(bounded);
+    if (this.db.dialect === 'postgres') await this.db.notify(tx, JSON.stringify({ o: this.origin, w: bounded }));
+  }
+
+  /**
+   * Wakes only the other instances, when tx commits (this one acts on the change itself, later: a
+   * stored notice is streamed here once its photo is placed). Nothing on SQLite.
+   */
+  async tell(tx: Tx, wake: Wake): Promise<void> {
+    if (this.db.dialect === 'postgres') await this.db.notify(tx, JSON.stringify({ o: this.origin, w: bound(wake) }));
+  }
+
+  async start(): Promise<void> {
+    await this.db.listen({
+      onPayload: (payload) => {
+        let parsed: { o: string; w: Wake };
+        try {
+          parsed = JSON.parse(payload) as { o: string; w: Wake };
+        } catch {
+          return this.log.warn('unreadable wake-up ignored', { payload: payload.slice(0, 200) });
+        }
+        if (parsed.o !== this.origin) this.deliver(parsed.w);
+      },
+      onGap: (err) => {
+        this.connected = false;
+        this.log.error('lost the connection that hears other instances: caches are bypassed until it is back', { err: err.message });
+        void this.resync();
+      },
+      onBack: () => {
+        this.connected = true;
+        this.log.info('listening to other instances again');
+        void this.resync();
+      },
+    });
+  }
+
+  private deliver(wake: Wake): void {
+    for (const handler of this.handlers) {
+      void (async () => handler(wake))().catch((err) => this.log.error('wake-up not handled', { wake: wake.k, err }));
+    }
+  }
+
+  private async resync(): Promise<void> {
+    for (const fn of this.resyncs) await (async () => fn())().catch((err) => this.log.error('resync failed', { err }));
+  }
+}
+
+function bound(wake: Wake): Wake {
+  if (wake.k === 'lists' && wake.users.length > MAX_LISTED) return { k: 'lists', users: 'all' };
+  if (wake.k === 'users' && wake.ids.length > MAX_LISTED) return { k: 'users', ids: 'all' };
+  if (wake.k === 'tokens' && wake.hashes.length > MAX_LISTED) return { k: 'tokens', hashes: 'all' };
+  return wake;
+}

@@ -1,0 +1,3 @@
+export * from './bus.js';
+export * from './random.js';
+export * from './throttle.js';

@@ -1,0 +1,241 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import sharp from 'sharp';
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import type { FileOps } from '../../src/services/media/files.js';
+import { realFileOps } from '../../src/services/media/files.js';
+import { sha256Hex } from '../../src/services/shared/random.js';
+import { jpeg, newPhone, startTestServer, type TestServer } from '../helpers.js';
+
+let t: TestServer;
+const rowsFor = async (deviceId: string) =>
+  ((await t.sql.get('select count(*) n from notices n join devices d on d.id = n.device_id where d.device_id = ?', deviceId)) as { n: number }).n;
+const filesIn = (dir: string): string[] => fs.existsSync(dir)
+  ? fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? filesIn(path.join(dir, e.name)) : [path.join(dir, e.name)]))
+  : [];
+
+const flow = suite('notice.upload, notice.get, notice.info, notice.sign: camera to family');
+flow.before(async () => {
+  t = await startTestServer({ IMAGE_MAX_BYTES: String(2 * 1024 * 1024), IMAGE_MAX_PIXELS: String(4000 * 3000) });
+});
+flow.after(() => t.close());
+
+flow('upload -> unread list -> info (same bytes, marks read) -> read list -> sign', async () => {
+  const token = await t.signUp(newPhone());
+  const camera = await t.addDevice(token, 'living-room');
+  const image = await jpeg(300);
+  const up = await t.upload(camera, image, '摔倒地点：卧室');
+  assert.equal(up, { id: 1, status: 0, message: 'Successful', data: { pic_name: sha256Hex(image).slice(0, 32) } });
+
+  const unread = await t.call('/get/notice', 'notice', 'get', { mode: 0 }, { token, id: 0 });
+  assert.is(unread.message, 'successful');
+  assert.is(unread.data.num, 1);
+  const item = unread.data.list[0];
+  assert.equal(Object.keys(item), ['event_id', 'content', 'device', 'pic_name', 'createtime', 'acknowledged', 'photo_ok']);
+  assert.is(item.acknowledged, null);
+  assert.is(item.photo_ok, true);
+  assert.match(item.event_id, /^[0-9a-f]{32}$/);
+  assert.is(item.content, '摔倒地点：卧室');
+  assert.is(item.device, 'living-room');
+  assert.is(item.pic_name, up.data.pic_name);
+  assert.match(item.createtime, /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/);
+
+  const info = await t.call('/get/notice', 'notice', 'info', { event_id: item.event_id }, { token });
+  assert.equal(Object.keys(info.data), ['event_id', 'content', 'device', 'pic_name', 'base64', 'createtime', 'acknowledged', 'photo_ok']);
+  assert.ok(Buffer.from(info.data.base64, 'base64').equals(image), 'the image comes back byte-identical');
+
+  assert.is((await t.call('/get/notice', 'notice', 'get', { mode: 0 }, { token })).data.num, 0);
+  const read = await t.call('/get/notice', 'notice', 'get', { mode: 1 }, { token });
+  assert.equal(read.data.list, [{ ...item, acknowledged: info.data.acknowledged }], 'opening it acknowledged it');
+  assert.equal(await t.call('/get/notice', 'notice', 'sign', { event_id: item.event_id }, { token }),
+    { id: 1, status: 101, message: 'event_id has been signed', data: {} });
+});
+
+flow('notices are listed newest first; mode as a digit string is taken; sign marks one read', async () => {
+  const token = await t.signUp(newPhone());
+  const camera = await t.addDevice(token);
+  const names: string[] = [];
+  for (let i = 0; i < 3; i++) {
+    names.push((await t.upload(camera, await jpeg(10), `n${i}`)).data.pic_name);
+    t.clock.advance(1);
+  }
+  const all = await t.call('/get/notice', 'notice', 'get', { mode: '2' }, { token });
+  assert.equal(all.data.list.map((n: { content: string }) => n.content), ['n2', 'n1', 'n0']);
+  assert.equal(await t.call('/get/notice', 'notice', 'sign', { event_id: all.data.list[1].event_id }, { token }),
+    { id: 1, status: 0, message: 'successful', data: {} });
+  assert.equal((await t.call('/get/notice', 'notice', 'get', { mode: 0 }, { token })).data.list.map((n: { content: string }) => n.content), ['n2', 'n0']);
+});
+
+flow('paging: limit and offset give a page and the total; calls without them get everything', async () => {
+  const token = await t.signUp(newPhone());
+  const camera = await t.addDevice(token);
+  for (let i = 0; i < 5; i++) await t.upload(camera, await jpeg(5), `p${i}`);
+  const page = await t.call('/get/notice', 'notice', 'get', { mode: 2, limit: 2, offset: 1 }, { token });
+  assert.equal(page.data.list.map((n: { content: string }) => n.content), ['p3', 'p2']);
+  assert.is(page.data.num, 2);
+  assert.is(page.data.total, 5);
+  assert.equal(Object.keys((await t.call('/get/notice', 'notice', 'get', { mode: 2 }, { token })).data), ['num', 'list']);
+});
+
+flow('read marks are per account; only bound accounts see a device\'s notices', async () => {
+  const a = await t.signUp(newPhone());
+  const b = await t.signUp(newPhone());
+  const stranger = await t.signUp(newPhone());
+  const camera = await t.addDevice(a);
+  await t.bind(b, camera);
+  await t.upload(camera, await jpeg(5));
+  const event = (await t.call('/get/notice', 'notice', 'get', { mode: 0 }, { token: a })).data.list[0].event_id;
+  await t.call('/get/notice', 'notice', 'info', { event_id: event }, { token: a });
+  assert.is((await t.call('/get/notice', 'notice', 'get', { mode: 0 }, { token: b })).data.num, 1);
+  assert.is((await t.call('/get/notice', 'notice', 'get', { mode: 2 }, { token: stranger })).data.num, 0);
+  assert.equal(await t.call('/get/notice', 'notice', 'info', { event_id: event }, { token: stranger }), { id: 1, status: 200, message: 'GetNotice error', data: {} });
+  assert.equal(await t.call('/get/notice', 'notice', 'sign', { event_id: event }, { token: stranger }), { id: 1, status: 100, message: 'Error event_id', data: {} });
+});
+
+flow('notice.upload takes a data: prefix, no content, and ignores the obsolete device key', async () => {
+  const token = await t.signUp(newPhone());
+  const camera = await t.addDevice(token);
+  const png = await sharp({ create: { width: 40, height: 30, channels: 3, background: '#884422' } }).png().toBuffer();
+  const res = await t.call('/notice', 'notice', 'upload', { base64: `data:image/png;base64,${png.toString('base64')}`, device: 'camera1' }, { token: camera });
+  assert.is(res.status, 0);
+  const stored = await t.services.noticeService.image(res.data.pic_name);
+  assert.ok(stored.equals(png));
+  assert.is((await t.call('/get/notice', 'notice', 'get', { mode: 0 }, { token })).data.list[0].content, '');
+});
+
+flow('what is not an image is refused and nothing is stored: no signature, not base64, too big, pixel flood', async () => {
+  const token = await t.signUp(newPhone());
+  const camera = await t.addDevice(token);
+  const good = await jpeg(40);
+  const bomb = await sharp({ create: { width: 6000, height: 6000, channels: 3, background: '#000' } }).png({ compressionLevel: 9 }).toBuffer();
+  const cases: [string, string, number][] = [
+    ['damaged signature', Buffer.concat([good.subarray(0, 2), Buffer.alloc(200, 0x42), good.subarray(202)]).toString('base64'), 100],
+    ['text', Buffer.from('hello, I am not a picture').toString('base64'), 100],
+    ['gif', Buffer.from('R0lGODlhAQABAIAAAP///wAAACH5BAEAAAAALAAAAAABAAEAAAICRAEAOw==', 'base64').toString('base64'), 100],
+    ['not base64', '@@@ not base64 @@@', 100],
+    ['over IMAGE_MAX_BYTES', (await jpeg(2100)).toString('base64'), 101],
+    ['pixel flood', bomb.toString('base64'), 101],
+  ];
+  for (const [name, base64, status] of cases) {
+    const res = await t.call('/notice', 'notice', 'upload', { base64 }, { token: camera });
+    assert.is(res.status, status, name);
+  }
+  assert.is(await rowsFor(camera), 0);
+  assert.equal(filesIn(path.join(t.dataDir, 'notices', '.tmp')), []);
+});
+
+flow('a body over UPLOAD_BODY_LIMIT_BYTES is 413; content over 255 characters -204; bad tokens -104/-100', async () => {
+  const token = await t.signUp(newPhone());
+  const camera = await t.addDevice(token);
+  const { http, json } = await t.raw(`/notice?token=${camera}`, Buffer.alloc(t.config.uploadBodyLimitBytes + 10, 0x20));
+  assert.is(http, 413);
+  assert.is(json.status, -204);
+  assert.is((await t.upload(camera, await jpeg(5), 'x'.repeat(256))).status, -204);
+  assert.equal(await t.upload('f'.repeat(32), await jpeg(5)), { id: -1, status: -104, message: 'Error device_id token', data: {} });
+  assert.is((await t.upload(token, await jpeg(5))).status, -104, 'a user token is not a device token');
+  assert.is((await t.call('/notice', 'notice', 'upload', { base64: 'x' })).status, -100);
+  assert.is((await t.call('/notice', 'notice', 'upload', {}, { token: camera })).status, -3);
+  assert.is((await t.call('/notice', 'notice', 'upload', { base64: 7 }, { token: camera })).status, -203);
+  assert.is((await t.call('/notice', 'notice', 'fetch', { base64: 'x' }, { token: camera })).status, -2);
+});
+
+flow('notice.get, notice.info, notice.sign statuses: mode 5 or "x" is 102, missing -3, int event_id -203, tokens -101/-100', async () => {
+  const token = await t.signUp(newPhone());
+  for (const mode of [5, -1, 'x', '', '3']) {
+    assert.equal(await t.call('/get/notice', 'notice', 'get', { mode }, { token }), { id: 1, status: 102, message: 'mode value error', data: {} }, String(mode));
+  }
+  assert.is((await t.call('/get/notice', 'notice', 'get', {}, { token })).status, -3);
+  assert.is((await t.call('/get/notice', 'notice', 'get', { mode: true }, { token })).status, -203);
+  assert.is((await t.call('/get/notice', 'notice', 'info', { event_id: 12 }, { token })).status, -203);
+  assert.is((await t.call('/get/notice', 'notice', 'sign', { event_id: 12 }, { token })).status, -203);
+  assert.is((await t.call('/get/notice', 'notice', 'info', { event_id: 'f'.repeat(32) }, { token })).status, 200);
+  assert.is((await t.call('/get/notice', 'notice', 'sign', { event_id: 'f'.repeat(32) }, { token })).status, 100);
+  assert.is((await t.call('/get/notice', 'notice', 'get', { mode: 0 }, { token: 'f'.repeat(32) })).status, -101);
+  assert.is((await t.call('/get/notice', 'notice', 'get', { mode: 0 })).status, -100);
+});
+
+flow('a camera stuck in a loop is slowed down: 102 with retry_after past the per-minute limit', async () => {
+  const token = await t.signUp(newPhone());
+  const camera = await t.addDevice(token);
+  const image = await jpeg(5);
+  for (let i = 0; i < t.config.noticesPerDevicePerMinute; i++) assert.is((await t.upload(camera, image)).status, 0);
+  const res = await t.upload(camera, image);
+  assert.is(res.status, 102);
+  assert.ok(res.data.retry_after > 0);
+  assert.is(await rowsFor(camera), t.config.noticesPerDevicePerMinute);
+  assert.is(filesIn(path.join(t.dataDir, 'notices')).filter((f) => f.includes(sha256Hex(image).slice(0, 32))).length, 1, 'one file for one content');
+  t.clock.advance(60);
+  assert.is((await t.upload(camera, image)).status, 0);
+});
+
+flow('a fall alert SMS goes to every bound phone, once per device per cool-down', async () => {
+  const phoneA = newPhone();
+  const phoneB = newPhone();
+  const a = await t.signUp(phoneA);
+  const b = await t.signUp(phoneB);
+  const camera = await t.addDevice(a, `alert-${phoneA}`);
+  await t.bind(b, camera);
+  const alerts = () => t.outbox().filter((m) => m.kind === 'alert' && (m.phone === phoneA || m.phone === phoneB));
+  await t.upload(camera, await jpeg(5));
+  await t.upload(camera, await jpeg(5));
+  await new Promise((r) => setTimeout(r, 50));
+  assert.equal(alerts().map((m) => m.phone).sort(), [phoneA, phoneB].sort());
+  assert.is(alerts()[0]!.device, `alert-${phoneA}`);
+  t.clock.advance(t.config.alertSmsCooldownSeconds);
+  await t.upload(camera, await jpeg(5));
+  await new Promise((r) => setTimeout(r, 50));
+  assert.is(alerts().length, 4);
+});
+
+flow.run();
+
+const disk = suite('a failing disk');
+
+function failing(at: 'write' | 'rename'): FileOps {
+  return {
+    ...realFileOps,
+    async writeDurable(file, bytes) {
+      if (at !== 'write') return realFileOps.writeDurable(file, bytes);
+      fs.writeFileSync(file, bytes.subarray(0, bytes.length >> 1));
+      throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
+    },
+    async rename(from, to) {
+      if (at === 'rename') throw Object.assign(new Error('EIO: i/o error, rename'), { code: 'EIO' });
+      return realFileOps.rename(from, to);
+    },
+  };
+}
+
+for (const at of ['write', 'rename'] as const) {
+  disk(`an upload whose ${at} fails answers -500 and leaves neither file nor row`, async () => {
+    const d = await startTestServer({}, { fileOps: failing(at) });
+    const token = await d.signUp(newPhone());
+    const camera = await d.addDevice(token);
+    const res = await d.upload(camera, await jpeg(50));
+    assert.equal(res, { id: 1, status: -500, message: 'COS upload Error', data: {} });
+    assert.equal(filesIn(path.join(d.dataDir, 'notices')), []);
+    assert.is(((await d.sql.get('select count(*) n from notices')) as { n: number }).n, 0);
+    assert.is((await d.call('/get/notice', 'notice', 'get', { mode: 2 }, { token })).data.num, 0);
+    await d.close();
+  });
+}
+
+disk('files staged before a crash are finished if their row committed, dropped if not', async () => {
+  const d = await startTestServer();
+  const token = await d.signUp(newPhone());
+  const camera = await d.addDevice(token);
+  const image = await jpeg(20);
+  const up = await d.upload(camera, image);
+  const final = path.join(d.dataDir, 'notices', up.data.pic_name.slice(0, 2), up.data.pic_name);
+  const tmp = path.join(d.dataDir, 'notices', '.tmp');
+  fs.renameSync(final, path.join(tmp, `${up.data.pic_name}.abc.tmp`));
+  fs.writeFileSync(path.join(tmp, `${'e'.repeat(32)}.def.tmp`), 'uncommitted');
+  await d.close(true);
+  const again = await startTestServer({}, { dataDir: d.dataDir, clock: d.clock });
+  assert.ok(fs.readFileSync(final).equals(image), 'the committed notice got its file');
+  assert.equal(filesIn(tmp), []);
+  await again.close();
+});
+
+disk.run();
