@@ -3,3 +3,6 @@ import { fileURLToPath } from 'node:url';
 
 /** The JSON Schemas (schemas/ at the top of the project): the envelope's, and data files such as the health ranges. */
 export const SCHEMA_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../schemas');
+
+/** The built console (web/dist, made by `npm ci` through the prepare script). */
+export const WEB_DIST = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../web/dist');

@@ -1,6 +1,8 @@
 import type { RequestHandler } from 'express';
 import type { Deps } from '../envelope/dispatch.js';
 import type { EndpointSpec } from '../envelope/types.js';
+import { consoleAssetsRoute } from './console/assets.js';
+import { consolePhotoRoute, consoleSessionRoute, consoleSignoutRoute } from './console/session.js';
 import device from './device/index.js';
 import getNotice from './get-notice/index.js';
 import file from './file/index.js';
@@ -28,10 +30,15 @@ export const ENDPOINTS: EndpointSpec[] = [
   device, notice, getNotice, portrait, userSession, userPhone, health, upgrade, file,
 ];
 
-/** Routes outside the envelope dispatcher: images, event streams, multipart uploads, file downloads. */
+/** Routes outside the envelope dispatcher: images, event streams, multipart uploads, file downloads, the console. */
 export const RAW_ROUTES: { method: 'get' | 'post'; path: string; make: (deps: Deps) => RequestHandler }[] = [
   { method: 'get', path: '/get/portrait/:id', make: portraitRoute },
   { method: 'get', path: '/notice/stream', make: noticeStreamRoute },
   { method: 'post', path: '/file/upload', make: fileUploadRoute },
   { method: 'get', path: '/file/:id', make: fileDownloadRoute },
+  { method: 'get', path: '/app/session', make: consoleSessionRoute },
+  { method: 'post', path: '/app/session', make: consoleSessionRoute },
+  { method: 'post', path: '/app/signout', make: consoleSignoutRoute },
+  { method: 'get', path: '/app/photo/:event_id', make: consolePhotoRoute },
+  { method: 'get', path: '/app{/*file}', make: consoleAssetsRoute },
 ];

@@ -13,6 +13,7 @@ import { readBody, parseJson } from './body.js';
 import { replyFor } from './define.js';
 import { envelopeId } from './id.js';
 import { refuseBody, replyBeforeBody, sendEnvelope } from './reply.js';
+import { consoleToken } from './console.js';
 import { clientIp, pathOf, protocolOf, tokenOf, type Trust } from './request.js';
 import type { AuthUser, Ctx, EndpointSpec, HandlerSpec, Reply } from './types.js';
 import { check, loadSchema } from './validate.js';
@@ -164,12 +165,15 @@ export function dispatcher(endpoint: EndpointSpec, deps: Deps, trust: Trust): Ha
 
   async function handle(req: IncomingMessage, res: ServerResponse, out: ReturnType<typeof responder>): Promise<void> {
     try {
-      const token = tokenOf(req.url);
+      let token = tokenOf(req.url);
+      // the console's cookie (with its CSRF header) stands in for ?token=; one that is no good leaves the
+      // public calls of the URL open (signing in again), the others answer TOKEN_INVALID below
+      const viaCookie = token === null && endpoint.token === 'user' && (token = consoleToken(req, true)) !== null;
       let user: AuthUser | null = null;
       let device: DeviceRow | null = null;
       if (token !== null && endpoint.token === 'user') {
         user = await authenticateUser(services, token);
-        if (!user) return await out.early(failures.fail('TOKEN_INVALID'));
+        if (!user && !viaCookie) return await out.early(failures.fail('TOKEN_INVALID'));
       } else if (token !== null && endpoint.token === 'device') {
         device = (token && await services.devices.byToken(services.read, token)) || null;
         if (!device) return await out.early(failures.fail('DEVICE_TOKEN'));

@@ -1,5 +1,6 @@
 import type { RequestHandler } from 'express';
 import { isDatabaseError } from '../../db/engine.js';
+import { consoleToken } from '../../envelope/console.js';
 import { authenticateUser, type Deps } from '../../envelope/dispatch.js';
 import { replyFor } from '../../envelope/define.js';
 import { sendEnvelope } from '../../envelope/reply.js';
@@ -32,7 +33,7 @@ export function sseBlock(event: StreamEvent): Block {
 }
 
 /**
- * GET /notice/stream?token=: Server-Sent Events: `notice` for each new
+ * GET /notice/stream?token= (or the console's cookie): Server-Sent Events: `notice` for each new
  * notice of the account's devices (`id` its sequence number), `acknowledged`
  * when a family member opened one, `device` when a camera goes offline or
  * comes back. A client that comes back with Last-Event-ID (or
@@ -42,8 +43,10 @@ export function sseBlock(event: StreamEvent): Block {
  */
 export function noticeStreamRoute({ config, services, log }: Deps): RequestHandler {
   return async (req, res) => {
-    const token = typeof req.query.token === 'string' && req.query.token ? req.query.token : null;
+    // the console's session cookie when there is no ?token= (an EventSource sends cookies, not headers)
+    const token = typeof req.query.token === 'string' && req.query.token ? req.query.token : consoleToken(req, false);
     if (token === null) return sendEnvelope(res, -1, reply.fail('TOKEN_MISSING'));
+    if (token === undefined) return sendEnvelope(res, -1, reply.fail('TOKEN_INVALID'));
     let user;
     try {
       user = await authenticateUser(services, token);

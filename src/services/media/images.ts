@@ -106,3 +106,24 @@ export async function reencodePortrait(bytes: Buffer, limits: ImageLimits, maxSi
     release();
   }
 }
+
+/**
+ * A fall photo as the console shows it: decoded and encoded afresh (upright, at most `maxSide`, no
+ * metadata), so that no byte a camera sent reaches a browser as it was. The stored file stays the
+ * evidence; an incomplete one (photo_ok false) is shown as far as it decodes.
+ */
+export async function reencodePhoto(bytes: Buffer, maxPixels: number, maxSide: number): Promise<Buffer | null> {
+  const release = await decodeSlot();
+  try {
+    return await sharp(bytes, { limitInputPixels: maxPixels, failOn: 'none' })
+      .rotate()
+      .resize(maxSide, maxSide, { fit: 'inside', withoutEnlargement: true })
+      .flatten({ background: '#ffffff' })
+      .jpeg({ quality: 80 })
+      .toBuffer();
+  } catch {
+    return null;
+  } finally {
+    release();
+  }
+}

@@ -1,0 +1,116 @@
+import express, { type Request, type RequestHandler, type Response } from 'express';
+import { isDatabaseError } from '../../db/engine.js';
+import { consoleToken, csrfFor, sessionCookies } from '../../envelope/console.js';
+import { replyFor } from '../../envelope/define.js';
+import { authenticateUser, type Deps } from '../../envelope/dispatch.js';
+import type { AuthUser } from '../../envelope/types.js';
+import { sendEnvelope } from '../../envelope/reply.js';
+import { reencodePhoto } from '../../services/media/index.js';
+
+const reply = replyFor({}, 'successful');
+const PHOTO_MAX_SIDE = 1280;
+
+/** A browser's request from another site: its Origin (sent with every POST) names another host. */
+function foreign(req: Request): boolean {
+  const origin = req.headers.origin;
+  if (!origin) return false;
+  try {
+    return new URL(origin).host !== req.headers.host;
+  } catch {
+    return true;
+  }
+}
+
+function failure(deps: Deps, res: Response, err: unknown, what: string): void {
+  deps.log.error(what, { err });
+  if (!res.headersSent) sendEnvelope(res, -1, reply.fail(isDatabaseError(err) ? 'DATABASE' : 'UNKNOWN'));
+}
+
+/** What the console learns of its session: the CSRF value, who is signed in, and the zone `createtime` is written in. */
+function sessionData(deps: Deps, token: string, user: AuthUser) {
+  return { csrf: csrfFor(token), phone: user.phone, role: user.role, timezone: deps.config.noticeTimezone };
+}
+
+/**
+ * POST /app/session `{token}`: the console's sign-in hands over the token login.pass or login.sms gave it,
+ * and gets it back as an HttpOnly cookie (envelope/console.ts). JSON only, from this origin only, so that
+ * a form on another site cannot sign a browser into someone else's account.
+ * GET /app/session: the session the cookie names, or TOKEN_MISSING / TOKEN_INVALID.
+ */
+export function consoleSessionRoute(deps: Deps): RequestHandler {
+  const json = express.json({ limit: 1024, type: 'application/json' });
+  return (req, res) => {
+    if (req.method === 'GET') {
+      const token = consoleToken(req, false);
+      if (!token) return sendEnvelope(res, -1, reply.fail(token === null ? 'TOKEN_MISSING' : 'TOKEN_INVALID'));
+      authenticateUser(deps.services, token).then((user) => {
+        if (!user) return sendEnvelope(res, -1, reply.fail('TOKEN_INVALID'));
+        sendEnvelope(res, -1, reply.ok(sessionData(deps, token, user)));
+      }, (err) => failure(deps, res, err, 'console session not read'));
+      return;
+    }
+    if (foreign(req) || !req.is('application/json')) return sendEnvelope(res, -1, reply.fail('JSON_KEY'), 403);
+    json(req, res, (err?: unknown) => {
+      if (err) return sendEnvelope(res, -1, reply.fail('JSON_KEY'), 400);
+      const token = (req.body as { token?: unknown } | undefined)?.token;
+      if (typeof token !== 'string' || !/^[0-9a-f]{32}$/.test(token)) return sendEnvelope(res, -1, reply.fail('TOKEN_INVALID'));
+      authenticateUser(deps.services, token).then((user) => {
+        if (!user) return sendEnvelope(res, -1, reply.fail('TOKEN_INVALID'));
+        res.setHeader('Set-Cookie', sessionCookies(token, req.secure));
+        sendEnvelope(res, -1, reply.ok(sessionData(deps, token, user)));
+      }, (e) => failure(deps, res, e, 'console session not opened'));
+    });
+  };
+}
+
+/** POST /app/signout: ends the cookie's token (with its CSRF header) and clears the cookies either way. */
+export function consoleSignoutRoute(deps: Deps): RequestHandler {
+  return (req, res) => {
+    if (foreign(req)) return sendEnvelope(res, -1, reply.fail('JSON_KEY'), 403);
+    res.setHeader('Set-Cookie', sessionCookies(null, req.secure));
+    const token = consoleToken(req, true);
+    if (!token) return sendEnvelope(res, -1, reply.ok());
+    const { services } = deps;
+    authenticateUser(services, token)
+      .then(async (user) => {
+        if (user) await services.db.transaction((tx) => services.tokens.revoke(tx, user.tokenId));
+        sendEnvelope(res, -1, reply.ok());
+      })
+      .catch((err) => failure(deps, res, err, 'console sign-out failed'));
+  };
+}
+
+/**
+ * GET /app/photo/<event_id>: a fall's photo for the console, for an account bound to its camera (by the
+ * session cookie), re-encoded. Private and immutable: a photo never changes under its event id.
+ */
+export function consolePhotoRoute(deps: Deps): RequestHandler {
+  const { services, config, log } = deps;
+  return (req, res) => {
+    const eventId = String(req.params.event_id ?? '');
+    const token = consoleToken(req, false);
+    if (!token || eventId.length > 64) return void res.status(token ? 404 : 401).end();
+    (async () => {
+      const user = await authenticateUser(services, token);
+      if (!user) return void res.status(401).end();
+      const notice = await services.notices.visible(services.read, user.id, eventId);
+      if (!notice) return void res.status(404).end();
+      const etag = `"${notice.picName}-${PHOTO_MAX_SIDE}"`;
+      res.setHeader('Cache-Control', 'private, max-age=31536000, immutable');
+      res.setHeader('ETag', etag);
+      if (req.headers['if-none-match'] === etag) return void res.status(304).end();
+      const photo = await reencodePhoto(await services.noticeService.image(notice.picName), config.imageMaxPixels, PHOTO_MAX_SIDE);
+      if (!photo) {
+        log.warn('photo does not decode', { event_id: eventId });
+        res.removeHeader('Cache-Control');
+        return void res.status(422).end();
+      }
+      res.setHeader('Content-Type', 'image/jpeg');
+      res.setHeader('X-Content-Type-Options', 'nosniff');
+      res.end(photo);
+    })().catch((err) => {
+      log.error('photo not served', { event_id: eventId, err });
+      if (!res.headersSent) res.status(500).end();
+    });
+  };
+}

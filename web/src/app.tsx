@@ -1,0 +1,114 @@
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { closeSession, currentSession, type Session } from './api';
+import { Alarm, unlockSound } from './Alarm';
+import { I18nContext, i18nFor, initialLang, rememberLang, type Lang } from './i18n';
+import { useAlerts } from './live';
+import { Account } from './screens/Account';
+import { Alerts } from './screens/Alerts';
+import { Cameras } from './screens/Cameras';
+import { SignIn } from './screens/SignIn';
+
+type Route = 'alerts' | 'cameras' | 'account';
+
+function routeOf(hash: string): Route {
+  const r = hash.replace(/^#\/?/, '').split('/')[0];
+  return r === 'cameras' || r === 'account' ? r : 'alerts';
+}
+
+function useNow(): number {
+  const [now, setNow] = useState(Date.now());
+  useEffect(() => {
+    const timer = setInterval(() => setNow(Date.now()), 30_000);
+    return () => clearInterval(timer);
+  }, []);
+  return now;
+}
+
+function Shell({ session, lang, setLang, onSignOut }: { session: Session; lang: Lang; setLang: (l: Lang) => void; onSignOut: () => void }) {
+  const i18n = i18nFor(lang);
+  const { t } = i18n;
+  const alerts = useAlerts(session);
+  const now = useNow();
+  const [route, setRoute] = useState<Route>(routeOf(location.hash));
+  const page = useRef<HTMLDivElement>(null);
+
+  useEffect(() => {
+    const onHash = () => setRoute(routeOf(location.hash));
+    addEventListener('hashchange', onHash);
+    return () => removeEventListener('hashchange', onHash);
+  }, []);
+  useEffect(() => {
+    document.title = alerts.unread > 0 ? `(${alerts.unread}) ${t('appName')}` : t('appName');
+  }, [alerts.unread, lang]);
+  // while the alarm is up, the rest of the page can be neither clicked nor reached by Tab
+  useEffect(() => {
+    if (page.current) page.current.inert = alerts.alarm !== null;
+  }, [alerts.alarm]);
+
+  const link = (to: Route, label: string, badge?: number) => (
+    <a href={`#/${to}`} aria-current={route === to ? 'page' : undefined}>
+      {label}
+      {badge ? <span class="badge" aria-label={t('unread', { n: badge })}>{badge}</span> : null}
+    </a>
+  );
+
+  return (
+    <I18nContext.Provider value={i18n}>
+      <div ref={page}>
+        <header class="top">
+          <span class="brand">{t('appName')}</span>
+          <button type="button" class="lang" onClick={() => setLang(lang === 'zh' ? 'en' : 'zh')} lang={lang === 'zh' ? 'en' : 'zh'}>{t('otherLanguage')}</button>
+        </header>
+        <nav aria-label={t('navLabel')} class="tabs">
+          {link('alerts', t('navAlerts'), alerts.unread)}
+          {link('cameras', t('navCameras'))}
+          {link('account', t('navAccount'))}
+        </nav>
+        {!navigator.onLine && <p class="banner" role="status">{t('offline')}</p>}
+        <main>
+          {route === 'alerts' && <Alerts session={session} alerts={alerts} now={now} />}
+          {route === 'cameras' && <Cameras session={session} liveness={alerts.liveness} now={now} />}
+          {route === 'account' && <Account session={session} onSignOut={onSignOut} />}
+        </main>
+      </div>
+      {alerts.alarm && <Alarm notice={alerts.alarm} session={session} now={now} onAcknowledge={alerts.acknowledge} />}
+    </I18nContext.Provider>
+  );
+}
+
+export function App() {
+  const [lang, setLangState] = useState<Lang>(initialLang);
+  const [session, setSession] = useState<Session | null | undefined>(undefined);
+  const i18n = useMemo(() => i18nFor(lang), [lang]);
+  const setLang = (l: Lang) => {
+    rememberLang(l);
+    setLangState(l);
+  };
+
+  useEffect(() => {
+    rememberLang(lang);
+    currentSession().then(setSession, () => setSession(null));
+    addEventListener('pointerdown', unlockSound, { once: true });
+    addEventListener('keydown', unlockSound, { once: true });
+  }, []);
+
+  if (session === undefined) return null;
+  if (session === null) {
+    return (
+      <I18nContext.Provider value={i18n}>
+        <header class="top">
+          <span class="brand">{i18n.t('appName')}</span>
+          <button type="button" class="lang" onClick={() => setLang(lang === 'zh' ? 'en' : 'zh')} lang={lang === 'zh' ? 'en' : 'zh'}>{i18n.t('otherLanguage')}</button>
+        </header>
+        <SignIn onSession={(s) => {
+          unlockSound();
+          setSession(s);
+        }} />
+      </I18nContext.Provider>
+    );
+  }
+  return <Shell session={session} lang={lang} setLang={setLang} onSignOut={async () => {
+    await closeSession();
+    setSession(null);
+  }} />;
+}

@@ -1,0 +1,112 @@
+import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
+import { call, type Session } from './api';
+
+export interface Notice {
+  event_id: string;
+  content: string;
+  device: string;
+  pic_name: string;
+  createtime: string;
+  acknowledged: { phone: string; at: string } | null;
+  photo_ok: boolean;
+}
+
+export interface Liveness {
+  device_id: string;
+  device_name: string;
+  online: boolean | null;
+  last_seen: string | null;
+}
+
+const PAGE = 20;
+
+/** Now as the server writes times ("2026-12-02 13:05:09" in its zone), for an acknowledgement made here. */
+function serverNow(zone: string): string {
+  const p = Object.fromEntries(new Intl.DateTimeFormat('en-US', { timeZone: zone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' })
+    .formatToParts(new Date()).map((x) => [x.type, x.value]));
+  return `${p.year}-${p.month}-${p.day} ${p.hour}:${p.minute}:${p.second}`;
+}
+
+/**
+ * The account's falls, kept live: the stream is opened first and the list read after, so a fall that
+ * lands in between is not missed (items are kept once by event id). The browser's EventSource comes back
+ * by itself after a dropped connection or a server restart, with Last-Event-ID, and the server replays
+ * what it missed.
+ */
+export function useAlerts(session: Session) {
+  const [list, setList] = useState<Notice[]>([]);
+  const [total, setTotal] = useState(0);
+  const [unread, setUnread] = useState(0);
+  const [loaded, setLoaded] = useState(false);
+  const [connected, setConnected] = useState(false);
+  const [alarms, setAlarms] = useState<Notice[]>([]);
+  const [liveness, setLiveness] = useState<Record<string, Liveness>>({});
+  const [error, setError] = useState<string | null>(null);
+  const known = useRef(new Set<string>());
+
+  const refreshUnread = useCallback(async () => {
+    const reply = await call<{ total: number }>('/get/notice', 'notice', 'get', { mode: 0, limit: 1 }).catch(() => null);
+    if (reply?.status === 0) setUnread(reply.data.total);
+  }, []);
+
+  const acknowledgedHere = useCallback((eventId: string, acknowledged: Notice['acknowledged']) => {
+    setList((items) => items.map((n) => (n.event_id === eventId && !n.acknowledged ? { ...n, acknowledged } : n)));
+    setAlarms((items) => items.filter((n) => n.event_id !== eventId));
+  }, []);
+
+  useEffect(() => {
+    const source = new EventSource('/api/notice/stream');
+    source.onopen = () => setConnected(true);
+    source.onerror = () => setConnected(false);
+    source.addEventListener('notice', (e) => {
+      const notice = JSON.parse((e as MessageEvent<string>).data) as Notice;
+      if (known.current.has(notice.event_id)) return;
+      known.current.add(notice.event_id);
+      setList((items) => [notice, ...items]);
+      setTotal((n) => n + 1);
+      if (!notice.acknowledged) setAlarms((items) => [...items, notice]);
+      void refreshUnread();
+    });
+    source.addEventListener('acknowledged', (e) => {
+      const { event_id, acknowledged } = JSON.parse((e as MessageEvent<string>).data) as { event_id: string; acknowledged: Notice['acknowledged'] };
+      acknowledgedHere(event_id, acknowledged);
+    });
+    source.addEventListener('device', (e) => {
+      const d = JSON.parse((e as MessageEvent<string>).data) as Liveness;
+      setLiveness((all) => ({ ...all, [d.device_id]: d }));
+    });
+    (async () => {
+      const reply = await call<{ list: Notice[]; total: number }>('/get/notice', 'notice', 'get', { mode: 2, limit: PAGE, offset: 0 });
+      if (reply.status !== 0) return setError(`${reply.status}: ${reply.message}`);
+      const fresh = reply.data.list.filter((n) => !known.current.has(n.event_id));
+      for (const n of fresh) known.current.add(n.event_id);
+      setList((items) => [...items, ...fresh]);
+      setTotal(reply.data.total);
+      setLoaded(true);
+      await refreshUnread();
+    })().catch(() => setError('network'));
+    return () => source.close();
+  }, [session, refreshUnread, acknowledgedHere]);
+
+  const more = useCallback(async () => {
+    const reply = await call<{ list: Notice[]; total: number }>('/get/notice', 'notice', 'get', { mode: 2, limit: PAGE, offset: list.length });
+    if (reply.status !== 0) return;
+    const fresh = reply.data.list.filter((n) => !known.current.has(n.event_id));
+    for (const n of fresh) known.current.add(n.event_id);
+    setList((items) => [...items, ...fresh]);
+    setTotal(reply.data.total);
+  }, [list.length]);
+
+  /** notice.sign: 0, or 101 when someone was first; the fall is acknowledged either way. */
+  const acknowledge = useCallback(async (eventId: string): Promise<boolean> => {
+    const reply = await call('/get/notice', 'notice', 'sign', { event_id: eventId });
+    if (reply.status !== 0 && reply.status !== 101) return false;
+    acknowledgedHere(eventId, { phone: session.phone, at: serverNow(session.timezone) });
+    void refreshUnread();
+    return true;
+  }, [session, acknowledgedHere, refreshUnread]);
+
+  return { list, total, unread, loaded, connected, alarm: alarms[0] ?? null, liveness, error, more, acknowledge };
+}
+
+export type AlertsState = ReturnType<typeof useAlerts>;

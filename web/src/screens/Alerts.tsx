@@ -1,0 +1,61 @@
+import { useState } from 'preact/hooks';
+import type { Session } from '../api';
+import { useI18n } from '../i18n';
+import type { AlertsState, Notice } from '../live';
+import { localTime, maskPhone, parseServerTime, relative } from '../time';
+
+export function When({ text, session, now }: { text: string; session: Session; now: number }) {
+  const { locale, t } = useI18n();
+  const ms = parseServerTime(text, session.timezone);
+  if (Number.isNaN(ms)) return <span>{text}</span>;
+  return <time dateTime={new Date(ms).toISOString()}>{localTime(ms, locale)} · {relative(ms, now, locale, t('justNow'))}</time>;
+}
+
+export function SeenBy({ notice, session, now }: { notice: Notice; session: Session; now: number }) {
+  const { t } = useI18n();
+  const ack = notice.acknowledged;
+  if (!ack) return <p class="status pending">{t('notSeen')}</p>;
+  const who = ack.phone === session.phone ? t('you') : maskPhone(ack.phone);
+  return <p class="status seen">{t('seenBy')} {who}, <When text={ack.at} session={session} now={now} /></p>;
+}
+
+function AlertCard({ notice, session, now, eager, onAcknowledge }: { notice: Notice; session: Session; now: number; eager: boolean; onAcknowledge: (id: string) => Promise<boolean> }) {
+  const { t } = useI18n();
+  const [busy, setBusy] = useState(false);
+  const titleId = `alert-${notice.event_id}`;
+  return (
+    <article class="card alert" aria-labelledby={titleId}>
+      <img src={`/app/photo/${encodeURIComponent(notice.event_id)}`} alt={t('photoOf', { camera: notice.device })} width={320} height={180} loading={eager ? 'eager' : 'lazy'} decoding="async" />
+      <div class="alert-body">
+        <h2 id={titleId}>{t('fallAt', { camera: notice.device })}</h2>
+        <p class="when"><When text={notice.createtime} session={session} now={now} /></p>
+        {notice.content && <p>{notice.content}</p>}
+        <SeenBy notice={notice} session={session} now={now} />
+        {!notice.acknowledged && (
+          <button type="button" class="primary" disabled={busy} onClick={async () => {
+            setBusy(true);
+            await onAcknowledge(notice.event_id).finally(() => setBusy(false));
+          }}>{busy ? t('acknowledging') : t('acknowledge')}</button>
+        )}
+      </div>
+    </article>
+  );
+}
+
+export function Alerts({ session, alerts, now }: { session: Session; alerts: AlertsState; now: number }) {
+  const { t } = useI18n();
+  return (
+    <section aria-labelledby="alerts-heading">
+      <div class="heading-row">
+        <h1 id="alerts-heading">{t('alerts')}</h1>
+        <span class={alerts.connected ? 'pill live' : 'pill'} role="status">{alerts.connected ? t('live') : t('reconnecting')}</span>
+      </div>
+      {alerts.unread > 0 && <p class="unread">{t('unread', { n: alerts.unread })}</p>}
+      {alerts.loaded && alerts.list.length === 0 && <p class="empty">{t('noAlerts')}</p>}
+      <div class="alert-list">
+        {alerts.list.map((n, i) => <AlertCard key={n.event_id} notice={n} session={session} now={now} eager={i < 4} onAcknowledge={alerts.acknowledge} />)}
+      </div>
+      {alerts.list.length < alerts.total && <button type="button" class="secondary" onClick={() => void alerts.more()}>{t('showMore')}</button>}
+    </section>
+  );
+}
