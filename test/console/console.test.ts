@@ -164,3 +164,99 @@ if (missing) {
 }
 
 live.run();
+
+const ways = suite('the family console: create an account, a new browser confirmed by SMS code, a forgotten password');
+let w: TestServer;
+let wb: Browser;
+
+ways.before(async () => {
+  if (missing) return;
+  w = await startTestServer({}, { captchaCode: () => 'K7PQX' });
+  wb = await launchBrowser();
+});
+
+ways.after(async () => {
+  if (missing) return;
+  await w?.close();
+  await wb?.close();
+});
+
+/** The picture's characters (the server was told them), then the SMS code read from the outbox as a phone shows it. */
+async function codeStep(page: Page, phone: string): Promise<void> {
+  w.clock.advance(w.config.sms.phoneIntervalSeconds);
+  const before = w.outbox().length;
+  await page.getByLabel('Characters in the picture').fill('k7pqx');
+  await page.getByRole('button', { name: 'Send SMS code' }).click();
+  const sentLine = page.getByRole('status').filter({ hasText: 'Code sent' });
+  await Promise.race([sentLine.waitFor(), page.getByRole('alert').waitFor()]);
+  if (!(await sentLine.isVisible())) throw new Error(`no code sent: ${await page.getByRole('alert').textContent()}`);
+  const sent = w.outbox().slice(before).filter((m) => m.phone === phone && m.kind === 'code').at(-1)!;
+  await page.getByLabel('SMS code').fill(sent.code);
+}
+
+if (!missing) {
+  ways('a new account, made in the browser, lands on its alerts; a second browser is asked for an SMS code; a forgotten password is reset', async () => {
+    const phone = newPhone();
+    const first = await wb.newContext({ locale: 'en-US' });
+    const page = await first.newPage();
+    await page.goto(`${w.url}/app/`);
+    await page.getByRole('button', { name: 'Create an account' }).click();
+    await page.getByLabel('Phone number').fill(phone);
+    await codeStep(page, phone);
+    await page.getByLabel('New password').fill('first-pass-1');
+    await page.getByRole('button', { name: 'Create account' }).click();
+    await page.getByRole('heading', { name: 'Alerts' }).waitFor();
+    const user = await w.sql.get<{ id: number }>('SELECT id FROM users WHERE phone = ?', phone);
+    assert.ok(user, 'account stored');
+    await first.close();
+
+    // another browser: the password is right, but the account knows one terminal already (441)
+    const second = await wb.newContext({ locale: 'en-US' });
+    const other = await second.newPage();
+    await other.goto(`${w.url}/app/`);
+    await other.getByLabel('Phone number').fill(phone);
+    await other.getByLabel('Password').fill('first-pass-1');
+    await other.getByRole('button', { name: 'Sign in' }).click();
+    await other.getByRole('status').filter({ hasText: 'This browser is new' }).waitFor();
+    await codeStep(other, phone);
+    await other.getByRole('button', { name: 'Sign in' }).click();
+    await other.getByRole('heading', { name: 'Alerts' }).waitFor();
+    const terminals = await w.sql.all('SELECT device_no FROM terminals WHERE user_id = ?', user!.id);
+    assert.is(terminals.length, 2, 'both browsers are known terminals now');
+
+    await other.getByRole('link', { name: 'Account' }).click();
+    await other.getByRole('button', { name: 'Sign out' }).click();
+    await other.getByRole('button', { name: 'Forgot password?' }).click();
+    await other.getByLabel('Phone number').fill(phone);
+    await codeStep(other, phone);
+    await other.getByLabel('New password').fill('second-pass-2');
+    await other.getByRole('button', { name: 'Set password' }).click();
+    await other.getByRole('status').filter({ hasText: 'Password changed' }).waitFor();
+    await other.getByLabel('Password').fill('second-pass-2');
+    await other.getByRole('button', { name: 'Sign in' }).click();
+    await other.getByRole('heading', { name: 'Alerts' }).waitFor();
+    assert.is((await w.call('/user/login', 'login', 'pass', { phone, pass: 'first-pass-1' })).status, 101, 'the old password is gone');
+    await second.close();
+  });
+
+  ways('a wrong picture or SMS code says so in words, and nothing is signed in', async () => {
+    const phone = newPhone();
+    await w.signUp(phone, 'secret123');
+    const context = await wb.newContext({ locale: 'en-US' });
+    const page = await context.newPage();
+    await page.goto(`${w.url}/app/`);
+    await page.getByRole('button', { name: 'Use an SMS code instead' }).click();
+    await page.getByLabel('Phone number').fill(phone);
+    await page.getByLabel('Characters in the picture').fill('wrong');
+    await page.getByRole('button', { name: 'Send SMS code' }).click();
+    await page.getByRole('alert').filter({ hasText: 'do not match the picture' }).waitFor();
+    await codeStep(page, phone);
+    await page.getByLabel('SMS code').fill('000000');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('alert').filter({ hasText: 'SMS code is wrong' }).waitFor();
+    assert.is((await context.cookies()).find((c) => c.name === 'helpaged_session'), undefined);
+    await context.close();
+  });
+}
+
+ways.run();

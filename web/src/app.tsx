@@ -109,6 +109,8 @@ export function App() {
   }
   return <Shell session={session} lang={lang} setLang={setLang} onSignOut={async () => {
     await closeSession();
+    // whoever signs in next starts at the alerts, not on this account's page
+    history.replaceState(null, '', '#/alerts');
     setSession(null);
   }} />;
 }
