@@ -53,14 +53,39 @@ export interface Session {
   timezone: string;
 }
 
+const HINT = 'helpaged.session';
+export const LAST_LIST = 'helpaged.last-list';
+
+/**
+ * The cookie's session, asked of the server. Offline, the last one this browser had (who and which
+ * zone, no credential), so that the shell can say it is offline and show the last list.
+ */
 export async function currentSession(): Promise<Session | null> {
+  let reply: Reply<Session>;
   try {
     const res = await fetch('/app/session', { credentials: 'same-origin', cache: 'no-store' });
-    const reply = (await res.json()) as Reply<Session>;
-    return reply.status === 0 ? reply.data : null;
+    reply = (await res.json()) as Reply<Session>;
   } catch {
-    throw new NetworkError('unreachable');
+    const hint = localStorage.getItem(HINT);
+    return hint ? { ...(JSON.parse(hint) as Session), csrf: '' } : null;
   }
+  if (reply.status !== 0) {
+    forget();
+    return null;
+  }
+  remember(reply.data);
+  return reply.data;
+}
+
+export function remember(session: Session): void {
+  localStorage.setItem(HINT, JSON.stringify({ phone: session.phone, role: session.role, timezone: session.timezone }));
+}
+
+/** What this browser kept of an account: gone with its session. */
+function forget(): void {
+  localStorage.removeItem(HINT);
+  localStorage.removeItem(LAST_LIST);
+  if ('caches' in window) void caches.delete('helpaged-photos');
 }
 
 /** Hands the token a sign-in gave to the server, which keeps it as the session cookie; the page forgets it. */
@@ -69,5 +94,6 @@ export async function openSession(token: string): Promise<Reply<Session>> {
 }
 
 export async function closeSession(): Promise<void> {
+  forget();
   await post('/app/signout', {}).catch(() => undefined);
 }

@@ -1,5 +1,5 @@
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
-import { closeSession, currentSession, type Session } from './api';
+import { closeSession, currentSession, remember, type Session } from './api';
 import { Alarm, unlockSound } from './Alarm';
 import { I18nContext, i18nFor, initialLang, rememberLang, type Lang } from './i18n';
 import { useAlerts } from './live';
@@ -24,6 +24,20 @@ function useNow(): number {
   return now;
 }
 
+function useOnline(): boolean {
+  const [online, setOnline] = useState(navigator.onLine);
+  useEffect(() => {
+    const on = () => setOnline(navigator.onLine);
+    addEventListener('online', on);
+    addEventListener('offline', on);
+    return () => {
+      removeEventListener('online', on);
+      removeEventListener('offline', on);
+    };
+  }, []);
+  return online;
+}
+
 function Shell({ session, lang, setLang, onSignOut }: { session: Session; lang: Lang; setLang: (l: Lang) => void; onSignOut: () => void }) {
   const i18n = i18nFor(lang);
   const { t } = i18n;
@@ -31,6 +45,7 @@ function Shell({ session, lang, setLang, onSignOut }: { session: Session; lang: 
   const now = useNow();
   const [route, setRoute] = useState<Route>(routeOf(location.hash));
   const page = useRef<HTMLDivElement>(null);
+  const online = useOnline();
 
   useEffect(() => {
     const onHash = () => setRoute(routeOf(location.hash));
@@ -64,7 +79,7 @@ function Shell({ session, lang, setLang, onSignOut }: { session: Session; lang: 
           {link('cameras', t('navCameras'))}
           {link('account', t('navAccount'))}
         </nav>
-        {!navigator.onLine && <p class="banner" role="status">{t('offline')}</p>}
+        {!online && <p class="banner" role="status">{t('offline')}</p>}
         <main>
           {route === 'alerts' && <Alerts session={session} alerts={alerts} now={now} />}
           {route === 'cameras' && <Cameras session={session} liveness={alerts.liveness} now={now} />}
@@ -88,6 +103,7 @@ export function App() {
   useEffect(() => {
     rememberLang(lang);
     currentSession().then(setSession, () => setSession(null));
+    if ('serviceWorker' in navigator) void navigator.serviceWorker.register('/app/sw.js', { scope: '/app/' }).catch(() => undefined);
     addEventListener('pointerdown', unlockSound, { once: true });
     addEventListener('keydown', unlockSound, { once: true });
   }, []);
@@ -102,6 +118,7 @@ export function App() {
         </header>
         <SignIn onSession={(s) => {
           unlockSound();
+          remember(s);
           setSession(s);
         }} />
       </I18nContext.Provider>

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
-import { call, type Session } from './api';
+import { call, LAST_LIST, NetworkError, type Session } from './api';
 
 export interface Notice {
   event_id: string;
@@ -76,7 +76,17 @@ export function useAlerts(session: Session) {
       setLiveness((all) => ({ ...all, [d.device_id]: d }));
     });
     (async () => {
-      const reply = await call<{ list: Notice[]; total: number }>('/get/notice', 'notice', 'get', { mode: 2, limit: PAGE, offset: 0 });
+      let reply;
+      try {
+        reply = await call<{ list: Notice[]; total: number }>('/get/notice', 'notice', 'get', { mode: 2, limit: PAGE, offset: 0 });
+      } catch (err) {
+        if (!(err instanceof NetworkError)) throw err;
+        // offline: the last list this browser had, until the stream is back
+        const last = JSON.parse(localStorage.getItem(LAST_LIST) ?? '[]') as Notice[];
+        setList((items) => [...items, ...last.filter((n) => !known.current.has(n.event_id))]);
+        setLoaded(true);
+        return;
+      }
       if (reply.status !== 0) return setError(`${reply.status}: ${reply.message}`);
       const fresh = reply.data.list.filter((n) => !known.current.has(n.event_id));
       for (const n of fresh) known.current.add(n.event_id);
@@ -87,6 +97,10 @@ export function useAlerts(session: Session) {
     })().catch(() => setError('network'));
     return () => source.close();
   }, [session, refreshUnread, acknowledgedHere]);
+
+  useEffect(() => {
+    if (loaded) localStorage.setItem(LAST_LIST, JSON.stringify(list.slice(0, PAGE)));
+  }, [list, loaded]);
 
   const more = useCallback(async () => {
     const reply = await call<{ list: Notice[]; total: number }>('/get/notice', 'notice', 'get', { mode: 2, limit: PAGE, offset: list.length });
