@@ -74,4 +74,40 @@ export class AlertStore {
     const [found] = await q.q.select({ n: count() }).from(alertSteps).where(and(eq(alertSteps.noticeId, noticeId), isNull(alertSteps.doneAt)));
     return found!.n;
   }
+
+  /** A send made for a fall: how many of its phones the provider accepted (in the transaction that counts them). */
+  async record(tx: Tx, noticeId: number, kind: StepKind, at: number, sent: number, total: number, attempt: number): Promise<void> {
+    const { noticeEvents } = this.db.t;
+    const outcome = sent === total ? 'sent' : sent === 0 ? 'failed' : 'partial';
+    await tx.q.insert(noticeEvents).values({ noticeId, kind: EVENT_KIND[kind], at, outcome, sent, total, attempt });
+  }
+
+  /** A fall's escalation as its timeline shows it: the scheduled steps, and every send made, in order. */
+  async timeline(q: Q, noticeId: number): Promise<{ steps: ScheduledStep[]; sends: SendEvent[] }> {
+    const { alertSteps, noticeEvents } = this.db.t;
+    const steps = await q.q.select({ kind: alertSteps.kind, dueAt: alertSteps.dueAt, doneAt: alertSteps.doneAt, outcome: alertSteps.outcome })
+      .from(alertSteps).where(and(eq(alertSteps.noticeId, noticeId), isNull(alertSteps.phone))).orderBy(asc(alertSteps.dueAt));
+    const sends = await q.q.select({ kind: noticeEvents.kind, at: noticeEvents.at, outcome: noticeEvents.outcome, sent: noticeEvents.sent, total: noticeEvents.total, attempt: noticeEvents.attempt })
+      .from(noticeEvents).where(eq(noticeEvents.noticeId, noticeId)).orderBy(asc(noticeEvents.id));
+    return { steps: steps as ScheduledStep[], sends };
+  }
+}
+
+/** A step's name in a fall's timeline. */
+const EVENT_KIND: Record<StepKind, string> = { alert: 'sms', 'alert-repeat': 'sms-repeat', call: 'call' };
+
+export interface ScheduledStep {
+  kind: StepKind;
+  dueAt: number;
+  doneAt: number | null;
+  outcome: Outcome | null;
+}
+
+export interface SendEvent {
+  kind: string;
+  at: number;
+  outcome: string;
+  sent: number;
+  total: number;
+  attempt: number;
 }

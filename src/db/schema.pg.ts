@@ -130,6 +130,25 @@ export const alertSteps = pgTable('alert_steps', {
   outcome: text('outcome'),
 }, (t) => [index('alert_steps_due').on(t.doneAt, t.dueAt), index('alert_steps_notice').on(t.noticeId)]);
 
+/**
+ * What was sent for a fall, as its timeline shows it: each SMS burst, repeat SMS and call (and their
+ * retries) with how many of its phones the provider accepted. Written in the transaction that counts
+ * the sends; append-only.
+ */
+export const noticeEvents = pgTable('notice_events', {
+  id: integer('id').primaryKey().generatedByDefaultAsIdentity(),
+  noticeId: integer('notice_id').notNull().references(() => notices.id, { onDelete: 'cascade' }),
+  /** sms, sms-repeat or call. */
+  kind: text('kind').notNull(),
+  at: bigint('at', { mode: 'number' }).notNull(),
+  /** sent (every phone), partial, or failed (none). */
+  outcome: text('outcome').notNull(),
+  sent: integer('sent').notNull(),
+  total: integer('total').notNull(),
+  /** 0 for the first send, then the retry's number. */
+  attempt: integer('attempt').notNull().default(0),
+}, (t) => [index('notice_events_notice').on(t.noticeId, t.id)]);
+
 export const noticeReads = pgTable('notice_reads', {
   userId: integer('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
   noticeId: integer('notice_id').notNull().references(() => notices.id, { onDelete: 'cascade' }),

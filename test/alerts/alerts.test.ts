@@ -391,3 +391,56 @@ provider('refused SMS and calls are retried with backoff, at most three times; a
 });
 
 provider.run();
+
+// ---------------------------------------------------------------------------------------------
+const timeline = suite('notice.timeline');
+let tl: TestServer;
+timeline.before(async () => {
+  tl = await startTestServer({ ALERT_REPEAT_SECONDS: '120', ALERT_CALL_SECONDS: '300', ALERT_SMS_COOLDOWN_SECONDS: '0' });
+});
+timeline.after(() => tl.close());
+
+type Entry = { step: string; at: string; outcome: string; sent?: number; total?: number; attempt?: number; by?: string; by_you?: boolean };
+const stepsOf = async (token: string, eventId: string) => {
+  const r = await tl.call('/get/notice', 'notice', 'timeline', { event_id: eventId }, { token });
+  assert.is(r.status, 0, JSON.stringify(r));
+  return r.data.timeline as Entry[];
+};
+
+timeline('a fall\'s chain as it happens: stored, streamed, the SMS to every phone, the repeat sent, the call skipped once someone acknowledged, by nickname', async () => {
+  const { phones, tokens, camera } = await family(tl, `porch-${Date.now()}`);
+  const item = await fall(tl, camera, tokens[0]!);
+  await until(() => ofKind(tl, 'alert', item.event_id).length === 2, 2000, 'first alerts');
+  let steps = await stepsOf(tokens[1]!, item.event_id);
+  assert.equal(steps.map((s) => [s.step, s.outcome]), [['stored', 'ok'], ['streamed', 'sent'], ['sms', 'sent'], ['sms-repeat', 'pending'], ['call', 'pending']]);
+  assert.equal([steps[2]!.sent, steps[2]!.total, steps[2]!.attempt], [2, 2, 0]);
+  assert.is(steps[0]!.at, item.createtime);
+  tl.clock.advance(120);
+  await tl.services.alerts.tick();
+  assert.is((await tl.call('/user/info', 'info', 'update', { phone: phones[1], nickname: 'Mei' }, { token: tokens[1]! })).status, 0);
+  assert.is((await tl.call('/get/notice', 'notice', 'sign', { event_id: item.event_id }, { token: tokens[1]! })).status, 0);
+  steps = await stepsOf(tokens[0]!, item.event_id);
+  assert.equal(steps.map((s) => [s.step, s.outcome]), [['stored', 'ok'], ['streamed', 'sent'], ['sms', 'sent'], ['sms-repeat', 'sent'], ['call', 'skipped'], ['acknowledged', 'ok']]);
+  const byStep = Object.fromEntries(steps.map((s) => [s.step, s]));
+  assert.is(byStep['sms-repeat']!.sent, 2);
+  assert.is(byStep.call!.outcome, 'skipped');
+  assert.is(byStep.acknowledged!.by, 'Mei');
+  assert.is(byStep.acknowledged!.by_you, false);
+  assert.is((await stepsOf(tokens[1]!, item.event_id)).at(-1)!.by_you, true);
+  const rows = await tl.sql.all('SELECT kind, outcome, sent, total FROM notice_events e JOIN notices n ON n.id = e.notice_id WHERE n.event_id = ? ORDER BY e.id', item.event_id);
+  assert.equal(rows.map((r) => [r.kind, r.outcome, Number(r.sent), Number(r.total)]), [['sms', 'sent', 2, 2], ['sms-repeat', 'sent', 2, 2]]);
+});
+
+timeline('only for accounts bound to the camera; bad data and bad tokens get their statuses', async () => {
+  const { tokens, camera } = await family(tl);
+  const item = await fall(tl, camera, tokens[0]!);
+  const stranger = await tl.signUp(newPhone());
+  assert.is((await tl.call('/get/notice', 'notice', 'timeline', { event_id: item.event_id }, { token: stranger })).status, 200);
+  assert.is((await tl.call('/get/notice', 'notice', 'timeline', { event_id: 'no-such-event' }, { token: tokens[0]! })).status, 200);
+  assert.is((await tl.call('/get/notice', 'notice', 'timeline', {}, { token: tokens[0]! })).status, -3);
+  assert.is((await tl.call('/get/notice', 'notice', 'timeline', { event_id: 7 }, { token: tokens[0]! })).status, -203);
+  assert.is((await tl.call('/get/notice', 'notice', 'timeline', { event_id: item.event_id }, { token: 'f'.repeat(32) })).status, -101);
+  assert.is((await tl.call('/get/notice', 'notice', 'timeline', { event_id: item.event_id })).status, -100);
+});
+
+timeline.run();

@@ -81,6 +81,9 @@ if (missing) {
       found.push(...await audit(page, 'alarm'));
       await page.getByRole('alertdialog').getByRole('button').click();
       await page.getByRole('alertdialog').waitFor({ state: 'detached' });
+      await page.locator('article a').first().click();
+      await page.locator('ol.timeline li').first().waitFor();
+      found.push(...await audit(page, 'fall details'));
       for (const screen of ['cameras', 'account']) {
         await page.goto(`${t.url}/app/#/${screen}`);
         await page.locator('main section h1').waitFor();
@@ -99,7 +102,7 @@ if (missing) {
     const page = await context.newPage();
     await page.goto(`${t.url}/app/`);
     const focused = () => page.evaluate(() => {
-      const el = document.activeElement as HTMLElement | null;
+      const el = document.activeElement as HTMLInputElement | null;
       return el ? (el.labels?.[0]?.textContent ?? el.textContent ?? '').trim() : '';
     });
     const tabTo = async (name: string) => {

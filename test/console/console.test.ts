@@ -128,6 +128,19 @@ if (missing) {
     }
   });
 
+  live('a fall\'s details show its timeline: stored, shown, SMS sent, the second SMS and the call not needed, acknowledged by whom', async () => {
+    const [first, second] = members as [Member, Member];
+    await fallArticle(second).first().getByRole('link', { name: /Details/ }).click();
+    await second.page.getByRole('heading', { name: `What happened with the fall at ${cameraName}` }).waitFor();
+    const steps = await second.page.getByRole('listitem').allTextContents();
+    const masked = `${first.phone.slice(0, 3)}****${first.phone.slice(-4)}`;
+    for (const expected of ['Photo stored', 'Shown on open screens', 'SMS to the family · sent', 'Second SMS · not needed', 'Phone call · not needed', `Acknowledged by ${masked}`]) {
+      assert.ok(steps.some((s) => s.includes(expected)), `${expected} in ${JSON.stringify(steps)}`);
+    }
+    await second.page.getByRole('link', { name: 'Back to alerts' }).click();
+    await second.page.getByRole('heading', { name: 'Alerts' }).waitFor();
+  });
+
   live('the server restarts: the stream comes back and replays the fall it missed, once', async () => {
     const m = members[1]!;
     const before = await fallArticle(m).count();

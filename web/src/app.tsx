@@ -6,13 +6,14 @@ import { useAlerts } from './live';
 import { Account } from './screens/Account';
 import { Alerts } from './screens/Alerts';
 import { Cameras } from './screens/Cameras';
+import { Detail } from './screens/Detail';
 import { SignIn } from './screens/SignIn';
 
-type Route = 'alerts' | 'cameras' | 'account';
+type Route = 'alerts' | 'cameras' | 'account' | 'alert';
 
-function routeOf(hash: string): Route {
-  const r = hash.replace(/^#\/?/, '').split('/')[0];
-  return r === 'cameras' || r === 'account' ? r : 'alerts';
+function routeOf(hash: string): { route: Route; id: string } {
+  const [r, id = ''] = hash.replace(/^#\/?/, '').split('/');
+  return { route: r === 'cameras' || r === 'account' || (r === 'alert' && id) ? r as Route : 'alerts', id: decodeURIComponent(id) };
 }
 
 function useNow(): number {
@@ -43,7 +44,7 @@ function Shell({ session, lang, setLang, onSignOut }: { session: Session; lang: 
   const { t } = i18n;
   const alerts = useAlerts(session);
   const now = useNow();
-  const [route, setRoute] = useState<Route>(routeOf(location.hash));
+  const [{ route, id }, setRoute] = useState(routeOf(location.hash));
   const page = useRef<HTMLDivElement>(null);
   const online = useOnline();
 
@@ -61,7 +62,7 @@ function Shell({ session, lang, setLang, onSignOut }: { session: Session; lang: 
   }, [alerts.alarm]);
 
   const link = (to: Route, label: string, badge?: number) => (
-    <a href={`#/${to}`} aria-current={route === to ? 'page' : undefined}>
+    <a href={`#/${to}`} aria-current={route === to || (to === 'alerts' && route === 'alert') ? 'page' : undefined}>
       {label}
       {badge ? <span class="badge" aria-label={t('unread', { n: badge })}>{badge}</span> : null}
     </a>
@@ -84,6 +85,7 @@ function Shell({ session, lang, setLang, onSignOut }: { session: Session; lang: 
           {route === 'alerts' && <Alerts session={session} alerts={alerts} now={now} />}
           {route === 'cameras' && <Cameras session={session} liveness={alerts.liveness} now={now} />}
           {route === 'account' && <Account session={session} onSignOut={onSignOut} />}
+          {route === 'alert' && <Detail eventId={id} session={session} now={now} refresh={alerts.list.find((n) => n.event_id === id)?.acknowledged} />}
         </main>
       </div>
       {alerts.alarm && <Alarm notice={alerts.alarm} session={session} now={now} onAcknowledge={alerts.acknowledge} />}

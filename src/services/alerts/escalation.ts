@@ -104,6 +104,7 @@ export class Alerts {
     await this.db.transaction(async (tx) => {
       if (retry) for (const { phone } of failed) await this.steps.add(tx, fall.noticeId, kind, dueAt, phone, attempts + 1);
       await this.notices.countSent(tx, fall.noticeId, sent);
+      await this.steps.record(tx, fall.noticeId, kind, this.clock.now(), sent, phones.length, attempts);
     });
     // logged once the retries are in the database
     for (const { phone, detail } of failed) {
@@ -169,6 +170,11 @@ export class Alerts {
     const all = await this.deliver({ noticeId: step.noticeId, eventId: step.eventId, device: step.deviceName, createtime: this.format(step.createdAt) },
       step.kind, phones, step.attempts);
     await this.finish(step.id, all ? 'sent' : 'failed');
+  }
+
+  /** The scheduled steps and the sends made for a fall, for its timeline. */
+  timeline(noticeId: number): ReturnType<AlertStore['timeline']> {
+    return this.steps.timeline(this.db.read, noticeId);
   }
 
   private finish(stepId: number, outcome: Outcome): Promise<void> {

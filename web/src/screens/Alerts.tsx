@@ -31,6 +31,7 @@ function AlertCard({ notice, session, now, eager, onAcknowledge }: { notice: Not
         <p class="when"><When text={notice.createtime} session={session} now={now} /></p>
         {notice.content && <p>{notice.content}</p>}
         <SeenBy notice={notice} session={session} now={now} />
+        <p><a href={`#/alert/${encodeURIComponent(notice.event_id)}`} aria-label={`${t('details')}: ${t('fallAt', { camera: notice.device })}`}>{t('details')}</a></p>
         {!notice.acknowledged && (
           <button type="button" class="primary" disabled={busy} onClick={async () => {
             setBusy(true);
