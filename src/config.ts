@@ -27,6 +27,11 @@ export interface Config {
   logLevel: Level;
   trustProxy: string | false;
   corsOrigins: string[];
+  /** Web Push: the VAPID subject (a mailto: or https: URL the push services may contact). */
+  pushSubject: string;
+  /** Web Push: the hosts a subscription's endpoint may name (a host, or .suffix for its subdomains); https only, http for loopback hosts listed. */
+  pushHosts: string[];
+  pushTimeoutMs: number;
   /** Who may read GET /metrics: addresses, subnets, loopback/linklocal/uniquelocal (the TCP peer's address). */
   metricsAllow: string[];
   /** Or a request with `Authorization: Bearer <token>`; empty: no token opens it. */
@@ -132,6 +137,15 @@ function oneOf<T extends string>(env: Env, name: string, fallback: T, allowed: r
   return raw as T;
 }
 
+/** The browsers' push services: Chrome's, Firefox's, Edge's and Safari's. */
+const DEFAULT_PUSH_HOSTS = ['fcm.googleapis.com', '.push.services.mozilla.com', '.notify.windows.com', '.push.apple.com'];
+
+function pushSubject(env: Env): string {
+  const raw = env.PUSH_SUBJECT ?? 'mailto:ops@helpaged.invalid';
+  if (!/^(mailto:[^\s@]+@[^\s@]+|https:\/\/\S+)$/.test(raw)) throw new ConfigError(`PUSH_SUBJECT=${JSON.stringify(raw)}: expected mailto:address or an https: URL`);
+  return raw;
+}
+
 function list(env: Env, name: string): string[] {
   return (env[name] ?? '').split(',').map((s) => s.trim()).filter(Boolean);
 }
@@ -228,6 +242,9 @@ export function loadConfig(env: Env = process.env): Config {
     logLevel: oneOf(env, 'LOG_LEVEL', 'info', ['debug', 'info', 'warn', 'error', 'silent'] as const),
     trustProxy: trustProxy(env, 'TRUST_PROXY'),
     corsOrigins: list(env, 'CORS_ORIGINS'),
+    pushSubject: pushSubject(env),
+    pushHosts: env.PUSH_HOSTS === undefined ? DEFAULT_PUSH_HOSTS : list(env, 'PUSH_HOSTS'),
+    pushTimeoutMs: int(env, 'PUSH_TIMEOUT_MS', 5000, 100, 60_000),
     metricsAllow: addresses(env, 'METRICS_ALLOW', ['loopback']),
     metricsToken: env.METRICS_TOKEN ?? '',
     uploadSecret: secret(env, 'UPLOAD_SECRET'),

@@ -82,6 +82,13 @@ export class AlertStore {
     await tx.q.insert(noticeEvents).values({ noticeId, kind: EVENT_KIND[kind], at, outcome, sent, total, attempt });
   }
 
+  /** A fall's Web Push to its family's browsers (0 of 0 is not recorded: nobody had subscribed). */
+  async recordPush(tx: Tx, noticeId: number, at: number, sent: number, total: number): Promise<void> {
+    const { noticeEvents } = this.db.t;
+    const outcome = sent === total ? 'sent' : sent === 0 ? 'failed' : 'partial';
+    await tx.q.insert(noticeEvents).values({ noticeId, kind: 'pushed', at, outcome, sent, total, attempt: 0 });
+  }
+
   /** A fall's escalation as its timeline shows it: the scheduled steps, and every send made, in order. */
   async timeline(q: Q, noticeId: number): Promise<{ steps: ScheduledStep[]; sends: SendEvent[] }> {
     const { alertSteps, noticeEvents } = this.db.t;

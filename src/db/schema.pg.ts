@@ -149,6 +149,17 @@ export const noticeEvents = pgTable('notice_events', {
   attempt: integer('attempt').notNull().default(0),
 }, (t) => [index('notice_events_notice').on(t.noticeId, t.id)]);
 
+/** Web Push subscriptions of the console's browsers: where to push an account's falls when no page is open. */
+export const pushSubscriptions = pgTable('push_subscriptions', {
+  id: integer('id').primaryKey().generatedByDefaultAsIdentity(),
+  userId: integer('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
+  endpoint: text('endpoint').notNull(),
+  /** The browser's P-256 public key and auth secret, base64url (RFC 8291). */
+  p256dh: text('p256dh').notNull(),
+  auth: text('auth').notNull(),
+  createdAt: bigint('created_at', { mode: 'number' }).notNull(),
+}, (t) => [uniqueIndex('push_subscriptions_endpoint').on(t.endpoint), index('push_subscriptions_user').on(t.userId)]);
+
 export const noticeReads = pgTable('notice_reads', {
   userId: integer('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
   noticeId: integer('notice_id').notNull().references(() => notices.id, { onDelete: 'cascade' }),

@@ -1,7 +1,7 @@
 import { and, count, eq, gt, lte } from 'drizzle-orm';
 import type { Database, Q, Tx } from './engine.js';
 
-export type TicketKind = 'captcha' | 'wechat' | 'sms-sending' | 'upload-secret';
+export type TicketKind = 'captcha' | 'wechat' | 'sms-sending' | 'upload-secret' | 'push-keys';
 
 /** One-use tickets any instance may redeem (schema.ts, `tickets`). */
 export class TicketStore {

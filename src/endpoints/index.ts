@@ -2,7 +2,7 @@ import type { RequestHandler } from 'express';
 import type { Deps } from '../envelope/dispatch.js';
 import type { EndpointSpec } from '../envelope/types.js';
 import { consoleAssetsRoute } from './console/assets.js';
-import { consolePhotoRoute, consoleSessionRoute, consoleSignoutRoute } from './console/session.js';
+import { consoleAckRoute, consolePhotoRoute, consoleSessionRoute, consoleSignoutRoute } from './console/session.js';
 import device from './device/index.js';
 import getNotice from './get-notice/index.js';
 import file from './file/index.js';
@@ -12,6 +12,7 @@ import { portraitRoute } from './get-portrait/route.js';
 import notice from './notice/index.js';
 import { noticeStreamRoute } from './notice-stream/route.js';
 import portrait from './portrait/index.js';
+import push from './push/index.js';
 import upgrade from './upgrade/index.js';
 import adminUser from './admin-user/index.js';
 import captcha from './captcha/index.js';
@@ -27,7 +28,7 @@ import userSession from './user-session/index.js';
 /** Every URL endpoint of the service. */
 export const ENDPOINTS: EndpointSpec[] = [
   captcha, userLogin, userRegister, userPassword, userNickname, userInfo, userDoki, adminUser,
-  device, notice, getNotice, portrait, userSession, userPhone, health, upgrade, file,
+  device, notice, getNotice, portrait, userSession, userPhone, health, upgrade, file, push,
 ];
 
 /** Routes outside the envelope dispatcher: images, event streams, multipart uploads, file downloads, the console. */
@@ -39,6 +40,7 @@ export const RAW_ROUTES: { method: 'get' | 'post'; path: string; make: (deps: De
   { method: 'get', path: '/app/session', make: consoleSessionRoute },
   { method: 'post', path: '/app/session', make: consoleSessionRoute },
   { method: 'post', path: '/app/signout', make: consoleSignoutRoute },
+  { method: 'post', path: '/app/ack', make: consoleAckRoute },
   { method: 'get', path: '/app/photo/:event_id', make: consolePhotoRoute },
   { method: 'get', path: '/app{/*file}', make: consoleAssetsRoute },
 ];

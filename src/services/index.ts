@@ -15,7 +15,8 @@ import { TerminalStore } from '../db/terminals.js';
 import { UserStore } from '../db/users.js';
 import type { Logger } from '../log.js';
 import { AlertStore } from '../db/alerts.js';
-import { Alerts, NoticeHub, NoticeService } from './alerts/index.js';
+import { Alerts, NoticeHub, NoticeService, WebPush } from './alerts/index.js';
+import { PushStore } from '../db/push.js';
 import { Metrics } from './operations/index.js';
 import { ImageCaptchas, SmsCodes, Passwords, TokenService, WeChat } from './accounts/index.js';
 import { BucketDir, s3Client, DurableDir, realFileOps, type FileOps, type FileStore, placeholderImages, Portraits, type Served, uploadSecret, Uploads } from './media/index.js';
@@ -46,6 +47,9 @@ export interface Services {
   noticeService: NoticeService;
   /** Escalation of unacknowledged falls, retries, camera liveness. */
   alerts: Alerts;
+  /** Web Push to the console's browsers (VAPID keys kept in the database), the chain's first step. */
+  push: WebPush;
+  pushSubscriptions: PushStore;
   /** Notice uploads per device per minute. */
   noticeUploads: Limit;
   hub: NoticeHub;
@@ -115,6 +119,10 @@ export async function createServices(config: Config, clock: Clock, log: Logger, 
   const alerts: Alerts = new Alerts(db, steps, notices, devices, hub, gateway, clock, config, log, (ms): string => noticeService.createtime(ms), bus);
   const noticeService = new NoticeService(db, notices, devices, noticeFiles, hub, clock, config, log, alerts, metrics, bus);
   devices.onChange = (tx, userIds) => noticeService.invalidate(tx, userIds);
+  const pushSubscriptions = new PushStore(db);
+  const push = new WebPush(db, pushSubscriptions, tickets, config, clock, log, options.fetch);
+  await push.start();
+  alerts.push = push;
   const users = new UserStore(db);
   users.onChange = (tx, ids) => bus.send(tx, { k: 'users', ids });
   bus.on((wake) => {
@@ -133,6 +141,8 @@ export async function createServices(config: Config, clock: Clock, log: Logger, 
     metrics,
     noticeService,
     alerts,
+    push,
+    pushSubscriptions,
     noticeUploads: limit('notice-uploads', config.noticesPerDevicePerMinute, 60),
     portraits: new Portraits(db, new PortraitStore(db), portraitFiles, clock, limits, config.portraitMaxSide),
     placeholders: await placeholderImages(),

@@ -40,3 +40,64 @@ self.addEventListener('fetch', (event) => {
   if (url.pathname.startsWith('/app/photo/')) return event.respondWith(cacheFirst(request, PHOTOS));
   event.respondWith(networkFirst(request));
 });
+
+/** waitUntil, which only a browser-made event accepts (a test may dispatch one itself). */
+function keep(event, work) {
+  try {
+    event.waitUntil(work);
+  } catch {
+    // the work runs all the same
+  }
+  return work;
+}
+
+const zh = () => (self.navigator.language || '').toLowerCase().startsWith('zh');
+
+/** A fall, pushed by the server (src/services/alerts/push.ts): the camera, the time, the photo, Acknowledge and Open. */
+self.addEventListener('push', (event) => {
+  let data = null;
+  try {
+    data = event.data ? event.data.json() : null;
+  } catch {
+    data = null;
+  }
+  if (!data || data.type !== 'fall') return;
+  const ticket = new URLSearchParams({ user: String(data.ack.user), exp: String(data.ack.exp), sig: data.ack.sig });
+  keep(event, self.registration.showNotification(zh() ? `检测到跌倒：${data.device}` : `Fall detected: ${data.device}`, {
+    body: zh() ? `${data.createtime}。请立即查看家人情况。` : `${data.createtime}. Check on them now.`,
+    icon: '/app/icon-192.png',
+    badge: '/app/icon-192.png',
+    image: `/app/photo/${encodeURIComponent(data.event_id)}?${ticket}`,
+    tag: data.event_id,
+    renotify: true,
+    requireInteraction: true,
+    vibrate: [400, 150, 400, 150, 400],
+    data,
+    actions: [
+      { action: 'ack', title: zh() ? '我已知晓' : 'Acknowledge' },
+      { action: 'open', title: zh() ? '打开' : 'Open' },
+    ],
+  }));
+});
+
+self.addEventListener('notificationclick', (event) => {
+  const notification = event.notification;
+  const data = notification.data || {};
+  notification.close();
+  if (event.action === 'ack') {
+    keep(event, fetch('/app/ack', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(data.ack) })
+      .then((res) => res.json())
+      .then((reply) => {
+        if (reply.status !== 0) throw new Error(reply.message);
+      })
+      .catch(() => self.registration.showNotification(zh() ? '没能确认，请打开应用' : 'Could not acknowledge: open the app', { tag: `${data.event_id}-ack`, data })));
+    return;
+  }
+  const url = `/app/#/alert/${encodeURIComponent(data.event_id || '')}`;
+  keep(event, self.clients.matchAll({ type: 'window', includeUncontrolled: true }).then((windows) => {
+    for (const w of windows) {
+      if (new URL(w.url).pathname.startsWith('/app/') && 'focus' in w) return w.navigate(url).then((c) => (c || w).focus());
+    }
+    return self.clients.openWindow(url);
+  }));
+});

@@ -98,6 +98,14 @@ export const en = {
   outcome_pending: 'will be sent unless someone acknowledges',
   outcome_skipped: 'not needed',
   retry: 'retry {n}',
+  notifications: 'Notifications on this device',
+  notificationsHint: 'A fall shows as a notification on this device even when this page is closed, before the SMS.',
+  notificationsOn: 'Notifications are on.',
+  notificationsOff: 'Notifications are off.',
+  notificationsBlocked: 'Notifications are blocked for this site in the browser settings.',
+  notificationsUnsupported: 'This browser cannot show notifications from a closed page.',
+  turnOn: 'Turn on notifications',
+  turnOff: 'Turn off notifications',
 };
 
 export type Key = keyof typeof en;
@@ -201,4 +209,12 @@ export const zh: Record<Key, string> = {
   outcome_pending: '若无人知晓将会发送',
   outcome_skipped: '无需发送',
   retry: '第 {n} 次重试',
+  notifications: '本设备的通知',
+  notificationsHint: '即使关闭了这个页面，跌倒提醒也会先于短信在本设备上弹出通知。',
+  notificationsOn: '通知已开启。',
+  notificationsOff: '通知未开启。',
+  notificationsBlocked: '浏览器设置里禁止了本网站的通知。',
+  notificationsUnsupported: '这个浏览器不能在页面关闭时显示通知。',
+  turnOn: '开启通知',
+  turnOff: '关闭通知',
 };

@@ -81,19 +81,27 @@ export function consoleSignoutRoute(deps: Deps): RequestHandler {
 }
 
 /**
- * GET /app/photo/<event_id>: a fall's photo for the console, for an account bound to its camera (by the
- * session cookie), re-encoded. Private and immutable: a photo never changes under its event id.
+ * GET /app/photo/<event_id>: a fall's photo for the console, for an account bound to its camera, re-encoded.
+ * The account is the session cookie's, or (for a push notification's picture, which a browser fetches
+ * without the page's session) the one a fall's signed notification ticket names: `?user=&exp=&sig=`,
+ * good for that photo alone. Private and immutable: a photo never changes under its event id.
  */
 export function consolePhotoRoute(deps: Deps): RequestHandler {
   const { services, config, log } = deps;
+  const viewer = async (req: Request, eventId: string): Promise<number | null> => {
+    const token = consoleToken(req, false);
+    if (token) return (await authenticateUser(services, token))?.id ?? null;
+    const { user, exp, sig } = req.query;
+    if (typeof sig !== 'string') return null;
+    return services.push.checkAck({ event_id: eventId, user: Number(user), exp: Number(exp), sig });
+  };
   return (req, res) => {
     const eventId = String(req.params.event_id ?? '');
-    const token = consoleToken(req, false);
-    if (!token || eventId.length > 64) return void res.status(token ? 404 : 401).end();
+    if (eventId.length > 64) return void res.status(404).end();
     (async () => {
-      const user = await authenticateUser(services, token);
-      if (!user) return void res.status(401).end();
-      const notice = await services.notices.visible(services.read, user.id, eventId);
+      const userId = await viewer(req, eventId);
+      if (userId === null) return void res.status(401).end();
+      const notice = await services.notices.visible(services.read, userId, eventId);
       if (!notice) return void res.status(404).end();
       const etag = `"${notice.picName}-${PHOTO_MAX_SIDE}"`;
       res.setHeader('Cache-Control', 'private, max-age=31536000, immutable');
@@ -111,6 +119,34 @@ export function consolePhotoRoute(deps: Deps): RequestHandler {
     })().catch((err) => {
       log.error('photo not served', { event_id: eventId, err });
       if (!res.headersSent) res.status(500).end();
+    });
+  };
+}
+
+/**
+ * POST /app/ack `{event_id, user, exp, sig}`: the Acknowledge action of a fall's push notification, sent
+ * by the service worker with the signed ticket the push carried (the session may have ended long
+ * before the notice is tapped). Acknowledges and marks read as that account, which must still be bound.
+ */
+export function consoleAckRoute(deps: Deps): RequestHandler {
+  const json = express.json({ limit: 1024, type: 'application/json' });
+  const { services, log } = deps;
+  return (req, res) => {
+    if (foreign(req)) return sendEnvelope(res, -1, reply.fail('JSON_KEY'), 403);
+    json(req, res, (err?: unknown) => {
+      if (err || typeof req.body !== 'object' || req.body === null) return sendEnvelope(res, -1, reply.fail('JSON_KEY'), 400);
+      const userId = services.push.checkAck(req.body as Record<string, unknown>);
+      if (userId === null) return sendEnvelope(res, -1, reply.fail('TOKEN_INVALID'));
+      const eventId = String((req.body as { event_id: string }).event_id);
+      (async () => {
+        const user = await services.users.identity(userId);
+        const notice = user && await services.notices.visible(services.read, userId, eventId);
+        if (!user || !notice) return sendEnvelope(res, -1, reply.fail('TOKEN_INVALID'));
+        if (!notice.read) await services.db.transaction((tx) => services.noticeService.markRead(tx, userId, notice.id));
+        const acknowledged = await services.noticeService.acknowledge(user, notice, log);
+        log.info('fall acknowledged from a notification', { event_id: eventId, user: userId });
+        sendEnvelope(res, -1, reply.ok({ acknowledged }));
+      })().catch((e) => failure(deps, res, e, 'notification acknowledgement failed'));
     });
   };
 }

@@ -7,6 +7,7 @@ import type { NoticeStore } from '../../db/notices.js';
 import type { Logger } from '../../log.js';
 import type { Bus } from '../shared/index.js';
 import type { NoticeHub } from './hub.js';
+import type { WebPush } from './push.js';
 import type { SmsGateway, SmsMessage } from '../sms/index.js';
 
 /** Sends tried after the first: the provider refused, so the next waits ALERT_RETRY_SECONDS, then twice, then four times that. */
@@ -35,6 +36,8 @@ export function effective(own: number | null, fallback: number): number {
  * cameras offline.
  */
 export class Alerts {
+  /** Web Push, when the wiring hands it over: the first step of a fall's chain, beside the SMS. */
+  push: WebPush | null = null;
   private timer: NodeJS.Timeout | null = null;
   private ticking: Promise<void> | null = null;
   private nextTick: Promise<void> | null = null;
@@ -90,6 +93,20 @@ export class Alerts {
    * Sends one kind of fall alert to each phone; true when every one was accepted. A refusal is logged
    * with the event id and becomes a retry row; none of it ever throws.
    */
+  /**
+   * The fall's first alerts to its family: Web Push to their browsers (when the server pushes), started
+   * first, and the SMS burst beside it, so that a slow push service never holds the SMS back.
+   */
+  announce(fall: Fall, users: { id: number; phone: string }[], log: Logger = this.log): Promise<boolean> {
+    const push = this.push;
+    const started = this.clock.now();
+    const pushing = push === null ? Promise.resolve() : this.track(push.deliver(fall, users.map((u) => u.id), log).then(async (o) => {
+      if (o.total > 0) await this.db.transaction((tx) => this.steps.recordPush(tx, fall.noticeId, started, o.sent, o.total));
+    }).catch((err) => log.error('push not recorded', { event_id: fall.eventId, err })), undefined);
+    const sms = this.deliver(fall, 'alert', users.map((u) => u.phone), 0, log);
+    return Promise.all([pushing, sms]).then(([, all]) => all);
+  }
+
   deliver(fall: Fall, kind: StepKind, phones: string[], attempts = 0, log: Logger = this.log): Promise<boolean> {
     return this.track(this.send(fall, kind, phones, attempts, log), false);
   }

@@ -1,3 +1,4 @@
 export * from './escalation.js';
 export * from './hub.js';
 export * from './notices.js';
+export * from './push.js';

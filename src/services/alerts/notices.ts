@@ -347,6 +347,6 @@ export class NoticeService {
     if (!(await this.db.transaction((tx) => this.devices.claimAlertSlot(tx, device.id, now, cooldown)))) return;
     // after the streams have been written (the hub writes on the next turn too, and was asked first): a
     // burst to 1,000 phones starts with a millisecond or more of work that would hold the streams back
-    setImmediate(() => void this.alerts.deliver(fall, 'alert', users.map((u) => u.phone), 0, log).then(() => this.metrics.delivered('sms', (performance.now() - storedAt) / 1000)));
+    setImmediate(() => void this.alerts.announce(fall, users, log).then(() => this.metrics.delivered('sms', (performance.now() - storedAt) / 1000)));
   }
 }
