@@ -107,6 +107,13 @@ export class DeviceStore {
       .where(eq(bindings.deviceId, sql.placeholder('device')))), { device: deviceRowId });
   }
 
+  /** The family bound to a camera as the console lists it: who, by nickname and phone, in the order they bound it. */
+  async family(q: Q, deviceRowId: number): Promise<{ id: number; phone: string; nickname: string | null }[]> {
+    const { bindings, users } = this.db.t;
+    return q.q.select({ id: users.id, phone: users.phone, nickname: users.nickname }).from(bindings).innerJoin(users, eq(users.id, bindings.userId))
+      .where(eq(bindings.deviceId, deviceRowId)).orderBy(asc(bindings.createdAt), asc(users.id));
+  }
+
   /** Sets the camera's escalation (null: back to the service default). */
   async setAlerts(tx: Tx, deviceRowId: number, repeatSeconds: number | null, callSeconds: number | null): Promise<void> {
     const { devices } = this.db.t;

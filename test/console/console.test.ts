@@ -8,6 +8,7 @@ import path from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
+import QRCode from 'qrcode';
 import { jpeg, newPhone, startTestServer, type TestServer } from '../helpers.js';
 import { browserMissing, launchBrowser } from '../support/browser.js';
 import { WEB_DIST } from '../../src/paths.js';
@@ -335,3 +336,86 @@ if (!missing) {
 }
 
 ways.run();
+
+const cams = suite('the family console: cameras (bind by scanning a QR picture, pair, escalation settings, the family, unbind)');
+let c: TestServer;
+let cb: Browser;
+
+cams.before(async () => {
+  if (missing) return;
+  c = await startTestServer();
+  cb = await launchBrowser();
+});
+
+cams.after(async () => {
+  if (missing) return;
+  await cb?.close();
+  await c?.close();
+});
+
+if (!missing) {
+  cams('a camera bound by a photo of its QR code, another paired with a code, its escalation switched off in words, the family shown, then removed', async () => {
+    const [me, sister] = [newPhone(), newPhone()];
+    await c.signUp(me);
+    const sisterToken = await c.signUp(sister);
+    await c.call('/user/info', 'info', 'update', { phone: sister, nickname: 'Mei' }, { token: sisterToken });
+    const camera = await c.addDevice(sisterToken, 'Garden gate');
+    const qr = await QRCode.toBuffer(`HELPAGED-DEVICE:${camera}`, { width: 400, margin: 4 });
+    const file = path.join(c.dataDir, 'camera-qr.png');
+    fs.writeFileSync(file, qr);
+
+    const context = await cb.newContext({ locale: 'en-US' });
+    const page = await context.newPage();
+    await page.goto(`${c.url}/app/`);
+    await page.getByLabel('Phone number').fill(me);
+    await page.getByLabel('Password').fill('secret123');
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+    await page.getByRole('heading', { name: 'Alerts' }).waitFor();
+    await page.getByRole('link', { name: 'Cameras' }).click();
+    await page.getByLabel('Scan the camera’s QR code').setInputFiles(file);
+    const card = page.getByRole('listitem', { name: 'Garden gate' });
+    await card.waitFor();
+    const myId = (await c.sql.get<{ id: number }>('SELECT id FROM users WHERE phone = ?', me)).id;
+    assert.ok(await c.sql.get('SELECT 1 AS ok FROM bindings b JOIN devices d ON d.id = b.device_id WHERE d.device_id = ? AND b.user_id = ?', camera, myId), 'bound');
+    await card.getByText('Also told: Mei').waitFor();
+    await card.getByText('No heartbeat yet').waitFor();
+
+    await card.getByLabel('Second SMS after (minutes, 0 = off)').fill('0');
+    await card.getByRole('button', { name: 'Save' }).click();
+    await card.getByText('Second SMS: Off.').waitFor();
+    assert.is(Number((await c.sql.get<{ s: number }>('SELECT alert_repeat_seconds AS s FROM devices WHERE device_id = ?', camera)).s), 0);
+
+    await page.getByRole('button', { name: 'Pair a new camera' }).click();
+    const code = (await page.getByText(/^Pairing code: /).textContent())!.replace('Pairing code: ', '').trim();
+    assert.ok(await page.getByRole('img', { name: `Pairing QR code ${code}` }).isVisible());
+    const claimed = await c.call('/device', 'device', 'claim', { pairing_code: code, sn: `SN-${Date.now()}`, name: 'Hallway' });
+    assert.is(claimed.status, 0, JSON.stringify(claimed));
+    await page.getByRole('status').filter({ hasText: 'Paired: Hallway' }).waitFor({ timeout: 6000 });
+    await page.getByRole('listitem', { name: 'Hallway' }).waitFor();
+
+    await card.getByRole('button', { name: 'Remove from my account' }).click();
+    await card.getByRole('button', { name: 'Yes, remove it' }).click();
+    await card.waitFor({ state: 'detached' });
+    assert.not.ok(await c.sql.get('SELECT 1 AS ok FROM bindings b JOIN devices d ON d.id = b.device_id WHERE d.device_id = ? AND b.user_id = ?', camera, myId), 'unbound');
+    await context.close();
+  });
+
+  cams('a picture without a camera QR code is said so in words', async () => {
+    const me = newPhone();
+    await c.signUp(me);
+    const file = path.join(c.dataDir, 'not-a-qr.jpg');
+    fs.writeFileSync(file, await jpeg(10));
+    const context = await cb.newContext({ locale: 'en-US' });
+    const page = await context.newPage();
+    await page.goto(`${c.url}/app/#/cameras`);
+    await page.getByLabel('Phone number').fill(me);
+    await page.getByLabel('Password').fill('secret123');
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+    await page.getByRole('heading', { name: 'Cameras' }).waitFor();
+    await page.getByLabel('Scan the camera’s QR code').setInputFiles(file);
+    await page.getByRole('status').filter({ hasText: 'No camera QR code found' }).waitFor();
+    await context.close();
+  });
+}
+
+cams.run();

@@ -83,3 +83,29 @@ legacy('device ids are md5(name + "helpaged") for fleets that compute them', asy
   await l.close();
 });
 legacy.run();
+
+const family = suite('device.family');
+let f: TestServer;
+family.before(async () => {
+  f = await startTestServer();
+});
+family.after(() => f.close());
+
+family('the rest of the family bound to a camera, by nickname or masked phone, in binding order; only for bound accounts', async () => {
+  const [me, mei, other] = [newPhone(), newPhone(), newPhone()];
+  const [tMe, tMei, tOther] = [await f.signUp(me), await f.signUp(mei), await f.signUp(other)];
+  const camera = await f.addDevice(tMe, `hall-${Date.now()}`);
+  await f.bind(tMei, camera);
+  await f.bind(tOther, camera);
+  assert.is((await f.call('/user/info', 'info', 'update', { phone: mei, nickname: 'Mei' }, { token: tMei })).status, 0);
+  const reply = await f.call('/device', 'device', 'family', { device_id: camera }, { token: tMe });
+  assert.equal(reply.data, { device_id: camera, family: [{ name: 'Mei' }, { name: `${other.slice(0, 3)}****${other.slice(-4)}` }] });
+  assert.equal((await f.call('/device', 'device', 'family', { device_id: camera }, { token: tMei })).data.family.map((m: { name: string }) => m.name),
+    [`${me.slice(0, 3)}****${me.slice(-4)}`, `${other.slice(0, 3)}****${other.slice(-4)}`]);
+  const stranger = await f.signUp(newPhone());
+  assert.is((await f.call('/device', 'device', 'family', { device_id: camera }, { token: stranger })).status, 103);
+  assert.is((await f.call('/device', 'device', 'family', {}, { token: tMe })).status, -3);
+  assert.is((await f.call('/device', 'device', 'family', { device_id: camera }, { token: 'x' })).status, -101);
+});
+
+family.run();

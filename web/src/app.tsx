@@ -83,7 +83,7 @@ function Shell({ session, lang, setLang, onSignOut }: { session: Session; lang: 
         {!online && <p class="banner" role="status">{t('offline')}</p>}
         <main>
           {route === 'alerts' && <Alerts session={session} alerts={alerts} now={now} />}
-          {route === 'cameras' && <Cameras session={session} liveness={alerts.liveness} now={now} />}
+          {route === 'cameras' && <Cameras session={session} liveness={alerts.liveness} alerts={alerts.list} now={now} />}
           {route === 'account' && <Account session={session} onSignOut={onSignOut} />}
           {route === 'alert' && <Detail eventId={id} session={session} now={now} refresh={alerts.list.find((n) => n.event_id === id)?.acknowledged} />}
         </main>

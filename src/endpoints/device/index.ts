@@ -3,6 +3,7 @@ import deviceAdd from './device.add.js';
 import deviceAlerts from './device.alerts.js';
 import deviceBind from './device.bind.js';
 import deviceClaim from './device.claim.js';
+import deviceFamily from './device.family.js';
 import deviceInfo from './device.info.js';
 import deviceList from './device.list.js';
 import devicePairing from './device.pairing.js';
@@ -11,5 +12,5 @@ import { LOCAL, SHARED } from './statuses.js';
 
 export default endpoint({
   path: '/device', schemas: 'device', token: 'user', local: LOCAL, sharedNumbers: SHARED,
-  handlers: [deviceAdd, deviceBind, deviceList, deviceInfo, devicePairing, deviceClaim, deviceUnbind, deviceAlerts],
+  handlers: [deviceAdd, deviceBind, deviceList, deviceInfo, devicePairing, deviceClaim, deviceUnbind, deviceAlerts, deviceFamily],
 });
