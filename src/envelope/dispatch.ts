@@ -235,7 +235,9 @@ export function getter(endpoint: EndpointSpec, deps: Deps, trust: Trust): Handle
 
   async function handle(req: IncomingMessage, res: ServerResponse, out: ReturnType<typeof responder>): Promise<void> {
     try {
-      const token = tokenOf(req.url);
+      // the console's session cookie when there is no ?token= (a read: no CSRF header needed)
+      const query = tokenOf(req.url);
+      const token = query === null ? consoleToken(req, false) : query;
       if (token === null) return out.send(reply.fail('TOKEN_MISSING'));
       const user = await authenticateUser(services, token);
       if (!user) return out.send(reply.fail(get.badToken));

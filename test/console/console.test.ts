@@ -207,7 +207,7 @@ if (missing) {
     const notifications = () => page.evaluate(async () => (await (await navigator.serviceWorker.ready).getNotifications())
       .map((x) => ({ title: x.title, body: x.body, image: (x as unknown as { image: string }).image, actions: (x as unknown as { actions: { title: string }[] }).actions })));
     let shown = await notifications();
-    for (let i = 0; i < 50 && shown.length === 0; i++) {
+    for (let i = 0; i < 150 && shown.length === 0; i++) {
       await new Promise((r) => setTimeout(r, 100));
       shown = await notifications();
     }
@@ -419,3 +419,93 @@ if (!missing) {
 }
 
 cams.run();
+
+const account = suite('the family console: account (nickname, picture, sessions, password, phone number, deleting the account)');
+let a: TestServer;
+let ab: Browser;
+
+account.before(async () => {
+  if (missing) return;
+  a = await startTestServer({}, { captchaCode: () => 'M3W9T' });
+  ab = await launchBrowser();
+});
+
+account.after(async () => {
+  if (missing) return;
+  await ab?.close();
+  await a?.close();
+});
+
+async function sendCode(page: Page, form: ReturnType<Page['locator']>, phone: string): Promise<void> {
+  a.clock.advance(a.config.sms.phoneIntervalSeconds);
+  const before = a.outbox().length;
+  await form.getByLabel('Characters in the picture').fill('m3w9t');
+  await form.getByRole('button', { name: 'Send SMS code' }).click();
+  await form.getByRole('status').filter({ hasText: 'Code sent' }).waitFor();
+  const sent = a.outbox().slice(before).filter((m) => m.phone === phone && m.kind === 'code').at(-1)!;
+  await form.getByLabel('SMS code').fill(sent.code);
+}
+
+if (!missing) {
+  account('a family member keeps the account in the browser, then deletes it with an SMS code', async () => {
+    const phone = newPhone();
+    await a.signUp(phone, 'secret123');
+    const oldPhone = await a.call('/user/login', 'login', 'pass', { phone, pass: 'secret123', device: { device_no: 'old-phone-1', device_name: 'Old phone' } });
+    // this browser is one the account knows already (an SMS login made it so), so the password is enough
+    assert.is((await a.call('/user/login', 'login', 'sms', { phone, hash: await a.requestCode(phone, 3), device: { device_no: 'browser-1' } })).status, 0);
+    const context = await ab.newContext({ locale: 'en-US' });
+    await context.addInitScript(() => localStorage.setItem('helpaged.device', 'browser-1'));
+    const page = await context.newPage();
+    await page.goto(`${a.url}/app/#/account`);
+    await page.getByLabel('Phone number').fill(phone);
+    await page.getByLabel('Password').fill('secret123');
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+    await page.getByRole('heading', { name: 'Account', exact: true }).waitFor();
+    const id = (await a.sql.get<{ id: number }>('SELECT id FROM users WHERE phone = ?', phone)).id;
+
+    await page.getByLabel('Nickname (shown to your family)').fill('Wei');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.getByRole('status').filter({ hasText: 'Saved.' }).first().waitFor();
+    assert.is((await a.sql.get<{ nickname: string }>('SELECT nickname FROM users WHERE id = ?', id)).nickname, 'Wei');
+
+    const picture = path.join(a.dataDir, 'me.jpg');
+    fs.writeFileSync(picture, await jpeg(30, 600, 600));
+    await page.getByLabel('Choose a picture').setInputFiles(picture);
+    await page.waitForFunction(() => {
+      const img = document.querySelector('img.portrait') as HTMLImageElement | null;
+      return img !== null && img.complete && img.naturalWidth === 512;
+    }, undefined, { timeout: 5000 });
+    assert.ok(await a.sql.get('SELECT 1 AS ok FROM portraits WHERE user_id = ?', id), 'portrait stored');
+
+    await page.getByRole('button', { name: 'Sign that device out: Old phone' }).click();
+    await page.getByRole('status').filter({ hasText: 'That device is signed out' }).waitFor();
+    assert.is((await a.get(`/user/doki?token=${oldPhone.data.token}`)).status, 1, 'the old phone\'s token is dead');
+
+    await page.getByLabel('Current password').fill('secret123');
+    await page.getByLabel('New password').fill('another-pass-2');
+    await page.getByRole('button', { name: 'Change password' }).click();
+    await page.getByRole('status').filter({ hasText: 'Password changed.' }).waitFor();
+    await page.reload();
+    await page.getByRole('heading', { name: 'Account', exact: true }).waitFor();
+    assert.is((await a.call('/user/login', 'login', 'pass', { phone, pass: 'another-pass-2' })).status, 0);
+
+    const newNumber = newPhone();
+    await page.getByRole('button', { name: 'Change phone number' }).click();
+    const change = page.locator('form', { has: page.getByLabel('New phone number') });
+    await change.getByLabel('New phone number').fill(newNumber);
+    await sendCode(page, change, newNumber);
+    await change.getByRole('button', { name: 'Change phone number' }).click();
+    await page.getByText(`Signed in as ${newNumber.slice(0, 3)}****${newNumber.slice(-4)}`).waitFor();
+    assert.is((await a.sql.get<{ phone: string }>('SELECT phone FROM users WHERE id = ?', id)).phone, newNumber);
+
+    await page.getByRole('button', { name: 'Delete my account' }).click();
+    const del = page.locator('form', { has: page.getByRole('button', { name: 'Delete my account now' }) });
+    await sendCode(page, del, newNumber);
+    await del.getByRole('button', { name: 'Delete my account now' }).click();
+    await page.getByLabel('Phone number').waitFor();
+    assert.not.ok(await a.sql.get('SELECT 1 AS ok FROM users WHERE id = ?', id), 'the account is gone');
+    await context.close();
+  });
+}
+
+account.run();

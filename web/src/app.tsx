@@ -39,7 +39,7 @@ function useOnline(): boolean {
   return online;
 }
 
-function Shell({ session, lang, setLang, onSignOut }: { session: Session; lang: Lang; setLang: (l: Lang) => void; onSignOut: () => void }) {
+function Shell({ session, lang, setLang, onSignOut, onSession }: { session: Session; lang: Lang; setLang: (l: Lang) => void; onSignOut: () => void; onSession: (s: Session) => void }) {
   const i18n = i18nFor(lang);
   const { t } = i18n;
   const alerts = useAlerts(session);
@@ -84,7 +84,7 @@ function Shell({ session, lang, setLang, onSignOut }: { session: Session; lang: 
         <main>
           {route === 'alerts' && <Alerts session={session} alerts={alerts} now={now} />}
           {route === 'cameras' && <Cameras session={session} liveness={alerts.liveness} alerts={alerts.list} now={now} />}
-          {route === 'account' && <Account session={session} onSignOut={onSignOut} />}
+          {route === 'account' && <Account session={session} onSignOut={onSignOut} onSession={onSession} />}
           {route === 'alert' && <Detail eventId={id} session={session} now={now} refresh={alerts.list.find((n) => n.event_id === id)?.acknowledged} />}
         </main>
       </div>
@@ -126,7 +126,10 @@ export function App() {
       </I18nContext.Provider>
     );
   }
-  return <Shell session={session} lang={lang} setLang={setLang} onSignOut={async () => {
+  return <Shell session={session} lang={lang} setLang={setLang} onSession={(s) => {
+    remember(s);
+    setSession(s);
+  }} onSignOut={async () => {
     await closeSession();
     // whoever signs in next starts at the alerts, not on this account's page
     history.replaceState(null, '', '#/alerts');

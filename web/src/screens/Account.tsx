@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
-import { call, type Session } from '../api';
+import { call, currentSession, openSession, type Session } from '../api';
+import { CodeStep, problem, proof, terminal } from './SignIn';
 import { useI18n } from '../i18n';
 import { maskPhone } from '../time';
 
@@ -66,7 +67,148 @@ function Notifications() {
   );
 }
 
-export function Account({ session, onSignOut }: { session: Session; onSignOut: () => void }) {
+interface SessionRow { session_id: string; device_name: string | null; device_model: string | null; plat_id: number | null; last_used_at: string; current: boolean }
+
+function Profile({ session }: { session: Session }) {
+  const { t } = useI18n();
+  const [nickname, setNickname] = useState('');
+  const [version, setVersion] = useState(Date.now());
+  const [message, setMessage] = useState<{ text: string; error: boolean } | null>(null);
+
+  useEffect(() => {
+    void fetch('/api/user/info', { credentials: 'same-origin', cache: 'no-store' }).then((r) => r.json()).then((r: { status: number; data: { nickname: string | null } }) => {
+      if (r.status === 0) setNickname(r.data.nickname ?? '');
+    }).catch(() => undefined);
+  }, [session.phone]);
+
+  const say = (status: number, message: string) => setMessage(status === 0 ? { text: t('saved'), error: false } : { text: t('errorGeneric', { status, message }), error: true });
+  return (
+    <form class="card" onSubmit={async (e) => {
+      e.preventDefault();
+      const r = await call('/user/info', 'info', 'update', { phone: session.phone, nickname: nickname.trim() || null });
+      say(r.status, r.message);
+    }}>
+      <h2>{t('profile')}</h2>
+      <img class="portrait" src={`/api/get/portrait/${encodeURIComponent(session.phone)}?v=${version}`} alt={t('portraitAlt')} width={96} height={96} />
+      <label for="portrait-file">{t('choosePortrait')}</label>
+      <input id="portrait-file" type="file" accept="image/jpeg,image/png,image/webp" onChange={async (e) => {
+        const file = e.currentTarget.files?.[0];
+        if (!file) return;
+        const bytes = new Uint8Array(await file.arrayBuffer());
+        let binary = '';
+        for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+        const r = await call('/portrait', 'portrait', 'upload', { base64: btoa(binary) });
+        say(r.status, r.message);
+        if (r.status === 0) setVersion(Date.now());
+      }} />
+      <label for="nickname">{t('nickname')}</label>
+      <input id="nickname" maxLength={20} value={nickname} onInput={(e) => setNickname(e.currentTarget.value)} autoComplete="nickname" />
+      {message && <p class={message.error ? 'error' : 'ok'} role="status">{message.text}</p>}
+      <button type="submit" class="primary">{t('save')}</button>
+    </form>
+  );
+}
+
+function Password({ session, onSession }: { session: Session; onSession: (s: Session) => void }) {
+  const { t } = useI18n();
+  const [old, setOld] = useState('');
+  const [fresh, setFresh] = useState('');
+  const [message, setMessage] = useState<{ text: string; error: boolean } | null>(null);
+  return (
+    <form class="card" onSubmit={async (e) => {
+      e.preventDefault();
+      if (fresh.length < 6) return setMessage({ text: t('errorPasswordShort'), error: true });
+      const r = await call('/user/password', 'password', 'change', { phone: session.phone, old, new: fresh });
+      if (r.status !== 0) return setMessage({ text: r.status === 101 ? t('errorLogin') : problem(r, 'password', t), error: true });
+      // a new password ends every token of the account, this browser's too: sign in again with it
+      const login = await call<{ token: string }>('/user/login', 'login', 'pass', { phone: session.phone, pass: fresh, device: terminal() });
+      const next = login.status === 0 ? await openSession(login.data.token) : null;
+      setOld('');
+      setFresh('');
+      setMessage({ text: t('passwordChanged'), error: false });
+      if (next?.status === 0) onSession(next.data);
+    }}>
+      <h2>{t('changePassword')}</h2>
+      <label for="old-password">{t('currentPassword')}</label>
+      <input id="old-password" type="password" autoComplete="current-password" required value={old} onInput={(e) => setOld(e.currentTarget.value)} />
+      <label for="new-password">{t('newPassword')}</label>
+      <input id="new-password" type="password" autoComplete="new-password" required minLength={6} value={fresh} onInput={(e) => setFresh(e.currentTarget.value)} />
+      {message && <p class={message.error ? 'error' : 'ok'} role="status">{message.text}</p>}
+      <button type="submit" class="primary">{t('changePassword')}</button>
+    </form>
+  );
+}
+
+/** A change that needs an SMS code (the picture check first): a new phone number (4), deleting the account (5). */
+function CodeForm({ title, hint, purpose, phoneField, ownPhone, action, danger, onDone }: {
+  title: string; hint?: string; purpose: 4 | 5; phoneField: boolean; ownPhone: string; action: string; danger?: boolean;
+  onDone: (phone: string, hash: string) => Promise<{ status: number; message: string } | null>;
+}) {
+  const { t } = useI18n();
+  const [phone, setPhone] = useState('');
+  const [code, setCode] = useState('');
+  const [rand, setRand] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [open, setOpen] = useState(false);
+  const prefix = purpose === 4 ? 'phone-change' : 'account-delete';
+  if (!open) return <div class="card"><h2>{title}</h2>{hint && <p>{hint}</p>}<button type="button" class={danger ? 'secondary danger' : 'secondary'} onClick={() => setOpen(true)}>{title}</button></div>;
+  return (
+    <form class="card" onSubmit={async (e) => {
+      e.preventDefault();
+      if (!rand) return setError(t('errorCode'));
+      const r = await onDone(phone.trim(), proof(code.trim(), rand));
+      if (r && r.status !== 0) setError(r.status === 101 ? t('errorPhoneTaken') : problem(r as never, 'sms', t));
+    }}>
+      <h2>{title}</h2>
+      {hint && <p>{hint}</p>}
+      {phoneField && (
+        <>
+          <label for={`${prefix}-phone`}>{t('newPhone')}</label>
+          <input id={`${prefix}-phone`} type="tel" inputMode="numeric" required value={phone} onInput={(e) => setPhone(e.currentTarget.value)} />
+        </>
+      )}
+      <CodeStep id={`${prefix}-captcha`} phone={phoneField ? phone : ownPhone} purpose={purpose} onRand={setRand} onError={setError} />
+      <label for={`${prefix}-code`}>{t('smsCode')}</label>
+      <input id={`${prefix}-code`} inputMode="numeric" autoComplete="one-time-code" maxLength={6} required value={code} onInput={(e) => setCode(e.currentTarget.value)} />
+      {error && <p class="error" role="alert">{error}</p>}
+      <button type="submit" class={danger ? 'primary danger' : 'primary'}>{action}</button>{' '}
+      <button type="button" class="secondary" onClick={() => setOpen(false)}>{t('cancel')}</button>
+    </form>
+  );
+}
+
+function Sessions({ session }: { session: Session }) {
+  const { t } = useI18n();
+  const [list, setList] = useState<SessionRow[]>([]);
+  const [message, setMessage] = useState<string | null>(null);
+  const load = async () => {
+    const r = await call<{ list: SessionRow[] }>('/user/session', 'session', 'list');
+    if (r.status === 0) setList(r.data.list);
+  };
+  useEffect(() => void load(), [session]);
+  return (
+    <div class="card">
+      <h2>{t('sessions')}</h2>
+      {message && <p class="ok" role="status">{message}</p>}
+      <ul class="sessions">
+        {list.map((s) => (
+          <li key={s.session_id}>
+            <strong>{s.device_name || s.device_model || t('unknownDevice')}</strong>{s.current ? ` (${t('thisBrowser')})` : ''}
+            <br />
+            <span class="hint">{t('lastUsed')} {s.last_used_at}</span>
+            {!s.current && <><br /><button type="button" class="secondary" aria-label={`${t('signOutDevice')}: ${s.device_name || t('unknownDevice')}`} onClick={async () => {
+              const r = await call('/user/session', 'session', 'revoke', { session_id: s.session_id });
+              if (r.status === 0) setMessage(t('signedOutDevice'));
+              void load();
+            }}>{t('signOutDevice')}</button></>}
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}
+
+export function Account({ session, onSignOut, onSession }: { session: Session; onSignOut: () => void; onSession: (s: Session) => void }) {
   const { t } = useI18n();
   return (
     <section aria-labelledby="account-heading">
@@ -75,7 +217,23 @@ export function Account({ session, onSignOut }: { session: Session; onSignOut: (
         <p>{t('signedInAs', { phone: maskPhone(session.phone) })}</p>
         <button type="button" class="secondary" onClick={onSignOut}>{t('signOut')}</button>
       </div>
+      <Profile session={session} />
       <Notifications />
+      <Sessions session={session} />
+      <Password session={session} onSession={onSession} />
+      <CodeForm title={t('changePhone')} purpose={4} phoneField ownPhone={session.phone} action={t('changePhone')} onDone={async (phone, hash) => {
+        const r = await call('/user/phone', 'phone', 'change', { phone, hash });
+        if (r.status === 0) {
+          const next = await currentSession();
+          if (next) onSession(next);
+        }
+        return r;
+      }} />
+      <CodeForm title={t('deleteAccount')} hint={t('deleteHint')} purpose={5} phoneField={false} ownPhone={session.phone} action={t('deleteNow')} danger onDone={async (_phone, hash) => {
+        const r = await call('/user/phone', 'account', 'delete', { hash });
+        if (r.status === 0) onSignOut();
+        return r;
+      }} />
     </section>
   );
 }

@@ -7,12 +7,12 @@ import type { Key } from '../strings';
 import { maskPhone } from '../time';
 
 /** The old API's code proof: md5(code + rand), lower-case hex (the code itself never travels back). */
-const proof = (code: string, rand: string) => bytesToHex(md5(utf8ToBytes(code + rand)));
+export const proof = (code: string, rand: string) => bytesToHex(md5(utf8ToBytes(code + rand)));
 
 /** sms.generate's purposes. */
 const PURPOSE = { register: 1, forgot: 2, sms: 3 } as const;
 
-type Mode = 'password' | 'sms' | 'register' | 'forgot';
+export type Mode = 'password' | 'sms' | 'register' | 'forgot';
 
 /** A stable id for this browser, so the account knows it as one terminal (the new-device rule, 441). */
 function browserId(): string {
@@ -24,10 +24,10 @@ function browserId(): string {
   return id;
 }
 
-const terminal = () => ({ device_no: browserId(), device_name: navigator.userAgent.slice(0, 60), plat_id: 1 });
+export const terminal = () => ({ device_no: browserId(), device_name: navigator.userAgent.slice(0, 60), plat_id: 1 });
 
 /** What a refusal means to a person, by the call's local table and the global one. */
-function problem(reply: Reply<{ retry_after?: number }>, mode: Mode, t: (k: Key, p?: Record<string, string | number>) => string): string {
+export function problem(reply: Reply<{ retry_after?: number }>, mode: Mode, t: (k: Key, p?: Record<string, string | number>) => string): string {
   const s = reply.status;
   const wait = reply.data?.retry_after ?? 60;
   if (s === -3 || s === -203 || s === -204 || s === 1016) return mode === 'password' && s !== 1016 ? t('errorLogin') : t('errorPhone');
@@ -41,7 +41,7 @@ function problem(reply: Reply<{ retry_after?: number }>, mode: Mode, t: (k: Key,
 }
 
 /** The picture check, then the SMS code: sends the code when the picture's characters match. */
-function CodeStep({ phone, purpose, onRand, onError }: { phone: string; purpose: number; onRand: (rand: string) => void; onError: (e: string | null) => void }) {
+export function CodeStep({ phone, purpose, onRand, onError, id = 'captcha' }: { phone: string; purpose: number; onRand: (rand: string) => void; onError: (e: string | null) => void; id?: string }) {
   const { t } = useI18n();
   const [captcha, setCaptcha] = useState<{ imgdata: string; rand: string } | null>(null);
   const [text, setText] = useState('');
@@ -85,12 +85,12 @@ function CodeStep({ phone, purpose, onRand, onError }: { phone: string; purpose:
 
   return (
     <div class="code-step">
-      <label for="captcha">{t('pictureCode')}</label>
+      <label for={id}>{t('pictureCode')}</label>
       <div class="captcha-row">
         {captcha && <img src={`data:image/png;base64,${captcha.imgdata}`} alt={t('pictureAlt')} width={120} height={30} class="captcha" />}
         <button type="button" class="secondary" onClick={() => void picture()}>{t('newPicture')}</button>
       </div>
-      <input id="captcha" autoComplete="off" autoCapitalize="off" spellcheck={false} maxLength={5} value={text} onInput={(e) => setText(e.currentTarget.value)} />
+      <input id={id} autoComplete="off" autoCapitalize="off" spellcheck={false} maxLength={5} value={text} onInput={(e) => setText(e.currentTarget.value)} />
       <button type="button" class="secondary" disabled={wait > 0 || !captcha || !phone.trim() || text.trim().length < 5} onClick={() => void send()}>
         {wait > 0 ? t('resendIn', { s: wait }) : t('sendCode')}
       </button>
