@@ -84,7 +84,7 @@ if (missing) {
       await page.locator('article a').first().click();
       await page.locator('ol.timeline li').first().waitFor();
       found.push(...await audit(page, 'fall details'));
-      for (const screen of ['cameras', 'account']) {
+      for (const screen of ['cameras', 'health', 'account']) {
         await page.goto(`${t.url}/app/#/${screen}`);
         await page.locator('main section h1').waitFor();
         found.push(...await audit(page, screen));

@@ -509,3 +509,52 @@ if (!missing) {
 }
 
 account.run();
+
+const health = suite('the family console: health charts (day, week, month) in the browser\'s time zone');
+let h: TestServer;
+let hb: Browser;
+
+health.before(async () => {
+  if (missing) return;
+  h = await startTestServer();
+  hb = await launchBrowser();
+});
+
+health.after(async () => {
+  if (missing) return;
+  await hb?.close();
+  await h?.close();
+});
+
+if (!missing) {
+  health('a week of heart rate and steps as a chart, a summary and a table; an empty period says so', async () => {
+    const phone = newPhone();
+    const token = await h.signUp(phone);
+    const now = Math.floor(Date.now() / 1000);
+    const samples = [];
+    for (let d = 0; d < 5; d++) {
+      samples.push({ type: 'heart_rate', value: 70 + d, timestamp: now - d * 86400 - 3600 });
+      samples.push({ type: 'steps', value: 1000 * (d + 1), timestamp: now - d * 86400 - 3600 });
+    }
+    assert.is((await h.call('/health', 'health', 'upload', { samples }, { token })).data.received_count, 10);
+    const context = await hb.newContext({ locale: 'en-US', timezoneId: 'Europe/Berlin' });
+    const page = await context.newPage();
+    await page.goto(`${h.url}/app/#/health`);
+    await page.getByLabel('Phone number').fill(phone);
+    await page.getByLabel('Password').fill('secret123');
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+    await page.getByRole('heading', { name: 'Health' }).waitFor();
+    await page.getByRole('status').filter({ hasText: 'Average 72' }).waitFor();
+    assert.match(await page.getByRole('status').filter({ hasText: 'Average' }).textContent() ?? '', 'lowest 70, highest 74 bpm (5 readings)');
+    assert.ok(await page.locator('.chart canvas').count() > 0, 'the chart is drawn');
+    await page.getByText('The values as a table').click();
+    assert.is(await page.getByRole('row').count(), 6, 'a header and five days');
+    await page.getByLabel('Measurement').selectOption({ label: 'Steps' });
+    await page.getByRole('status').filter({ hasText: 'Total 15,000 steps' }).waitFor();
+    await page.getByRole('button', { name: 'Earlier' }).click();
+    await page.getByText('No data in this period.').waitFor();
+    await context.close();
+  });
+}
+
+health.run();

@@ -1,3 +1,4 @@
+import type { JSX } from 'preact';
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { closeSession, currentSession, remember, type Session } from './api';
 import { Alarm, unlockSound } from './Alarm';
@@ -9,11 +10,11 @@ import { Cameras } from './screens/Cameras';
 import { Detail } from './screens/Detail';
 import { SignIn } from './screens/SignIn';
 
-type Route = 'alerts' | 'cameras' | 'account' | 'alert';
+type Route = 'alerts' | 'cameras' | 'account' | 'alert' | 'health';
 
 function routeOf(hash: string): { route: Route; id: string } {
   const [r, id = ''] = hash.replace(/^#\/?/, '').split('/');
-  return { route: r === 'cameras' || r === 'account' || (r === 'alert' && id) ? r as Route : 'alerts', id: decodeURIComponent(id) };
+  return { route: r === 'cameras' || r === 'account' || r === 'health' || (r === 'alert' && id) ? r as Route : 'alerts', id: decodeURIComponent(id) };
 }
 
 function useNow(): number {
@@ -47,6 +48,11 @@ function Shell({ session, lang, setLang, onSignOut, onSession }: { session: Sess
   const [{ route, id }, setRoute] = useState(routeOf(location.hash));
   const page = useRef<HTMLDivElement>(null);
   const online = useOnline();
+  // the charts (uPlot) load with their screen, not with the first page
+  const [HealthScreen, setHealthScreen] = useState<(() => JSX.Element) | null>(null);
+  useEffect(() => {
+    if (route === 'health' && !HealthScreen) void import('./screens/Health').then((m) => setHealthScreen(() => m.Health));
+  }, [route]);
 
   useEffect(() => {
     const onHash = () => setRoute(routeOf(location.hash));
@@ -78,6 +84,7 @@ function Shell({ session, lang, setLang, onSignOut, onSession }: { session: Sess
         <nav aria-label={t('navLabel')} class="tabs">
           {link('alerts', t('navAlerts'), alerts.unread)}
           {link('cameras', t('navCameras'))}
+          {link('health', t('navHealth'))}
           {link('account', t('navAccount'))}
         </nav>
         {!online && <p class="banner" role="status">{t('offline')}</p>}
@@ -85,6 +92,7 @@ function Shell({ session, lang, setLang, onSignOut, onSession }: { session: Sess
           {route === 'alerts' && <Alerts session={session} alerts={alerts} now={now} />}
           {route === 'cameras' && <Cameras session={session} liveness={alerts.liveness} alerts={alerts.list} now={now} />}
           {route === 'account' && <Account session={session} onSignOut={onSignOut} onSession={onSession} />}
+          {route === 'health' && (HealthScreen ? <HealthScreen /> : <p>{t('loading')}</p>)}
           {route === 'alert' && <Detail eventId={id} session={session} now={now} refresh={alerts.list.find((n) => n.event_id === id)?.acknowledged} />}
         </main>
       </div>
