@@ -502,7 +502,7 @@ if (!missing) {
     const del = page.locator('form', { has: page.getByRole('button', { name: 'Delete my account now' }) });
     await sendCode(page, del, newNumber);
     await del.getByRole('button', { name: 'Delete my account now' }).click();
-    await page.getByLabel('Phone number').waitFor();
+    await page.getByRole('button', { name: 'Sign in', exact: true }).waitFor();
     assert.not.ok(await a.sql.get('SELECT 1 AS ok FROM users WHERE id = ?', id), 'the account is gone');
     await context.close();
   });

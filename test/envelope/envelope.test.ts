@@ -301,6 +301,7 @@ tables('snapshot of every local table: renumbering shows up here', () => {
       '102 Too many buckets: use a coarser granularity or a shorter range', '103 Unknown time zone'],
     '/upgrade': ['100 No upgrade package', '101 Version existed', '102 Uploaded file not found'],
     '/file': ['100 Invalid or expired upload grant', '101 File too large', '102 Malformed upload: send the form_data fields, then the file'],
+    '/push': ['100 Push endpoint not allowed', '101 Push subscription keys invalid', '102 No such push subscription'],
   });
 });
 
