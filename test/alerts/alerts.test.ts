@@ -411,7 +411,12 @@ timeline('a fall\'s chain as it happens: stored, streamed, the SMS to every phon
   const { phones, tokens, camera } = await family(tl, `porch-${Date.now()}`);
   const item = await fall(tl, camera, tokens[0]!);
   await until(() => ofKind(tl, 'alert', item.event_id).length === 2, 2000, 'first alerts');
+  // the send is recorded in the transaction that follows the provider's answers: a moment after the outbox line
   let steps = await stepsOf(tokens[1]!, item.event_id);
+  for (let i = 0; i < 40 && !steps.some((s) => s.step === 'sms'); i++) {
+    await sleep(50);
+    steps = await stepsOf(tokens[1]!, item.event_id);
+  }
   assert.equal(steps.map((s) => [s.step, s.outcome]), [['stored', 'ok'], ['streamed', 'sent'], ['sms', 'sent'], ['sms-repeat', 'pending'], ['call', 'pending']]);
   assert.equal([steps[2]!.sent, steps[2]!.total, steps[2]!.attempt], [2, 2, 0]);
   assert.is(steps[0]!.at, item.createtime);

@@ -62,7 +62,7 @@ push('a fall is pushed to every subscription of every bound account, signed and 
   assert.equal(service.refused, []);
   await until(() => t.outbox().filter((m) => m.kind === 'alert' && m.event_id === event_id).length === 2, 2000, 'SMS');
   let steps: { step: string; outcome: string; sent?: number; total?: number }[] = [];
-  for (let i = 0; i < 20 && !steps.some((s) => s.step === 'pushed'); i++) {
+  for (let i = 0; i < 40 && !(steps.some((s) => s.step === 'pushed') && steps.some((s) => s.step === 'sms')); i++) {
     steps = (await t.call('/get/notice', 'notice', 'timeline', { event_id }, { token: b.token })).data.timeline;
     await new Promise((r) => setTimeout(r, 50));
   }

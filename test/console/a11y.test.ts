@@ -94,6 +94,44 @@ if (missing) {
     });
   }
 
+  a11y('at 360 px and at 200% zoom every screen fits the width, and every button and field is at least 44 px tall', async () => {
+    const problems: string[] = [];
+    // 200% zoom of a 1280 px window is a 640 px CSS viewport at twice the pixel density
+    for (const [label, viewport, deviceScaleFactor] of [['360 px', { width: 360, height: 740 }, 1], ['200% zoom', { width: 640, height: 400 }, 2]] as const) {
+      const context = await browser.newContext({ locale: 'en-US', viewport, deviceScaleFactor });
+      await context.addInitScript(() => localStorage.setItem('helpaged.device', 'a11y-browser'));
+      const page = await context.newPage();
+      const check = async (screen: string) => {
+        const found = await page.evaluate(() => {
+          const out: string[] = [];
+          if (document.documentElement.scrollWidth > window.innerWidth + 1) out.push(`scrolls sideways: ${document.documentElement.scrollWidth} > ${window.innerWidth}`);
+          for (const el of document.querySelectorAll('button, input:not([type=hidden]), select')) {
+            const box = el.getBoundingClientRect();
+            if (box.width > 0 && box.height < 44) out.push(`${el.tagName.toLowerCase()} "${(el.textContent || el.getAttribute('id') || '').trim().slice(0, 30)}" is ${Math.round(box.height)} px tall`);
+          }
+          return out;
+        });
+        problems.push(...found.map((f) => `${label}, ${screen}: ${f}`));
+      };
+      await page.goto(`${t.url}/app/`);
+      await page.locator('#phone').waitFor();
+      await check('sign-in');
+      await page.locator('#phone').fill(phone);
+      await page.locator('#password').fill('secret123');
+      await page.locator('button[type=submit]').click();
+      await page.locator('article').first().waitFor();
+      await check('alerts');
+      for (const screen of ['cameras', 'health', 'account']) {
+        await page.goto(`${t.url}/app/#/${screen}`);
+        await page.locator('main section h1').waitFor();
+        await page.waitForTimeout(300);
+        await check(screen);
+      }
+      await context.close();
+    }
+    assert.equal(problems, []);
+  });
+
   a11y('the keyboard alone: sign in, and Acknowledge a fall from the alarm', async () => {
     const who = newPhone();
     await t.signUp(who);

@@ -400,6 +400,52 @@ if (!missing) {
     await context.close();
   });
 
+  cams('who acknowledged is named by nickname where the family member has one', async () => {
+    const [me, sister] = [newPhone(), newPhone()];
+    const myToken = await c.signUp(me);
+    const sisterToken = await c.signUp(sister);
+    await c.call('/user/info', 'info', 'update', { phone: sister, nickname: 'Mei' }, { token: sisterToken });
+    const camera = await c.addDevice(myToken, 'Bathroom');
+    await c.bind(sisterToken, camera);
+    await c.upload(camera, await jpeg(10));
+    const { event_id } = (await c.call('/get/notice', 'notice', 'get', { mode: 2 }, { token: sisterToken })).data.list[0];
+    await c.call('/get/notice', 'notice', 'sign', { event_id }, { token: sisterToken });
+    const context = await cb.newContext({ locale: 'en-US' });
+    const page = await context.newPage();
+    await page.goto(`${c.url}/app/`);
+    await page.getByLabel('Phone number').fill(me);
+    await page.getByLabel('Password').fill('secret123');
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+    await page.getByRole('article', { name: /Bathroom/ }).getByText('Seen by Mei').waitFor();
+    await context.close();
+  });
+
+  cams('a camera\'s Online and Offline change live on the page, from the stream\'s device events', async () => {
+    const me = newPhone();
+    const token = await c.signUp(me);
+    const camera = await c.addDevice(token, 'Kitchen door');
+    const context = await cb.newContext({ locale: 'en-US' });
+    const page = await context.newPage();
+    await page.goto(`${c.url}/app/#/cameras`);
+    await page.getByLabel('Phone number').fill(me);
+    await page.getByLabel('Password').fill('secret123');
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+    const card = page.getByRole('listitem', { name: 'Kitchen door' });
+    await card.getByText('No heartbeat yet').waitFor();
+    // the first heartbeat starts its clock (no event: it was never offline); the list shows it
+    assert.is((await c.call('/notice', 'device', 'heartbeat', {}, { token: camera })).status, 0);
+    await page.getByRole('link', { name: 'Alerts' }).click();
+    await page.getByRole('link', { name: 'Cameras' }).click();
+    await card.getByText('Online', { exact: true }).waitFor({ timeout: 3000 });
+    // silent too long: the stream says so, and the page changes without being reloaded
+    c.clock.advance(c.config.cameraOfflineSeconds + 1);
+    await c.services.alerts.tick();
+    await card.getByText('Offline', { exact: true }).waitFor({ timeout: 3000 });
+    assert.is((await c.call('/notice', 'device', 'heartbeat', {}, { token: camera })).status, 0);
+    await card.getByText('Online', { exact: true }).waitFor({ timeout: 3000 });
+    await context.close();
+  });
+
   cams('a picture without a camera QR code is said so in words', async () => {
     const me = newPhone();
     await c.signUp(me);

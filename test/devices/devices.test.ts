@@ -99,7 +99,8 @@ family('the rest of the family bound to a camera, by nickname or masked phone, i
   await f.bind(tOther, camera);
   assert.is((await f.call('/user/info', 'info', 'update', { phone: mei, nickname: 'Mei' }, { token: tMei })).status, 0);
   const reply = await f.call('/device', 'device', 'family', { device_id: camera }, { token: tMe });
-  assert.equal(reply.data, { device_id: camera, family: [{ name: 'Mei' }, { name: `${other.slice(0, 3)}****${other.slice(-4)}` }] });
+  const masked = (p: string) => `${p.slice(0, 3)}****${p.slice(-4)}`;
+  assert.equal(reply.data, { device_id: camera, family: [{ name: 'Mei', phone: masked(mei) }, { name: masked(other), phone: masked(other) }] });
   assert.equal((await f.call('/device', 'device', 'family', { device_id: camera }, { token: tMei })).data.family.map((m: { name: string }) => m.name),
     [`${me.slice(0, 3)}****${me.slice(-4)}`, `${other.slice(0, 3)}****${other.slice(-4)}`]);
   const stranger = await f.signUp(newPhone());

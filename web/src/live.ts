@@ -124,3 +124,24 @@ export function useAlerts(session: Session) {
 }
 
 export type AlertsState = ReturnType<typeof useAlerts>;
+
+/**
+ * The nicknames of the family, by masked phone (device.family of every camera): "Seen by Mei" rather
+ * than "Seen by 139****0002" where a member has a nickname. Read again when the list of falls grows.
+ */
+export function useNicknames(session: Session, falls: number): Record<string, string> {
+  const [names, setNames] = useState<Record<string, string>>({});
+  useEffect(() => {
+    (async () => {
+      const cameras = await call<{ list: { device_id: string }[] }>('/device', 'device', 'list');
+      if (cameras.status !== 0) return;
+      const found: Record<string, string> = {};
+      for (const c of cameras.data.list) {
+        const r = await call<{ family: { name: string; phone: string }[] }>('/device', 'device', 'family', { device_id: c.device_id });
+        if (r.status === 0) for (const m of r.data.family) if (m.name !== m.phone) found[m.phone] = m.name;
+      }
+      setNames(found);
+    })().catch(() => undefined);
+  }, [session, falls > 0]);
+  return names;
+}

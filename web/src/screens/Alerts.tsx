@@ -1,7 +1,7 @@
 import { useState } from 'preact/hooks';
 import type { Session } from '../api';
 import { useI18n } from '../i18n';
-import type { AlertsState, Notice } from '../live';
+import { useNicknames, type AlertsState, type Notice } from '../live';
 import { localTime, maskPhone, parseServerTime, relative } from '../time';
 
 export function When({ text, session, now }: { text: string; session: Session; now: number }) {
@@ -11,15 +11,16 @@ export function When({ text, session, now }: { text: string; session: Session; n
   return <time dateTime={new Date(ms).toISOString()}>{localTime(ms, locale)} · {relative(ms, now, locale, t('justNow'))}</time>;
 }
 
-export function SeenBy({ notice, session, now }: { notice: Notice; session: Session; now: number }) {
+export function SeenBy({ notice, session, now, nicknames }: { notice: Notice; session: Session; now: number; nicknames: Record<string, string> }) {
   const { t } = useI18n();
   const ack = notice.acknowledged;
   if (!ack) return <p class="status pending">{t('notSeen')}</p>;
-  const who = ack.phone === session.phone ? t('you') : maskPhone(ack.phone);
+  const masked = maskPhone(ack.phone);
+  const who = ack.phone === session.phone ? t('you') : nicknames[masked] ?? masked;
   return <p class="status seen">{t('seenBy')} {who}, <When text={ack.at} session={session} now={now} /></p>;
 }
 
-function AlertCard({ notice, session, now, eager, onAcknowledge }: { notice: Notice; session: Session; now: number; eager: boolean; onAcknowledge: (id: string) => Promise<boolean> }) {
+function AlertCard({ notice, session, now, eager, nicknames, onAcknowledge }: { notice: Notice; session: Session; now: number; eager: boolean; nicknames: Record<string, string>; onAcknowledge: (id: string) => Promise<boolean> }) {
   const { t } = useI18n();
   const [busy, setBusy] = useState(false);
   const titleId = `alert-${notice.event_id}`;
@@ -30,7 +31,7 @@ function AlertCard({ notice, session, now, eager, onAcknowledge }: { notice: Not
         <h2 id={titleId}>{t('fallAt', { camera: notice.device })}</h2>
         <p class="when"><When text={notice.createtime} session={session} now={now} /></p>
         {notice.content && <p>{notice.content}</p>}
-        <SeenBy notice={notice} session={session} now={now} />
+        <SeenBy notice={notice} session={session} now={now} nicknames={nicknames} />
         <p><a href={`#/alert/${encodeURIComponent(notice.event_id)}`} aria-label={`${t('details')}: ${t('fallAt', { camera: notice.device })}`}>{t('details')}</a></p>
         {!notice.acknowledged && (
           <button type="button" class="primary" disabled={busy} onClick={async () => {
@@ -45,6 +46,7 @@ function AlertCard({ notice, session, now, eager, onAcknowledge }: { notice: Not
 
 export function Alerts({ session, alerts, now }: { session: Session; alerts: AlertsState; now: number }) {
   const { t } = useI18n();
+  const nicknames = useNicknames(session, alerts.list.length);
   return (
     <section aria-labelledby="alerts-heading">
       <div class="heading-row">
@@ -54,7 +56,7 @@ export function Alerts({ session, alerts, now }: { session: Session; alerts: Ale
       {alerts.unread > 0 && <p class="unread">{t('unread', { n: alerts.unread })}</p>}
       {alerts.loaded && alerts.list.length === 0 && <p class="empty">{t('noAlerts')}</p>}
       <div class="alert-list">
-        {alerts.list.map((n, i) => <AlertCard key={n.event_id} notice={n} session={session} now={now} eager={i < 4} onAcknowledge={alerts.acknowledge} />)}
+        {alerts.list.map((n, i) => <AlertCard key={n.event_id} notice={n} session={session} now={now} eager={i < 4} nicknames={nicknames} onAcknowledge={alerts.acknowledge} />)}
       </div>
       {alerts.list.length < alerts.total && <button type="button" class="secondary" onClick={() => void alerts.more()}>{t('showMore')}</button>}
     </section>
