@@ -51,6 +51,14 @@ async function signIn(m: Member): Promise<void> {
   await m.page.getByRole('status').filter({ hasText: 'Live' }).waitFor();
 }
 
+/** Signs in through the page as a person does (phone, password, Sign in), at /app/ or one of its screens. */
+async function signInAs(page: Page, url: string, phone: string, screen = ''): Promise<void> {
+  await page.goto(`${url}/app/${screen}`);
+  await page.getByLabel('Phone number').fill(phone);
+  await page.getByLabel('Password').fill('secret123');
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+}
+
 const fallArticle = (m: Member) => m.page.getByRole('article', { name: new RegExp(cameraName) });
 
 live.before(async () => {
@@ -191,10 +199,7 @@ if (missing) {
       });
     });
     await cdp.send('ServiceWorker.enable');
-    await page.goto(`${t.url}/app/`);
-    await page.getByLabel('Phone number').fill(who);
-    await page.getByLabel('Password').fill('secret123');
-    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+    await signInAs(page, t.url, who);
     await page.getByRole('heading', { name: 'Alerts' }).waitFor();
     await page.evaluate(() => navigator.serviceWorker.ready);
     const registrationId = await registered;
@@ -366,10 +371,7 @@ if (!missing) {
 
     const context = await cb.newContext({ locale: 'en-US' });
     const page = await context.newPage();
-    await page.goto(`${c.url}/app/`);
-    await page.getByLabel('Phone number').fill(me);
-    await page.getByLabel('Password').fill('secret123');
-    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+    await signInAs(page, c.url, me);
     await page.getByRole('heading', { name: 'Alerts' }).waitFor();
     await page.getByRole('link', { name: 'Cameras' }).click();
     await page.getByLabel('Scan the camera’s QR code').setInputFiles(file);
@@ -412,10 +414,7 @@ if (!missing) {
     await c.call('/get/notice', 'notice', 'sign', { event_id }, { token: sisterToken });
     const context = await cb.newContext({ locale: 'en-US' });
     const page = await context.newPage();
-    await page.goto(`${c.url}/app/`);
-    await page.getByLabel('Phone number').fill(me);
-    await page.getByLabel('Password').fill('secret123');
-    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+    await signInAs(page, c.url, me);
     await page.getByRole('article', { name: /Bathroom/ }).getByText('Seen by Mei').waitFor();
     await context.close();
   });
@@ -426,10 +425,7 @@ if (!missing) {
     const camera = await c.addDevice(token, 'Kitchen door');
     const context = await cb.newContext({ locale: 'en-US' });
     const page = await context.newPage();
-    await page.goto(`${c.url}/app/#/cameras`);
-    await page.getByLabel('Phone number').fill(me);
-    await page.getByLabel('Password').fill('secret123');
-    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+    await signInAs(page, c.url, me, '#/cameras');
     const card = page.getByRole('listitem', { name: 'Kitchen door' });
     await card.getByText('No heartbeat yet').waitFor();
     // the first heartbeat starts its clock (no event: it was never offline); the list shows it
@@ -453,10 +449,7 @@ if (!missing) {
     fs.writeFileSync(file, await jpeg(10));
     const context = await cb.newContext({ locale: 'en-US' });
     const page = await context.newPage();
-    await page.goto(`${c.url}/app/#/cameras`);
-    await page.getByLabel('Phone number').fill(me);
-    await page.getByLabel('Password').fill('secret123');
-    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+    await signInAs(page, c.url, me, '#/cameras');
     await page.getByRole('heading', { name: 'Cameras' }).waitFor();
     await page.getByLabel('Scan the camera’s QR code').setInputFiles(file);
     await page.getByRole('status').filter({ hasText: 'No camera QR code found' }).waitFor();
@@ -502,10 +495,7 @@ if (!missing) {
     const context = await ab.newContext({ locale: 'en-US' });
     await context.addInitScript(() => localStorage.setItem('helpaged.device', 'browser-1'));
     const page = await context.newPage();
-    await page.goto(`${a.url}/app/#/account`);
-    await page.getByLabel('Phone number').fill(phone);
-    await page.getByLabel('Password').fill('secret123');
-    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+    await signInAs(page, a.url, phone, '#/account');
     await page.getByRole('heading', { name: 'Account', exact: true }).waitFor();
     const id = (await a.sql.get<{ id: number }>('SELECT id FROM users WHERE phone = ?', phone)).id;
 
@@ -585,10 +575,7 @@ if (!missing) {
     assert.is((await h.call('/health', 'health', 'upload', { samples }, { token })).data.received_count, 10);
     const context = await hb.newContext({ locale: 'en-US', timezoneId: 'Europe/Berlin' });
     const page = await context.newPage();
-    await page.goto(`${h.url}/app/#/health`);
-    await page.getByLabel('Phone number').fill(phone);
-    await page.getByLabel('Password').fill('secret123');
-    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+    await signInAs(page, h.url, phone, '#/health');
     await page.getByRole('heading', { name: 'Health' }).waitFor();
     await page.getByRole('status').filter({ hasText: 'Average 72' }).waitFor();
     assert.match(await page.getByRole('status').filter({ hasText: 'Average' }).textContent() ?? '', 'lowest 70, highest 74 bpm (5 readings)');

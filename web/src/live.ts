@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { call, LAST_LIST, NetworkError, type Session } from './api';
 
+/** A fall as the API sends it (notice.get items, stream events): the server's PublicNotice, as the console reads it. */
 export interface Notice {
   event_id: string;
   content: string;
