@@ -16,6 +16,10 @@ export interface NoticeRow {
   deviceRowId: number;
   ackPhone: string | null;
   ackAt: number | null;
+  verdict: string | null;
+  verdictNote: string | null;
+  verdictPhone: string | null;
+  verdictAt: number | null;
 }
 
 function rowOf(t: Tables) {
@@ -24,6 +28,7 @@ function rowOf(t: Tables) {
     id: notices.id, eventId: notices.eventId, content: notices.content, device: devices.name,
     picName: notices.picName, imageType: notices.imageType, createdAt: notices.createdAt,
     photoOk: notices.photoOk, deviceRowId: notices.deviceId, ackPhone: notices.ackPhone, ackAt: notices.ackAt,
+    verdict: notices.verdict, verdictNote: notices.verdictNote, verdictPhone: notices.verdictPhone, verdictAt: notices.verdictAt,
   };
 }
 
@@ -156,6 +161,12 @@ export class NoticeStore {
     const { notices } = this.db.t;
     return this.db.affected(await tx.q.update(notices).set({ ackPhone: phone, ackAt: now })
       .where(and(eq(notices.id, noticeId), isNull(notices.ackAt)))) === 1;
+  }
+
+  /** A bound account's word on the fall (the last one counts). */
+  async setVerdict(tx: Tx, noticeId: number, verdict: 'fall' | 'false_alarm', note: string | null, phone: string, now: number): Promise<void> {
+    const { notices } = this.db.t;
+    await tx.q.update(notices).set({ verdict, verdictNote: note, verdictPhone: phone, verdictAt: now }).where(eq(notices.id, noticeId));
   }
 
   async acknowledgement(q: Q, noticeId: number): Promise<{ phone: string; at: number } | null> {

@@ -108,6 +108,11 @@ export const notices = pgTable('notices', {
   ackAt: bigint('ack_at', { mode: 'number' }),
   /** Alert messages (SMS, calls) the provider accepted for this fall. */
   alertsSent: integer('alerts_sent').notNull().default(0),
+  /** A bound account's word on it, the last one given: fall or false_alarm, with an optional note, who (phone) and when. */
+  verdict: text('verdict'),
+  verdictNote: text('verdict_note'),
+  verdictPhone: text('verdict_phone'),
+  verdictAt: bigint('verdict_at', { mode: 'number' }),
 }, (t) => [uniqueIndex('notices_event_id_unique').on(t.eventId), index('notices_device_id').on(t.deviceId, t.id)]);
 
 /**

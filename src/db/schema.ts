@@ -104,6 +104,11 @@ export const notices = sqliteTable('notices', {
   ackAt: integer('ack_at'),
   /** Alert messages (SMS, calls) the provider accepted for this fall. */
   alertsSent: integer('alerts_sent').notNull().default(0),
+  /** A bound account's word on it, the last one given: fall or false_alarm, with an optional note, who (phone) and when. */
+  verdict: text('verdict'),
+  verdictNote: text('verdict_note'),
+  verdictPhone: text('verdict_phone'),
+  verdictAt: integer('verdict_at'),
 }, (t) => [uniqueIndex('notices_event_id_unique').on(t.eventId), index('notices_device_id').on(t.deviceId, t.id)]);
 
 /**

@@ -7,6 +7,7 @@ import type { FileOps } from '../../src/services/media/files.js';
 import { realFileOps } from '../../src/services/media/files.js';
 import { sha256Hex } from '../../src/services/shared/random.js';
 import { jpeg, newPhone, startTestServer, type TestServer } from '../helpers.js';
+import { openStream } from '../support/sse.js';
 
 let t: TestServer;
 const rowsFor = async (deviceId: string) =>
@@ -32,7 +33,9 @@ flow('upload -> unread list -> info (same bytes, marks read) -> read list -> sig
   assert.is(unread.message, 'successful');
   assert.is(unread.data.num, 1);
   const item = unread.data.list[0];
-  assert.equal(Object.keys(item), ['event_id', 'content', 'device', 'pic_name', 'createtime', 'acknowledged', 'photo_ok']);
+  // the legacy keys first, in their order; this server's own after them
+  assert.equal(Object.keys(item), ['event_id', 'content', 'device', 'pic_name', 'createtime', 'acknowledged', 'photo_ok', 'verdict']);
+  assert.is(item.verdict, null);
   assert.is(item.acknowledged, null);
   assert.is(item.photo_ok, true);
   assert.match(item.event_id, /^[0-9a-f]{32}$/);
@@ -42,7 +45,7 @@ flow('upload -> unread list -> info (same bytes, marks read) -> read list -> sig
   assert.match(item.createtime, /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/);
 
   const info = await t.call('/get/notice', 'notice', 'info', { event_id: item.event_id }, { token });
-  assert.equal(Object.keys(info.data), ['event_id', 'content', 'device', 'pic_name', 'base64', 'createtime', 'acknowledged', 'photo_ok']);
+  assert.equal(Object.keys(info.data), ['event_id', 'content', 'device', 'pic_name', 'base64', 'createtime', 'acknowledged', 'photo_ok', 'verdict']);
   assert.ok(Buffer.from(info.data.base64, 'base64').equals(image), 'the image comes back byte-identical');
 
   assert.is((await t.call('/get/notice', 'notice', 'get', { mode: 0 }, { token })).data.num, 0);
@@ -239,3 +242,60 @@ disk('files staged before a crash are finished if their row committed, dropped i
 });
 
 disk.run();
+
+// ---------------------------------------------------------------------------------------------
+const verdict = suite('notice.verdict');
+let v: TestServer;
+verdict.before(async () => {
+  v = await startTestServer({ SSE_HEARTBEAT_SECONDS: '1' });
+});
+verdict.after(() => v.close());
+
+verdict('a bound account says "not a fall" with a note, then changes its mind; lists, info and the family\'s streams show the last word; it acknowledges', async () => {
+  const [a, b] = [newPhone(), newPhone()];
+  const [ta, tb] = [await v.signUp(a), await v.signUp(b)];
+  const camera = await v.addDevice(ta, `hall-${Date.now()}`);
+  await v.bind(tb, camera);
+  await v.upload(camera, await jpeg(5));
+  const { event_id } = (await v.call('/get/notice', 'notice', 'get', { mode: 2 }, { token: ta })).data.list[0];
+  const streamB = openStream(`${v.url}/api/notice/stream?token=${tb}`);
+  await streamB.ready;
+  try {
+    const first = await v.call('/get/notice', 'notice', 'verdict', { event_id, verdict: 'false_alarm', note: '  the cat knocked the chair over ' }, { token: tb });
+    assert.is(first.status, 0, JSON.stringify(first));
+    assert.equal({ ...first.data.verdict, at: undefined }, { verdict: 'false_alarm', note: 'the cat knocked the chair over', phone: b, at: undefined });
+    const row = await v.sql.get<{ verdict: string; verdict_note: string; verdict_phone: string; ack_phone: string }>('SELECT verdict, verdict_note, verdict_phone, ack_phone FROM notices WHERE event_id = ?', event_id);
+    assert.equal([row.verdict, row.verdict_note, row.verdict_phone, row.ack_phone], ['false_alarm', 'the cat knocked the chair over', b, b], 'stored, and acknowledged by the same account');
+    const listed = (await v.call('/get/notice', 'notice', 'get', { mode: 2 }, { token: ta })).data.list[0];
+    assert.is(listed.verdict.verdict, 'false_alarm', 'the other member\'s cached list was dropped');
+    assert.is((await v.call('/get/notice', 'notice', 'get', { mode: 1 }, { token: tb })).data.num, 1, 'read for the one who judged it');
+    await streamB.waitFor(() => streamB.events.some((e) => e.event === 'verdict'));
+    assert.is(JSON.parse(streamB.events.find((e) => e.event === 'verdict')!.data).verdict.verdict, 'false_alarm');
+    const changed = await v.call('/get/notice', 'notice', 'verdict', { event_id, verdict: 'fall' }, { token: ta });
+    assert.equal([changed.data.verdict.verdict, changed.data.verdict.note, changed.data.verdict.phone], ['fall', null, a]);
+    const info = await v.call('/get/notice', 'notice', 'info', { event_id }, { token: tb });
+    assert.equal([info.data.verdict.verdict, info.data.verdict.phone], ['fall', a], 'the last word counts');
+    assert.equal(info.data.acknowledged.phone, b, 'the first acknowledgement stays');
+    const steps = await v.sql.all<{ outcome: string | null }>('SELECT s.outcome FROM alert_steps s JOIN notices n ON n.id = s.notice_id WHERE n.event_id = ?', event_id);
+    assert.ok(steps.every((s) => s.outcome === 'skipped'), 'the escalation stopped');
+  } finally {
+    streamB.close();
+  }
+});
+
+verdict('only for bound accounts; bad data and tokens get their statuses', async () => {
+  const token = await v.signUp(newPhone());
+  const camera = await v.addDevice(token);
+  await v.upload(camera, await jpeg(5));
+  const { event_id } = (await v.call('/get/notice', 'notice', 'get', { mode: 2 }, { token })).data.list[0];
+  const stranger = await v.signUp(newPhone());
+  assert.is((await v.call('/get/notice', 'notice', 'verdict', { event_id, verdict: 'fall' }, { token: stranger })).status, 200);
+  assert.is((await v.call('/get/notice', 'notice', 'verdict', { event_id }, { token })).status, -3);
+  assert.is((await v.call('/get/notice', 'notice', 'verdict', { event_id, verdict: 'maybe' }, { token })).status, -204);
+  assert.is((await v.call('/get/notice', 'notice', 'verdict', { event_id, verdict: 'fall', note: 'x'.repeat(501) }, { token })).status, -204);
+  assert.is((await v.call('/get/notice', 'notice', 'verdict', { event_id, verdict: 7 }, { token })).status, -203);
+  assert.is((await v.call('/get/notice', 'notice', 'verdict', { event_id, verdict: 'fall' }, { token: 'f'.repeat(32) })).status, -101);
+  assert.is((await v.sql.get<{ verdict: string | null }>('SELECT verdict FROM notices WHERE event_id = ?', event_id)).verdict, null, 'nothing stored');
+});
+
+verdict.run();

@@ -10,7 +10,10 @@ export interface Notice {
   createtime: string;
   acknowledged: { phone: string; at: string } | null;
   photo_ok: boolean;
+  verdict: Verdict | null;
 }
+
+export interface Verdict { verdict: 'fall' | 'false_alarm'; note: string | null; phone: string; at: string }
 
 export interface Liveness {
   device_id: string;
@@ -72,6 +75,10 @@ export function useAlerts(session: Session) {
       const { event_id, acknowledged } = JSON.parse((e as MessageEvent<string>).data) as { event_id: string; acknowledged: Notice['acknowledged'] };
       acknowledgedHere(event_id, acknowledged);
     });
+    source.addEventListener('verdict', (e) => {
+      const { event_id, verdict } = JSON.parse((e as MessageEvent<string>).data) as { event_id: string; verdict: Verdict };
+      setList((items) => items.map((n) => (n.event_id === event_id ? { ...n, verdict } : n)));
+    });
     source.addEventListener('device', (e) => {
       const d = JSON.parse((e as MessageEvent<string>).data) as Liveness;
       setLiveness((all) => ({ ...all, [d.device_id]: d }));
@@ -121,7 +128,17 @@ export function useAlerts(session: Session) {
     return true;
   }, [session, acknowledgedHere, refreshUnread]);
 
-  return { list, total, unread, loaded, connected, alarm: alarms[0] ?? null, liveness, error, more, acknowledge };
+  /** notice.verdict: a real fall or not, with a note; it acknowledges the fall too. */
+  const judge = useCallback(async (eventId: string, verdict: Verdict['verdict'], note: string): Promise<boolean> => {
+    const reply = await call<{ verdict: Verdict }>('/get/notice', 'notice', 'verdict', { event_id: eventId, verdict, note: note.trim() || null });
+    if (reply.status !== 0) return false;
+    setList((items) => items.map((n) => (n.event_id === eventId ? { ...n, verdict: reply.data.verdict } : n)));
+    acknowledgedHere(eventId, { phone: session.phone, at: reply.data.verdict.at });
+    void refreshUnread();
+    return true;
+  }, [session, acknowledgedHere, refreshUnread]);
+
+  return { list, total, unread, loaded, connected, alarm: alarms[0] ?? null, liveness, error, more, acknowledge, judge };
 }
 
 export type AlertsState = ReturnType<typeof useAlerts>;

@@ -175,6 +175,12 @@ export const en = {
   type_sleep: 'Sleep',
   type_calories: 'Calories',
   loading: 'Loading…',
+  realFall: 'Real fall',
+  notAFall: 'Not a fall',
+  verdictNote: 'Note (optional)',
+  verdictFall: 'Marked a real fall by {who}',
+  verdictFalse: 'Marked not a fall by {who}',
+  wasItAFall: 'Was it a fall?',
 };
 
 export type Key = keyof typeof en;
@@ -355,4 +361,10 @@ export const zh: Record<Key, string> = {
   type_sleep: '睡眠',
   type_calories: '热量',
   loading: '正在加载…',
+  realFall: '确实跌倒',
+  notAFall: '不是跌倒',
+  verdictNote: '备注（可不填）',
+  verdictFall: '{who} 确认是跌倒',
+  verdictFalse: '{who} 确认不是跌倒',
+  wasItAFall: '是真的跌倒吗？',
 };

@@ -15,7 +15,7 @@ export default handler<{ event_id: string }>({
     }
     if (!notice.read) await db.transaction((tx) => noticeService.markRead(tx, user!.id, notice.id));
     const acknowledged = await noticeService.acknowledge(user!, notice, log);
-    const { event_id: id, content, device, pic_name, createtime, photo_ok } = noticeService.toPublic(notice);
-    return ok({ event_id: id, content, device, pic_name, base64: image.toString('base64'), createtime, acknowledged, photo_ok });
+    const { event_id: id, content, device, pic_name, createtime, photo_ok, verdict } = noticeService.toPublic(notice);
+    return ok({ event_id: id, content, device, pic_name, base64: image.toString('base64'), createtime, acknowledged, photo_ok, verdict });
   },
 });

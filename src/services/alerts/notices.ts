@@ -7,7 +7,7 @@ import type { Config } from '../../config.js';
 import type { Logger } from '../../log.js';
 import { type FileStore, decodeBase64, inspectImage, sniffImage, type ImageProblem, type ImageType } from '../media/index.js';
 import { type Bus, legacyPicName, randomHex128, sha256Hex } from '../shared/index.js';
-import type { NoticeHub, PublicNotice } from './hub.js';
+import type { NoticeHub, PublicNotice, Verdict } from './hub.js';
 
 export type { PublicNotice };
 
@@ -90,6 +90,7 @@ export class NoticeService {
       if (wake.k === 'lists') this.lists.invalidate(wake.users);
       else if (wake.k === 'notices') return wake.upTo > 0 ? this.catchUp(wake.upTo) : this.notices.lastId(this.db.read).then((last) => this.catchUp(last));
       else if (wake.k === 'ack') return this.tellAcknowledged(wake.notice);
+      else if (wake.k === 'verdict') return this.tellVerdict(wake.notice);
     });
     bus.onResync(async () => {
       this.lists.invalidate('all');
@@ -140,12 +141,38 @@ export class NoticeService {
     await this.bus.send(tx, { k: 'lists', users: userIds });
   }
 
-  toPublic(row: Pick<NoticeRow, 'eventId' | 'content' | 'device' | 'picName' | 'createdAt' | 'ackAt' | 'ackPhone' | 'photoOk'>): PublicNotice {
+  toPublic(row: Pick<NoticeRow, 'eventId' | 'content' | 'device' | 'picName' | 'createdAt' | 'ackAt' | 'ackPhone' | 'photoOk' | 'verdict' | 'verdictNote' | 'verdictPhone' | 'verdictAt'>): PublicNotice {
     return {
       event_id: row.eventId, content: row.content, device: row.device, pic_name: row.picName, createtime: this.createtime(row.createdAt),
       acknowledged: row.ackAt === null ? null : { phone: row.ackPhone!, at: this.createtime(row.ackAt) },
       photo_ok: row.photoOk === 1,
+      verdict: row.verdict === null ? null : { verdict: row.verdict as Verdict['verdict'], note: row.verdictNote, phone: row.verdictPhone!, at: this.createtime(row.verdictAt!) },
     };
+  }
+
+  /**
+   * A bound account says whether the fall was real (and can change its mind: the last word counts). It
+   * acknowledges the fall as opening it does; every bound account's lists and streams are told.
+   */
+  async setVerdict(user: { id: number; phone: string }, notice: NoticeRow & { read: boolean }, verdict: Verdict['verdict'], note: string | null, log: Logger = this.log): Promise<Verdict> {
+    const now = this.clock.now();
+    await this.db.transaction(async (tx) => {
+      await this.notices.setVerdict(tx, notice.id, verdict, note, user.phone, now);
+      if (!notice.read) await this.markRead(tx, user.id, notice.id);
+      await this.bus.send(tx, { k: 'verdict', notice: notice.id });
+    });
+    log.info('fall verdict', { event_id: notice.eventId, verdict, phone: user.phone });
+    await this.acknowledge(user, notice, log);
+    return { verdict, note, phone: user.phone, at: this.createtime(now) };
+  }
+
+  /** A verdict was given (here or on another instance): its accounts' lists are dropped and their streams told. */
+  private async tellVerdict(noticeId: number): Promise<void> {
+    const notice = await this.notices.byId(this.db.read, noticeId);
+    if (!notice || notice.verdict === null) return;
+    const ids = (await this.devices.boundUsers(this.db.read, notice.deviceRowId)).map((u) => u.id);
+    this.lists.invalidate(ids);
+    this.hub.publish(ids, { type: 'verdict', data: { event_id: notice.eventId, verdict: this.toPublic(notice).verdict! } });
   }
 
   /**
@@ -271,7 +298,7 @@ export class NoticeService {
       return { ok: false, problem: 'storage' };
     }
     this.metrics.upload(bytes.length, photoOk === 1);
-    const notice = this.toPublic({ eventId, content, device: device.name, picName, createdAt: now, ackAt: null, ackPhone: null, photoOk });
+    const notice = this.toPublic({ eventId, content, device: device.name, picName, createdAt: now, ackAt: null, ackPhone: null, photoOk, verdict: null, verdictNote: null, verdictPhone: null, verdictAt: null });
     await this.announce(log, device, id, notice);
     if (device.lastSeenAt !== null) await this.alerts.heardFrom(device, false);
     return { ok: true, picName };

@@ -13,6 +13,8 @@ export type Wake =
   | { k: 'notices'; upTo: number }
   /** A notice was acknowledged: streams are told who and when. */
   | { k: 'ack'; notice: number }
+  /** A bound account gave its verdict on a notice: lists are dropped, streams told. */
+  | { k: 'verdict'; notice: number }
   /** A camera went offline or came back. */
   | { k: 'device'; device: number }
   /** Tokens were revoked or replaced: drop them from the token cache. */

@@ -20,7 +20,32 @@ export function SeenBy({ notice, session, now, nicknames }: { notice: Notice; se
   return <p class="status seen">{t('seenBy')} {who}, <When text={ack.at} session={session} now={now} /></p>;
 }
 
-function AlertCard({ notice, session, now, eager, nicknames, onAcknowledge }: { notice: Notice; session: Session; now: number; eager: boolean; nicknames: Record<string, string>; onAcknowledge: (id: string) => Promise<boolean> }) {
+/** "Was it a fall?": Real fall or Not a fall, with a note; the last word shows, with who gave it. */
+export function VerdictBox({ notice, session, nicknames, onJudge }: { notice: Notice; session: Session; nicknames: Record<string, string>; onJudge: (id: string, v: 'fall' | 'false_alarm', note: string) => Promise<boolean> }) {
+  const { t } = useI18n();
+  const [note, setNote] = useState(notice.verdict?.note ?? '');
+  const [busy, setBusy] = useState(false);
+  const v = notice.verdict;
+  const who = v ? (v.phone === session.phone ? t('you') : nicknames[maskPhone(v.phone)] ?? maskPhone(v.phone)) : '';
+  const noteId = `note-${notice.event_id}`;
+  const give = async (verdict: 'fall' | 'false_alarm') => {
+    setBusy(true);
+    await onJudge(notice.event_id, verdict, note).finally(() => setBusy(false));
+  };
+  return (
+    <div class="verdict" role="group" aria-label={t('wasItAFall')}>
+      {v && <p class={v.verdict === 'fall' ? 'status pending' : 'status seen'}>{v.verdict === 'fall' ? t('verdictFall', { who }) : t('verdictFalse', { who })}{v.note ? `: ${v.note}` : ''}</p>}
+      <label for={noteId}>{t('verdictNote')}</label>
+      <input id={noteId} maxLength={500} value={note} onInput={(e) => setNote(e.currentTarget.value)} />
+      <div class="segmented">
+        <button type="button" class="secondary" disabled={busy} aria-pressed={v?.verdict === 'fall'} onClick={() => void give('fall')}>{t('realFall')}</button>
+        <button type="button" class="secondary" disabled={busy} aria-pressed={v?.verdict === 'false_alarm'} onClick={() => void give('false_alarm')}>{t('notAFall')}</button>
+      </div>
+    </div>
+  );
+}
+
+function AlertCard({ notice, session, now, eager, nicknames, onAcknowledge, onJudge }: { notice: Notice; session: Session; now: number; eager: boolean; nicknames: Record<string, string>; onAcknowledge: (id: string) => Promise<boolean>; onJudge: (id: string, v: 'fall' | 'false_alarm', note: string) => Promise<boolean> }) {
   const { t } = useI18n();
   const [busy, setBusy] = useState(false);
   const titleId = `alert-${notice.event_id}`;
@@ -32,6 +57,7 @@ function AlertCard({ notice, session, now, eager, nicknames, onAcknowledge }: { 
         <p class="when"><When text={notice.createtime} session={session} now={now} /></p>
         {notice.content && <p>{notice.content}</p>}
         <SeenBy notice={notice} session={session} now={now} nicknames={nicknames} />
+        <VerdictBox notice={notice} session={session} nicknames={nicknames} onJudge={onJudge} />
         <p><a href={`#/alert/${encodeURIComponent(notice.event_id)}`} aria-label={`${t('details')}: ${t('fallAt', { camera: notice.device })}`}>{t('details')}</a></p>
         {!notice.acknowledged && (
           <button type="button" class="primary" disabled={busy} onClick={async () => {
@@ -56,7 +82,7 @@ export function Alerts({ session, alerts, now }: { session: Session; alerts: Ale
       {alerts.unread > 0 && <p class="unread">{t('unread', { n: alerts.unread })}</p>}
       {alerts.loaded && alerts.list.length === 0 && <p class="empty">{t('noAlerts')}</p>}
       <div class="alert-list">
-        {alerts.list.map((n, i) => <AlertCard key={n.event_id} notice={n} session={session} now={now} eager={i < 4} nicknames={nicknames} onAcknowledge={alerts.acknowledge} />)}
+        {alerts.list.map((n, i) => <AlertCard key={n.event_id} notice={n} session={session} now={now} eager={i < 4} nicknames={nicknames} onAcknowledge={alerts.acknowledge} onJudge={alerts.judge} />)}
       </div>
       {alerts.list.length < alerts.total && <button type="button" class="secondary" onClick={() => void alerts.more()}>{t('showMore')}</button>}
     </section>
