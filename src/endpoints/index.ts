@@ -2,7 +2,7 @@ import type { RequestHandler } from 'express';
 import type { Deps } from '../envelope/dispatch.js';
 import type { EndpointSpec } from '../envelope/types.js';
 import { consoleAssetsRoute } from './console/assets.js';
-import { consoleAckRoute, consolePhotoRoute, consoleSessionRoute, consoleSignoutRoute } from './console/session.js';
+import { consoleAckRoute, consolePhotoRoute, consoleSessionRoute, consoleSignoutRoute } from './console/routes.js';
 import device from './device/index.js';
 import getNotice from './get-notice/index.js';
 import file from './file/index.js';
