@@ -3,8 +3,9 @@ import { handler } from './statuses.js';
 /** A camera says it is alive; from its first heartbeat on, silence means offline (CAMERA_OFFLINE_SECONDS). */
 export default handler<unknown>({
   type: 'device', subtype: 'heartbeat', auth: 'device', success: 'Successful',
-  run(_data, { device, alerts, ok }) {
-    alerts.heardFrom(device!, true);
+  // answered once the heartbeat is recorded: a camera (or a family member's list) asking right after sees it
+  async run(_data, { device, alerts, ok }) {
+    await alerts.heardFrom(device!, true);
     return ok();
   },
 });
