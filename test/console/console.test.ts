@@ -4,7 +4,9 @@
  * a server restart the stream survives. Elements are found as a person finds them: by role and name.
  */
 import fs from 'node:fs';
+import http from 'node:http';
 import path from 'node:path';
+import zlib from 'node:zlib';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
@@ -181,6 +183,19 @@ if (missing) {
     assert.match(csp, "frame-ancestors 'none'");
     assert.not.match(csp, 'unsafe-inline');
     assert.is(page.headers()['referrer-policy'], 'no-referrer');
+    // the script as a browser gets it: brotli (made at build time), immutable, the same bytes as built
+    const script = /src="(\/app\/assets\/[^"]+\.js)"/.exec(await page.text())![1]!;
+    const raw = await new Promise<{ headers: http.IncomingHttpHeaders; body: Buffer }>((resolve, reject) => {
+      http.get(t.url + script, { headers: { 'accept-encoding': 'br' } }, (res) => {
+        const parts: Buffer[] = [];
+        res.on('data', (c: Buffer) => parts.push(c));
+        res.on('end', () => resolve({ headers: res.headers, body: Buffer.concat(parts) }));
+      }).on('error', reject);
+    });
+    assert.is(raw.headers['content-encoding'], 'br');
+    assert.match(String(raw.headers['cache-control']), 'immutable');
+    const built = fs.readFileSync(path.join(WEB_DIST, script.replace('/app/', '')));
+    assert.ok(zlib.brotliDecompressSync(raw.body).equals(built));
     if (SHOTS) for (const x of members) await x.page.screenshot({ path: path.join(SHOTS, `alerts-${x.page.viewportSize()!.width}-en.png`) });
   });
   live('a push delivered to the service worker shows the fall with its photo; its Acknowledge action acknowledges and stops the escalation', async () => {

@@ -1,7 +1,6 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import zlib from 'node:zlib';
 import type { RequestHandler } from 'express';
 import type { Deps } from '../../envelope/dispatch.js';
 import { WEB_DIST } from '../../paths.js';
@@ -35,6 +34,15 @@ interface Asset {
   br: Buffer | null;
 }
 
+/** A built file's compressed form, made at build time beside it (web/vite.config.ts), or null. */
+function beside(file: string, suffix: '.br' | '.gz'): Buffer | null {
+  try {
+    return fs.readFileSync(file + suffix);
+  } catch {
+    return null;
+  }
+}
+
 /** The built files, read once at start with their compressed forms: a memo of files that do not change while the server runs. */
 function load(root: string): Map<string, Asset> {
   const assets = new Map<string, Asset>();
@@ -45,16 +53,15 @@ function load(root: string): Map<string, Asset> {
         walk(full);
         continue;
       }
+      if (e.name.endsWith('.br') || e.name.endsWith('.gz')) continue;
       const plain = fs.readFileSync(full);
-      const type = TYPES[path.extname(e.name)] ?? 'application/octet-stream';
-      const squeeze = plain.length > 512 && !type.startsWith('image/png');
       assets.set('/' + path.relative(root, full).split(path.sep).join('/'), {
-        type, plain,
+        type: TYPES[path.extname(e.name)] ?? 'application/octet-stream', plain,
         etag: `"${crypto.createHash('sha256').update(plain).digest('hex').slice(0, 20)}"`,
         // Vite names what it builds under assets/ by content hash: such a name never holds other bytes
         immutable: path.relative(root, full).startsWith('assets' + path.sep),
-        gzip: squeeze ? zlib.gzipSync(plain, { level: 9 }) : null,
-        br: squeeze ? zlib.brotliCompressSync(plain, { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 11 } }) : null,
+        gzip: beside(full, '.gz'),
+        br: beside(full, '.br'),
       });
     }
   };
