@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { call, LAST_LIST, NetworkError, type Session } from './api';
+import { serverTime } from './time';
 
 /** A fall as the API sends it (notice.get items, stream events): the server's PublicNotice, as the console reads it. */
 export interface Notice {
@@ -23,13 +24,6 @@ export interface Liveness {
 }
 
 const PAGE = 20;
-
-/** Now as the server writes times ("2026-12-02 13:05:09" in its zone), for an acknowledgement made here. */
-function serverNow(zone: string): string {
-  const p = Object.fromEntries(new Intl.DateTimeFormat('en-US', { timeZone: zone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' })
-    .formatToParts(new Date()).map((x) => [x.type, x.value]));
-  return `${p.year}-${p.month}-${p.day} ${p.hour}:${p.minute}:${p.second}`;
-}
 
 /**
  * The account's falls, kept live: the stream is opened first and the list read after, so a fall that
@@ -123,7 +117,7 @@ export function useAlerts(session: Session) {
   const acknowledge = useCallback(async (eventId: string): Promise<boolean> => {
     const reply = await call('/get/notice', 'notice', 'sign', { event_id: eventId });
     if (reply.status !== 0 && reply.status !== 101) return false;
-    acknowledgedHere(eventId, { phone: session.phone, at: serverNow(session.timezone) });
+    acknowledgedHere(eventId, { phone: session.phone, at: serverTime(Date.now(), session.timezone) });
     void refreshUnread();
     return true;
   }, [session, acknowledgedHere, refreshUnread]);

@@ -12,14 +12,25 @@ export function parseServerTime(text: string, zone: string): number {
 
 const formatters = new Map<string, Intl.DateTimeFormat>();
 
-function offsetAt(ms: number, zone: string): number {
+/** The wall time in `zone` at `ms`, field by field (24-hour). */
+function partsIn(ms: number, zone: string): Record<string, string> {
   let f = formatters.get(zone);
   if (!f) {
     f = new Intl.DateTimeFormat('en-US', { timeZone: zone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' });
     formatters.set(zone, f);
   }
-  const p = Object.fromEntries(f.formatToParts(new Date(ms)).map((x) => [x.type, x.value]));
+  return Object.fromEntries(f.formatToParts(new Date(ms)).map((x) => [x.type, x.value]));
+}
+
+function offsetAt(ms: number, zone: string): number {
+  const p = partsIn(ms, zone);
   return Date.UTC(+p.year!, +p.month! - 1, +p.day!, +p.hour!, +p.minute!, +p.second!) - Math.floor(ms / 1000) * 1000;
+}
+
+/** `ms` as the server writes times ("2026-12-02 13:05:09" in its zone). */
+export function serverTime(ms: number, zone: string): string {
+  const p = partsIn(ms, zone);
+  return `${p.year}-${p.month}-${p.day} ${p.hour}:${p.minute}:${p.second}`;
 }
 
 export function localTime(ms: number, locale: string): string {

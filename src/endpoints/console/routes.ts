@@ -21,6 +21,17 @@ function foreign(req: Request): boolean {
   }
 }
 
+const smallJson = express.json({ limit: 1024, type: 'application/json' });
+
+/** A small JSON object from this origin, handed to `then`; anything else is answered here (403 foreign, 400 not JSON). */
+function sameOriginJson(req: Request, res: Response, then: (body: Record<string, unknown>) => void): void {
+  if (foreign(req)) return sendEnvelope(res, -1, reply.fail('JSON_KEY'), 403);
+  smallJson(req, res, (err?: unknown) => {
+    if (err || typeof req.body !== 'object' || req.body === null) return sendEnvelope(res, -1, reply.fail('JSON_KEY'), 400);
+    then(req.body as Record<string, unknown>);
+  });
+}
+
 function failure(deps: Deps, res: Response, err: unknown, what: string): void {
   deps.log.error(what, { err });
   if (!res.headersSent) sendEnvelope(res, -1, reply.fail(isDatabaseError(err) ? 'DATABASE' : 'UNKNOWN'));
@@ -38,7 +49,6 @@ function sessionData(deps: Deps, token: string, user: AuthUser) {
  * GET /app/session: the session the cookie names, or TOKEN_MISSING / TOKEN_INVALID.
  */
 export function consoleSessionRoute(deps: Deps): RequestHandler {
-  const json = express.json({ limit: 1024, type: 'application/json' });
   return (req, res) => {
     if (req.method === 'GET') {
       const token = consoleToken(req, false);
@@ -49,10 +59,8 @@ export function consoleSessionRoute(deps: Deps): RequestHandler {
       }, (err) => failure(deps, res, err, 'console session not read'));
       return;
     }
-    if (foreign(req) || !req.is('application/json')) return sendEnvelope(res, -1, reply.fail('JSON_KEY'), 403);
-    json(req, res, (err?: unknown) => {
-      if (err) return sendEnvelope(res, -1, reply.fail('JSON_KEY'), 400);
-      const token = (req.body as { token?: unknown } | undefined)?.token;
+    if (!req.is('application/json')) return sendEnvelope(res, -1, reply.fail('JSON_KEY'), 403);
+    sameOriginJson(req, res, ({ token }) => {
       if (typeof token !== 'string' || !/^[0-9a-f]{32}$/.test(token)) return sendEnvelope(res, -1, reply.fail('TOKEN_INVALID'));
       authenticateUser(deps.services, token).then((user) => {
         if (!user) return sendEnvelope(res, -1, reply.fail('TOKEN_INVALID'));
@@ -129,21 +137,17 @@ export function consolePhotoRoute(deps: Deps): RequestHandler {
  * before the notice is tapped). Acknowledges and marks read as that account, which must still be bound.
  */
 export function consoleAckRoute(deps: Deps): RequestHandler {
-  const json = express.json({ limit: 1024, type: 'application/json' });
   const { services, log } = deps;
   return (req, res) => {
-    if (foreign(req)) return sendEnvelope(res, -1, reply.fail('JSON_KEY'), 403);
-    json(req, res, (err?: unknown) => {
-      if (err || typeof req.body !== 'object' || req.body === null) return sendEnvelope(res, -1, reply.fail('JSON_KEY'), 400);
-      const userId = services.push.checkAck(req.body as Record<string, unknown>);
+    sameOriginJson(req, res, (body) => {
+      const userId = services.push.checkAck(body);
       if (userId === null) return sendEnvelope(res, -1, reply.fail('TOKEN_INVALID'));
-      const eventId = String((req.body as { event_id: string }).event_id);
+      const eventId = String(body.event_id);
       (async () => {
         const user = await services.users.identity(userId);
         const notice = user && await services.notices.visible(services.read, userId, eventId);
         if (!user || !notice) return sendEnvelope(res, -1, reply.fail('TOKEN_INVALID'));
-        if (!notice.read) await services.db.transaction((tx) => services.noticeService.markRead(tx, userId, notice.id));
-        const acknowledged = await services.noticeService.acknowledge(user, notice, log);
+        const acknowledged = await services.noticeService.open(user, notice, log);
         log.info('fall acknowledged from a notification', { event_id: eventId, user: userId });
         sendEnvelope(res, -1, reply.ok({ acknowledged }));
       })().catch((e) => failure(deps, res, e, 'notification acknowledgement failed'));

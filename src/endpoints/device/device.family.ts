@@ -1,6 +1,5 @@
+import { maskPhone } from '../../services/accounts/index.js';
 import { handler } from './statuses.js';
-
-const mask = (phone: string) => `${phone.slice(0, 3)}****${phone.slice(-4)}`;
 
 /**
  * Who else is told of this camera's falls: the other bound accounts, by nickname (or the phone masked)
@@ -11,7 +10,7 @@ export default handler<{ device_id: string }>({
   async run({ device_id }, { devices, read, user, ok, fail }) {
     const device = await devices.boundTo(read, user!.id, { deviceId: device_id });
     if (!device) return fail('NO_SUCH_DEVICE');
-    const family = (await devices.family(read, device.id)).filter((u) => u.id !== user!.id).map((u) => ({ name: u.nickname || mask(u.phone), phone: mask(u.phone) }));
+    const family = (await devices.family(read, device.id)).filter((u) => u.id !== user!.id).map((u) => ({ name: u.nickname || maskPhone(u.phone), phone: maskPhone(u.phone) }));
     return ok({ device_id, family });
   },
 });

@@ -3,7 +3,7 @@ import { handler } from './statuses.js';
 /** The notice with its image, as sent; reading it marks it read for this account and acknowledges the fall. */
 export default handler<{ event_id: string }>({
   type: 'notice', subtype: 'info', auth: 'user', success: 'successful',
-  async run({ event_id }, { db, notices, noticeService, read, user, log, ok, fail }) {
+  async run({ event_id }, { notices, noticeService, read, user, log, ok, fail }) {
     const notice = await notices.visible(read, user!.id, event_id);
     if (!notice) return fail('GET_NOTICE_ERROR');
     let image: Buffer;
@@ -13,8 +13,7 @@ export default handler<{ event_id: string }>({
       log.error('notice image missing', { event_id, pic_name: notice.picName, err });
       return fail('GET_NOTICE_ERROR');
     }
-    if (!notice.read) await db.transaction((tx) => noticeService.markRead(tx, user!.id, notice.id));
-    const acknowledged = await noticeService.acknowledge(user!, notice, log);
+    const acknowledged = await noticeService.open(user!, notice, log);
     const { event_id: id, content, device, pic_name, createtime, photo_ok, verdict } = noticeService.toPublic(notice);
     return ok({ event_id: id, content, device, pic_name, base64: image.toString('base64'), createtime, acknowledged, photo_ok, verdict });
   },

@@ -1,11 +1,10 @@
+import { maskPhone } from '../../services/accounts/index.js';
 import { handler } from './statuses.js';
 
 type Entry = { step: string; at: string; outcome: string; sent?: number; total?: number; attempt?: number; by?: string; by_you?: boolean };
 
 /** The chain's order, for steps recorded in the same millisecond (a push starts before the SMS beside it). */
 const RANK: Record<string, number> = { stored: 0, streamed: 1, pushed: 2, sms: 3, 'sms-repeat': 4, call: 5, acknowledged: 6 };
-
-const mask = (phone: string) => (phone.length >= 7 ? `${phone.slice(0, 3)}****${phone.slice(-4)}` : phone);
 
 /**
  * A fall's timeline for an account bound to its camera: stored, streamed, pushed, each SMS burst and retry,
@@ -32,7 +31,7 @@ export default handler<{ event_id: string }>({
     ];
     if (notice.ackAt !== null && notice.ackPhone !== null) {
       const who = await users.byPhone(read, notice.ackPhone);
-      entries.push([notice.ackAt, { step: 'acknowledged', at: at(notice.ackAt), outcome: 'ok', by: who?.nickname || mask(notice.ackPhone), by_you: notice.ackPhone === user!.phone }]);
+      entries.push([notice.ackAt, { step: 'acknowledged', at: at(notice.ackAt), outcome: 'ok', by: who?.nickname || maskPhone(notice.ackPhone), by_you: notice.ackPhone === user!.phone }]);
     }
     entries.sort((a, b) => a[0] - b[0] || RANK[a[1].step]! - RANK[b[1].step]!);
     const { device, createtime } = noticeService.toPublic(notice);

@@ -3,5 +3,6 @@ export * from './codes.js';
 export * from './deletion.js';
 export * from './glyphs.js';
 export * from './passwords.js';
+export * from './phones.js';
 export * from './tokens.js';
 export * from './wechat.js';

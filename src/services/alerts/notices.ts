@@ -175,6 +175,12 @@ export class NoticeService {
     this.hub.publish(ids, { type: 'verdict', data: { event_id: notice.eventId, verdict: this.toPublic(notice).verdict! } });
   }
 
+  /** A bound account opened the notice (notice.info, a notification's Acknowledge): read for it, and acknowledged. */
+  async open(user: { id: number; phone: string }, notice: NoticeRow & { read: boolean }, log: Logger = this.log): Promise<PublicNotice['acknowledged']> {
+    if (!notice.read) await this.db.transaction((tx) => this.markRead(tx, user.id, notice.id));
+    return this.acknowledge(user, notice, log);
+  }
+
   /**
    * A bound account opened or signed the notice. The first one acknowledges it: what has not been sent
    * of its escalation is dropped, and every bound account's streams are told.
