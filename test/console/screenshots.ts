@@ -68,6 +68,13 @@ try {
       await page.goto(`${t.url}/app/#/cameras`);
       await page.locator('li.camera').waitFor();
       await shot('cameras');
+      await page.goto(`${t.url}/app/#/account`);
+      await page.locator('#account-heading').waitFor();
+      await shot('account');
+      await page.goto(`${t.url}/app/#/alert/${first.event_id}`);
+      await page.locator('ol.timeline li').first().waitFor();
+      await page.waitForFunction(() => [...document.images].every((i) => i.complete));
+      await shot('details');
       await page.goto(`${t.url}/app/#/health`);
       await page.locator('.chart canvas').waitFor();
       await shot('health');
