@@ -70,6 +70,12 @@ export interface Config {
   alertRetrySeconds: number;
   /** A camera that sent heartbeats and then nothing for this long is offline. */
   cameraOfflineSeconds: number;
+  /** A fall's photo is removed this many days after the fall, once acknowledged with no step pending (0: kept forever). */
+  noticeRetentionDays: number;
+  /** Audit entries are removed this many days after they were written (0: kept forever). */
+  auditRetentionDays: number;
+  /** How long a finished data export may be downloaded (once). */
+  exportLinkSeconds: number;
   sseHeartbeatSeconds: number;
   /** The `retry:` hint streams send: how long EventSource waits before reconnecting. */
   sseRetryMs: number;
@@ -273,6 +279,9 @@ export function loadConfig(env: Env = process.env): Config {
     alertCallSeconds: int(env, 'ALERT_CALL_SECONDS', 300, 0, 86400),
     alertRetrySeconds: int(env, 'ALERT_RETRY_SECONDS', 10, 1, 3600),
     cameraOfflineSeconds: int(env, 'CAMERA_OFFLINE_SECONDS', 600, 1, 30 * 86400),
+    noticeRetentionDays: int(env, 'NOTICE_RETENTION_DAYS', 0, 0, 36_500),
+    auditRetentionDays: int(env, 'AUDIT_RETENTION_DAYS', 400, 0, 36_500),
+    exportLinkSeconds: int(env, 'EXPORT_LINK_SECONDS', 900, 60, 7 * 86400),
     sseHeartbeatSeconds: int(env, 'SSE_HEARTBEAT_SECONDS', 15, 1, 3600),
     sseRetryMs: int(env, 'SSE_RETRY_MS', 3000, 100, 600_000),
     shutdownGraceSeconds: int(env, 'SHUTDOWN_GRACE_SECONDS', 0, 0, 300),

@@ -100,10 +100,15 @@ export async function startServer(config: Config, options: StartOptions = {}): P
         lastOrphanSweep = now;
         orphans = await services.noticeService.sweepOrphans(now - ORPHAN_GRACE_MS) + await services.portraits.recover(now - ORPHAN_GRACE_MS);
       }
-      if (tokens || codes || limits || tickets || orphans) log.info('swept', { tokens, codes, limits, tickets, orphans });
+      const audit = await services.audit.sweep();
+      await services.retention.sweep();
+      if (tokens || codes || limits || tickets || orphans || audit) log.info('swept', { tokens, codes, limits, tickets, orphans, audit });
     }).catch((err) => log.error('sweep failed', { err }));
   }, SWEEP_MS);
   sweep.unref();
+  // photos past their retention (and removals a crash cut short) go at start too, in the background
+  const retained = db.exclusive('sweeps', async () => void await services.retention.sweep())
+    .catch((err) => log.error('retention sweep failed', { err }));
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -120,6 +125,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     services.hub.closeAll(); // streams opened during the grace period too
     server.close(async () => {
       await services.alerts.stop();
+      await retained;
       await closeServices(services).catch((err) => log.error('closing services failed', { err }));
       await db.close().catch((err) => log.error('closing the database failed', { err }));
       resolve();
@@ -132,6 +138,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     closed ??= new Promise<void>((resolve) => {
       services.lifecycle.draining = true;
       clearInterval(sweep);
+      services.retention.stop();
       services.hub.closeAll();
       if (config.shutdownGraceSeconds === 0) shut(resolve);
       else setTimeout(() => shut(resolve), config.shutdownGraceSeconds * 1000);

@@ -1,4 +1,4 @@
-import { and, asc, count, desc, eq, gt, isNotNull, isNull, lte, max, sql } from 'drizzle-orm';
+import { and, asc, count, desc, eq, gt, inArray, isNotNull, isNull, lt, lte, max, sql } from 'drizzle-orm';
 import { hot, run, type Database, type Q, type Tables, type Tx } from './engine.js';
 
 export type Mode = 0 | 1 | 2;
@@ -20,6 +20,10 @@ export interface NoticeRow {
   verdictNote: string | null;
   verdictPhone: string | null;
   verdictAt: number | null;
+  /** The camera's device_id. */
+  deviceToken: string;
+  /** When the retention sweep removed the photo; null while it is kept. */
+  photoRemovedAt: number | null;
 }
 
 function rowOf(t: Tables) {
@@ -29,6 +33,7 @@ function rowOf(t: Tables) {
     picName: notices.picName, imageType: notices.imageType, createdAt: notices.createdAt,
     photoOk: notices.photoOk, deviceRowId: notices.deviceId, ackPhone: notices.ackPhone, ackAt: notices.ackAt,
     verdict: notices.verdict, verdictNote: notices.verdictNote, verdictPhone: notices.verdictPhone, verdictAt: notices.verdictAt,
+    deviceToken: devices.deviceId, photoRemovedAt: notices.photoRemovedAt,
   };
 }
 
@@ -187,8 +192,37 @@ export class NoticeStore {
     return found?.n ?? 0;
   }
 
+  /** Does a notice still keep this photo (one whose photo the retention sweep removed does not)? */
   async referenced(q: Q, picName: string): Promise<boolean> {
     const { notices } = this.db.t;
-    return (await q.q.select({ id: notices.id }).from(notices).where(eq(notices.picName, picName)).limit(1)).length > 0;
+    return (await q.q.select({ id: notices.id }).from(notices).where(and(eq(notices.picName, picName), isNull(notices.photoRemovedAt))).limit(1)).length > 0;
+  }
+
+  /**
+   * Up to `batch` notices whose photo has outlived the retention: made before `before`, acknowledged, with
+   * no escalation step still to send, photo not yet removed. Their photos are let go of: the rows marked,
+   * the names queued for removal (photo_removals), in `tx`. Returns how many.
+   */
+  async releasePhotos(tx: Tx, before: number, batch: number, now: number): Promise<number> {
+    const { notices: n, alertSteps: s, photoRemovals: r } = this.db.t;
+    const rows = await tx.q.select({ id: n.id, picName: n.picName }).from(n)
+      .where(and(isNull(n.photoRemovedAt), lt(n.createdAt, before), isNotNull(n.ackAt),
+        sql`not exists (select 1 from ${s} where ${s.noticeId} = ${n.id} and ${s.doneAt} is null)`))
+      .orderBy(asc(n.createdAt)).limit(batch);
+    if (rows.length === 0) return 0;
+    await tx.q.update(n).set({ photoRemovedAt: now }).where(inArray(n.id, rows.map((x) => x.id)));
+    await tx.q.insert(r).values([...new Set(rows.map((x) => x.picName))].map((picName) => ({ picName, at: now }))).onConflictDoNothing();
+    return rows.length;
+  }
+
+  /** Photo names let go of whose files are still to be removed. */
+  async queuedRemovals(q: Q, batch: number): Promise<string[]> {
+    const { photoRemovals: r } = this.db.t;
+    return (await q.q.select({ picName: r.picName }).from(r).orderBy(asc(r.at)).limit(batch)).map((x) => x.picName);
+  }
+
+  async dequeueRemovals(tx: Tx, names: string[]): Promise<void> {
+    const { photoRemovals: r } = this.db.t;
+    if (names.length) await tx.q.delete(r).where(inArray(r.picName, names));
   }
 }

@@ -113,7 +113,54 @@ export const notices = pgTable('notices', {
   verdictNote: text('verdict_note'),
   verdictPhone: text('verdict_phone'),
   verdictAt: bigint('verdict_at', { mode: 'number' }),
-}, (t) => [uniqueIndex('notices_event_id_unique').on(t.eventId), index('notices_device_id').on(t.deviceId, t.id)]);
+  photoRemovedAt: bigint('photo_removed_at', { mode: 'number' }),
+}, (t) => [
+  uniqueIndex('notices_event_id_unique').on(t.eventId),
+  index('notices_device_id').on(t.deviceId, t.id),
+  index('notices_retention').on(t.photoRemovedAt, t.createdAt),
+  index('notices_created').on(t.createdAt),
+  index('notices_pic_name').on(t.picName),
+]);
+
+/** See schema.ts. */
+export const photoRemovals = pgTable('photo_removals', {
+  picName: text('pic_name').primaryKey(),
+  at: bigint('at', { mode: 'number' }).notNull(),
+});
+
+/** See schema.ts. */
+export const auditLog = pgTable('audit_log', {
+  id: integer('id').primaryKey().generatedByDefaultAsIdentity(),
+  at: bigint('at', { mode: 'number' }).notNull(),
+  kind: text('kind').notNull(),
+  actorId: integer('actor_id'),
+  actor: text('actor').notNull(),
+  targetId: integer('target_id'),
+  target: text('target').notNull(),
+  deviceId: text('device_id'),
+  ip: text('ip').notNull(),
+  rid: text('rid').notNull(),
+  detail: text('detail'),
+}, (t) => [
+  index('audit_at').on(t.at),
+  index('audit_actor').on(t.actorId, t.at),
+  index('audit_target').on(t.targetId, t.at),
+  index('audit_device').on(t.deviceId, t.at),
+  index('audit_kind').on(t.kind, t.at),
+]);
+
+/** See schema.ts. */
+export const dataExports = pgTable('data_exports', {
+  id: text('id').primaryKey(),
+  userId: integer('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
+  state: text('state').notNull(),
+  createdAt: bigint('created_at', { mode: 'number' }).notNull(),
+  claimedAt: bigint('claimed_at', { mode: 'number' }),
+  readyAt: bigint('ready_at', { mode: 'number' }),
+  keyHash: text('key_hash'),
+  expiresAt: bigint('expires_at', { mode: 'number' }),
+  bytes: bigint('bytes', { mode: 'number' }),
+}, (t) => [index('data_exports_user').on(t.userId, t.createdAt), index('data_exports_state').on(t.state, t.createdAt)]);
 
 /**
  * What is still to be sent for a fall: the repeat SMS and the call (to every
@@ -152,7 +199,7 @@ export const noticeEvents = pgTable('notice_events', {
   total: integer('total').notNull(),
   /** 0 for the first send, then the retry's number. */
   attempt: integer('attempt').notNull().default(0),
-}, (t) => [index('notice_events_notice').on(t.noticeId, t.id)]);
+}, (t) => [index('notice_events_notice').on(t.noticeId, t.id), index('notice_events_at').on(t.at)]);
 
 /** Web Push subscriptions of the console's browsers: where to push an account's falls when no page is open. */
 export const pushSubscriptions = pgTable('push_subscriptions', {

@@ -109,7 +109,68 @@ export const notices = sqliteTable('notices', {
   verdictNote: text('verdict_note'),
   verdictPhone: text('verdict_phone'),
   verdictAt: integer('verdict_at'),
-}, (t) => [uniqueIndex('notices_event_id_unique').on(t.eventId), index('notices_device_id').on(t.deviceId, t.id)]);
+  /** When the retention sweep removed the photo (NOTICE_RETENTION_DAYS); null while it is kept. */
+  photoRemovedAt: integer('photo_removed_at'),
+}, (t) => [
+  uniqueIndex('notices_event_id_unique').on(t.eventId),
+  index('notices_device_id').on(t.deviceId, t.id),
+  index('notices_retention').on(t.photoRemovedAt, t.createdAt),
+  index('notices_created').on(t.createdAt),
+  index('notices_pic_name').on(t.picName),
+]);
+
+/**
+ * Photo files whose notices the retention sweep has let go of, until the files are removed: written in
+ * the transaction that marks the rows, so that a crash before the removal leaves work, not a stray file.
+ */
+export const photoRemovals = sqliteTable('photo_removals', {
+  picName: text('pic_name').primaryKey(),
+  at: integer('at').notNull(),
+});
+
+/**
+ * Who did what (sign-ins, sessions, password and phone changes, cameras, acknowledgements, verdicts,
+ * admin actions). Append-only: rows are never updated, and they name accounts by id and masked phone
+ * without keys, so that they outlive the rows they name. Removed after AUDIT_RETENTION_DAYS.
+ */
+export const auditLog = sqliteTable('audit_log', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  at: integer('at').notNull(),
+  kind: text('kind').notNull(),
+  /** The account that acted (null: the service itself, or an unknown caller) and how it shows: its masked phone. */
+  actorId: integer('actor_id'),
+  actor: text('actor').notNull(),
+  /** The account acted on, when there is one, and what was acted on as shown (a masked phone, a camera, a fall). */
+  targetId: integer('target_id'),
+  target: text('target').notNull(),
+  /** The camera concerned (its device_id), for filtering. */
+  deviceId: text('device_id'),
+  ip: text('ip').notNull(),
+  rid: text('rid').notNull(),
+  /** A small JSON object of particulars (the terminal of a sign-in, a verdict, a new role). */
+  detail: text('detail'),
+}, (t) => [
+  index('audit_at').on(t.at),
+  index('audit_actor').on(t.actorId, t.at),
+  index('audit_target').on(t.targetId, t.at),
+  index('audit_device').on(t.deviceId, t.at),
+  index('audit_kind').on(t.kind, t.at),
+]);
+
+/** Data exports an account asked for: built in the background into a ZIP, downloadable once. */
+export const dataExports = sqliteTable('data_exports', {
+  id: text('id').primaryKey(),
+  userId: integer('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
+  /** pending (asked for), building (claimed by an instance at claimed_at), ready, taken (downloaded), failed. */
+  state: text('state').notNull(),
+  createdAt: integer('created_at').notNull(),
+  claimedAt: integer('claimed_at'),
+  readyAt: integer('ready_at'),
+  /** sha256 of the one-time download key, hex: set when ready. */
+  keyHash: text('key_hash'),
+  expiresAt: integer('expires_at'),
+  bytes: integer('bytes'),
+}, (t) => [index('data_exports_user').on(t.userId, t.createdAt), index('data_exports_state').on(t.state, t.createdAt)]);
 
 /**
  * What is still to be sent for a fall: the repeat SMS and the call (to every
@@ -148,7 +209,7 @@ export const noticeEvents = sqliteTable('notice_events', {
   total: integer('total').notNull(),
   /** 0 for the first send, then the retry's number. */
   attempt: integer('attempt').notNull().default(0),
-}, (t) => [index('notice_events_notice').on(t.noticeId, t.id)]);
+}, (t) => [index('notice_events_notice').on(t.noticeId, t.id), index('notice_events_at').on(t.at)]);
 
 /** Web Push subscriptions of the console's browsers: where to push an account's falls when no page is open. */
 export const pushSubscriptions = sqliteTable('push_subscriptions', {

@@ -18,9 +18,9 @@ export class TerminalStore {
     await tx.q.insert(this.db.t.terminals).values({ userId, deviceNo, createdAt: now }).onConflictDoNothing();
   }
 
-  async byOpenid(q: Q, openid: string): Promise<{ id: number } | undefined> {
+  async byOpenid(q: Q, openid: string): Promise<{ id: number; phone: string } | undefined> {
     const { users } = this.db.t;
-    return (await q.q.select({ id: users.id }).from(users).where(eq(users.wechatOpenid, openid)))[0];
+    return (await q.q.select({ id: users.id, phone: users.phone }).from(users).where(eq(users.wechatOpenid, openid)))[0];
   }
 
   /** false when another account holds the openid. */

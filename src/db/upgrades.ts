@@ -17,6 +17,16 @@ export class UpgradeStore {
     return (await tx.q.insert(this.db.t.upgrades).values(row).onConflictDoNothing().returning())[0] ?? null;
   }
 
+  async all(q: Q): Promise<Upgrade[]> {
+    const { upgrades } = this.db.t;
+    return q.q.select().from(upgrades).orderBy(desc(upgrades.createdAt), desc(upgrades.id));
+  }
+
+  async delete(tx: Tx, id: number): Promise<Upgrade | null> {
+    const { upgrades } = this.db.t;
+    return (await tx.q.delete(upgrades).where(eq(upgrades.id, id)).returning())[0] ?? null;
+  }
+
   /** Packages for `platform` and for every platform (''), newest first. */
   async forPlatform(q: Q, platform: string): Promise<Upgrade[]> {
     const { upgrades } = this.db.t;

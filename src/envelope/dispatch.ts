@@ -91,13 +91,23 @@ function buildTable(endpoint: EndpointSpec, deps: Deps, trust: Trust): Map<strin
 /** Request ids: unique per process start (a random prefix) and cheap (a counter). */
 const RID_PREFIX = crypto.randomBytes(4).toString('hex');
 let ridCounter = 0;
+const nextRequestId = () => `${RID_PREFIX}-${(++ridCounter).toString(36)}`;
+
+/** The request id of a reply outside the envelope (the console's routes): the one it already carries, or a new one it now does. */
+export function requestIdOf(res: ServerResponse): string {
+  const known = res.getHeader('X-Request-Id');
+  if (typeof known === 'string') return known;
+  const rid = nextRequestId();
+  res.setHeader('X-Request-Id', rid);
+  return rid;
+}
 
 /** Sends the envelope and writes one access-log line per request, with its request id. */
 function responder(req: IncomingMessage, res: ServerResponse, log: Logger, trust: Trust, metrics: Metrics, endpoint: string) {
   const started = performance.now();
   const logging = log.enabled('info');
   const out = {
-    rid: `${RID_PREFIX}-${(++ridCounter).toString(36)}`,
+    rid: nextRequestId(),
     id: -1,
     op: '-',
     send(reply: Reply, http = 200, detail?: string) {

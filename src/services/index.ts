@@ -15,12 +15,14 @@ import { TerminalStore } from '../db/terminals.js';
 import { UserStore } from '../db/users.js';
 import type { Logger } from '../log.js';
 import { AlertStore } from '../db/alerts.js';
-import { Alerts, NoticeHub, NoticeService, WebPush } from './alerts/index.js';
+import { Alerts, NoticeHub, NoticeService, PhotoRetention, WebPush } from './alerts/index.js';
 import { PushStore } from '../db/push.js';
 import { Metrics } from './operations/index.js';
 import { ImageCaptchas, SmsCodes, Passwords, TokenService, WeChat } from './accounts/index.js';
 import { BucketDir, s3Client, DurableDir, realFileOps, type FileOps, type FileStore, placeholderImages, Portraits, type Served, uploadSecret, Uploads } from './media/index.js';
-import { Bus, MemoryLimit, SharedLimit, Throttle, type Limit } from './shared/index.js';
+import { AuditLog, Bus, MemoryLimit, SharedLimit, Throttle, type Limit } from './shared/index.js';
+import { AuditStore } from '../db/audit.js';
+import { AdminStore } from '../db/admin.js';
 import { HealthData, Pairing, Upgrades } from './devices/index.js';
 import { type SmsGateway, OutboxGateway, TencentGateway } from './sms/index.js';
 import { ThrottleStore } from '../db/throttles.js';
@@ -74,7 +76,15 @@ export interface Services {
   health: HealthData;
   uploads: Uploads;
   upgrades: Upgrades;
+  /** Who did what: one entry per audited action, written in the action's transaction. */
+  audit: AuditLog;
+  /** The operator's panels: one statement each, computed in the database. */
+  panels: AdminStore;
+  /** Removes photos past NOTICE_RETENTION_DAYS (run by the sweeps, one instance at a time). */
+  retention: PhotoRetention;
 }
+
+export type { AuditKind, PublicAuditEntry } from './shared/index.js';
 
 export function createGateway(config: Config, clock: Clock): SmsGateway {
   return config.sms.tencent ? new TencentGateway(config.sms.tencent) : new OutboxGateway(config.dataDir, clock);
@@ -97,6 +107,7 @@ export async function createServices(config: Config, clock: Clock, log: Logger, 
   const limit = (name: string, max: number, windowSeconds: number): Limit => (db.dialect === 'postgres'
     ? new SharedLimit(db, throttleStore, clock, log, name, max, windowSeconds)
     : new MemoryLimit(new Throttle(clock, max, windowSeconds)));
+  const audit = new AuditLog(db, new AuditStore(db), clock, config.auditRetentionDays);
   const hub = new NoticeHub();
   const metrics = new Metrics(hub);
   const gateway = metrics.metered(options.gateway);
@@ -117,7 +128,7 @@ export async function createServices(config: Config, clock: Clock, log: Logger, 
   const limits = { maxBytes: config.imageMaxBytes, maxPixels: config.imageMaxPixels };
   const steps = new AlertStore(db);
   const alerts: Alerts = new Alerts(db, steps, notices, devices, hub, gateway, clock, config, log, (ms): string => noticeService.createtime(ms), bus);
-  const noticeService = new NoticeService(db, notices, devices, noticeFiles, hub, clock, config, log, alerts, metrics, bus);
+  const noticeService = new NoticeService(db, notices, devices, noticeFiles, hub, clock, config, log, alerts, metrics, bus, audit);
   devices.onChange = (tx, userIds) => noticeService.invalidate(tx, userIds);
   const pushSubscriptions = new PushStore(db);
   const push = new WebPush(db, pushSubscriptions, tickets, config, clock, log, options.fetch);
@@ -170,6 +181,9 @@ export async function createServices(config: Config, clock: Clock, log: Logger, 
     guesses: limit('guesses', config.guessesPerAddressPerMinute, 60),
     guessesGlobal: limit('guesses-global', config.guessesGlobalPerMinute, 60),
     throttleStore,
+    audit,
+    panels: new AdminStore(db),
+    retention: new PhotoRetention(db, notices, noticeFiles, bus, clock, log, config.noticeRetentionDays),
   };
 }
 

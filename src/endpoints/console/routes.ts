@@ -2,7 +2,7 @@ import express, { type Request, type RequestHandler, type Response } from 'expre
 import { isDatabaseError } from '../../db/engine.js';
 import { consoleToken, csrfFor, sessionCookies } from '../../envelope/console.js';
 import { replyFor } from '../../envelope/define.js';
-import { authenticateUser, type Deps } from '../../envelope/dispatch.js';
+import { authenticateUser, requestIdOf, type Deps } from '../../envelope/dispatch.js';
 import type { AuthUser } from '../../envelope/types.js';
 import { sendEnvelope } from '../../envelope/reply.js';
 import { reencodePhoto } from '../../services/media/index.js';
@@ -81,7 +81,12 @@ export function consoleSignoutRoute(deps: Deps): RequestHandler {
     const { services } = deps;
     authenticateUser(services, token)
       .then(async (user) => {
-        if (user) await services.db.transaction((tx) => services.tokens.revoke(tx, user.tokenId));
+        if (user) {
+          await services.db.transaction(async (tx) => {
+            await services.tokens.revoke(tx, user.tokenId);
+            await services.audit.record(tx, { user, ip: req.ip ?? '', requestId: requestIdOf(res) }, 'signout', { user }, { session_id: user.tokenId });
+          });
+        }
         sendEnvelope(res, -1, reply.ok());
       })
       .catch((err) => failure(deps, res, err, 'console sign-out failed'));
@@ -111,6 +116,8 @@ export function consolePhotoRoute(deps: Deps): RequestHandler {
       if (userId === null) return void res.status(401).end();
       const notice = await services.notices.visible(services.read, userId, eventId);
       if (!notice) return void res.status(404).end();
+      // removed by the retention sweep: gone for good
+      if (notice.photoRemovedAt !== null) return void res.status(410).end();
       const etag = `"${notice.picName}-${PHOTO_MAX_SIDE}"`;
       res.setHeader('Cache-Control', 'private, max-age=31536000, immutable');
       res.setHeader('ETag', etag);
@@ -147,7 +154,7 @@ export function consoleAckRoute(deps: Deps): RequestHandler {
         const user = await services.users.identity(userId);
         const notice = user && await services.notices.visible(services.read, userId, eventId);
         if (!user || !notice) return sendEnvelope(res, -1, reply.fail('TOKEN_INVALID'));
-        const acknowledged = await services.noticeService.open(user, notice, log);
+        const acknowledged = await services.noticeService.open({ user, ip: req.ip ?? '', requestId: requestIdOf(res) }, notice, log);
         log.info('fall acknowledged from a notification', { event_id: eventId, user: userId });
         sendEnvelope(res, -1, reply.ok({ acknowledged }));
       })().catch((e) => failure(deps, res, e, 'notification acknowledgement failed'));

@@ -1,4 +1,4 @@
-import { maskPhone } from '../../services/accounts/index.js';
+import { maskPhone } from '../../services/shared/index.js';
 import { handler } from './statuses.js';
 
 type Entry = { step: string; at: string; outcome: string; sent?: number; total?: number; attempt?: number; by?: string; by_you?: boolean };

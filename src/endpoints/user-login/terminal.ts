@@ -19,5 +19,14 @@ export function terminalOf(device: DeviceData | undefined): Terminal | undefined
   };
 }
 
+/** What the audit trail records of a sign-in: how, and from which terminal the client named (if it named one). */
+export function signinDetail(method: 'pass' | 'sms' | 'wechat', device: DeviceData | undefined, reason?: string): Record<string, unknown> {
+  return {
+    method,
+    ...(reason ? { reason } : {}),
+    ...(device ? { terminal: { device_no: device.device_no, device_name: device.device_name ?? null, device_model: device.device_model ?? null } } : {}),
+  };
+}
+
 /** `enduring`: 1 or true is long-lived, anything else not. */
 export const isEnduring = (value: unknown) => value === 1 || value === true;

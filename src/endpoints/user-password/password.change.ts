@@ -2,7 +2,7 @@ import { handler } from './statuses.js';
 
 export default handler<{ phone: string; old: string; new: string }>({
   type: 'password', subtype: 'change', auth: 'public', success: 'Successful',
-  async run(data, { db, read, users, passwords, tokens, loginFailures, metrics, clock, ok, fail }) {
+  async run(data, { db, read, users, passwords, tokens, loginFailures, metrics, audit, clock, ip, requestId, ok, fail }) {
     const wait = await loginFailures.blockedFor(data.phone);
     if (wait) return fail('LOCKED', { retry_after: wait });
     const user = await users.byPhone(read, data.phone);
@@ -16,6 +16,7 @@ export default handler<{ phone: string; old: string; new: string }>({
     return db.transaction(async (tx) => {
       await users.setPassword(tx, user.id, passwordHash, clock.now());
       await tokens.revokeUser(tx, user.id);
+      await audit.record(tx, { user, ip, requestId }, 'password.change', { user });
       return ok();
     });
   },

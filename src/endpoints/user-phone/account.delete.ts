@@ -7,7 +7,12 @@ export default handler<{ hash: string }>({
   async run({ hash }, ctx) {
     const code = await ctx.codes.check(ctx.user!.phone, PURPOSE.DELETE_ACCOUNT, hash);
     if (!code.ok) return ctx.fail(code.why === 'expired' ? 'HASH_EXPIRED' : 'HASH_ERROR');
-    const deleted = await deleteAccount(ctx, ctx.user!.id, (tx) => ctx.codes.consume(tx, code.codeId));
+    const { user, ip, requestId } = ctx;
+    const deleted = await deleteAccount(ctx, user!.id, async (tx) => {
+      if (!(await ctx.codes.consume(tx, code.codeId))) return false;
+      await ctx.audit.record(tx, { user, ip, requestId }, 'account.delete', { user });
+      return true;
+    });
     return deleted ? ctx.ok() : ctx.fail('HASH_ERROR');
   },
 });

@@ -4,7 +4,7 @@ import { handler } from './statuses.js';
 /** With a `wechat_ticket` from login.wechat, the new account is linked to that WeChat user too. */
 export default handler<{ phone: string; hash: string; pass: string; wechat_ticket?: string }>({
   type: 'register', subtype: 'phone', auth: 'public', success: 'Successful',
-  async run({ phone, hash, pass, wechat_ticket }, { db, read, users, codes, passwords, terminals, wechat, clock, ok, fail }) {
+  async run({ phone, hash, pass, wechat_ticket }, { db, read, users, codes, passwords, terminals, wechat, audit, clock, ip, requestId, ok, fail }) {
     if (await users.byPhone(read, phone)) return fail('PHONE_EXISTS');
     if (wechat_ticket !== undefined && !(await wechat.peek(wechat_ticket))) return fail('BAD_TICKET');
     const code = await codes.check(phone, PURPOSE.REGISTER, hash);
@@ -14,6 +14,8 @@ export default handler<{ phone: string; hash: string; pass: string; wechat_ticke
       const id = await users.create(tx, phone, passwordHash, clock.now());
       if (id === null) abort(fail('PHONE_EXISTS'));
       if (!(await codes.consume(tx, code.codeId))) abort(fail('HASH_ERROR'));
+      const created = { id: id!, phone };
+      await audit.record(tx, { user: created, ip, requestId }, 'signup', { user: created }, wechat_ticket === undefined ? undefined : { wechat: true });
       if (wechat_ticket !== undefined) {
         const openid = await wechat.redeem(tx, wechat_ticket);
         if (!openid) abort(fail('BAD_TICKET'));

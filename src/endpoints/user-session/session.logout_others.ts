@@ -2,8 +2,11 @@ import { handler } from './statuses.js';
 
 export default handler({
   type: 'session', subtype: 'logout_others', auth: 'user', success: 'successful',
-  async run(_data, { db, tokens, user, ok }) {
-    await db.transaction((tx) => tokens.revokeUser(tx, user!.id, user!.tokenId));
+  async run(_data, { db, tokens, audit, user, ip, requestId, ok }) {
+    await db.transaction(async (tx) => {
+      await tokens.revokeUser(tx, user!.id, user!.tokenId);
+      await audit.record(tx, { user, ip, requestId }, 'session.revoke', { user }, { others: true });
+    });
     return ok();
   },
 });

@@ -2,5 +2,12 @@ import { handler } from './statuses.js';
 
 export default handler<{ session_id: number }>({
   type: 'session', subtype: 'revoke', auth: 'user', success: 'successful',
-  run: async ({ session_id }, { db, tokens, user, ok, fail }) => (await db.transaction((tx) => tokens.revoke(tx, session_id, user!.id)) ? ok() : fail('SESSION_NOT_FOUND')),
+  async run({ session_id }, { db, tokens, audit, user, ip, requestId, ok, fail }) {
+    const revoked = await db.transaction(async (tx) => {
+      if (!(await tokens.revoke(tx, session_id, user!.id))) return false;
+      await audit.record(tx, { user, ip, requestId }, 'session.revoke', { user }, { session_id });
+      return true;
+    });
+    return revoked ? ok() : fail('SESSION_NOT_FOUND');
+  },
 });

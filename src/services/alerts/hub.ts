@@ -11,6 +11,8 @@ export interface PublicNotice {
   photo_ok: boolean;
   /** A bound account's word on it (the last one given): a real fall or not, with its note, who and when; or null. */
   verdict: Verdict | null;
+  /** Where the console shows the photo (/app/photo/<event_id>); null once the retention sweep removed it. */
+  photo: string | null;
 }
 
 export interface Verdict {

@@ -2,3 +2,4 @@ export * from './escalation.js';
 export * from './hub.js';
 export * from './notices.js';
 export * from './push.js';
+export * from './retention.js';

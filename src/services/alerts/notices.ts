@@ -6,7 +6,10 @@ import type { Clock } from '../../clock.js';
 import type { Config } from '../../config.js';
 import type { Logger } from '../../log.js';
 import { type FileStore, decodeBase64, inspectImage, sniffImage, type ImageProblem, type ImageType } from '../media/index.js';
-import { type Bus, legacyPicName, randomHex128, sha256Hex } from '../shared/index.js';
+import { type Actor, type AuditLog, type Bus, legacyPicName, randomHex128, sha256Hex } from '../shared/index.js';
+
+/** An account acting on a fall, as the audit trail records it. */
+export type Acting = Actor & { user: { id: number; phone: string } };
 import type { NoticeHub, PublicNotice, Verdict } from './hub.js';
 
 export type { PublicNotice };
@@ -85,6 +88,7 @@ export class NoticeService {
     private readonly alerts: Alerts,
     private readonly metrics: NoticeMeter,
     private readonly bus: Bus,
+    private readonly audit: AuditLog,
   ) {
     bus.on((wake) => {
       if (wake.k === 'lists') this.lists.invalidate(wake.users);
@@ -141,12 +145,13 @@ export class NoticeService {
     await this.bus.send(tx, { k: 'lists', users: userIds });
   }
 
-  toPublic(row: Pick<NoticeRow, 'eventId' | 'content' | 'device' | 'picName' | 'createdAt' | 'ackAt' | 'ackPhone' | 'photoOk' | 'verdict' | 'verdictNote' | 'verdictPhone' | 'verdictAt'>): PublicNotice {
+  toPublic(row: Pick<NoticeRow, 'eventId' | 'content' | 'device' | 'picName' | 'createdAt' | 'ackAt' | 'ackPhone' | 'photoOk' | 'verdict' | 'verdictNote' | 'verdictPhone' | 'verdictAt' | 'photoRemovedAt'>): PublicNotice {
     return {
       event_id: row.eventId, content: row.content, device: row.device, pic_name: row.picName, createtime: this.createtime(row.createdAt),
       acknowledged: row.ackAt === null ? null : { phone: row.ackPhone!, at: this.createtime(row.ackAt) },
       photo_ok: row.photoOk === 1,
       verdict: row.verdict === null ? null : { verdict: row.verdict as Verdict['verdict'], note: row.verdictNote, phone: row.verdictPhone!, at: this.createtime(row.verdictAt!) },
+      photo: row.photoRemovedAt === null ? `/app/photo/${row.eventId}` : null,
     };
   }
 
@@ -154,15 +159,17 @@ export class NoticeService {
    * A bound account says whether the fall was real (and can change its mind: the last word counts). It
    * acknowledges the fall as opening it does; every bound account's lists and streams are told.
    */
-  async setVerdict(user: { id: number; phone: string }, notice: NoticeRow & { read: boolean }, verdict: Verdict['verdict'], note: string | null, log: Logger = this.log): Promise<Verdict> {
+  async setVerdict(who: Acting, notice: NoticeRow & { read: boolean }, verdict: Verdict['verdict'], note: string | null, log: Logger = this.log): Promise<Verdict> {
     const now = this.clock.now();
+    const { user } = who;
     await this.db.transaction(async (tx) => {
       await this.notices.setVerdict(tx, notice.id, verdict, note, user.phone, now);
       if (!notice.read) await this.markRead(tx, user.id, notice.id);
       await this.bus.send(tx, { k: 'verdict', notice: notice.id });
+      await this.audit.record(tx, who, 'notice.verdict', { deviceId: notice.deviceToken, label: notice.eventId }, { verdict, ...(note ? { note } : {}) });
     });
     log.info('fall verdict', { event_id: notice.eventId, verdict, phone: user.phone });
-    await this.acknowledge(user, notice, log);
+    await this.acknowledge(who, notice, log);
     return { verdict, note, phone: user.phone, at: this.createtime(now) };
   }
 
@@ -176,22 +183,24 @@ export class NoticeService {
   }
 
   /** A bound account opened the notice (notice.info, a notification's Acknowledge): read for it, and acknowledged. */
-  async open(user: { id: number; phone: string }, notice: NoticeRow & { read: boolean }, log: Logger = this.log): Promise<PublicNotice['acknowledged']> {
-    if (!notice.read) await this.db.transaction((tx) => this.markRead(tx, user.id, notice.id));
-    return this.acknowledge(user, notice, log);
+  async open(who: Acting, notice: NoticeRow & { read: boolean }, log: Logger = this.log): Promise<PublicNotice['acknowledged']> {
+    if (!notice.read) await this.db.transaction((tx) => this.markRead(tx, who.user.id, notice.id));
+    return this.acknowledge(who, notice, log);
   }
 
   /**
    * A bound account opened or signed the notice. The first one acknowledges it: what has not been sent
    * of its escalation is dropped, and every bound account's streams are told.
    */
-  async acknowledge(user: { phone: string }, notice: NoticeRow, log: Logger = this.log): Promise<PublicNotice['acknowledged']> {
+  async acknowledge(who: Acting, notice: NoticeRow, log: Logger = this.log): Promise<PublicNotice['acknowledged']> {
     if (notice.ackAt !== null) return this.toPublic(notice).acknowledged;
     const now = this.clock.now();
+    const { user } = who;
     const acked = await this.db.transaction(async (tx) => {
       if (!(await this.notices.acknowledge(tx, notice.id, user.phone, now))) return false;
       await this.alerts.cancel(tx, notice.id, now);
       await this.bus.send(tx, { k: 'ack', notice: notice.id });
+      await this.audit.record(tx, who, 'notice.ack', { deviceId: notice.deviceToken, label: notice.eventId });
       return true;
     });
     if (!acked) {
@@ -304,7 +313,7 @@ export class NoticeService {
       return { ok: false, problem: 'storage' };
     }
     this.metrics.upload(bytes.length, photoOk === 1);
-    const notice = this.toPublic({ eventId, content, device: device.name, picName, createdAt: now, ackAt: null, ackPhone: null, photoOk, verdict: null, verdictNote: null, verdictPhone: null, verdictAt: null });
+    const notice = this.toPublic({ eventId, content, device: device.name, picName, createdAt: now, ackAt: null, ackPhone: null, photoOk, verdict: null, verdictNote: null, verdictPhone: null, verdictAt: null, photoRemovedAt: null });
     await this.announce(log, device, id, notice);
     if (device.lastSeenAt !== null) await this.alerts.heardFrom(device, false);
     return { ok: true, picName };

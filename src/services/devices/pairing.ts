@@ -1,7 +1,7 @@
 import QRCode from 'qrcode';
 import type { Clock } from '../../clock.js';
 import type { DeviceRow, DeviceStore } from '../../db/devices.js';
-import type { Database } from '../../db/engine.js';
+import type { Database, Tx } from '../../db/engine.js';
 import type { PairingStore } from '../../db/pairing.js';
 import { randomHex128, randomString, sha256Hex } from '../shared/index.js';
 
@@ -28,7 +28,7 @@ export class Pairing {
   }
 
   /** A device that was paired before (same sn) gets a new id and keeps its row. */
-  claim(pairingCode: string, sn: string, name?: string, model?: string): Promise<ClaimResult> {
+  claim(pairingCode: string, sn: string, name?: string, model?: string, claimed?: (tx: Tx, userId: number, device: DeviceRow) => Promise<void>): Promise<ClaimResult> {
     const code = pairingCode.trim().toUpperCase().replace(PREFIX, '');
     const now = this.clock.now();
     return this.db.transaction<ClaimResult>(async (tx, abort) => {
@@ -48,6 +48,7 @@ export class Pairing {
         if (!device) abort({ ok: false, why: 'name_taken' });
       }
       await this.devices.bind(tx, userId!, device!.id, now);
+      await claimed?.(tx, userId!, device!);
       return { ok: true, device: { ...device!, sn } };
     });
   }

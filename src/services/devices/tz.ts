@@ -105,3 +105,19 @@ export function parseLocal(tz: string, text: string): number | null {
   if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || s > 59) return null;
   return fromLocal(tz, y, mo - 1, d, h, mi, s);
 }
+
+/** Local time minus UTC in `tz` at the instant `ms` (what a report's days are shifted by). */
+export const offsetAt = (tz: string, ms: number): number => offset(tz, ms);
+
+/**
+ * A moment a filter names: ms since the epoch, `YYYY-MM-DD` (that day's start in `tz`) or a wall-clock
+ * time as `parseLocal` reads it; null when it is none of those.
+ */
+export function parseWhen(tz: string, value: number | string): number | null {
+  if (typeof value === 'number') return Number.isSafeInteger(value) && value >= 0 ? value : null;
+  const day = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value.trim());
+  if (!day) return parseLocal(tz, value);
+  const [y, mo, d] = day.slice(1).map(Number) as [number, number, number];
+  if (mo < 1 || mo > 12 || d < 1 || d > 31) return null;
+  return fromLocal(tz, y, mo - 1, d);
+}
