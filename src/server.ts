@@ -102,6 +102,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       }
       const audit = await services.audit.sweep();
       await services.retention.sweep();
+      // exports whose instance stopped mid-build, and ready ones nobody downloaded in a day
+      await services.exports.sweep();
       if (tokens || codes || limits || tickets || orphans || audit) log.info('swept', { tokens, codes, limits, tickets, orphans, audit });
     }).catch((err) => log.error('sweep failed', { err }));
   }, SWEEP_MS);

@@ -2,7 +2,7 @@ import type { RequestHandler } from 'express';
 import type { Deps } from '../envelope/dispatch.js';
 import type { EndpointSpec } from '../envelope/types.js';
 import { consoleAssetsRoute } from './console/assets.js';
-import { consoleAckRoute, consolePhotoRoute, consoleSessionRoute, consoleSignoutRoute } from './console/routes.js';
+import { consoleAckRoute, consoleExportRoute, consolePhotoRoute, consoleSessionRoute, consoleSignoutRoute } from './console/routes.js';
 import device from './device/index.js';
 import getNotice from './get-notice/index.js';
 import file from './file/index.js';
@@ -42,5 +42,6 @@ export const RAW_ROUTES: { method: 'get' | 'post'; path: string; make: (deps: De
   { method: 'post', path: '/app/signout', make: consoleSignoutRoute },
   { method: 'post', path: '/app/ack', make: consoleAckRoute },
   { method: 'get', path: '/app/photo/:event_id', make: consolePhotoRoute },
+  { method: 'get', path: '/app/export/:id', make: consoleExportRoute },
   { method: 'get', path: '/app{/*file}', make: consoleAssetsRoute },
 ];

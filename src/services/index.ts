@@ -17,7 +17,8 @@ import type { Logger } from '../log.js';
 import { AlertStore } from '../db/alerts.js';
 import { Alerts, NoticeHub, NoticeService, PhotoRetention, WebPush } from './alerts/index.js';
 import { PushStore } from '../db/push.js';
-import { Metrics } from './operations/index.js';
+import { DataExports, Metrics } from './operations/index.js';
+import { ExportStore } from '../db/exports.js';
 import { ImageCaptchas, SmsCodes, Passwords, TokenService, WeChat } from './accounts/index.js';
 import { BucketDir, s3Client, DurableDir, realFileOps, type FileOps, type FileStore, placeholderImages, Portraits, type Served, uploadSecret, Uploads } from './media/index.js';
 import { AuditLog, Bus, MemoryLimit, SharedLimit, Throttle, type Limit } from './shared/index.js';
@@ -61,7 +62,7 @@ export interface Services {
   /** Wake-ups between instances (LISTEN/NOTIFY on PostgreSQL). */
   bus: Bus;
   /** Where each kind of stored file lives; `shared`: in the bucket (S3_BUCKET), not under DATA_DIR. */
-  files: Record<'notices' | 'portraits' | 'uploads' | 'dist', FileStore> & { shared: boolean };
+  files: Record<'notices' | 'portraits' | 'uploads' | 'dist' | 'exports', FileStore> & { shared: boolean };
   /** true from the moment the server is told to stop: /health/ready answers 503. */
   lifecycle: { draining: boolean };
   portraits: Portraits;
@@ -82,6 +83,8 @@ export interface Services {
   panels: AdminStore;
   /** Removes photos past NOTICE_RETENTION_DAYS (run by the sweeps, one instance at a time). */
   retention: PhotoRetention;
+  /** Data exports: ZIPs built in the background, downloaded once. */
+  exports: DataExports;
 }
 
 export type { AuditKind, PublicAuditEntry } from './shared/index.js';
@@ -122,7 +125,8 @@ export async function createServices(config: Config, clock: Clock, log: Logger, 
   const localUploads = new DurableDir(path.join(config.dataDir, 'uploads'), ops, false);
   const uploadFiles = client ? store('uploads', false) : localUploads;
   const distFiles = store('dist', false);
-  await Promise.all([...new Set([noticeFiles, portraitFiles, localUploads, uploadFiles, distFiles])].map((f) => f.init()));
+  const exportFiles = store('exports', false);
+  await Promise.all([...new Set([noticeFiles, portraitFiles, localUploads, uploadFiles, distFiles, exportFiles])].map((f) => f.init()));
   const devices = new DeviceStore(db);
   const notices = new NoticeStore(db);
   const limits = { maxBytes: config.imageMaxBytes, maxPixels: config.imageMaxPixels };
@@ -141,6 +145,12 @@ export async function createServices(config: Config, clock: Clock, log: Logger, 
   });
   bus.onResync(() => users.forget('all'));
   await noticeService.start();
+  const tokens = new TokenService(db, new TokenStore(db), clock, {
+    idleSeconds: config.tokenIdleSeconds,
+    enduringSeconds: config.tokenEnduringSeconds,
+    touchWriteSeconds: config.tokenTouchWriteSeconds,
+  }, bus);
+  const exports = new DataExports(db, new ExportStore(db), exportFiles, { users, tokens, devices, notices, noticeService, audit }, config, clock, log);
   await bus.start();
   return {
     db,
@@ -162,17 +172,13 @@ export async function createServices(config: Config, clock: Clock, log: Logger, 
     pairing: new Pairing(db, new PairingStore(db), devices, clock),
     pairingGuesses: limit('pairing-guesses', 10, 60),
     health: new HealthData(db, new HealthStore(db), clock),
-    files: { notices: noticeFiles, portraits: portraitFiles, uploads: uploadFiles, dist: distFiles, shared: client !== null },
+    files: { notices: noticeFiles, portraits: portraitFiles, uploads: uploadFiles, dist: distFiles, exports: exportFiles, shared: client !== null },
     uploads: new Uploads(db, new UploadStore(db), uploadFiles, localUploads, clock, await uploadSecret(config, db, tickets, clock.now()), config.fileGrantSeconds),
     upgrades: new Upgrades(db, new UpgradeStore(db), distFiles, clock),
     users,
     bus,
     lifecycle: { draining: false },
-    tokens: new TokenService(db, new TokenStore(db), clock, {
-      idleSeconds: config.tokenIdleSeconds,
-      enduringSeconds: config.tokenEnduringSeconds,
-      touchWriteSeconds: config.tokenTouchWriteSeconds,
-    }, bus),
+    tokens,
     passwords: new Passwords(config.scryptLog2N),
     codes: new SmsCodes(db, new CodeStore(db), clock, config, gateway, log, tickets),
     captchas: new ImageCaptchas(db, tickets, clock, config.codeTtlSeconds, config.captchaMaxPending, options.captchaCode),
@@ -183,6 +189,7 @@ export async function createServices(config: Config, clock: Clock, log: Logger, 
     throttleStore,
     audit,
     panels: new AdminStore(db),
+    exports,
     retention: new PhotoRetention(db, notices, noticeFiles, bus, clock, log, config.noticeRetentionDays),
   };
 }

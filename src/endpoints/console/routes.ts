@@ -139,6 +139,36 @@ export function consolePhotoRoute(deps: Deps): RequestHandler {
 }
 
 /**
+ * GET /app/export/<id>?key=: a data export's one download, through the link account.export_status gave
+ * (not the session: a link can be opened in another browser, or after the session ended). The export is
+ * taken before the first byte is sent, so the link works once on every instance; the file goes after.
+ */
+export function consoleExportRoute(deps: Deps): RequestHandler {
+  const { services, log } = deps;
+  return (req, res) => {
+    const id = String(req.params.id ?? '');
+    const key = req.query.key;
+    res.setHeader('Cache-Control', 'no-store');
+    if (!/^[0-9a-f]{32}$/.test(id) || typeof key !== 'string' || !/^[0-9a-f]{32}$/.test(key)) return void res.status(404).end();
+    (async () => {
+      const name = await services.exports.take(id, key);
+      if (!name) {
+        res.status(410).type('text/plain; charset=utf-8').send('This download link was used or has expired. Ask for a new one under Account. / 此下载链接已使用或已过期，请在“账户”中重新申请。');
+        return;
+      }
+      log.info('data export downloaded', { id });
+      await services.exports.sendFile(req, res, name, {
+        'Content-Type': 'application/zip', 'Content-Disposition': 'attachment; filename="helpaged-data.zip"', 'Cache-Control': 'no-store',
+      });
+      await services.exports.removeFile(id);
+    })().catch((err) => {
+      log.error('export not served', { id, err });
+      if (!res.headersSent) res.status(500).end();
+    });
+  };
+}
+
+/**
  * POST /app/ack `{event_id, user, exp, sig}`: the Acknowledge action of a fall's push notification, sent
  * by the service worker with the signed ticket the push carried (the session may have ended long
  * before the notice is tapped). Acknowledges and marks read as that account, which must still be bound.
