@@ -74,10 +74,10 @@ export class AdminStore {
     return raw as T[];
   }
 
-  /** Accounts whose phone starts with, or nickname contains, `term` (all when empty), by phone; with the total. */
+  /** Accounts whose phone starts with, or nickname contains (in any case), `term` (all when empty), by phone; with the total. */
   async accounts(q: Q, term: string, limit: number, offset: number): Promise<{ total: number; rows: AccountRow[] }> {
     const { users: u, bindings: b, tokens: t } = this.db.t;
-    const where = term ? sql`where ${u.phone} like ${`${likeLiteral(term)}%`} escape '\\' or ${u.nickname} like ${`%${likeLiteral(term)}%`} escape '\\'` : sql``;
+    const where = term ? sql`where ${u.phone} like ${`${likeLiteral(term)}%`} escape '\\' or lower(${u.nickname}) like ${`%${likeLiteral(term.toLowerCase())}%`} escape '\\'` : sql``;
     const rows = await this.rows<AccountRow & { total: number }>(q, sql`
       select ${u.id} as id, ${u.phone} as phone, ${u.nickname} as nickname, ${u.role} as role, ${u.createdAt} as "createdAt",
         (select count(*) from ${b} where ${b.userId} = ${u.id}) as cameras,

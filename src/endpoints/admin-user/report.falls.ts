@@ -16,7 +16,8 @@ export default handler<{ from?: number | string; to?: number | string }>({
   type: 'report', subtype: 'falls', auth: 'admin', success: 'successful',
   async run(data, { panels, read, clock, config, ok, fail }) {
     const tz = config.noticeTimezone;
-    const to = data.to === undefined ? clock.now() : parseWhen(tz, data.to);
+    // [from, to): by default up to and including this millisecond
+    const to = data.to === undefined ? clock.now() + 1 : parseWhen(tz, data.to);
     const from = data.from === undefined ? (to ?? 0) - 30 * DAY : parseWhen(tz, data.from);
     if (from === null || to === null || from >= to || to - from > 366 * DAY) return fail('BAD_RANGE');
     const shift = offsetAt(tz, from);
