@@ -9,11 +9,16 @@ import { Alerts } from './screens/Alerts';
 import { Cameras } from './screens/Cameras';
 import { Detail } from './screens/Detail';
 import { SignIn } from './screens/SignIn';
+import type { Panel } from './screens/Admin';
 
-type Route = 'alerts' | 'cameras' | 'account' | 'alert' | 'health';
+const PANEL_NAMES: readonly string[] = ['accounts', 'cameras', 'chain', 'reports', 'audit', 'packages'];
+
+type Route = 'alerts' | 'cameras' | 'account' | 'alert' | 'health' | 'admin';
+type AdminScreen = (props: { session: Session; panel: Panel }) => JSX.Element;
 
 function routeOf(hash: string): { route: Route; id: string } {
   const [r, id = ''] = hash.replace(/^#\/?/, '').split('/');
+  if (r === 'admin') return { route: 'admin', id: PANEL_NAMES.includes(id) ? id : 'accounts' };
   return { route: r === 'cameras' || r === 'account' || r === 'health' || (r === 'alert' && id) ? r as Route : 'alerts', id: decodeURIComponent(id) };
 }
 
@@ -50,8 +55,12 @@ function Shell({ session, lang, setLang, onSignOut, onSession }: { session: Sess
   const online = useOnline();
   // the charts (uPlot) load with their screen, not with the first page
   const [HealthScreen, setHealthScreen] = useState<(() => JSX.Element) | null>(null);
+  // and so does the Admin area (its tables and charts), for admins only
+  const [AdminArea, setAdminArea] = useState<AdminScreen | null>(null);
+  const isAdmin = session.role === 'admin';
   useEffect(() => {
     if (route === 'health' && !HealthScreen) void import('./screens/Health').then((m) => setHealthScreen(() => m.Health));
+    if (route === 'admin' && isAdmin && !AdminArea) void import('./screens/Admin').then((m) => setAdminArea(() => m.Admin));
   }, [route]);
 
   useEffect(() => {
@@ -67,8 +76,8 @@ function Shell({ session, lang, setLang, onSignOut, onSession }: { session: Sess
     if (page.current) page.current.inert = alerts.alarm !== null;
   }, [alerts.alarm]);
 
-  const link = (to: Route, label: string, badge?: number) => (
-    <a href={`#/${to}`} aria-current={route === to || (to === 'alerts' && route === 'alert') ? 'page' : undefined}>
+  const link = (to: Route | 'admin/accounts', label: string, badge?: number) => (
+    <a href={`#/${to}`} aria-current={route === to || (to === 'alerts' && route === 'alert') || (to === 'admin/accounts' && route === 'admin') ? 'page' : undefined}>
       {label}
       {badge ? <span class="badge" aria-label={t('unread', { n: badge })}>{badge}</span> : null}
     </a>
@@ -86,6 +95,7 @@ function Shell({ session, lang, setLang, onSignOut, onSession }: { session: Sess
           {link('cameras', t('navCameras'))}
           {link('health', t('navHealth'))}
           {link('account', t('navAccount'))}
+          {isAdmin && link('admin/accounts', t('navAdmin'))}
         </nav>
         {!online && <p class="banner" role="status">{t('offline')}</p>}
         <main>
@@ -93,6 +103,7 @@ function Shell({ session, lang, setLang, onSignOut, onSession }: { session: Sess
           {route === 'cameras' && <Cameras session={session} liveness={alerts.liveness} alerts={alerts.list} now={now} />}
           {route === 'account' && <Account session={session} onSignOut={onSignOut} onSession={onSession} />}
           {route === 'health' && (HealthScreen ? <HealthScreen /> : <p>{t('loading')}</p>)}
+          {route === 'admin' && (!isAdmin ? <p>{t('adminOnly')}</p> : AdminArea ? <AdminArea session={session} panel={id as Panel} /> : <p>{t('loading')}</p>)}
           {route === 'alert' && <Detail eventId={id} session={session} now={now} refresh={alerts.list.find((n) => n.event_id === id)?.acknowledged} />}
         </main>
       </div>

@@ -3,6 +3,7 @@ import { call, currentSession, openSession, type Session } from '../api';
 import { CodeStep, problem, proof, terminal } from './SignIn';
 import { useI18n } from '../i18n';
 import { maskPhone } from '../time';
+import { AuditTable, type AuditEntry } from './tables';
 
 type PushState = 'unsupported' | 'blocked' | 'off' | 'on';
 
@@ -208,6 +209,59 @@ function Sessions({ session }: { session: Session }) {
   );
 }
 
+/** The account's own audit entries: what it did, and what was done to it (audit.list on /user/session). */
+function Activity() {
+  const { t } = useI18n();
+  const [list, setList] = useState<AuditEntry[] | null>(null);
+  useEffect(() => {
+    void call<{ list: AuditEntry[] }>('/user/session', 'audit', 'list', { limit: 20 }).then((r) => r.status === 0 && setList(r.data.list));
+  }, []);
+  return (
+    <div class="card" aria-labelledby="activity-heading">
+      <h2 id="activity-heading">{t('myActivity')}</h2>
+      {list ? <AuditTable list={list} caption={t('myActivity')} /> : <p>{t('loading')}</p>}
+    </div>
+  );
+}
+
+type ExportState = { state: 'idle' | 'pending' | 'building' | 'ready' | 'taken' | 'failed' | 'expired'; url?: string };
+
+/** "Take your data with you": account.export, then account.export_status until the ZIP is ready, then its one-time link. */
+function MyData() {
+  const { t } = useI18n();
+  const [exp, setExp] = useState<ExportState>({ state: 'idle' });
+  const [error, setError] = useState<string | null>(null);
+  const poll = async (id: string) => {
+    for (let i = 0; i < 600; i++) {
+      const r = await call<{ state: ExportState['state']; url?: string }>('/user/phone', 'account', 'export_status', { export_id: id });
+      if (r.status !== 0) return setError(t('errorGeneric', { status: r.status, message: r.message }));
+      setExp(r.data);
+      if (r.data.state !== 'pending' && r.data.state !== 'building') return;
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+    }
+  };
+  const ask = async () => {
+    setError(null);
+    const r = await call<{ export_id: string }>('/user/phone', 'account', 'export');
+    if (r.status === 104) return setError(t('dataLimit'));
+    if (r.status !== 0) return setError(t('errorGeneric', { status: r.status, message: r.message }));
+    setExp({ state: 'pending' });
+    await poll(r.data.export_id);
+  };
+  const working = exp.state === 'pending' || exp.state === 'building';
+  return (
+    <div class="card" aria-labelledby="data-heading">
+      <h2 id="data-heading">{t('myData')}</h2>
+      <p class="hint">{t('myDataHint')}</p>
+      {exp.state === 'ready' && exp.url
+        ? <a class="primary button-link" href={exp.url} download onClick={() => setTimeout(() => setExp({ state: 'taken' }), 500)}>{t('downloadData')}</a>
+        : <button type="button" class="primary" disabled={working} onClick={ask}>{working ? t('preparing') : t('requestData')}</button>}
+      <p role="status">{exp.state === 'taken' ? t('dataTaken') : exp.state === 'failed' || exp.state === 'expired' ? t('dataFailed') : working ? t('preparing') : ''}</p>
+      {error && <p class="error" role="alert">{error}</p>}
+    </div>
+  );
+}
+
 export function Account({ session, onSignOut, onSession }: { session: Session; onSignOut: () => void; onSession: (s: Session) => void }) {
   const { t } = useI18n();
   return (
@@ -220,6 +274,8 @@ export function Account({ session, onSignOut, onSession }: { session: Session; o
       <Profile session={session} />
       <Notifications />
       <Sessions session={session} />
+      <Activity />
+      <MyData />
       <Password session={session} onSession={onSession} />
       <CodeForm title={t('changePhone')} purpose={4} phoneField ownPhone={session.phone} action={t('changePhone')} onDone={async (phone, hash) => {
         const r = await call('/user/phone', 'phone', 'change', { phone, hash });
