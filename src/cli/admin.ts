@@ -2,7 +2,9 @@ import { loadConfigOrSay } from '../config.js';
 import { databaseName, openDatabase, orSay } from '../db/client.js';
 import { UserStore } from '../db/users.js';
 import { createLogger } from '../log.js';
-import { Bus } from '../services/shared/index.js';
+import { AuditLog, Bus } from '../services/shared/index.js';
+import { AuditStore } from '../db/audit.js';
+import { systemClock } from '../clock.js';
 
 const USAGE = 'usage: npm run admin -- grant <phone> | revoke <phone>';
 
@@ -28,7 +30,12 @@ async function main(argv: string[]): Promise<number> {
       return 1;
     }
     const role = command === 'grant' ? 'admin' : 'user';
-    await db.transaction((tx) => users.setRole(tx, user.id, role, Date.now()));
+    // written in the audit trail as done by nobody signed in, from this machine's command line
+    const audit = new AuditLog(db, new AuditStore(db), systemClock, config.auditRetentionDays);
+    await db.transaction(async (tx) => {
+      await users.setRole(tx, user.id, role, Date.now());
+      await audit.record(tx, { user: null, ip: 'cli', requestId: 'npm run admin' }, role === 'admin' ? 'admin.grant' : 'admin.revoke', { user });
+    });
     process.stdout.write(`${phone} is now ${role === 'admin' ? 'an admin' : 'a regular user'} (${where})\n`);
     return 0;
   } finally {

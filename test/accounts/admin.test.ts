@@ -45,6 +45,10 @@ adminUser('npm run admin -- grant <phone> makes an existing account an admin, re
   assert.is((await cli(t.dataDir, 'promote', adminPhone)).code, 2);
   assert.is((await cli(t.dataDir, 'grant', adminPhone)).code, 0);
   assert.ok(await eventually(async () => (await listStatus()) === 0));
+  // each change is in the audit trail, done from the command line
+  const entries = await t.sql.all<{ kind: string; actor: string; ip: string }>(
+    "select kind, actor, ip from audit_log where target_id = (select id from users where phone = ?) and kind like 'admin.%' order by id", adminPhone);
+  assert.equal(entries, [{ kind: 'admin.grant', actor: '-', ip: 'cli' }, { kind: 'admin.revoke', actor: '-', ip: 'cli' }, { kind: 'admin.grant', actor: '-', ip: 'cli' }]);
 });
 
 adminUser('user.list returns every profile as an array', async () => {

@@ -29,7 +29,7 @@ export function bulk(size: Size, now: number, dialect: 'sqlite' | 'postgres'): s
   const pad9 = (e: string) => (dialect === 'sqlite' ? `printf('%09d', ${e})` : `lpad((${e})::text, 9, '0')`);
   const series = (n: number) => (dialect === 'sqlite'
     ? `(with recursive s(i) as (select 1 union all select i + 1 from s where i < ${n}) select i from s)`
-    : `(select generate_series(1, ${n}) as i)`);
+    : `(select generate_series(1, ${n})::bigint as i)`);
   const span = Math.floor((365 * DAY) / size.notices);
   return [
     `insert into devices (device_id, name, created_by, created_at, model, last_seen_at, offline)

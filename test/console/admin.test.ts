@@ -133,10 +133,14 @@ if (missing) {
     const page = await context.newPage();
     await signIn(page, adminPhone);
     await page.goto(`${t.url}/app/#/admin/cameras`);
-    const cams = page.getByRole('region', { name: 'Cameras' });
-    const row = cams.getByRole('row').filter({ has: page.getByRole('rowheader', { name: /Living room/ }) });
-    await row.waitFor();
-    assert.equal(await row.getByRole('cell').allInnerTexts(), ['No heartbeat yet', 'never', '—', '1', '3', '50% (1/2)', '90 s']);
+    const card = page.getByRole('listitem', { name: 'Living room 客厅' });
+    await card.waitFor();
+    const facts = await card.getByRole('term').allInnerTexts();
+    const values = await card.getByRole('definition').allInnerTexts();
+    assert.equal(Object.fromEntries(facts.map((f, i) => [f, values[i]])), {
+      'Falls (30 days)': '3', 'False alarms': '50% (1/2)', 'Median time to acknowledge': '90 s', Families: '1', Model: '—',
+    });
+    await card.getByText('No heartbeat yet').waitFor();
 
     await page.getByRole('link', { name: 'Alert chain' }).click();
     await page.getByRole('heading', { name: 'Admin: Alert chain' }).waitFor();

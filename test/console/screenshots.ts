@@ -1,6 +1,6 @@
 /**
  * npm run screenshots: the console's screens at 360x740 and 1280x800, in Chinese and English, into
- * docs/screenshots/ (or the folder given). A throwaway server with two family members, one camera and
+ * docs/screenshots/ (or the folder given), the Admin area's panels among them. A throwaway server with two family members, one camera and
  * its falls; the photos are drawn here (a room with someone on the floor), not taken.
  */
 import fs from 'node:fs';
@@ -31,6 +31,8 @@ try {
   const [me, sister] = [newPhone(), newPhone()];
   await t.signUp(me);
   await t.signUp(sister);
+  // "me" runs the service too: the Admin area's screens
+  await t.makeAdmin(me);
   const myToken = await t.login(me);
   const sisterToken = await t.login(sister);
   const camera = await t.addDevice(myToken, '客厅 Living room');
@@ -78,6 +80,12 @@ try {
       await page.goto(`${t.url}/app/#/health`);
       await page.locator('.chart canvas').waitFor();
       await shot('health');
+      for (const panel of ['accounts', 'cameras', 'chain', 'reports', 'audit']) {
+        await page.goto(`${t.url}/app/#/admin/${panel}`);
+        await page.locator(`nav.subtabs a[href="#/admin/${panel}"][aria-current=page]`).waitFor();
+        await page.waitForLoadState('networkidle');
+        await shot(`admin-${panel}`);
+      }
       await context.close();
     }
   }

@@ -140,20 +140,22 @@ function Cameras() {
     <>
       <Status text={error} error />
       {data && (
-        <Table caption={t('adminCameras')} head={[t('colCamera'), t('colState'), t('colLastSeen'), t('colModel'), t('colFamilies'), t('colFalls30'), t('colFalseRate'), t('colMedianAck')]}>
+        <ul class="rows">
           {data.list.map((c) => (
-            <tr>
-              <th scope="row">{c.name}<br /><small>{c.device_id}</small></th>
-              <td><span class={`pill ${c.online ? 'live' : c.online === false ? 'down' : ''}`}>{state(c)}</span></td>
-              <td>{c.last_seen ?? t('never')}</td>
-              <td>{c.model ?? t('none')}</td>
-              <td>{c.families}</td>
-              <td>{c.falls_30d}</td>
-              <td>{percent(c.false_alarm_rate, locale)}{c.judged_30d ? ` (${c.false_alarms_30d}/${c.judged_30d})` : ''}</td>
-              <td>{duration(t, c.median_ack_seconds)}</td>
-            </tr>
+            <li class="card" aria-labelledby={`adm-cam-${c.device_id}`}>
+              <h3 id={`adm-cam-${c.device_id}`}>{c.name}</h3>
+              <p><span class={`pill ${c.online ? 'live' : c.online === false ? 'down' : ''}`}>{state(c)}</span> {t('colLastSeen')}: {c.last_seen ?? t('never')}</p>
+              <dl class="facts">
+                <dt>{t('colFalls30')}</dt><dd>{c.falls_30d}</dd>
+                <dt>{t('colFalseRate')}</dt><dd>{percent(c.false_alarm_rate, locale)}{c.judged_30d ? ` (${c.false_alarms_30d}/${c.judged_30d})` : ''}</dd>
+                <dt>{t('colMedianAck')}</dt><dd>{duration(t, c.median_ack_seconds)}</dd>
+                <dt>{t('colFamilies')}</dt><dd>{c.families}</dd>
+                <dt>{t('colModel')}</dt><dd>{c.model ?? t('none')}</dd>
+              </dl>
+              <p><small>{c.device_id}</small></p>
+            </li>
           ))}
-        </Table>
+        </ul>
       )}
       {data && <Pager total={data.total} offset={offset} size={SIZE} go={(o) => {
         setOffset(o);
