@@ -33,8 +33,15 @@ wechatCalls('an unknown openid gets 450 with a wechat_ticket; register.phone wit
   const row = (await t.sql.get('select wechat_openid from users where phone = ?', phone)) as { wechat_openid: string };
   assert.is(row.wechat_openid, 'openid-alice');
 
+  const signup = await t.sql.get<{ kind: string; detail: string }>("select kind, detail from audit_log where target_id = (select id from users where phone = ?) order by id desc limit 1", phone);
+  assert.equal([signup.kind, JSON.parse(signup.detail)], ['signup', { wechat: true }]);
+  const before = Number((await t.sql.get<{ n: number }>('select count(*) n from audit_log')).n);
   const again = await wechatLogin('ok:openid-alice');
   assert.is(again.json.status, 0);
+  // one entry: a sign-in by WeChat, actor and target the linked account
+  const entries = await t.sql.all<{ kind: string; detail: string }>('select kind, detail from audit_log order by id desc limit 2');
+  assert.is(Number((await t.sql.get<{ n: number }>('select count(*) n from audit_log')).n), before + 1);
+  assert.equal([entries[0]!.kind, JSON.parse(entries[0]!.detail).method], ['signin', 'wechat']);
   assert.match(again.json.data.token, /^[0-9a-f]{32}$/);
   assert.is((await t.get(`/user/info?token=${again.json.data.token}`)).data.phone, phone);
 });

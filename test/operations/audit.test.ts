@@ -91,7 +91,7 @@ audited('accounts: sign-up, sign-ins (good and bad, with the terminal), sessions
   assert.ok(kept.every((e) => e.actor === '-' || e.actor === maskPhone(phone) || e.actor === maskPhone(newPhoneNo)));
 });
 
-audited('cameras and falls: add, bind, unbind, escalation, acknowledgement, verdict', async () => {
+audited('cameras and falls: add, bind, unbind, claim, escalation, acknowledgement, verdict; a password reset', async () => {
   const phone = newPhone();
   const token = await t.signUp(phone);
   const id = await idOf(phone);
@@ -123,6 +123,19 @@ audited('cameras and falls: add, bind, unbind, escalation, acknowledgement, verd
 
   const unbind = await oneEntry(() => t.call('/device', 'device', 'unbind', { device_id: deviceId }, { token }));
   assert.equal([unbind.kind, unbind.device_id], ['device.unbind', deviceId]);
+
+  // a camera paired by the code the account showed: the account is the one acting
+  const pairing = await t.call('/device', 'device', 'pairing', {}, { token });
+  let claimed = '';
+  const claim = await oneEntry(async () => {
+    claimed = (await t.call('/device', 'device', 'claim', { pairing_code: pairing.data.pairing_code, sn: `SN-${phone}` })).data.device_id;
+  });
+  assert.equal([claim.kind, claim.actor_id, claim.device_id, JSON.parse(claim.detail!).sn], ['device.claim', id, claimed, `SN-${phone}`]);
+  assert.is(claim.ip, '127.0.0.1');
+
+  const resetHash = await t.requestCode(phone, 2);
+  const reset = await oneEntry(() => t.call('/user/password', 'password', 'forget', { phone, hash: resetHash, pass: 'another-one-1' }));
+  assert.equal([reset.kind, reset.actor_id, reset.target_id], ['password.reset', id, id]);
 });
 
 audited('admin actions: update, grant, revoke, sign out everywhere, delete, upgrade packages', async () => {
