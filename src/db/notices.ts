@@ -104,6 +104,18 @@ export class NoticeStore {
     return run(stmt, { user: userId, limit: limit ?? all, offset });
   }
 
+  /**
+   * Keyset paging: up to `limit` notices older than notice `beforeId` (its row id), newest first. The
+   * index on (device, id) is entered at `beforeId`, so a page far back costs what the first one does;
+   * `offset` has to read and skip every row before it.
+   */
+  async listBefore(q: Q, userId: number, mode: Mode, beforeId: number, limit: number): Promise<NoticeRow[]> {
+    const { notices, devices, bindings, noticeReads } = this.db.t;
+    return q.q.select(this.row).from(notices)
+      .innerJoin(bindings, this.visibleTo(userId)).innerJoin(devices, eq(devices.id, notices.deviceId)).leftJoin(noticeReads, this.readBy(userId))
+      .where(and(this.readFilter(mode), lt(notices.id, beforeId))).orderBy(desc(notices.id)).limit(limit);
+  }
+
   async count(q: Q, userId: number, mode: Mode): Promise<number> {
     const { notices, bindings, noticeReads } = this.db.t;
     const user = sql.placeholder('user');

@@ -81,6 +81,28 @@ flow('paging: limit and offset give a page and the total; calls without them get
   assert.equal(Object.keys((await t.call('/get/notice', 'notice', 'get', { mode: 2 }, { token })).data), ['num', 'list']);
 });
 
+flow('paging by key: before an event id gives the next older page, the same whatever came in since; a fall of another account is 100', async () => {
+  const token = await t.signUp(newPhone());
+  const camera = await t.addDevice(token);
+  for (let i = 0; i < 5; i++) await t.upload(camera, await jpeg(5), `k${i}`);
+  const first = await t.call('/get/notice', 'notice', 'get', { mode: 2, limit: 2 }, { token });
+  assert.equal(first.data.list.map((n: { content: string }) => n.content), ['k4', 'k3']);
+  // a new fall arrives between the pages: with offset the next page would repeat k3; by key it does not
+  await t.upload(camera, await jpeg(5), 'k5');
+  const next = await t.call('/get/notice', 'notice', 'get', { mode: 2, limit: 2, before: first.data.list[1].event_id }, { token });
+  assert.is(next.status, 0);
+  assert.equal(Object.keys(next.data), ['num', 'list']);
+  assert.equal(next.data.list.map((n: { content: string }) => n.content), ['k2', 'k1']);
+  const last = await t.call('/get/notice', 'notice', 'get', { mode: 2, limit: 2, before: next.data.list[1].event_id }, { token });
+  assert.equal(last.data.list.map((n: { content: string }) => n.content), ['k0']);
+  const end = await t.call('/get/notice', 'notice', 'get', { mode: 2, before: last.data.list[0].event_id }, { token });
+  assert.equal(end.data, { num: 0, list: [] });
+  const unread = await t.call('/get/notice', 'notice', 'get', { mode: 0, limit: 10, before: first.data.list[0].event_id }, { token });
+  assert.equal(unread.data.list.map((n: { content: string }) => n.content), ['k3', 'k2', 'k1', 'k0']);
+  const other = await t.signUp(newPhone());
+  assert.is((await t.call('/get/notice', 'notice', 'get', { mode: 2, before: first.data.list[0].event_id }, { token: other })).status, 100);
+});
+
 flow('read marks are per account; only bound accounts see a device\'s notices', async () => {
   const a = await t.signUp(newPhone());
   const b = await t.signUp(newPhone());

@@ -29,7 +29,7 @@ async function post(server: Server, path: string, token: string, type: string, s
   return { ms, reply };
 }
 
-interface Measured { start: number; p50: Map<string, number>; paging: Map<number, number>; seen: number }
+interface Measured { start: number; p50: Map<string, number>; paging: Map<number, { offset: number; before: number }>; seen: number }
 
 async function measure(size: Size, engineEnv: (dir: string) => Promise<Record<string, string>>, log: (line: string) => void): Promise<Measured> {
   const dataDir = scratchDir('helpaged-growth-');
@@ -78,14 +78,20 @@ async function measure(size: Size, engineEnv: (dir: string) => Promise<Record<st
     const body = (await smallJpeg()).toString('base64');
     add('notice.upload (small JPEG)', (await post(server, '/notice', f.camera, 'notice', 'upload', { base64: body })).ms);
   }
-  const paging = new Map<number, number>();
+  const paging = new Map<number, { offset: number; before: number }>();
   const pager = families[0]!;
   const seen = (await post(server, '/get/notice', pager.token, 'notice', 'get', { mode: 2, limit: 1 })).reply.data.total as number;
   for (const offset of [0, 1000, 5000, 10_000, 20_000]) {
     if (offset >= seen) continue;
-    const ms: number[] = [];
-    for (let r = 0; r < 5; r++) ms.push((await post(server, '/get/notice', pager.token, 'notice', 'get', { mode: 2, limit: 20, offset: offset + r })).ms);
-    paging.set(offset, median(ms));
+    const byOffset: number[] = [];
+    const byKey: number[] = [];
+    for (let r = 0; r < 5; r++) {
+      byOffset.push((await post(server, '/get/notice', pager.token, 'notice', 'get', { mode: 2, limit: 20, offset: offset + r + 1 })).ms);
+      // the same page by key: after the notice at that depth
+      const at = (await post(server, '/get/notice', pager.token, 'notice', 'get', { mode: 2, limit: 1, offset: offset + r })).reply.data.list[0].event_id as string;
+      byKey.push((await post(server, '/get/notice', pager.token, 'notice', 'get', { mode: 2, limit: 20, before: at })).ms);
+    }
+    paging.set(offset, { offset: median(byOffset), before: median(byKey) });
   }
   await server.stop();
   dropScratch(dataDir);
@@ -106,5 +112,5 @@ export async function s9(engineEnv: (dir: string) => Promise<Record<string, stri
   report(`S9 data growth (1,000 -> 1,000,000 notices, p50 one call at a time, target within 1.5x): ${lines.join('; ')}; `
     + `start-up ${small.start.toFixed(0)} -> ${large.start.toFixed(0)} ms (target < 5 s); ${missed.length ? `MISSED: ${missed.join(', ')}` : 'all met'}`);
   report(`S9 deep paging (notice.get limit 20 for an account that sees ${large.seen.toLocaleString('en')} falls): `
-    + [...large.paging].map(([offset, ms]) => `offset ${offset} ${ms.toFixed(1)} ms`).join(', '));
+    + [...large.paging].map(([depth, ms]) => `${depth} back: offset ${ms.offset.toFixed(1)} ms, before ${ms.before.toFixed(1)} ms`).join('; '));
 }

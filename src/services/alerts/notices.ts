@@ -133,6 +133,22 @@ export class NoticeService {
     return json;
   }
 
+  /**
+   * notice.get with `before`: the `limit` notices the account sees that are older than `before` (an
+   * event id it sees), as `{num, list}`; null when it sees no such notice. Cached like the others.
+   */
+  async listBeforeJson(userId: number, mode: Mode, limit: number, before: string): Promise<string | null> {
+    const key = `${mode}:${limit}:before:${before}`;
+    const cached = this.lists.get(userId, key);
+    if ('json' in cached && this.bus.live) return cached.json;
+    const anchor = await this.notices.visible(this.db.read, userId, before);
+    if (!anchor) return null;
+    const list = (await this.notices.listBefore(this.db.read, userId, mode, anchor.id, limit)).map((n) => this.toPublic(n));
+    const json = JSON.stringify({ num: list.length, list });
+    if ('version' in cached) this.lists.set(userId, key, cached.version, json);
+    return json;
+  }
+
   /** Marks a notice read for one account; false if it already was. */
   async markRead(tx: Tx, userId: number, noticeId: number): Promise<boolean> {
     const marked = await this.notices.markRead(tx, userId, noticeId, this.clock.now());
