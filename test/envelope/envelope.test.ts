@@ -296,7 +296,7 @@ tables('snapshot of every local table: renumbering shows up here', () => {
     '/get/notice': ['100 Error event_id', '101 event_id has been signed', '102 mode value error', '103 photo removed: older than the retention period', '200 GetNotice error'],
     '/portrait': ['100 Image is not a readable JPEG, PNG or WebP', '101 Image too large', '102 Uploaded file not found'],
     '/user/session': ['100 Session not found', '101 Invalid wechat_ticket', '102 WeChat account already linked', '103 from must be a time before to'],
-    '/user/phone': ['101 Phone number existed', '400 Error hash'],
+    '/user/phone': ['101 Phone number existed', '102 No such export', '103 An export is already being made', '104 Too many exports today: at most 3 a day', '400 Error hash'],
     '/health': ['100 Unknown sample type', '101 end_time must be after start_time',
       '102 Too many buckets: use a coarser granularity or a shorter range', '103 Unknown time zone'],
     '/upgrade': ['100 No upgrade package', '101 Version existed', '102 Uploaded file not found', '103 No such upgrade package'],
