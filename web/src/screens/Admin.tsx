@@ -40,22 +40,37 @@ function Pager({ total, offset, size, go }: { total: number; offset: number; siz
   );
 }
 
+/**
+ * A paged list: the page at `offset` from `fetchPage` (the latest render's, so that it sees the form's
+ * fields), its failure in words, and the pager under it.
+ */
+function usePages<R extends { total: number }>(size: number, fetchPage: (offset: number) => Promise<Reply<R>>) {
+  const { t } = useI18n();
+  const [offset, setOffset] = useState(0);
+  const [data, setData] = useState<R | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const load = async (at = offset) => {
+    setOffset(at);
+    const r = await fetchPage(at);
+    if (r.status === 0) {
+      setData(r.data);
+      setError(null);
+    } else setError(failure(t, r));
+  };
+  useEffect(() => void load(0), []);
+  const pager = data ? <Pager total={data.total} offset={offset} size={size} go={(o) => void load(o)} /> : null;
+  return { data, error, load, pager };
+}
+
 interface Account { phone: string; nickname: string | null; role: 'admin' | 'user'; created_at: string; cameras: number; sessions: number }
 
 function Accounts({ session }: { session: Session }) {
   const { t } = useI18n();
   const [q, setQ] = useState('');
-  const [offset, setOffset] = useState(0);
-  const [data, setData] = useState<{ total: number; list: Account[] } | null>(null);
   const [message, setMessage] = useState<{ text: string; error?: boolean } | null>(null);
   const [confirming, setConfirming] = useState<string | null>(null);
   const SIZE = 20;
-  const load = async (at = offset, term = q) => {
-    const r = await call<{ total: number; list: Account[] }>('/admin/user', 'user', 'search', { q: term, limit: SIZE, offset: at });
-    if (r.status === 0) setData(r.data);
-    else setMessage({ text: failure(t, r)!, error: true });
-  };
-  useEffect(() => void load(0), []);
+  const { data, error, load, pager } = usePages(SIZE, (at) => call<{ total: number; list: Account[] }>('/admin/user', 'user', 'search', { q, limit: SIZE, offset: at }));
   const act = async (subtype: string, data: Record<string, unknown>) => {
     const r = await call('/admin/user', 'user', subtype, data);
     setMessage(r.status === 0 ? { text: t('done') } : { text: failure(t, r)!, error: true });
@@ -66,14 +81,13 @@ function Accounts({ session }: { session: Session }) {
     <>
       <form role="search" onSubmit={(e) => {
         e.preventDefault();
-        setOffset(0);
         void load(0);
       }}>
         <label for="account-q">{t('searchAccounts')}</label>
         <input id="account-q" type="search" value={q} maxLength={32} onInput={(e) => setQ(e.currentTarget.value)} />
         <button type="submit" class="primary">{t('search')}</button>
       </form>
-      <Status text={message?.text ?? null} error={message?.error} />
+      <Status text={error ?? message?.text ?? null} error={error !== null || message?.error} />
       {data && <p>{t('results', { n: data.total })}</p>}
       {data && data.list.length > 0 && (
         <ul class="rows">
@@ -103,10 +117,7 @@ function Accounts({ session }: { session: Session }) {
           ))}
         </ul>
       )}
-      {data && <Pager total={data.total} offset={offset} size={SIZE} go={(o) => {
-        setOffset(o);
-        void load(o);
-      }} />}
+      {pager}
     </>
   );
 }
@@ -125,16 +136,8 @@ function duration(t: T, seconds: number | null): string {
 
 function Cameras() {
   const { t, locale } = useI18n();
-  const [offset, setOffset] = useState(0);
-  const [data, setData] = useState<{ total: number; list: CameraRow[] } | null>(null);
-  const [error, setError] = useState<string | null>(null);
   const SIZE = 50;
-  const load = async (at: number) => {
-    const r = await call<{ total: number; list: CameraRow[] }>('/admin/user', 'device', 'all', { limit: SIZE, offset: at });
-    if (r.status === 0) setData(r.data);
-    else setError(failure(t, r));
-  };
-  useEffect(() => void load(0), []);
+  const { data, error, pager } = usePages(SIZE, (at) => call<{ total: number; list: CameraRow[] }>('/admin/user', 'device', 'all', { limit: SIZE, offset: at }));
   const state = (c: CameraRow) => (c.online === null ? t('noHeartbeat') : c.online ? t('online') : t('offlineState'));
   return (
     <>
@@ -157,10 +160,7 @@ function Cameras() {
           ))}
         </ul>
       )}
-      {data && <Pager total={data.total} offset={offset} size={SIZE} go={(o) => {
-        setOffset(o);
-        void load(o);
-      }} />}
+      {pager}
     </>
   );
 }
@@ -353,29 +353,20 @@ function Audit() {
   const [kind, setKind] = useState('');
   const [from, setFrom] = useState('');
   const [to, setTo] = useState('');
-  const [offset, setOffset] = useState(0);
-  const [data, setData] = useState<{ total: number; list: AuditEntry[] } | null>(null);
-  const [error, setError] = useState<string | null>(null);
   const SIZE = 50;
-  const load = async (at: number) => {
+  const { data, error, load, pager } = usePages(SIZE, (at) => {
     const filter: Record<string, unknown> = { limit: SIZE, offset: at };
     if (phone.trim()) filter.phone = phone.trim();
     if (camera.trim()) filter.device_id = camera.trim();
     if (kind) filter.kind = kind;
     if (from) filter.from = from;
     if (to) filter.to = new Date(Date.parse(`${to}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
-    const r = await call<{ total: number; list: AuditEntry[] }>('/admin/user', 'audit', 'list', filter);
-    if (r.status === 0) {
-      setData(r.data);
-      setError(null);
-    } else setError(failure(t, r));
-  };
-  useEffect(() => void load(0), []);
+    return call<{ total: number; list: AuditEntry[] }>('/admin/user', 'audit', 'list', filter);
+  });
   return (
     <>
       <form class="filters" onSubmit={(e) => {
         e.preventDefault();
-        setOffset(0);
         void load(0);
       }}>
         <div><label for="audit-phone">{t('filterAccount')}</label><input id="audit-phone" inputMode="tel" value={phone} maxLength={32} onInput={(e) => setPhone(e.currentTarget.value)} /></div>
@@ -394,10 +385,7 @@ function Audit() {
       <Status text={error} error />
       {data && <p>{t('results', { n: data.total })}</p>}
       {data && <AuditTable list={data.list} caption={t('adminAudit')} />}
-      {data && <Pager total={data.total} offset={offset} size={SIZE} go={(o) => {
-        setOffset(o);
-        void load(o);
-      }} />}
+      {pager}
     </>
   );
 }
