@@ -21,6 +21,7 @@ import { account, call, dropScratch, HAS_TASKSET, scratchDir, load, loadInChild,
 import { cameraBodies, cameraTemplates } from './photos.js';
 import { HAS_WRK, wrk, type WrkOptions } from './wrk.js';
 import { s9 } from './growth.js';
+import { exec } from './bulk.js';
 import { databaseFor, startCluster } from '../support/postgres.js';
 
 // with several instances nothing is pinned: the instances, PostgreSQL and the load share both cores
@@ -139,6 +140,63 @@ async function s2(): Promise<void> {
     + `${spread(b.map((x) => x.rps), 1)} = ${ratio.toFixed(2)} (target >= 0.8); errors ${a.reduce((n, x) => n + x.errors, 0)} (target 0)`);
   await server.stop();
   await base.server.stop();
+}
+
+/**
+ * S2R: S2 while the photo-retention sweep removes 100,000 expired photos (NOTICE_RETENTION_DAYS), against
+ * S2 on a server with nothing to sweep, alternating, a fresh server each round. The expired falls are
+ * written into the tables and their files into DATA_DIR/notices while the server is stopped; it starts
+ * sweeping them as it starts, and the load begins at once. How many files were still there when the
+ * load ended shows the sweep ran through it.
+ */
+const EXPIRED = 100_000;
+async function s2r(): Promise<void> {
+  const next = await cameraBodies(12);
+  const sweeping = async () => {
+    const dataDir = scratchDir('helpaged-bench-');
+    const env: Record<string, string> = { DATA_DIR: dataDir, LOG_LEVEL: 'warn', NOTICES_PER_DEVICE_PER_MINUTE: '100000000', NOTICE_RETENTION_DAYS: '30', ...await engineEnv(dataDir) };
+    let server = await startServer('src/main.ts', env);
+    const token = await account(server, dataDir, nextPhone());
+    const device = (await call(`${server.url}/api/device?token=${token}`, 'device', 'add', { device: `sweep-${phoneSeq}` })).data.device_id as string;
+    await call(`${server.url}/api/device?token=${token}`, 'device', 'bind', { device_id: device });
+    await server.stop();
+    const old = Date.now() - 60 * 86_400_000;
+    const hex = (e: string) => (env.DATABASE_URL ? `lpad(to_hex(${e}), 32, '0')` : `printf('%032x', ${e})`);
+    const series = env.DATABASE_URL ? `(select generate_series(1, ${EXPIRED})::bigint as i)` : `(with recursive s(i) as (select 1 union all select i + 1 from s where i < ${EXPIRED}) select i from s)`;
+    await exec(dataDir, env, `insert into notices (event_id, device_id, content, pic_name, image_type, created_at, photo_ok, ack_phone, ack_at)
+      select ${hex('i + 1000000000000')}, d.id, '', ${hex('i + 5000000000000')}, 'jpeg', ${old} + s.i, 1, 'bench', ${old} + s.i + 60000
+      from ${series} s, devices d where d.device_id = ?`, [device]);
+    const photo = await smallJpeg();
+    for (let i = 1; i <= EXPIRED; i++) {
+      const name = (i + 5_000_000_000_000).toString(16).padStart(32, '0');
+      const dir = path.join(dataDir, 'notices', name.slice(0, 2));
+      if (i === 1 || name.endsWith('000')) fs.mkdirSync(dir, { recursive: true });
+      fs.writeFileSync(path.join(dir, name), photo);
+    }
+    server = await startServer('src/main.ts', env);
+    const remaining = () => fs.readdirSync(path.join(dataDir, 'notices'), { recursive: true }).length;
+    return { server: { ...server, stop: () => server.stop().then(() => dropScratch(dataDir)) }, device, remaining };
+  };
+  const opts = (url: string) => ({
+    url, method: 'POST' as const, connections: 8, duration: DURATION, headers: { 'content-type': 'application/json' },
+    requests: [{ setupRequest: (req: autocannon.Request) => ({ ...req, body: next() }) }],
+  });
+  const a: Load[] = [];
+  const b: Load[] = [];
+  const left: number[] = [];
+  for (let r = 0; r < ROUNDS; r++) {
+    const swept = await sweeping();
+    a.push(await load(opts(`${swept.server.url}/api/notice?token=${swept.device}`)));
+    left.push(swept.remaining());
+    await swept.server.stop();
+    const plain = await ingestSetup();
+    b.push(await load(opts(`${plain.server.url}/api/notice?token=${plain.device}`)));
+    await plain.server.stop();
+    console.log(`  S2R round ${r + 1}: sweeping ${fmt(a.at(-1)!)} (files left after the load: ${left.at(-1)}) | nothing to sweep ${fmt(b.at(-1)!)}`);
+  }
+  const ratio = median(a.map((x) => x.rps)) / median(b.map((x) => x.rps));
+  report(`S2R ingest while ${EXPIRED.toLocaleString('en')} expired photos are swept: ${spread(a.map((x) => x.rps), 1)} notices/s vs ${spread(b.map((x) => x.rps), 1)} with nothing to sweep `
+    + `= ${ratio.toFixed(2)}; p99 ${spread(a.map((x) => x.p99), 0)} ms vs ${spread(b.map((x) => x.p99), 0)} ms; files still to remove when the load ended: ${left.join(', ')}; errors ${a.reduce((n, x) => n + x.errors, 0)}`);
 }
 
 async function s3(): Promise<void> {
@@ -631,7 +689,7 @@ async function s7(): Promise<void> {
 
 console.log(`HelpAged bench on ${args.engine}${INSTANCES > 1 ? `, ${INSTANCES} instances` : ''}: ${ROUNDS} rounds of ${DURATION} s; `
   + `${FLOAT ? 'nothing pinned' : HAS_TASKSET ? 'servers on core 0, load on core 1' : 'no taskset: not pinned'}; node ${process.version}, ${os.cpus().length} cores`);
-const scenarios: [string, () => Promise<void>][] = [['S1', s1], ['S2', s2], ['S3', s3], ['S4', s4], ['S5', s5], ['S6', s6], ['S7', s7], ['S9', () => s9(engineEnv, report)], ['I1', i1], ['I2', i2]];
+const scenarios: [string, () => Promise<void>][] = [['S1', s1], ['S2', s2], ['S2R', s2r], ['S3', s3], ['S4', s4], ['S5', s5], ['S6', s6], ['S7', s7], ['S9', () => s9(engineEnv, report)], ['I1', i1], ['I2', i2]];
 for (const [name, run] of scenarios) {
   if (!ONLY.has(name)) continue;
   // Each scenario starts on a quiet disk: S2 leaves gigabytes of photos to write back and delete.

@@ -627,6 +627,8 @@ if (!missing) {
     await page.getByRole('heading', { name: 'Health' }).waitFor();
     await page.getByRole('status').filter({ hasText: 'Average 72' }).waitFor();
     assert.match(await page.getByRole('status').filter({ hasText: 'Average' }).textContent() ?? '', 'lowest 70, highest 74 bpm (5 readings)');
+    // the chart is drawn in an effect after the summary renders: wait for it rather than count at once
+    await page.locator('.chart canvas').first().waitFor();
     assert.ok(await page.locator('.chart canvas').count() > 0, 'the chart is drawn');
     await page.getByText('The values as a table').click();
     assert.is(await page.getByRole('row').count(), 6, 'a header and five days');
