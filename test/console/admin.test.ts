@@ -145,6 +145,8 @@ if (missing) {
     await page.getByRole('link', { name: 'Alert chain' }).click();
     await page.getByRole('heading', { name: 'Admin: Alert chain' }).waitFor();
     const sms = page.getByRole('region', { name: 'Sent in the last 24 hours' }).getByRole('row').filter({ has: page.getByRole('rowheader', { name: 'SMS to the family' }) });
+    // allInnerTexts does not wait: the row is there once the panel's one call has answered
+    await sms.waitFor();
     assert.equal(await sms.getByRole('cell').allInnerTexts(), ['outbox', '3', '3', '3', '0']);
     await page.getByRole('heading', { name: 'Falls nobody acknowledged (24 hours): 1' }).waitFor();
 
