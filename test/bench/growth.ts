@@ -7,17 +7,12 @@
  * small database's, start-up on the large one under 5 s. Deep paging (`offset` 5,000 and more) is
  * printed for an account that sees 25,000 falls.
  */
-import crypto from 'node:crypto';
-import sharp from 'sharp';
 import { exec, fill, LARGE, SMALL, type Size } from './bulk.js';
+import { smallJpeg } from './photos.js';
 import { account, call, dropScratch, median, scratchDir, startServer, type Server } from './lib.js';
 
 const FAMILIES = 12;
 const FALLS = 20;
-
-async function smallJpeg(): Promise<Buffer> {
-  return sharp(crypto.randomBytes(64 * 64 * 3), { raw: { width: 64, height: 64, channels: 3 } }).jpeg().toBuffer();
-}
 
 interface Family { phone: string; token: string; camera: string }
 

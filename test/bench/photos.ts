@@ -65,3 +65,8 @@ export async function cameraTemplates(count: number, content = 'bench'): Promise
   }));
   return { templates, at: head.length, commentLetters: Buffer.from(COMMENT_HEAD).toString('base64') };
 }
+
+/** A small real JPEG (64x64 of noise), different on every call: a camera's photo where size does not matter. */
+export async function smallJpeg(): Promise<Buffer> {
+  return sharp(crypto.randomBytes(64 * 64 * 3), { raw: { width: 64, height: 64, channels: 3 } }).jpeg().toBuffer();
+}

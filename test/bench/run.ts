@@ -18,7 +18,7 @@ import { parseArgs } from 'node:util';
 import type autocannon from 'autocannon';
 import sharp from 'sharp';
 import { account, call, dropScratch, HAS_TASKSET, scratchDir, load, loadInChild, median, pinSelf, spread, startServer, stats, type Load, type Server } from './lib.js';
-import { cameraBodies, cameraTemplates } from './photos.js';
+import { cameraBodies, cameraTemplates, smallJpeg } from './photos.js';
 import { HAS_WRK, wrk, type WrkOptions } from './wrk.js';
 import { s9 } from './growth.js';
 import { exec } from './bulk.js';
@@ -69,10 +69,6 @@ async function baseline(json?: string) {
   const dir = scratchDir('helpaged-baseline-');
   const server = await startServer('test/bench/baseline.ts', { BASELINE_DIR: dir, ...(json ? { BASELINE_JSON: json } : {}) });
   return { server: { ...server, stop: () => server.stop().then(() => dropScratch(dir)) }, dir };
-}
-
-async function smallJpeg(): Promise<Buffer> {
-  return sharp(crypto.randomBytes(64 * 64 * 3), { raw: { width: 64, height: 64, channels: 3 } }).jpeg().toBuffer();
 }
 
 /** S5's baseline: the same rows through the same driver, without HTTP or validation. */

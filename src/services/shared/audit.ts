@@ -18,22 +18,16 @@ export interface AuditTarget {
 }
 
 /** The kinds of entries, one per audited action. */
-export type AuditKind =
-  | 'signin' | 'signin.failed' | 'signout' | 'session.revoke' | 'signup'
-  | 'password.change' | 'password.reset' | 'phone.change' | 'account.delete' | 'account.export'
-  | 'device.add' | 'device.bind' | 'device.unbind' | 'device.claim' | 'device.alerts'
-  | 'notice.ack' | 'notice.verdict'
-  | 'admin.grant' | 'admin.revoke' | 'admin.update' | 'admin.signout' | 'admin.delete'
-  | 'upgrade.upload' | 'upgrade.delete';
-
-export const AUDIT_KINDS: readonly AuditKind[] = [
+export const AUDIT_KINDS = [
   'signin', 'signin.failed', 'signout', 'session.revoke', 'signup',
   'password.change', 'password.reset', 'phone.change', 'account.delete', 'account.export',
   'device.add', 'device.bind', 'device.unbind', 'device.claim', 'device.alerts',
   'notice.ack', 'notice.verdict',
   'admin.grant', 'admin.revoke', 'admin.update', 'admin.signout', 'admin.delete',
   'upgrade.upload', 'upgrade.delete',
-];
+] as const;
+
+export type AuditKind = (typeof AUDIT_KINDS)[number];
 
 /** An entry as audit.list answers it. */
 export interface PublicAuditEntry {
