@@ -102,15 +102,19 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       }
       const audit = await services.audit.sweep();
       await services.retention.sweep();
+      await services.reportDays.build();
       // exports whose instance stopped mid-build, and ready ones nobody downloaded in a day
       await services.exports.sweep();
       if (tokens || codes || limits || tickets || orphans || audit) log.info('swept', { tokens, codes, limits, tickets, orphans, audit });
     }).catch((err) => log.error('sweep failed', { err }));
   }, SWEEP_MS);
   sweep.unref();
-  // photos past their retention (and removals a crash cut short) go at start too, in the background
-  const retained = db.exclusive('sweeps', async () => void await services.retention.sweep())
-    .catch((err) => log.error('retention sweep failed', { err }));
+  // photos past their retention (and removals a crash cut short) go at start too, in the background, and
+  // the falls report's past days are built
+  const retained = db.exclusive('sweeps', async () => {
+    await services.retention.sweep().catch((err) => log.error('retention sweep failed', { err }));
+    await services.reportDays.build().catch((err) => log.error('building report days failed', { err }));
+  }).catch((err) => log.error('start-up sweep failed', { err }));
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -141,6 +145,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       services.lifecycle.draining = true;
       clearInterval(sweep);
       services.retention.stop();
+      services.reportDays.stop();
       services.hub.closeAll();
       if (config.shutdownGraceSeconds === 0) shut(resolve);
       else setTimeout(() => shut(resolve), config.shutdownGraceSeconds * 1000);

@@ -1,5 +1,6 @@
 import { sql, type SQL } from 'drizzle-orm';
-import type { Database, Q } from './engine.js';
+import { rawRows, type Database, type Q } from './engine.js';
+import { ackBin, DAY_MS, ReportDayStore } from './report-days.js';
 
 /** One row per camera of the cameras panel. */
 export interface CameraRow {
@@ -63,13 +64,15 @@ export const likeLiteral = (text: string) => text.replace(/[\\%_]/g, (c) => `\\$
  * notice is loaded into the process), with the same SQL on both engines.
  */
 export class AdminStore {
-  constructor(private readonly db: Database) {}
+  private readonly days: ReportDayStore;
+
+  constructor(private readonly db: Database) {
+    this.days = new ReportDayStore(db);
+  }
 
   /** Rows of a raw statement; PostgreSQL's bigint counts come back as numbers as on SQLite. */
   private async rows<T>(q: Q, query: SQL): Promise<T[]> {
-    const raw = this.db.dialect === 'sqlite'
-      ? await (q.q as unknown as { all(query: SQL): Promise<Record<string, unknown>[]> }).all(query)
-      : (await (q.q as unknown as { execute(query: SQL): Promise<{ rows: Record<string, unknown>[] }> }).execute(query)).rows;
+    const raw = await rawRows(this.db, q, query);
     for (const row of raw) for (const k of NUMERIC) if (typeof row[k] === 'string') row[k] = Number(row[k]);
     return raw as T[];
   }
@@ -169,39 +172,74 @@ export class AdminStore {
   /**
    * Falls in [from, to): overall, per day (days start at `dayOffsetMs` past midnight UTC: the zone's
    * offset), per model and per camera (the `cameras` with most falls), each with verdicts and the 50th
-   * and 90th percentiles of the time to acknowledge in whole seconds (p50/p90 are ms, multiples of 1000).
+   * and 90th percentiles of the time to acknowledge (ms; whole seconds to two significant figures,
+   * rounded down: see `ackBin`).
    *
-   * One pass over the range's rows (kept in a temporary table), then one small histogram per group:
-   * delays counted per second, and each percentile the first second whose running count reaches its
-   * share. Exact at the precision it is shown in, and much cheaper than ranking every row per group.
+   * Days wholly inside the range that the sweep has built (db/report-days.ts) are read from their few
+   * hundred bins each; the rest of the range (its ragged ends, today, a day a write has touched since) from
+   * the notices. The days are listed first and checked again inside the statement, so a day touched in
+   * between is read from the notices and one built in between is not counted twice. Cameras are ranked
+   * and counted from the notices' covering index. Each percentile is the first bin whose running count
+   * reaches its share.
    */
   async report(q: Q, from: number, to: number, dayOffsetMs: number, cameras: number): Promise<ReportRow[]> {
-    const { notices: n, devices: d } = this.db.t;
+    const { notices: n, devices: d, reportDays: rd, reportBins: rb } = this.db.t;
+    const built = await this.days.within(q, dayOffsetMs, from, to);
+    // the range less the built days: the spans read from the notices
+    const spans: [number, number][] = [];
+    let at = from;
+    for (const day of built) {
+      if (day.startMs > at) spans.push([at, day.startMs]);
+      at = day.endMs;
+    }
+    if (at < to) spans.push([at, to]);
+    // VALUES lists cannot be empty: a day no range reaches, a span that holds nothing
+    const d1 = sql.join((built.length ? built.map((x) => x.day) : [-1_000_000_000]).map((day) => sql`(cast(${day} as integer))`), sql`, `);
+    const s1 = sql.join((spans.length ? spans : [[0, 0]]).map(([lo, hi]) => sql`(cast(${lo} as bigint), cast(${hi} as bigint))`), sql`, `);
     const counts = sql.raw(`count(*) as c, sum(case when v = 'fall' then 1 else 0 end) as r, sum(case when v = 'false_alarm' then 1 else 0 end) as fa`);
+    const sums = sql.raw('sum(c) as c, sum(r) as r, sum(fa) as fa');
+    const bin = ackBin(sql`${n.ackAt}`, sql`${n.createdAt}`);
+    const dayOf = sql`cast((${n.createdAt} + ${dayOffsetMs}) / ${DAY_MS} as integer)`;
     return this.rows<ReportRow>(q, sql`
-      with f as materialized (
-        select ${n.deviceId} as dev, ${d.deviceId} as device_id, ${d.name} as name, coalesce(${d.model}, '') as model, ${n.verdict} as v,
-          case when ${n.ackAt} is null then null else (${n.ackAt} - ${n.createdAt} + 500) / 1000 end as s,
-          cast((${n.createdAt} + ${dayOffsetMs}) / 86400000 as integer) as day
-        from ${n} join ${d} on ${d.id} = ${n.deviceId}
-        where ${n.createdAt} >= ${from} and ${n.createdAt} < ${to}
+      with d1(day) as (values ${d1}),
+      m as (select ${rd.day} as day from ${rd} where ${rd.off} = ${dayOffsetMs} and ${rd.day} in (select day from d1)),
+      spans(lo, hi) as (
+        values ${s1}
+        union all select cast(day as bigint) * ${DAY_MS} - ${dayOffsetMs}, cast(day + 1 as bigint) * ${DAY_MS} - ${dayOffsetMs} from d1 where day not in (select day from m)
       ),
-      top as (select dev from f group by dev order by count(*) desc, dev limit ${cameras}),
+      raw as (
+        select coalesce(${d.model}, '') as model, ${dayOf} as day, ${n.verdict} as v, ${bin} as b
+        from spans cross join ${n} cross join ${d}
+        where ${n.createdAt} >= spans.lo and ${n.createdAt} < spans.hi and ${d.id} = ${n.deviceId}
+      ),
+      dm as materialized (
+        select ${rb.model} as model, ${rb.day} as day, ${rb.bin} as b, ${rb.falls} as c, ${rb.real} as r, ${rb.falseAlarms} as fa
+        from ${rb} where ${rb.off} = ${dayOffsetMs} and ${rb.day} in (select day from m)
+        union all select model, day, b, ${counts} from raw group by model, day, b
+      ),
+      top as (
+        select ${n.deviceId} as dev from ${n} where ${n.createdAt} >= ${from} and ${n.createdAt} < ${to}
+        group by ${n.deviceId} order by count(*) desc, ${n.deviceId} limit ${cameras}
+      ),
+      cam as (
+        select ${n.deviceId} as dev, ${n.verdict} as v, ${bin} as b
+        from ${n} where ${n.createdAt} >= ${from} and ${n.createdAt} < ${to} and ${n.deviceId} in (select dev from top)
+      ),
       h as (
-        select 'all' as grp, '' as key, '' as label, s, ${counts} from f group by s
-        union all select 'day', cast(day as text), '', s, ${counts} from f group by day, s
-        union all select 'model', model, '', s, ${counts} from f group by model, s
-        union all select 'camera', device_id, min(name), s, ${counts} from f where dev in (select dev from top) group by device_id, s
+        select 'all' as grp, '' as key, '' as label, b, ${sums} from dm group by b
+        union all select 'day', cast(day as text), '', b, ${sums} from dm group by day, b
+        union all select 'model', model, '', b, ${sums} from dm group by model, b
+        union all select 'camera', ${d.deviceId}, min(${d.name}), b, ${counts} from cam join ${d} on ${d.id} = cam.dev group by ${d.deviceId}, b
       ),
       run as (
         select h.*,
-          sum(case when s is null then 0 else c end) over (partition by grp, key order by s rows unbounded preceding) as cum,
-          sum(case when s is null then 0 else c end) over (partition by grp, key) as acked
+          sum(case when b < 0 then 0 else c end) over (partition by grp, key order by b rows unbounded preceding) as cum,
+          sum(case when b < 0 then 0 else c end) over (partition by grp, key) as acked
         from h
       )
       select grp, key, max(label) as label, sum(c) as falls, sum(r) as "real", sum(fa) as "falseAlarms", max(acked) as acked,
-        min(case when s is not null and cum * 2 >= acked then s end) * 1000 as p50,
-        min(case when s is not null and cum * 10 >= acked * 9 then s end) * 1000 as p90
+        min(case when b >= 0 and cum * 2 >= acked then b end) * 1000 as p50,
+        min(case when b >= 0 and cum * 10 >= acked * 9 then b end) * 1000 as p90
       from run group by grp, key`);
   }
 }

@@ -1,5 +1,6 @@
 import { and, asc, eq, isNotNull, isNull, lt, lte, or, sql } from 'drizzle-orm';
 import { hot, run, type Database, type Q, type Tables, type Tx } from './engine.js';
+import { ReportDayStore } from './report-days.js';
 
 export interface DeviceRow {
   id: number;
@@ -28,8 +29,11 @@ export class DeviceStore {
   /** Told inside the transaction when bindings or names change, so that cached notice lists are dropped at commit. */
   onChange: (tx: Tx, userIds: number[] | 'all') => Promise<void> = async () => undefined;
 
+  private readonly reportDays: ReportDayStore;
+
   constructor(private readonly db: Database) {
     this.row = rowOf(db.t);
+    this.reportDays = new ReportDayStore(db);
   }
 
   async byRowId(q: Q, rowId: number): Promise<DeviceRow | undefined> {
@@ -67,6 +71,8 @@ export class DeviceStore {
   async reassign(tx: Tx, rowId: number, change: { deviceId: string; name: string; model?: string }): Promise<void> {
     const { devices } = this.db.t;
     await tx.q.update(devices).set(change).where(eq(devices.id, rowId));
+    // the falls report's built days group falls by model
+    if (change.model !== undefined) await this.reportDays.touchAll(tx);
   }
 
   /** false when the account already has the device. */

@@ -1,4 +1,5 @@
 import type { BaseSQLiteDatabase } from 'drizzle-orm/sqlite-core';
+import type { SQL } from 'drizzle-orm';
 import type * as schema from './schema.js';
 
 /**
@@ -156,3 +157,16 @@ export function isDatabaseError(err: unknown): boolean {
 
 /** The engine cannot reach its database (refused, lost, timed out). */
 export class DatabaseUnavailable extends Error {}
+
+/** The rows of a raw statement (`sql```), on either engine. */
+export async function rawRows(db: Database, q: Q, query: SQL): Promise<Record<string, unknown>[]> {
+  return db.dialect === 'sqlite'
+    ? (q.q as unknown as { all(query: SQL): Record<string, unknown>[] }).all(query)
+    : (await (q.q as unknown as { execute(query: SQL): Promise<{ rows: Record<string, unknown>[] }> }).execute(query)).rows;
+}
+
+/** Runs a raw statement (`sql```) that returns no rows, on either engine. */
+export async function rawRun(db: Database, q: Q, query: SQL): Promise<void> {
+  if (db.dialect === 'sqlite') (q.q as unknown as { run(query: SQL): unknown }).run(query);
+  else await (q.q as unknown as { execute(query: SQL): Promise<unknown> }).execute(query);
+}

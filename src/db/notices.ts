@@ -1,5 +1,6 @@
 import { and, asc, count, desc, eq, gt, inArray, isNotNull, isNull, lt, lte, max, sql } from 'drizzle-orm';
 import { hot, run, type Database, type Q, type Tables, type Tx } from './engine.js';
+import { ReportDayStore } from './report-days.js';
 
 export type Mode = 0 | 1 | 2;
 
@@ -51,8 +52,11 @@ export interface NewNotice {
 export class NoticeStore {
   private readonly row;
 
+  private readonly reportDays: ReportDayStore;
+
   constructor(private readonly db: Database) {
     this.row = rowOf(db.t);
+    this.reportDays = new ReportDayStore(db);
   }
 
   private visibleTo(user: unknown) {
@@ -82,12 +86,14 @@ export class NoticeStore {
       eventId: p('eventId'), deviceId: p('deviceId'), content: p('content'), picName: p('picName'), imageType: p('imageType'), createdAt: p('createdAt'),
       photoOk: p('photoOk'),
     }).returning({ id: notices.id })), { ...values });
+    await this.reportDays.touch(tx, values.createdAt);
     return inserted!.id;
   }
 
   /** Withdraws a notice whose photo could not be stored after its row was committed. */
   async remove(tx: Tx, noticeId: number): Promise<void> {
     const { notices } = this.db.t;
+    await this.reportDays.touchNotice(tx, noticeId);
     await tx.q.delete(notices).where(eq(notices.id, noticeId));
   }
 
@@ -176,14 +182,17 @@ export class NoticeStore {
   /** Records the first acknowledgement; false if the notice already had one. */
   async acknowledge(tx: Tx, noticeId: number, phone: string, now: number): Promise<boolean> {
     const { notices } = this.db.t;
-    return this.db.affected(await tx.q.update(notices).set({ ackPhone: phone, ackAt: now })
+    const first = this.db.affected(await tx.q.update(notices).set({ ackPhone: phone, ackAt: now })
       .where(and(eq(notices.id, noticeId), isNull(notices.ackAt)))) === 1;
+    if (first) await this.reportDays.touchNotice(tx, noticeId);
+    return first;
   }
 
   /** A bound account's word on the fall (the last one counts). */
   async setVerdict(tx: Tx, noticeId: number, verdict: 'fall' | 'false_alarm', note: string | null, phone: string, now: number): Promise<void> {
     const { notices } = this.db.t;
     await tx.q.update(notices).set({ verdict, verdictNote: note, verdictPhone: phone, verdictAt: now }).where(eq(notices.id, noticeId));
+    await this.reportDays.touchNotice(tx, noticeId);
   }
 
   async acknowledgement(q: Q, noticeId: number): Promise<{ phone: string; at: number } | null> {

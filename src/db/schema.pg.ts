@@ -118,9 +118,32 @@ export const notices = pgTable('notices', {
   uniqueIndex('notices_event_id_unique').on(t.eventId),
   index('notices_device_id').on(t.deviceId, t.id),
   index('notices_retention').on(t.photoRemovedAt, t.createdAt),
-  index('notices_created').on(t.createdAt),
+  index('notices_report').on(t.createdAt, t.deviceId, t.ackAt, t.verdict),
   index('notices_pic_name').on(t.picName),
 ]);
+
+/** See schema.ts. */
+export const reportDays = pgTable('report_days', {
+  off: integer('off').notNull(),
+  day: integer('day').notNull(),
+  startMs: bigint('start_ms', { mode: 'number' }).notNull(),
+  endMs: bigint('end_ms', { mode: 'number' }).notNull(),
+  builtAt: bigint('built_at', { mode: 'number' }).notNull(),
+}, (t) => [
+  primaryKey({ columns: [t.off, t.day] }),
+  index('report_days_start').on(t.startMs),
+]);
+
+/** See schema.ts. */
+export const reportBins = pgTable('report_bins', {
+  off: integer('off').notNull(),
+  day: integer('day').notNull(),
+  model: text('model').notNull(),
+  bin: integer('bin').notNull(),
+  falls: integer('falls').notNull(),
+  real: integer('real').notNull(),
+  falseAlarms: integer('false_alarms').notNull(),
+}, (t) => [primaryKey({ columns: [t.off, t.day, t.model, t.bin] })]);
 
 /** See schema.ts. */
 export const photoRemovals = pgTable('photo_removals', {

@@ -17,13 +17,14 @@ import type { Logger } from '../log.js';
 import { AlertStore } from '../db/alerts.js';
 import { Alerts, NoticeHub, NoticeService, PhotoRetention, WebPush } from './alerts/index.js';
 import { PushStore } from '../db/push.js';
-import { DataExports, Metrics } from './operations/index.js';
+import { DataExports, Metrics, ReportDays } from './operations/index.js';
 import { ExportStore } from '../db/exports.js';
 import { ImageCaptchas, SmsCodes, Passwords, TokenService, WeChat } from './accounts/index.js';
 import { BucketDir, s3Client, DurableDir, realFileOps, type FileOps, type FileStore, placeholderImages, Portraits, type Served, uploadSecret, Uploads } from './media/index.js';
 import { AuditLog, Bus, MemoryLimit, SharedLimit, Throttle, type Limit } from './shared/index.js';
 import { AuditStore } from '../db/audit.js';
 import { AdminStore } from '../db/admin.js';
+import { ReportDayStore } from '../db/report-days.js';
 import { HealthData, Pairing, Upgrades } from './devices/index.js';
 import { type SmsGateway, OutboxGateway, TencentGateway } from './sms/index.js';
 import { ThrottleStore } from '../db/throttles.js';
@@ -83,6 +84,8 @@ export interface Services {
   panels: AdminStore;
   /** Removes photos past NOTICE_RETENTION_DAYS (run by the sweeps, one instance at a time). */
   retention: PhotoRetention;
+  /** Keeps the falls report's past days built (run by the sweeps, one instance at a time). */
+  reportDays: ReportDays;
   /** Data exports: ZIPs built in the background, downloaded once. */
   exports: DataExports;
 }
@@ -191,6 +194,7 @@ export async function createServices(config: Config, clock: Clock, log: Logger, 
     panels: new AdminStore(db),
     exports,
     retention: new PhotoRetention(db, notices, noticeFiles, bus, clock, log, config.noticeRetentionDays),
+    reportDays: new ReportDays(db, new ReportDayStore(db), clock, log, config.noticeTimezone),
   };
 }
 

@@ -70,6 +70,23 @@ export async function fill(dataDir: string, env: Record<string, string>, size: S
 }
 
 
+/** The number a one-value query gives (`count(*)`), on the server's database while it runs or not. */
+export async function scalar(dataDir: string, env: Record<string, string>, text: string): Promise<number> {
+  if (env.DATABASE_URL) {
+    const client = new pg.Client({ connectionString: env.DATABASE_URL });
+    await client.connect();
+    const { rows } = await client.query(text);
+    await client.end();
+    return Number(Object.values(rows[0] ?? {})[0] ?? 0);
+  }
+  const db = new Database(path.join(dataDir, 'helpaged.sqlite'), { readonly: true });
+  try {
+    return Number(db.prepare(text).pluck().get() ?? 0);
+  } finally {
+    db.close();
+  }
+}
+
 /** One statement on the server's database while it is stopped (`?` placeholders, numbered for PostgreSQL). */
 export async function exec(dataDir: string, env: Record<string, string>, text: string, params: unknown[] = []): Promise<void> {
   if (env.DATABASE_URL) {

@@ -13,6 +13,7 @@ let admin: string;
 let mum: string;
 let son: string;
 let mumPhone: string;
+let adminPhone = '';
 const cams = { hall: '', attic: '', shed: '' };
 const falls: { eventId: string }[] = [];
 let unacked = '';
@@ -29,7 +30,7 @@ async function settle(expected: number) {
 
 test.before(async () => {
   t = await startTestServer({ ALERT_SMS_COOLDOWN_SECONDS: '0' });
-  const adminPhone = newPhone();
+  adminPhone = newPhone();
   admin = await t.signUp(adminPhone);
   await t.makeAdmin(adminPhone);
   mumPhone = newPhone();
@@ -161,6 +162,60 @@ test('reports: falls per day, model and camera, verdicts, false-alarm rate and t
   for (const bad of [{ from: 'soon' }, { from: t.clock.now(), to: t.clock.now() - 1 }, { from: '2020-01-01', to: '2022-01-01' }]) {
     assert.is((await t.call('/admin/user', 'report', 'falls', bad, { token: admin })).status, 102, JSON.stringify(bad));
   }
+});
+
+test('reports: days the sweep built give the same figures, and a fall changed on a built day counts at once', async () => {
+  const DAY = 86_400_000;
+  t.clock.advance(2 * 86_400);
+  admin = await t.login(adminPhone);
+  mum = await t.login(mumPhone);
+  // a ragged range (its ends inside days) and one of whole days around every fall
+  const ragged = { from: oldAt - 1000, to: started + 3600_000 };
+  const whole = { from: oldAt - 3 * DAY, to: t.clock.now() };
+  const report = async (range: { from: number; to: number }) => {
+    const res = await t.call('/admin/user', 'report', 'falls', range, { token: admin });
+    assert.is(res.status, 0);
+    return res.data;
+  };
+  const before = [await report(ragged), await report(whole)];
+  assert.is(before[1].total.falls, 5);
+  const built = await t.services.reportDays.build();
+  assert.ok(built.built >= 2, JSON.stringify(built));
+  assert.is(Number((await t.sql.get<{ n: number }>('select sum(falls) n from report_bins')).n), 5, 'every fall is in a built day');
+  assert.equal([await report(ragged), await report(whole)], before);
+  assert.equal(await t.services.reportDays.build(), { built: 0, dropped: 0 }, 'nothing left to build');
+
+  // the whole-day range is read from the bins: spoil them and the report shows it
+  await t.sql.run('update report_bins set falls = falls + 100');
+  const bins = Number((await t.sql.get<{ n: number }>('select count(*) n from report_bins')).n);
+  assert.is((await report(whole)).total.falls, 5 + 100 * bins);
+  await t.sql.run('update report_bins set falls = falls - 100');
+
+  // a verdict on the old fall: its day is read from the notices until it is built again
+  const dayRows = async () => Number((await t.sql.get<{ n: number }>('select count(*) n from report_days')).n);
+  const days = await dayRows();
+  assert.is((await t.call('/get/notice', 'notice', 'verdict', { event_id: oldFall, verdict: 'false_alarm' }, { token: mum })).status, 0);
+  assert.is(await dayRows(), days - 1);
+  const judged = await report(whole);
+  assert.equal([judged.total.false_alarms, judged.total.falls], [before[1].total.false_alarms + 1, 5]);
+  assert.equal(await t.services.reportDays.build(), { built: 1, dropped: 0 });
+  assert.equal(await report(whole), judged);
+
+  // the first acknowledgement of the attic's fall, on a built day
+  assert.is((await t.call('/get/notice', 'notice', 'sign', { event_id: unacked }, { token: mum })).status, 0);
+  const acked = await report(whole);
+  assert.is(acked.total.acknowledged, judged.total.acknowledged + 1);
+  await t.services.reportDays.build();
+  assert.equal(await report(whole), acked);
+
+  // a fall stored into a built day (as the legacy import does) unbuilds it
+  const hall = await t.sql.get<{ id: number }>('select id from devices where device_id = ?', cams.hall);
+  await t.services.db.transaction((tx) => t.services.notices.insert(tx, {
+    eventId: 'f'.repeat(32), deviceId: hall.id, content: '', picName: '0'.repeat(32), imageType: 'jpeg', createdAt: oldAt + 5, photoOk: 1,
+  }));
+  assert.is((await report(whole)).total.falls, 6);
+  await t.services.reportDays.build();
+  assert.is((await report(whole)).total.falls, 6);
 });
 
 test.run();
