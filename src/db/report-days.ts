@@ -63,24 +63,28 @@ export class ReportDayStore {
     return new Set(rows.map((x) => x.day));
   }
 
-  /** Builds day `day` under `off` (the zone's offset, ms east of UTC) from its falls. */
-  async build(tx: Tx, off: number, day: number, now: number): Promise<void> {
+  /** Builds the days `first` to `last` under `off` (the zone's offset, ms east of UTC) from their falls. */
+  async build(tx: Tx, off: number, first: number, last: number, now: number): Promise<void> {
     const { reportDays: r, reportBins: b, notices: n, devices: d } = this.db.t;
     if (this.db.dialect === 'postgres') await rawRun(this.db, tx, sql`lock table ${r} in share row exclusive mode`);
-    const startMs = day * DAY_MS - off;
-    const endMs = startMs + DAY_MS;
-    await tx.q.delete(r).where(and(eq(r.off, off), eq(r.day, day)));
-    await tx.q.delete(b).where(and(eq(b.off, off), eq(b.day, day)));
+    const startMs = first * DAY_MS - off;
+    const endMs = (last + 1) * DAY_MS - off;
+    const days = and(sql`${r.day} >= ${first}`, lte(r.day, last), eq(r.off, off));
+    await tx.q.delete(r).where(days);
+    await tx.q.delete(b).where(and(eq(b.off, off), sql`${b.day} >= ${first}`, lte(b.day, last)));
     await rawRun(this.db, tx, sql`insert into ${b} (${sql.identifier('off')}, ${sql.identifier('day')}, ${sql.identifier('model')}, ${sql.identifier('bin')},
         ${sql.identifier('falls')}, ${sql.identifier('real')}, ${sql.identifier('false_alarms')})
-      select cast(${off} as integer), cast(${day} as integer), model, bin, count(*), sum(case when v = 'fall' then 1 else 0 end), sum(case when v = 'false_alarm' then 1 else 0 end)
+      select cast(${off} as integer), day, model, bin, count(*), sum(case when v = 'fall' then 1 else 0 end), sum(case when v = 'false_alarm' then 1 else 0 end)
       from (
-        select coalesce(${d.model}, '') as model, ${n.verdict} as v, ${ackBin(sql`${n.ackAt}`, sql`${n.createdAt}`)} as bin
+        select cast((${n.createdAt} + ${off}) / ${DAY_MS} as integer) as day, coalesce(${d.model}, '') as model, ${n.verdict} as v,
+          ${ackBin(sql`${n.ackAt}`, sql`${n.createdAt}`)} as bin
         from ${n} join ${d} on ${d.id} = ${n.deviceId}
         where ${n.createdAt} >= ${startMs} and ${n.createdAt} < ${endMs}
       ) falls
-      group by model, bin`);
-    await tx.q.insert(r).values({ off, day, startMs, endMs, builtAt: now });
+      group by day, model, bin`);
+    const rows = [];
+    for (let day = first; day <= last; day++) rows.push({ off, day, startMs: day * DAY_MS - off, endMs: (day + 1) * DAY_MS - off, builtAt: now });
+    await tx.q.insert(r).values(rows);
   }
 
   /** Drops what no report will use: days cut with an offset not in `offs`, and days before `firstDay`. */

@@ -8,11 +8,14 @@ import { offsetAt } from '../devices/index.js';
 const KEEP_DAYS = 367;
 /** A day is built once it ended this long ago, so that a fall stamped by an instance whose clock lags is in. */
 const SETTLE_MS = 10 * 60_000;
+/** How long one transaction of the build should take, and the most days it builds. */
+const BATCH_MS = 20;
+const MAX_SPAN = 64;
 
 /**
  * Keeps the falls report's past days built (db/report-days.ts): every day of the last year that has
- * ended and is not built (never yet, or touched by a write since) is built, newest first, one short
- * transaction each; days no report can reach are dropped. Runs at start and with every sweep, under
+ * ended and is not built (never yet, or touched by a write since) is built, newest first, in short
+ * transactions; days no report can reach are dropped. Runs at start and with every sweep, under
  * the sweeps lock (server.ts). Reports stay exact whatever has been built: an unbuilt day is read from
  * the notices, only slower.
  *
@@ -50,16 +53,34 @@ export class ReportDays {
     for (let at = now; at > now - KEEP_DAYS * DAY_MS; at -= DAY_MS) offs.add(offsetAt(this.timezone, at));
     const firstDay = Math.min(...[...offs].map((off) => Math.floor((now + off) / DAY_MS))) - KEEP_DAYS;
     const dropped = await this.db.transaction((tx) => this.store.prune(tx, [...offs], firstDay));
-    let built = 0;
+    // the days to build, as runs of consecutive days under one offset, newest first
+    const runs: { off: number; last: number; first: number }[] = [];
     for (const off of offs) {
       const today = Math.floor((now + off) / DAY_MS);
       const have = await this.store.builtSince(this.db.read, off, today - KEEP_DAYS);
-      for (let day = today - 1; day >= today - KEEP_DAYS && !this.stopping; day--) {
+      for (let day = today - 1; day >= today - KEEP_DAYS; day--) {
         if (have.has(day) || (day + 1) * DAY_MS - off > now - SETTLE_MS) continue;
-        await this.db.transaction((tx) => this.store.build(tx, off, day, this.clock.now()));
-        built++;
-        // let requests in between days
-        if (built % 16 === 0) await new Promise((resolve) => setImmediate(resolve));
+        const run = runs.at(-1);
+        if (run && run.off === off && run.first === day + 1) run.first = day;
+        else runs.push({ off, last: day, first: day });
+      }
+    }
+    let built = 0;
+    // days to a transaction: doubled while one takes under BATCH_MS, halved past it, so that a quiet
+    // year's empty days go in a few commits and a busy day alone (the writers that the build holds back,
+    // db/report-days.ts, wait little)
+    let span = 1;
+    for (const run of runs) {
+      for (let last = run.last; last >= run.first && !this.stopping;) {
+        const first = Math.max(run.first, last - span + 1);
+        const began = performance.now();
+        await this.db.transaction((tx) => this.store.build(tx, run.off, first, last, this.clock.now()));
+        const took = performance.now() - began;
+        span = took < BATCH_MS / 2 ? Math.min(span * 2, MAX_SPAN) : took > BATCH_MS ? Math.max(1, span >> 1) : span;
+        built += last - first + 1;
+        last = first - 1;
+        // let requests in between
+        await new Promise((resolve) => setImmediate(resolve));
       }
     }
     if (built || dropped) this.log.info('report days built', { built, dropped, ms: Math.round(performance.now() - started) });
