@@ -136,6 +136,39 @@ if (ENGINE === 'postgres') {
     }
   });
 
+  test('read-your-writes across instances: B\'s list, read right after A answered, has the fall A stored, the read mark and the verdict A took (40 tries in a row, both ways)', async () => {
+    const phone = newPhone();
+    const token = await a.signUp(phone);
+    const other = await b.login(phone);
+    const tokens = new Map([[a, token], [b, other]]);
+    let camera = '';
+    for (let i = 1; i <= 40; i++) {
+      // a camera may post 6 falls a minute here
+      if (i % 5 === 1) camera = await a.camera(token);
+      // a balancer sends the camera to one instance and the family's next request to the other
+      const [writer, reader] = i % 2 ? [a, b] : [b, a];
+      const reads = tokens.get(reader)!;
+      assert.is((await reader.list(reads)).data.num, i - 1, 'warm: the reader caches the list');
+      assert.is((await reader.list(reads)).data.num, i - 1);
+      const posted = await writer.call('/notice', 'notice', 'upload', { base64: (await jpeg(6)).toString('base64'), content: `fall ${i}` }, camera);
+      assert.is(posted.status, 0);
+      const listed = (await reader.list(reads)).data;
+      assert.is(listed.num, i, `try ${i}: the fall stored through the other instance is listed`);
+      assert.is(listed.list[0].content, `fall ${i}`);
+      if (i % 4 === 0) {
+        const eventId = listed.list[0].event_id;
+        assert.is((await reader.list(reads, 0)).data.num, 1, 'cached: one unread');
+        assert.is((await writer.call('/get/notice', 'notice', 'info', { event_id: eventId }, tokens.get(writer)!)).status, 0);
+        assert.is((await reader.list(reads, 0)).data.num, 0, `try ${i}: read through the other instance, not unread here`);
+        assert.is((await writer.call('/get/notice', 'notice', 'verdict', { event_id: eventId, verdict: 'false_alarm' }, tokens.get(writer)!)).status, 0);
+        assert.is((await reader.list(reads)).data.list[0].verdict?.verdict, 'false_alarm', `try ${i}: the verdict given through the other instance is listed`);
+      } else {
+        // the others stay unread until the next mark: read them here so that the unread count above is 1
+        assert.is((await writer.call('/get/notice', 'notice', 'info', { event_id: listed.list[0].event_id }, tokens.get(writer)!)).status, 0);
+      }
+    }
+  });
+
   test('an instance with no streams and nothing cached moves on without reading what others store; a stream opened there later gets only what comes next', async () => {
     const dir = tempDir();
     const c = clientOf(await startChild(env(dir)), dir);

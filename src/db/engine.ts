@@ -89,6 +89,12 @@ export interface Database {
    */
   listen(handlers: { onPayload(payload: string): void; onGap(err: Error): void; onBack(): void }): Promise<void>;
   /**
+   * Sends `payload` to this instance's own `onPayload`, as a notification on the listening connection:
+   * PostgreSQL queues notifications in commit order, so it arrives after every wake-up committed before
+   * it was sent. Rejects while that connection is down; never used on SQLite (one instance).
+   */
+  echo(payload: string): Promise<void>;
+  /**
    * Runs `fn` unless another instance is running work under the same `key` (PostgreSQL: a session
    * advisory lock, tried and not waited for); false when it was skipped. SQLite: always runs it.
    */

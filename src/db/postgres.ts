@@ -129,6 +129,11 @@ export class PostgresDatabase implements Database {
     await this.listener.start();
   }
 
+  async echo(payload: string): Promise<void> {
+    if (!this.listener) throw new Error('not listening');
+    await this.listener.echo(payload);
+  }
+
   async exclusive(key: 'sweeps', fn: () => Promise<void>): Promise<boolean> {
     const client = await this.pool.connect();
     try {
@@ -195,6 +200,13 @@ class Listener {
     const client = this.client;
     this.client = null;
     await client?.end().catch(() => undefined);
+  }
+
+  /** Notifies the channel from this connection (its own notifications come back to it, in queue order). */
+  async echo(payload: string): Promise<void> {
+    const client = this.client;
+    if (!client) throw new Error('the listening connection is down');
+    await client.query('select pg_notify($1, $2)', [CHANNEL, payload]);
   }
 
   private async connect(): Promise<pg.Client> {

@@ -126,6 +126,10 @@ export class SqliteDatabase implements Database {
 
   async listen(): Promise<void> {}
 
+  async echo(): Promise<void> {
+    throw new Error('SQLite has no listening connection');
+  }
+
   async exclusive(_key: 'sweeps', fn: () => Promise<void>): Promise<boolean> {
     await fn();
     return true;

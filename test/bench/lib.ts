@@ -105,6 +105,7 @@ export interface Load {
   rps: number;
   p50: number;
   p99: number;
+  max: number;
   /** Connection errors and timeouts, HTTP statuses other than 2xx, and replies whose envelope status is not 0. */
   errors: number;
   total: number;
@@ -123,7 +124,7 @@ export async function load(opts: autocannon.Options): Promise<Load> {
   const requests = (opts.requests ?? [{}]).map((r) => ({ ...r, onResponse }));
   const r = await autocannon({ ...opts, requests });
   return {
-    rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99,
+    rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, max: r.latency.max,
     errors: r.errors + r.timeouts + r.non2xx + failed, total: r.requests.total,
   };
 }

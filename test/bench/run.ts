@@ -1,5 +1,5 @@
 /**
- * npm run bench [-- --rounds 3 --duration 10 --only S1,S6,S9 --engine sqlite|postgres]
+ * npm run bench [-- --rounds 3 --duration 10 --only S1,S6,S8,S9 --engine sqlite|postgres]
  * npm run bench -- --instances 2   (I1, I2: two instances on one PostgreSQL against one, same run)
  *
  * Starts HelpAged Server on a fresh database and the baselines of
@@ -20,6 +20,7 @@ import sharp from 'sharp';
 import { account, call, dropScratch, HAS_TASKSET, scratchDir, load, loadInChild, median, pinSelf, spread, startServer, stats, type Load, type Server } from './lib.js';
 import { cameraBodies, cameraTemplates, smallJpeg } from './photos.js';
 import { HAS_WRK, wrk, type WrkOptions } from './wrk.js';
+import { openLoop, type OpenLoopResult } from './open-loop.js';
 import { s9 } from './growth.js';
 import { exec } from './bulk.js';
 import { databaseFor, startCluster } from '../support/postgres.js';
@@ -30,7 +31,7 @@ pinSelf(FLOAT);
 
 const { values: args } = parseArgs({
   options: {
-    rounds: { type: 'string', default: '3' }, duration: { type: 'string', default: '10' }, only: { type: 'string', default: 'S1,S2,S3,S4,S5,S6,S7,S9' },
+    rounds: { type: 'string', default: '3' }, duration: { type: 'string', default: '10' }, only: { type: 'string', default: 'S1,S2,S3,S4,S5,S6,S7,S8,S9' },
     engine: { type: 'string', default: 'sqlite' },
     instances: { type: 'string', default: '1' },
   },
@@ -76,7 +77,8 @@ const RAW = cluster ? 'node-postgres' : 'better-sqlite3';
 
 const fmt = (l: Load) => `${l.rps.toFixed(0)} req/s, p50 ${+l.p50.toFixed(1)} ms, p99 ${+l.p99.toFixed(1)} ms, errors ${l.errors}`;
 
-async function s1(): Promise<void> {
+/** A server with one account whose camera posted 20 falls: S1's and S8's `notice.get`. */
+async function twentyFalls() {
   const { server, dataDir } = await ours();
   const token = await account(server, dataDir, nextPhone());
   const device = (await call(`${server.url}/api/device?token=${token}`, 'device', 'add', { device: 'bench-cam' })).data.device_id;
@@ -84,7 +86,15 @@ async function s1(): Promise<void> {
   for (let i = 0; i < 20; i++) await call(`${server.url}/api/notice?token=${device}`, 'notice', 'upload', { base64: (await smallJpeg()).toString('base64'), content: `fall ${i}` });
   const body = JSON.stringify({ id: 1, type: 'notice', subtype: 'get', data: { mode: 2 } });
   const sample = await (await fetch(`${server.url}/api/get/notice?token=${token}`, { method: 'POST', body })).text();
-  if (JSON.parse(sample).data.num !== 20) throw new Error(`S1 setup: ${sample.slice(0, 200)}`);
+  if (JSON.parse(sample).data.num !== 20) throw new Error(`setup: ${sample.slice(0, 200)}`);
+  return { server, token, body, sample };
+}
+
+/** S1's closed-loop rate (the median of its rounds), for S8 in the same run. */
+let s1Rate = 0;
+
+async function s1(): Promise<void> {
+  const { server, token, body, sample } = await twentyFalls();
   const base = await baseline(sample);
   const opts = (url: string) => ({ url, method: 'POST' as const, body, connections: 50, duration: DURATION, headers: { 'content-type': 'application/json' } });
   await load({ ...opts(`${server.url}/api/get/notice?token=${token}`), duration: 2 });
@@ -98,12 +108,51 @@ async function s1(): Promise<void> {
   }
   const check = JSON.parse(await (await fetch(`${server.url}/api/get/notice?token=${token}`, { method: 'POST', body })).text());
   if (check.status !== 0 || check.data.num !== 20) throw new Error('S1: the token stopped working during the run');
-  const ratio = median(a.map((x) => x.rps)) / median(b.map((x) => x.rps));
+  s1Rate = median(a.map((x) => x.rps));
+  const ratio = s1Rate / median(b.map((x) => x.rps));
   report(`S1 authenticated notice.get (20 notices, 50 connections): ${spread(a.map((x) => x.rps))} req/s vs baseline ${spread(b.map((x) => x.rps))} req/s `
     + `= ${ratio.toFixed(2)} (target >= 0.85); p50 ${spread(a.map((x) => x.p50), 1)} ms, p99 ${spread(a.map((x) => x.p99), 1)} ms (target < 20); `
     + `errors ${a.reduce((n, x) => n + x.errors, 0)}`);
   await server.stop();
   await base.server.stop();
+}
+
+/**
+ * S8: `notice.get` at a fixed rate, 50% and 80% of S1's closed-loop rate in the same run (measured here
+ * when S1 did not run), on 200 connections, open loop (test/bench/open-loop.ts): each request timed from
+ * when it was due, so a stall counts for every request it held up. Alternating the two rates each round.
+ */
+async function s8(): Promise<void> {
+  const { server, token, body } = await twentyFalls();
+  const url = `${server.url}/api/get/notice?token=${token}`;
+  let rate = s1Rate;
+  if (!rate) {
+    await load({ url, method: 'POST', body, connections: 50, duration: 2, headers: { 'content-type': 'application/json' } });
+    rate = (await load({ url, method: 'POST', body, connections: 50, duration: DURATION, headers: { 'content-type': 'application/json' } })).rps;
+  }
+  const shares = [0.5, 0.8] as const;
+  const runs = new Map<number, OpenLoopResult[]>(shares.map((s) => [s, []]));
+  const loops = new Map<number, number[]>(shares.map((s) => [s, []]));
+  await openLoop({ url, body, rate: rate * 0.5, connections: 200, duration: 2 });
+  for (let r = 0; r < ROUNDS; r++) {
+    for (const share of shares) {
+      await stats(server, true);
+      const result = await openLoop({ url, body, rate: Math.round(rate * share), connections: 200, duration: DURATION });
+      const loop = (await stats(server)).event_loop_delay_ms;
+      runs.get(share)!.push(result);
+      loops.get(share)!.push(loop.max);
+      console.log(`  S8 round ${r + 1}, ${share * 100}% (${Math.round(rate * share)} req/s): ${result.rps.toFixed(0)} answered/s, p50 ${result.p50} ms, p99 ${result.p99} ms, `
+        + `p99.9 ${result.p999} ms, max ${result.max} ms, over 50 ms ${result.over50}, errors ${result.errors}; server event-loop delay max ${loop.max} ms`);
+    }
+  }
+  const line = (share: number) => {
+    const xs = runs.get(share)!;
+    return `${share * 100}% (${Math.round(rate * share)} req/s): p50 ${spread(xs.map((x) => x.p50), 1)} ms, p99 ${spread(xs.map((x) => x.p99), 1)} ms, `
+      + `max ${spread(xs.map((x) => x.max), 0)} ms, server loop delay max ${spread(loops.get(share)!, 0)} ms`;
+  };
+  const errors = [...runs.values()].flat().reduce((n, x) => n + x.errors, 0);
+  report(`S8 notice.get open loop on 200 connections, S1's rate ${rate.toFixed(0)} req/s${s1Rate ? '' : ' (measured here)'}: ${line(0.5)}; ${line(0.8)} (target p99 < 50); errors ${errors}`);
+  await server.stop();
 }
 
 async function ingestSetup() {
@@ -514,8 +563,8 @@ async function pair() {
   let bodies: Promise<() => Buffer> | null = null;
   return {
     a, b, token, device,
-    /** Requests per second of the two loads together, aimed at `targets`: `body` on each request, or camera photos. */
-    async both(targets: [string, string], path: string, connections: number, duration: number, what: { body: string } | { photos: number }): Promise<Load> {
+    /** The two loads together, aimed at `targets`: `body` on each request, or camera photos. */
+    async both(targets: [string, string], path: string, connections: number, duration: number, what: { body: string } | { photos: number }): Promise<[Load, Load]> {
       const run = async (): Promise<[Promise<Load>, Promise<Load>]> => {
         if (HAS_WRK) {
           const camera = 'photos' in what ? await (files ??= cameraFiles(what.photos, loads)) : undefined;
@@ -532,22 +581,34 @@ async function pair() {
         const here = mine ? { ...opts(targets[0]), requests: [{ setupRequest: (req: autocannon.Request) => ({ ...req, body: mine() }) }] } : opts(targets[0]);
         return [load(here), other(opts(targets[1]))];
       };
-      const [x, y] = await Promise.all(await run());
-      return { rps: x.rps + y.rps, p50: Math.max(x.p50, y.p50), p99: Math.max(x.p99, y.p99), errors: x.errors + y.errors, total: x.total + y.total };
+      return Promise.all(await run());
     },
-    /** `ROUNDS` alternations of both loads on one instance and one on each; the ratio of the medians. */
+    /**
+     * `ROUNDS` alternations of both loads on one instance and one on each; the ratio of the medians, and
+     * the tail: each load's p50, p99 and max (with two instances, each load is one instance's), and the
+     * ratio of the worse load's p99, two instances against one.
+     */
     async compare(label: string, at: string, connections: number, what: { body: string } | { photos: number }) {
-      const one: Load[] = [];
-      const two: Load[] = [];
+      const one: [Load, Load][] = [];
+      const two: [Load, Load][] = [];
+      const tail = (l: Load) => `p50 ${+l.p50.toFixed(1)}, p99 ${+l.p99.toFixed(1)}, max ${+l.max.toFixed(0)} ms`;
+      const sum = (xs: [Load, Load]) => xs[0].rps + xs[1].rps;
       for (let r = 0; r < ROUNDS; r++) {
         one.push(await this.both([a.url, a.url], at, connections, DURATION, what));
         two.push(await this.both([a.url, b.url], at, connections, DURATION, what));
-        console.log(`  ${label} round ${r + 1}: one instance ${fmt(one.at(-1)!)} | two ${fmt(two.at(-1)!)}`);
+        const [o, t] = [one.at(-1)!, two.at(-1)!];
+        console.log(`  ${label} round ${r + 1}: one instance ${sum(o).toFixed(1)}/s (${tail(o[0])}; ${tail(o[1])}) | two ${sum(t).toFixed(1)}/s (A ${tail(t[0])}; B ${tail(t[1])})`);
       }
-      const rps = (xs: Load[]) => xs.map((x) => x.rps);
+      const worst = (xs: [Load, Load][]) => xs.map((x) => Math.max(x[0].p99, x[1].p99));
+      const each = (xs: [Load, Load][], i: 0 | 1) => {
+        const ls = xs.map((x) => x[i]);
+        return `p50 ${spread(ls.map((l) => l.p50), 1)}, p99 ${spread(ls.map((l) => l.p99), 1)}, max ${spread(ls.map((l) => l.max), 0)} ms`;
+      };
       return {
-        one: rps(one), two: rps(two), ratio: median(rps(two)) / median(rps(one)),
-        errors: [...one, ...two].reduce((n, x) => n + x.errors, 0),
+        one: one.map(sum), two: two.map(sum), ratio: median(two.map(sum)) / median(one.map(sum)),
+        tailRatio: median(worst(two)) / median(worst(one)),
+        tails: `one instance: ${each(one, 0)} | two: A ${each(two, 0)}; B ${each(two, 1)}`,
+        errors: [...one, ...two].flat().reduce((n, x) => n + x.errors, 0),
       };
     },
     async stop() {
@@ -578,17 +639,17 @@ async function i1(): Promise<void> {
   const what = { body: JSON.stringify({ id: 1, type: 'notice', subtype: 'get', data: { mode: 2 } }) };
   const at = `/api/get/notice?token=${p.token}`;
   await p.both([p.a.url, p.b.url], at, 25, 2, what);
-  const { one, two, ratio, errors } = await p.compare('I1', at, 25, what);
+  const { one, two, ratio, tailRatio, tails, errors } = await p.compare('I1', at, 25, what);
   report(`I1 notice.get (20 notices, 2 x 25 connections, load ${LOAD_NAME}): two instances ${spread(two)} req/s vs one ${spread(one)} req/s `
-    + `= ${ratio.toFixed(2)} (target >= 1.6); errors ${errors}`);
+    + `= ${ratio.toFixed(2)} (target >= 1.6); worse load's p99, two instances vs one = ${tailRatio.toFixed(2)} (target <= 2); ${tails}; errors ${errors}`);
   await p.stop();
 }
 
 async function i2(): Promise<void> {
   const p = await pair();
-  const { one, two, ratio, errors } = await p.compare('I2', `/api/notice?token=${p.device}`, 4, { photos: 12 });
+  const { one, two, ratio, tailRatio, tails, errors } = await p.compare('I2', `/api/notice?token=${p.device}`, 4, { photos: 12 });
   report(`I2 camera ingest (500-900 KB JPEGs, 2 x 4 connections, load ${LOAD_NAME}): two instances ${spread(two, 1)} notices/s vs one ${spread(one, 1)} `
-    + `= ${ratio.toFixed(2)} (target >= 1.3); errors ${errors}`);
+    + `= ${ratio.toFixed(2)} (target >= 1.3); worse load's p99, two vs one = ${tailRatio.toFixed(2)}; ${tails}; errors ${errors}`);
   await p.stop();
 }
 
@@ -685,7 +746,7 @@ async function s7(): Promise<void> {
 
 console.log(`HelpAged bench on ${args.engine}${INSTANCES > 1 ? `, ${INSTANCES} instances` : ''}: ${ROUNDS} rounds of ${DURATION} s; `
   + `${FLOAT ? 'nothing pinned' : HAS_TASKSET ? 'servers on core 0, load on core 1' : 'no taskset: not pinned'}; node ${process.version}, ${os.cpus().length} cores`);
-const scenarios: [string, () => Promise<void>][] = [['S1', s1], ['S2', s2], ['S2R', s2r], ['S3', s3], ['S4', s4], ['S5', s5], ['S6', s6], ['S7', s7], ['S9', () => s9(engineEnv, report)], ['I1', i1], ['I2', i2]];
+const scenarios: [string, () => Promise<void>][] = [['S1', s1], ['S2', s2], ['S2R', s2r], ['S3', s3], ['S4', s4], ['S5', s5], ['S6', s6], ['S7', s7], ['S8', s8], ['S9', () => s9(engineEnv, report)], ['I1', i1], ['I2', i2]];
 for (const [name, run] of scenarios) {
   if (!ONLY.has(name)) continue;
   // Each scenario starts on a quiet disk: S2 leaves gigabytes of photos to write back and delete.

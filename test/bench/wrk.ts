@@ -71,8 +71,8 @@ function done(summary, latency, requests)
   local b = 0
   for _, t in ipairs(threads) do b = b + t:get("bad") end
   local e = summary.errors
-  io.write(string.format('WRK {"requests":%d,"duration_us":%d,"p50_us":%d,"p99_us":%d,"bad":%d,"socket_errors":%d}\\n',
-    summary.requests, summary.duration, latency:percentile(50), latency:percentile(99), b, e.connect + e.read + e.write + e.timeout))
+  io.write(string.format('WRK {"requests":%d,"duration_us":%d,"p50_us":%d,"p99_us":%d,"max_us":%d,"bad":%d,"socket_errors":%d}\\n',
+    summary.requests, summary.duration, latency:percentile(50), latency:percentile(99), latency.max, b, e.connect + e.read + e.write + e.timeout))
 end
 `;
 
@@ -91,8 +91,8 @@ export function wrk(o: WrkOptions): Promise<Load> {
       fs.rmSync(script, { force: true });
       const line = /^WRK (\{.*\})$/m.exec(out);
       if (code !== 0 || !line) return reject(new Error(`wrk exited with ${code}: ${(err || out).slice(-2000)}`));
-      const r = JSON.parse(line[1]!) as { requests: number; duration_us: number; p50_us: number; p99_us: number; bad: number; socket_errors: number };
-      resolve({ rps: r.requests / (r.duration_us / 1e6), p50: r.p50_us / 1000, p99: r.p99_us / 1000, errors: r.bad + r.socket_errors, total: r.requests });
+      const r = JSON.parse(line[1]!) as { requests: number; duration_us: number; p50_us: number; p99_us: number; max_us: number; bad: number; socket_errors: number };
+      resolve({ rps: r.requests / (r.duration_us / 1e6), p50: r.p50_us / 1000, p99: r.p99_us / 1000, max: r.max_us / 1000, errors: r.bad + r.socket_errors, total: r.requests });
     });
   });
 }

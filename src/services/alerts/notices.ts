@@ -39,10 +39,10 @@ class ListCache {
   }
 
   /** The cached reply, or the version to store a fresh one under (taken before it is read, so that a change meanwhile makes it stale). */
-  get(userId: number, key: string): { json: string } | { version: string } {
+  get(userId: number, key: string): { json: string; version: string } | { version: string } {
     const version = this.version(userId);
     const hit = this.entries.get(`${userId}:${key}`);
-    return hit && hit.version === version ? { json: hit.json } : { version };
+    return hit && hit.version === version ? hit : { version };
   }
 
   set(userId: number, key: string, version: string, json: string): void {
@@ -117,14 +117,27 @@ export class NoticeService {
   }
 
   /**
+   * The cached reply, if it is still what the database would answer: a hit is only served once this
+   * instance has handled every wake-up committed before the request (Bus.caughtUp), so a fall stored,
+   * a mark or a verdict given through another instance just before is in it. When that cannot be shown
+   * (wake-ups may be missed, the echo is late), or on a miss, the version to store a fresh reply under.
+   */
+  private async cached(userId: number, key: string): Promise<{ json: string } | { version: string }> {
+    const first = this.lists.get(userId, key);
+    if (!('json' in first)) return first;
+    // read afresh (stored under the version taken before the read, as a miss is)
+    if (!await this.bus.caughtUp()) return { version: first.version };
+    return this.lists.get(userId, key);
+  }
+
+  /**
    * notice.get's data as JSON text, from the cache while nothing the account
    * sees has changed: `{num, list}`, plus `{total, offset}` when paged.
    */
   async listJson(userId: number, mode: Mode, limit?: number, offset = 0): Promise<string> {
     const key = `${mode}:${limit ?? ''}:${offset}`;
-    const cached = this.lists.get(userId, key);
-    // while wake-ups from other instances may be missed, every reply is read afresh
-    if ('json' in cached && this.bus.live) return cached.json;
+    const cached = await this.cached(userId, key);
+    if ('json' in cached) return cached.json;
     const read = this.db.read;
     const list = (await this.notices.list(read, userId, mode, limit, offset)).map((n) => this.toPublic(n));
     const paged = limit !== undefined || offset !== 0;
@@ -139,8 +152,8 @@ export class NoticeService {
    */
   async listBeforeJson(userId: number, mode: Mode, limit: number, before: string): Promise<string | null> {
     const key = `${mode}:${limit}:before:${before}`;
-    const cached = this.lists.get(userId, key);
-    if ('json' in cached && this.bus.live) return cached.json;
+    const cached = await this.cached(userId, key);
+    if ('json' in cached) return cached.json;
     const anchor = await this.notices.visible(this.db.read, userId, before);
     if (!anchor) return null;
     const list = (await this.notices.listBefore(this.db.read, userId, mode, anchor.id, limit)).map((n) => this.toPublic(n));

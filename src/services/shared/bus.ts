@@ -28,6 +28,10 @@ type Handler = (wake: Wake) => void | Promise<void>;
 
 /** Past this many ids or hashes a wake-up says "all" (NOTIFY payloads end at 8000 bytes). */
 const MAX_LISTED = 200;
+/** How long `caughtUp` waits for its echo before the caller reads the database instead. */
+const ECHO_TIMEOUT_MS = 250;
+/** Echo payloads start with this (wake-ups are JSON objects): cheap to tell apart and to ignore. */
+const ECHO = '~';
 
 /**
  * Wake-ups between instances over the database (PostgreSQL LISTEN/NOTIFY;
@@ -45,12 +49,64 @@ export class Bus {
   private readonly handlers: Handler[] = [];
   private readonly resyncs: (() => void | Promise<void>)[] = [];
   private connected = true;
+  /** Handlers (and resyncs) still running: `caughtUp` waits for those started before its echo came back. */
+  private readonly running = new Set<Promise<unknown>>();
+  /** Callers of `caughtUp` waiting for the next echo to be sent, and whether one is out. */
+  private waiting: ((ok: boolean) => void)[] = [];
+  private echoing: { seq: number; done(ok: boolean): void } | null = null;
+  private echoSeq = 0;
 
   constructor(private readonly db: Database, private readonly log: Logger) {}
 
   /** Can caches be trusted? false while wake-ups from other instances may be missed. */
   get live(): boolean {
     return this.connected;
+  }
+
+  /**
+   * Has this instance handled every wake-up committed before the call? true once it has (a cache can
+   * then answer as the database would: read-your-writes across instances); false when that could not be
+   * shown within ECHO_TIMEOUT_MS or wake-ups may be missed (the caller reads the database). Immediate on
+   * SQLite, where every write is this instance's own.
+   *
+   * On PostgreSQL the listening connection notifies itself (db.echo): notifications arrive in commit
+   * order, so when the echo is back every earlier wake-up has been handed to the handlers, and once the
+   * handlers then running have settled, caches reflect them. One echo is out at a time; callers that
+   * come meanwhile share the next one (sent after they called, so it covers what they must see): under
+   * load that is one small statement per round, not per request.
+   */
+  caughtUp(): Promise<boolean> {
+    if (this.db.dialect === 'sqlite' || !this.connected) return Promise.resolve(this.connected);
+    return new Promise((resolve) => {
+      this.waiting.push(resolve);
+      if (!this.echoing) this.sendEcho();
+    });
+  }
+
+  private sendEcho(): void {
+    const waiters = this.waiting;
+    this.waiting = [];
+    const seq = ++this.echoSeq;
+    let settled = false;
+    const done = (ok: boolean) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      if (this.echoing?.seq === seq) this.echoing = null;
+      for (const resolve of waiters) resolve(ok && this.connected);
+      if (this.waiting.length && !this.echoing) this.sendEcho();
+    };
+    const timer = setTimeout(() => done(false), ECHO_TIMEOUT_MS);
+    this.echoing = { seq, done };
+    this.db.echo(`${ECHO}${this.origin}:${seq}`).catch(() => done(false));
+  }
+
+  /** Our echo `seq` is back: every wake-up before it was delivered; done once their handlers settle. */
+  private echoed(seq: number): void {
+    const out = this.echoing;
+    if (out?.seq !== seq) return;
+    if (this.running.size === 0) return out.done(true);
+    void Promise.allSettled([...this.running]).then(() => out.done(true));
   }
 
   on(handler: Handler): void {
@@ -81,6 +137,12 @@ export class Bus {
   async start(): Promise<void> {
     await this.db.listen({
       onPayload: (payload) => {
+        if (payload.startsWith(ECHO)) {
+          // another instance's echo is for it alone
+          const [origin, seq] = payload.slice(1).split(':');
+          if (origin === this.origin) this.echoed(Number(seq));
+          return;
+        }
         let parsed: { o: string; w: Wake };
         try {
           parsed = JSON.parse(payload) as { o: string; w: Wake };
@@ -91,6 +153,7 @@ export class Bus {
       },
       onGap: (err) => {
         this.connected = false;
+        this.echoing?.done(false);
         this.log.error('lost the connection that hears other instances: caches are bypassed until it is back', { err: err.message });
         void this.resync();
       },
@@ -104,12 +167,20 @@ export class Bus {
 
   private deliver(wake: Wake): void {
     for (const handler of this.handlers) {
-      void (async () => handler(wake))().catch((err) => this.log.error('wake-up not handled', { wake: wake.k, err }));
+      this.track((async () => handler(wake))().catch((err) => this.log.error('wake-up not handled', { wake: wake.k, err })));
     }
   }
 
-  private async resync(): Promise<void> {
-    for (const fn of this.resyncs) await (async () => fn())().catch((err) => this.log.error('resync failed', { err }));
+  private resync(): Promise<void> {
+    return this.track((async () => {
+      for (const fn of this.resyncs) await (async () => fn())().catch((err) => this.log.error('resync failed', { err }));
+    })());
+  }
+
+  private track(work: Promise<void>): Promise<void> {
+    this.running.add(work);
+    void work.finally(() => this.running.delete(work));
+    return work;
   }
 }
 
