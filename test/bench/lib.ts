@@ -101,6 +101,44 @@ export async function stats(server: Server, reset = false): Promise<{ rss: numbe
   return ((await res.json()) as { data: any }).data;
 }
 
+/** The kernel's TCP counters that tell an overflowing accept queue and lost segments (nstat, absolute). */
+const KERNEL_COUNTERS = ['TcpExtListenOverflows', 'TcpExtListenDrops', 'TcpRetransSegs', 'TcpExtTCPSynRetrans', 'TcpExtTCPTimeouts'] as const;
+const HAS_NSTAT = !spawnSync('nstat', ['-V']).error;
+
+export function kernelCounters(): Record<string, number> {
+  const out: Record<string, number> = Object.fromEntries(KERNEL_COUNTERS.map((k) => [k, 0]));
+  if (!HAS_NSTAT) return out;
+  const text = spawnSync('nstat', ['-asz', ...KERNEL_COUNTERS], { encoding: 'utf8' }).stdout ?? '';
+  for (const line of text.split('\n')) {
+    const [name, value] = line.trim().split(/\s+/);
+    if (name && name in out) out[name] = Number(value);
+  }
+  return out;
+}
+
+/** `after` less `before`, the counters that moved, as "Name +n" (or "none"). */
+export function kernelDelta(before: Record<string, number>, after: Record<string, number>): string {
+  const moved = Object.keys(after).filter((k) => after[k]! !== before[k]).map((k) => `${k.replace(/^Tcp(Ext)?/, '')} +${after[k]! - before[k]!}`);
+  return moved.length ? moved.join(', ') : 'none';
+}
+
+/**
+ * How the server itself saw `op`'s requests (helpaged_request_duration_seconds on /metrics): how many,
+ * and how many took over 50 ms from the request to the reply. Differences of two readings are a run's.
+ */
+export async function serverSeen(server: Server, op: string): Promise<{ count: number; over50: number }> {
+  const text = await (await fetch(`${server.url}/metrics`)).text();
+  let count = 0;
+  let under = 0;
+  for (const line of text.split('\n')) {
+    if (!line.startsWith('helpaged_request_duration_seconds') || !line.includes(`op="${op}"`)) continue;
+    const value = Number(line.slice(line.lastIndexOf(' ') + 1));
+    if (line.startsWith('helpaged_request_duration_seconds_count')) count += value;
+    else if (line.includes('le="0.05"')) under += value;
+  }
+  return { count, over50: count - under };
+}
+
 export interface Load {
   rps: number;
   p50: number;

@@ -17,7 +17,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type autocannon from 'autocannon';
 import sharp from 'sharp';
-import { account, call, dropScratch, HAS_TASKSET, scratchDir, load, loadInChild, median, pinSelf, spread, startServer, stats, type Load, type Server } from './lib.js';
+import { account, call, dropScratch, HAS_TASKSET, kernelCounters, kernelDelta, scratchDir, serverSeen, load, loadInChild, median, pinSelf, spread, startServer, stats, type Load, type Server } from './lib.js';
 import { cameraBodies, cameraTemplates, smallJpeg } from './photos.js';
 import { HAS_WRK, wrk, type WrkOptions } from './wrk.js';
 import { openLoop, type OpenLoopResult } from './open-loop.js';
@@ -66,9 +66,9 @@ async function ours(extra: Record<string, string> = {}) {
   return { server: { ...server, stop: () => server.stop().then(() => dropScratch(dataDir)) }, dataDir };
 }
 
-async function baseline(json?: string) {
+async function baseline(json?: string, extra: Record<string, string> = {}) {
   const dir = scratchDir('helpaged-baseline-');
-  const server = await startServer('test/bench/baseline.ts', { BASELINE_DIR: dir, ...(json ? { BASELINE_JSON: json } : {}) });
+  const server = await startServer('test/bench/baseline.ts', { BASELINE_DIR: dir, ...(json ? { BASELINE_JSON: json } : {}), ...extra });
   return { server: { ...server, stop: () => server.stop().then(() => dropScratch(dir)) }, dir };
 }
 
@@ -588,16 +588,31 @@ async function pair() {
      * the tail: each load's p50, p99 and max (with two instances, each load is one instance's), and the
      * ratio of the worse load's p99, two instances against one.
      */
-    async compare(label: string, at: string, connections: number, what: { body: string } | { photos: number }) {
+    async compare(label: string, at: string, connections: number, what: { body: string } | { photos: number }, op: string) {
       const one: [Load, Load][] = [];
       const two: [Load, Load][] = [];
       const tail = (l: Load) => `p50 ${+l.p50.toFixed(1)}, p99 ${+l.p99.toFixed(1)}, max ${+l.max.toFixed(0)} ms`;
       const sum = (xs: [Load, Load]) => xs[0].rps + xs[1].rps;
+      /** The loads, with what the instances and the kernel saw meanwhile (printed: the tail's causes told apart). */
+      const observed = async (targets: [string, string]) => {
+        const kernel = kernelCounters();
+        const seen = await Promise.all([a, b].map((s) => serverSeen(s, op)));
+        await Promise.all([a, b].map((s) => stats(s, true)));
+        const loads = await this.both(targets, at, connections, DURATION, what);
+        const loops = await Promise.all([a, b].map((s) => stats(s)));
+        const after = await Promise.all([a, b].map((s) => serverSeen(s, op)));
+        const slow = after.map((x, i) => `${x.over50 - seen[i]!.over50} of ${x.count - seen[i]!.count}`);
+        const note = `instances' own view: over 50 ms A ${slow[0]}, B ${slow[1]}; event-loop delay max A ${loops[0]!.event_loop_delay_ms.max} ms, `
+          + `B ${loops[1]!.event_loop_delay_ms.max} ms; kernel: ${kernelDelta(kernel, kernelCounters())}`;
+        return { loads, note };
+      };
       for (let r = 0; r < ROUNDS; r++) {
-        one.push(await this.both([a.url, a.url], at, connections, DURATION, what));
-        two.push(await this.both([a.url, b.url], at, connections, DURATION, what));
-        const [o, t] = [one.at(-1)!, two.at(-1)!];
-        console.log(`  ${label} round ${r + 1}: one instance ${sum(o).toFixed(1)}/s (${tail(o[0])}; ${tail(o[1])}) | two ${sum(t).toFixed(1)}/s (A ${tail(t[0])}; B ${tail(t[1])})`);
+        const o = await observed([a.url, a.url]);
+        const t = await observed([a.url, b.url]);
+        one.push(o.loads);
+        two.push(t.loads);
+        console.log(`  ${label} round ${r + 1}: one instance ${sum(o.loads).toFixed(1)}/s (${tail(o.loads[0])}; ${tail(o.loads[1])}; ${o.note})`);
+        console.log(`  ${label} round ${r + 1}: two instances ${sum(t.loads).toFixed(1)}/s (A ${tail(t.loads[0])}; B ${tail(t.loads[1])}; ${t.note})`);
       }
       const worst = (xs: [Load, Load][]) => xs.map((x) => Math.max(x[0].p99, x[1].p99));
       const each = (xs: [Load, Load][], i: 0 | 1) => {
@@ -639,15 +654,35 @@ async function i1(): Promise<void> {
   const what = { body: JSON.stringify({ id: 1, type: 'notice', subtype: 'get', data: { mode: 2 } }) };
   const at = `/api/get/notice?token=${p.token}`;
   await p.both([p.a.url, p.b.url], at, 25, 2, what);
-  const { one, two, ratio, tailRatio, tails, errors } = await p.compare('I1', at, 25, what);
+  const { one, two, ratio, tailRatio, tails, errors } = await p.compare('I1', at, 25, what, 'notice.get');
   report(`I1 notice.get (20 notices, 2 x 25 connections, load ${LOAD_NAME}): two instances ${spread(two)} req/s vs one ${spread(one)} req/s `
     + `= ${ratio.toFixed(2)} (target >= 1.6); worse load's p99, two instances vs one = ${tailRatio.toFixed(2)} (target <= 2); ${tails}; errors ${errors}`);
+  // the same with a light load: 2 x 4 connections
+  const light = await p.compare('I1 light', at, 4, what, 'notice.get');
+  report(`I1 light notice.get (2 x 4 connections): two instances ${spread(light.two)} req/s vs one ${spread(light.one)} req/s = ${light.ratio.toFixed(2)}; `
+    + `worse load's p99 two vs one = ${light.tailRatio.toFixed(2)} (target: two instances' p99 < 50 ms); ${light.tails}; errors ${light.errors}`);
+  // the machine's share of the tail: two bare servers (baseline.ts, the same reply) sharing the cores the same way
+  const sample = await (await fetch(`${p.a.url}${at}`, { method: 'POST', body: what.body })).text();
+  const bare = await Promise.all([0, 1].map(() => baseline(sample, { BENCH_CPU: '0-1' })));
+  const bareOne: [Load, Load][] = [];
+  const bareTwo: [Load, Load][] = [];
+  for (let r = 0; r < ROUNDS; r++) {
+    bareOne.push(await p.both([bare[0]!.server.url, bare[0]!.server.url], '/api/get/notice', 25, DURATION, what));
+    bareTwo.push(await p.both([bare[0]!.server.url, bare[1]!.server.url], '/api/get/notice', 25, DURATION, what));
+    console.log(`  I1 bare round ${r + 1}: one ${fmt(bareOne.at(-1)![0])}; ${fmt(bareOne.at(-1)![1])} | two ${fmt(bareTwo.at(-1)![0])}; ${fmt(bareTwo.at(-1)![1])}`);
+  }
+  const worst = (xs: [Load, Load][]) => xs.map((x) => Math.max(x[0].p99, x[1].p99));
+  const maxes = (xs: [Load, Load][]) => xs.map((x) => Math.max(x[0].max, x[1].max));
+  report(`I1 baseline, bare servers (express answering the same text) sharing the cores the same way: worse load's p99 one server ${spread(worst(bareOne), 1)} ms, `
+    + `two ${spread(worst(bareTwo), 1)} ms, max one ${spread(maxes(bareOne), 0)} ms, two ${spread(maxes(bareTwo), 0)} ms; `
+    + `${spread(bareOne.map((x) => x[0].rps + x[1].rps))} vs ${spread(bareTwo.map((x) => x[0].rps + x[1].rps))} req/s`);
+  for (const x of bare) await x.server.stop();
   await p.stop();
 }
 
 async function i2(): Promise<void> {
   const p = await pair();
-  const { one, two, ratio, tailRatio, tails, errors } = await p.compare('I2', `/api/notice?token=${p.device}`, 4, { photos: 12 });
+  const { one, two, ratio, tailRatio, tails, errors } = await p.compare('I2', `/api/notice?token=${p.device}`, 4, { photos: 12 }, 'notice.upload');
   report(`I2 camera ingest (500-900 KB JPEGs, 2 x 4 connections, load ${LOAD_NAME}): two instances ${spread(two, 1)} notices/s vs one ${spread(one, 1)} `
     + `= ${ratio.toFixed(2)} (target >= 1.3); worse load's p99, two vs one = ${tailRatio.toFixed(2)}; ${tails}; errors ${errors}`);
   await p.stop();
