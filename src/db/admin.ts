@@ -1,6 +1,6 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { rawRows, type Database, type Q } from './engine.js';
-import { ackBin, DAY_MS, ReportDayStore } from './report-days.js';
+import { ackBin, DAY_MS, dayOf, ReportDayStore } from './report-days.js';
 
 /** One row per camera of the cameras panel. */
 export interface CameraRow {
@@ -199,7 +199,6 @@ export class AdminStore {
     const counts = sql.raw(`count(*) as c, sum(case when v = 'fall' then 1 else 0 end) as r, sum(case when v = 'false_alarm' then 1 else 0 end) as fa`);
     const sums = sql.raw('sum(c) as c, sum(r) as r, sum(fa) as fa');
     const bin = ackBin(sql`${n.ackAt}`, sql`${n.createdAt}`);
-    const dayOf = sql`cast((${n.createdAt} + ${dayOffsetMs}) / ${DAY_MS} as integer)`;
     return this.rows<ReportRow>(q, sql`
       with d1(day) as (values ${d1}),
       m as (select ${rd.day} as day from ${rd} where ${rd.off} = ${dayOffsetMs} and ${rd.day} in (select day from d1)),
@@ -208,7 +207,7 @@ export class AdminStore {
         union all select cast(day as bigint) * ${DAY_MS} - ${dayOffsetMs}, cast(day + 1 as bigint) * ${DAY_MS} - ${dayOffsetMs} from d1 where day not in (select day from m)
       ),
       raw as (
-        select coalesce(${d.model}, '') as model, ${dayOf} as day, ${n.verdict} as v, ${bin} as b
+        select coalesce(${d.model}, '') as model, ${dayOf(sql`${n.createdAt}`, dayOffsetMs)} as day, ${n.verdict} as v, ${bin} as b
         from spans cross join ${n} cross join ${d}
         where ${n.createdAt} >= spans.lo and ${n.createdAt} < spans.hi and ${d.id} = ${n.deviceId}
       ),

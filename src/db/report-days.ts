@@ -3,6 +3,11 @@ import { hot, rawRun, run, type Database, type Q, type Tx } from './engine.js';
 
 export const DAY_MS = 86_400_000;
 
+/** The day (whole days since the epoch, cut at `off` ms east of UTC) a fall stored at `createdAt` falls in. */
+export function dayOf(createdAt: SQL, off: number): SQL {
+  return sql`cast((${createdAt} + ${off}) / ${DAY_MS} as integer)`;
+}
+
 /**
  * A fall's time to acknowledge in whole seconds (rounded, never below 0), binned to two significant
  * figures rounded down (59, 120, 310, 1200, ...), or -1 when nobody acknowledged it: the unit of the
@@ -76,7 +81,7 @@ export class ReportDayStore {
         ${sql.identifier('falls')}, ${sql.identifier('real')}, ${sql.identifier('false_alarms')})
       select cast(${off} as integer), day, model, bin, count(*), sum(case when v = 'fall' then 1 else 0 end), sum(case when v = 'false_alarm' then 1 else 0 end)
       from (
-        select cast((${n.createdAt} + ${off}) / ${DAY_MS} as integer) as day, coalesce(${d.model}, '') as model, ${n.verdict} as v,
+        select ${dayOf(sql`${n.createdAt}`, off)} as day, coalesce(${d.model}, '') as model, ${n.verdict} as v,
           ${ackBin(sql`${n.ackAt}`, sql`${n.createdAt}`)} as bin
         from ${n} join ${d} on ${d.id} = ${n.deviceId}
         where ${n.createdAt} >= ${startMs} and ${n.createdAt} < ${endMs}

@@ -614,7 +614,6 @@ async function pair() {
         console.log(`  ${label} round ${r + 1}: one instance ${sum(o.loads).toFixed(1)}/s (${tail(o.loads[0])}; ${tail(o.loads[1])}; ${o.note})`);
         console.log(`  ${label} round ${r + 1}: two instances ${sum(t.loads).toFixed(1)}/s (A ${tail(t.loads[0])}; B ${tail(t.loads[1])}; ${t.note})`);
       }
-      const worst = (xs: [Load, Load][]) => xs.map((x) => Math.max(x[0].p99, x[1].p99));
       const each = (xs: [Load, Load][], i: 0 | 1) => {
         const ls = xs.map((x) => x[i]);
         return `p50 ${spread(ls.map((l) => l.p50), 1)}, p99 ${spread(ls.map((l) => l.p99), 1)}, max ${spread(ls.map((l) => l.max), 0)} ms`;
@@ -633,6 +632,9 @@ async function pair() {
     },
   };
 }
+
+/** Each round's worse p99 of its two loads. */
+const worst = (xs: [Load, Load][]) => xs.map((x) => Math.max(x[0].p99, x[1].p99));
 
 /** Camera envelopes as files for wrk. */
 function cameraFiles(count: number, dir: string): Promise<NonNullable<WrkOptions['camera']>> {
@@ -671,7 +673,6 @@ async function i1(): Promise<void> {
     bareTwo.push(await p.both([bare[0]!.server.url, bare[1]!.server.url], '/api/get/notice', 25, DURATION, what));
     console.log(`  I1 bare round ${r + 1}: one ${fmt(bareOne.at(-1)![0])}; ${fmt(bareOne.at(-1)![1])} | two ${fmt(bareTwo.at(-1)![0])}; ${fmt(bareTwo.at(-1)![1])}`);
   }
-  const worst = (xs: [Load, Load][]) => xs.map((x) => Math.max(x[0].p99, x[1].p99));
   const maxes = (xs: [Load, Load][]) => xs.map((x) => Math.max(x[0].max, x[1].max));
   report(`I1 baseline, bare servers (express answering the same text) sharing the cores the same way: worse load's p99 one server ${spread(worst(bareOne), 1)} ms, `
     + `two ${spread(worst(bareTwo), 1)} ms, max one ${spread(maxes(bareOne), 0)} ms, two ${spread(maxes(bareTwo), 0)} ms; `
