@@ -99,15 +99,37 @@ export class NoticeStore {
 
   /** Newest first; all of them when `limit` is undefined. */
   async list(q: Q, userId: number, mode: Mode, limit?: number, offset = 0): Promise<NoticeRow[]> {
+    if (this.db.dialect === 'postgres') return this.listPerCamera(q, userId, mode, limit, offset);
     const { notices, devices, bindings, noticeReads } = this.db.t;
     const user = sql.placeholder('user');
     const stmt = hot(q, `notices_list_${mode}`, (b) => b.select(this.row).from(notices)
       .innerJoin(bindings, this.visibleTo(user)).innerJoin(devices, eq(devices.id, notices.deviceId)).leftJoin(noticeReads, this.readBy(user))
       .where(this.readFilter(mode)).orderBy(desc(notices.id))
       .limit(sql.placeholder('limit')).offset(sql.placeholder('offset')));
-    // no limit: -1 on SQLite, NULL on PostgreSQL
-    const all = this.db.dialect === 'sqlite' ? -1 : null;
-    return run(stmt, { user: userId, limit: limit ?? all, offset });
+    return run(stmt, { user: userId, limit: limit ?? -1, offset });
+  }
+
+  /**
+   * The list on PostgreSQL: each bound camera's newest `limit + offset` notices (its index on (device, id)
+   * walked backwards, LATERAL), merged, then the page. The one join above makes PostgreSQL read every
+   * notice the account sees and sort them (its generic plan, the statement being prepared): 2.5 ms for
+   * 850 notices when idle and 20-80 ms beside camera ingest, growing with the account's history. SQLite
+   * walks the index itself. `beforeId`: only notices older than that one (keyset paging).
+   */
+  private listPerCamera(q: Q, userId: number, mode: Mode, limit: number | undefined, offset: number, beforeId?: number): Promise<NoticeRow[]> {
+    const { notices, devices, bindings, noticeReads } = this.db.t;
+    const p = (name: string) => sql.placeholder(name);
+    const read = sql`exists (select 1 from ${noticeReads} where ${noticeReads.noticeId} = ${notices.id} and ${noticeReads.userId} = ${p('user')})`;
+    const filter = mode === 0 ? sql` and not ${read}` : mode === 1 ? sql` and ${read}` : sql``;
+    const older = beforeId === undefined ? sql`` : sql` and ${notices.id} < ${p('before')}`;
+    const page = sql`select top.id from ${bindings} cross join lateral (select ${notices.id} as id from ${notices}
+      where ${notices.deviceId} = ${bindings.deviceId}${filter}${older} order by ${notices.id} desc limit ${p('reach')}) top
+      where ${bindings.userId} = ${p('user')} order by top.id desc limit ${p('limit')} offset ${p('offset')}`;
+    const stmt = hot(q, `notices_page_${mode}${beforeId === undefined ? '' : '_before'}`, (b) => b.select(this.row).from(notices)
+      .innerJoin(devices, eq(devices.id, notices.deviceId)).where(sql`${notices.id} in (${page})`).orderBy(desc(notices.id)));
+    // no limit: NULL
+    const reach = limit === undefined ? null : limit + offset;
+    return run(stmt, { user: userId, limit: limit ?? null, offset, reach, ...(beforeId === undefined ? {} : { before: beforeId }) });
   }
 
   /**
@@ -116,6 +138,7 @@ export class NoticeStore {
    * `offset` has to read and skip every row before it.
    */
   async listBefore(q: Q, userId: number, mode: Mode, beforeId: number, limit: number): Promise<NoticeRow[]> {
+    if (this.db.dialect === 'postgres') return this.listPerCamera(q, userId, mode, limit, 0, beforeId);
     const { notices, devices, bindings, noticeReads } = this.db.t;
     return q.q.select(this.row).from(notices)
       .innerJoin(bindings, this.visibleTo(userId)).innerJoin(devices, eq(devices.id, notices.deviceId)).leftJoin(noticeReads, this.readBy(userId))

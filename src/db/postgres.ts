@@ -213,6 +213,10 @@ class Listener {
     const client = new pg.Client({
       connectionString: this.url, application_name: 'helpaged-listen', connectionTimeoutMillis: 5000, keepAlive: true,
       query_timeout: LISTEN_CHECK_MS * 2,
+      // this connection writes nothing but its echoes, and a NOTIFY gives its transaction an id, so that each
+      // echo would wait for a WAL flush of its own (beside camera ingest, behind the uploads' flushes): an
+      // echo needs to be in the queue in commit order, not on disk
+      options: '-c synchronous_commit=off',
     });
     client.on('notification', (m) => {
       if (m.channel === CHANNEL && m.payload && this.client === client) this.handlers.onPayload(m.payload);

@@ -103,6 +103,40 @@ flow('paging by key: before an event id gives the next older page, the same what
   assert.is((await t.call('/get/notice', 'notice', 'get', { mode: 2, before: first.data.list[0].event_id }, { token: other })).status, 100);
 });
 
+flow('an account with three cameras: every mode, page and key page is the newest-first merge of their falls', async () => {
+  const token = await t.signUp(newPhone());
+  const cameras = [await t.addDevice(token), await t.addDevice(token), await t.addDevice(token)];
+  // another account's camera posts in between: never in these lists
+  const stranger = await t.addDevice(await t.signUp(newPhone()));
+  const order = [0, 0, 1, 2, 2, 2, 1, 0, 1, 1, 2, 0, 0, 1];
+  for (const [i, c] of order.entries()) {
+    await t.upload(cameras[c]!, await jpeg(5), `m${i}`);
+    if (i % 4 === 0) await t.upload(stranger, await jpeg(5), `x${i}`);
+  }
+  const newest = order.map((_, i) => `m${i}`).reverse();
+  const all = (await t.call('/get/notice', 'notice', 'get', { mode: 2 }, { token })).data.list as { content: string; event_id: string }[];
+  assert.equal(all.map((n) => n.content), newest);
+  // opened: m1, m4, m8, m13 (one on each camera, the newest of all among them)
+  const opened = new Set(['m1', 'm4', 'm8', 'm13']);
+  for (const n of all) if (opened.has(n.content)) await t.call('/get/notice', 'notice', 'info', { event_id: n.event_id }, { token });
+  const expect = { 0: newest.filter((c) => !opened.has(c)), 1: newest.filter((c) => opened.has(c)), 2: newest };
+  const contents = (d: { list: { content: string }[] }) => d.list.map((n) => n.content);
+  for (const mode of [0, 1, 2] as const) {
+    const want = expect[mode];
+    assert.equal(contents((await t.call('/get/notice', 'notice', 'get', { mode }, { token })).data), want, `mode ${mode}, everything`);
+    for (const [limit, offset] of [[3, 0], [3, 2], [5, 7], [4, 12], [2, 40]] as [number, number][]) {
+      const page = (await t.call('/get/notice', 'notice', 'get', { mode, limit, offset }, { token })).data;
+      assert.equal(contents(page), want.slice(offset, offset + limit), `mode ${mode}, limit ${limit}, offset ${offset}`);
+      assert.is(page.total, want.length);
+    }
+    for (const at of [0, 3, 6]) {
+      const before = all.find((n) => n.content === newest[at])!.event_id;
+      const older = newest.slice(at + 1).filter((c) => want.includes(c));
+      assert.equal(contents((await t.call('/get/notice', 'notice', 'get', { mode, limit: 4, before }, { token })).data), older.slice(0, 4), `mode ${mode}, before ${newest[at]}`);
+    }
+  }
+});
+
 flow('read marks are per account; only bound accounts see a device\'s notices', async () => {
   const a = await t.signUp(newPhone());
   const b = await t.signUp(newPhone());
