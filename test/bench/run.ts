@@ -102,10 +102,20 @@ async function twentyFalls() {
 /** S1's closed-loop rate (the median of its rounds), for S8 in the same run. */
 let s1Rate = 0;
 
+/** autocannon's options for the same envelope POSTed closed-loop. */
+const posting = (url: string, body: string, connections: number, duration: number) =>
+  ({ url, method: 'POST' as const, body, connections, duration, headers: { 'content-type': 'application/json' } });
+
+/** A server's closed-loop rate as S1 measures it (50 connections), after 2 s of warm-up. */
+async function closedRate(url: string, body: string): Promise<number> {
+  await load(posting(url, body, 50, 2));
+  return (await load(posting(url, body, 50, DURATION))).rps;
+}
+
 async function s1(): Promise<void> {
   const { server, token, body, sample } = await twentyFalls();
   const base = await baseline(sample);
-  const opts = (url: string) => ({ url, method: 'POST' as const, body, connections: 50, duration: DURATION, headers: { 'content-type': 'application/json' } });
+  const opts = (url: string) => posting(url, body, 50, DURATION);
   await load({ ...opts(`${server.url}/api/get/notice?token=${token}`), duration: 2 });
   await load({ ...opts(`${base.server.url}/api/get/notice`), duration: 2 });
   const a: Load[] = [];
@@ -134,17 +144,13 @@ async function s1(): Promise<void> {
 async function s8(): Promise<void> {
   const { server, token, body, sample } = await twentyFalls();
   const url = `${server.url}/api/get/notice?token=${token}`;
-  let rate = s1Rate;
-  if (!rate) {
-    await load({ url, method: 'POST', body, connections: 50, duration: 2, headers: { 'content-type': 'application/json' } });
-    rate = (await load({ url, method: 'POST', body, connections: 50, duration: DURATION, headers: { 'content-type': 'application/json' } })).rps;
-  }
+  const rate = s1Rate || await closedRate(url, body);
   // what the server does closed-loop on the open loop's 200 connections (S1 uses 50): more sockets answer
   // fewer requests, so that a share of S1's rate is a larger share of this
   const dir = scratchDir('helpaged-s8-');
   const closed = HAS_WRK
     ? await wrk({ url, body, connections: 200, duration: DURATION, dir })
-    : await load({ url, method: 'POST', body, connections: 200, duration: DURATION, headers: { 'content-type': 'application/json' } });
+    : await load(posting(url, body, 200, DURATION));
   dropScratch(dir);
   const shares = [0.5, 0.8] as const;
   const runs = new Map<number, OpenLoopResult[]>(shares.map((s) => [s, []]));
@@ -171,8 +177,7 @@ async function s8(): Promise<void> {
   // rate, then the open loop at 80% of it on 200 connections, once
   const base = await baseline(sample);
   const baseUrl = `${base.server.url}/api/get/notice`;
-  await load({ url: baseUrl, method: 'POST', body, connections: 50, duration: 2, headers: { 'content-type': 'application/json' } });
-  const baseRate = (await load({ url: baseUrl, method: 'POST', body, connections: 50, duration: DURATION, headers: { 'content-type': 'application/json' } })).rps;
+  const baseRate = await closedRate(baseUrl, body);
   await openLoop({ url: baseUrl, body, rate: baseRate * 0.5, connections: 200, duration: 2 });
   const baseOpen = await openLoop({ url: baseUrl, body, rate: Math.round(baseRate * 0.8), connections: 200, duration: DURATION });
   await base.server.stop();
