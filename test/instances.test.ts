@@ -10,6 +10,7 @@ import * as assert from 'uvu/assert';
 import { ENGINE, engineEnv, jpeg, newPhone, tempDir, type Envelope } from './helpers.js';
 import { clientOf, startChild, type Client } from './support/child.js';
 import { openStream } from './support/sse.js';
+import { startProxy } from './support/proxy.js';
 import { startWeChatStandIn } from './support/wechat.js';
 import { openStored } from './support/sql.js';
 
@@ -133,6 +134,37 @@ if (ENGINE === 'postgres') {
       assert.is(stream.events.filter((e) => e.event === 'notice').length, 1, 'the notice was streamed once');
     } finally {
       stream.close();
+    }
+  });
+
+  test('read-your-writes when the wake-ups come late: an instance whose database replies take 40 ms more still lists the fall stored through A right after A answered (10 tries)', async () => {
+    // C's every connection to PostgreSQL, its listening one too, through a proxy that holds what the server
+    // sends for 40 ms: the notification of A's fall reaches C long after A answered, so only C's wait for
+    // its own round trip (Bus.caughtUp) keeps its cached list from being served without the fall
+    const pg = new URL(databaseUrl);
+    const slow = await startProxy(() => [Number(pg.port)], 40);
+    const dir = tempDir();
+    const viaProxy = new URL(databaseUrl);
+    viaProxy.port = new URL(slow.url).port;
+    const c = clientOf(await startChild({ ...env(dir), DATABASE_URL: viaProxy.toString() }), dir);
+    try {
+      const phone = newPhone();
+      const token = await a.signUp(phone);
+      const reads = await c.login(phone);
+      let camera = '';
+      for (let i = 1; i <= 10; i++) {
+        if (i % 5 === 1) camera = await a.camera(token);
+        assert.is((await c.list(reads)).data.num, i - 1, 'warm: C caches the list');
+        assert.is((await c.list(reads)).data.num, i - 1);
+        assert.is((await a.call('/notice', 'notice', 'upload', { base64: (await jpeg(6)).toString('base64'), content: `late ${i}` }, camera)).status, 0);
+        const listed = (await c.list(reads)).data;
+        assert.is(listed.num, i, `try ${i}: the fall stored through A is listed by C`);
+        assert.is(listed.list[0].content, `late ${i}`);
+      }
+    } finally {
+      await c.child.kill('SIGTERM');
+      await slow.close();
+      fs.rmSync(dir, { recursive: true, force: true });
     }
   });
 

@@ -137,6 +137,47 @@ flow('an account with three cameras: every mode, page and key page is the newest
   }
 });
 
+flow('misses that come together share one read; a request that comes once the read is out waits for its own', async () => {
+  const phone = newPhone();
+  const token = await t.signUp(phone);
+  const camera = await t.addDevice(token);
+  await t.upload(camera, await jpeg(5), 'first');
+  const { id: userId } = (await t.sql.get('select id from users where phone = ?', phone)) as { id: number };
+  const store = t.services.notices;
+  const list = store.list.bind(store);
+  let reads = 0;
+  let hold: Promise<void> = Promise.resolve();
+  store.list = async (...args: Parameters<typeof list>) => {
+    reads++;
+    await hold;
+    return list(...args);
+  };
+  try {
+    const service = t.services.noticeService;
+    const contents = (json: string) => (JSON.parse(json) as { list: { content: string }[] }).list.map((n) => n.content);
+    const together = await Promise.all(Array.from({ length: 8 }, () => service.listJson(userId, 2, 20)));
+    assert.is(reads, 1, 'eight misses in one turn: one read');
+    for (const json of together) assert.equal(contents(json), ['first']);
+    // a read held on its way: a fall stored meanwhile, then a request, which must not be handed the old read
+    let release!: () => void;
+    hold = new Promise((resolve) => (release = resolve));
+    await t.upload(camera, await jpeg(5), 'second');
+    reads = 0;
+    const early = service.listJson(userId, 2, 20);
+    for (let turn = 0; turn < 20 && reads === 0; turn++) await new Promise((resolve) => setImmediate(resolve));
+    assert.is(reads, 1, 'the first read is out');
+    await t.upload(camera, await jpeg(5), 'third');
+    const late = service.listJson(userId, 2, 20);
+    release();
+    assert.equal(contents(await late), ['third', 'second', 'first'], 'what was committed before the request');
+    assert.is(reads, 2);
+    assert.ok(contents(await early).includes('second'));
+    assert.equal(contents(await service.listJson(userId, 2, 20)), ['third', 'second', 'first'], 'and what is cached is not the older read');
+  } finally {
+    store.list = list;
+  }
+});
+
 flow('read marks are per account; only bound accounts see a device\'s notices', async () => {
   const a = await t.signUp(newPhone());
   const b = await t.signUp(newPhone());

@@ -4,9 +4,10 @@ import net from 'node:net';
  * A TCP proxy on 127.0.0.1 in front of one or more servers, round-robin by
  * connection. `hangUp()` ends every open connection as a client hanging up
  * would (FIN to the server, the client's side destroyed), so a test can drop
- * streams without touching the server.
+ * streams without touching the server. With `delayMs`, what the servers send
+ * reaches the client that much later, in order (a slow network).
  */
-export async function startProxy(targets: () => number[]) {
+export async function startProxy(targets: () => number[], delayMs = 0) {
   const pairs = new Set<{ client: net.Socket; upstream: net.Socket; hungUp: boolean }>();
   let next = 0;
   const server = net.createServer((client) => {
@@ -16,7 +17,8 @@ export async function startProxy(targets: () => number[]) {
     const pair = { client, upstream, hungUp: false };
     pairs.add(pair);
     client.pipe(upstream);
-    upstream.pipe(client);
+    if (delayMs > 0) upstream.on('data', (chunk: Buffer) => void setTimeout(() => client.writable && client.write(chunk), delayMs));
+    else upstream.pipe(client);
     const drop = () => {
       if (pair.hungUp) return;
       pairs.delete(pair);

@@ -71,6 +71,8 @@ export type UploadResult = { ok: true; picName: string } | { ok: false; problem:
 export class NoticeService {
   private readonly format: Intl.DateTimeFormat;
   private readonly lists = new ListCache();
+  /** List reads not yet sent, by account and list, with the callers waiting on them (readOnce). */
+  private readonly unsent = new Map<string, Promise<string | null>>();
   /** The highest notice id sent to this instance's streams, and the highest one some instance announced. */
   private streamed = 0;
   private announced = 0;
@@ -119,15 +121,15 @@ export class NoticeService {
   /**
    * The cached reply, if it is still what the database would answer: a hit is only served once this
    * instance has handled every wake-up committed before the request (Bus.caughtUp), so a fall stored,
-   * a mark or a verdict given through another instance just before is in it. When that cannot be shown
-   * (wake-ups may be missed, the echo is late), or on a miss, the version to store a fresh reply under.
+   * a mark or a verdict given through another instance just before is in it. Null on a miss, or when
+   * that cannot be shown (wake-ups may be missed, the echo is late): the caller reads the database.
    */
-  private async cached(userId: number, key: string): Promise<{ json: string } | { version: string }> {
+  private async cached(userId: number, key: string): Promise<string | null> {
     const first = this.lists.get(userId, key);
-    if (!('json' in first)) return first;
-    // read afresh (stored under the version taken before the read, as a miss is)
-    if (!await this.bus.caughtUp()) return { version: first.version };
-    return this.lists.get(userId, key);
+    if (!('json' in first)) return null;
+    if (!await this.bus.caughtUp()) return null;
+    const now = this.lists.get(userId, key);
+    return 'json' in now ? now.json : null;
   }
 
   /**
@@ -137,16 +139,41 @@ export class NoticeService {
   async listJson(userId: number, mode: Mode, limit?: number, offset = 0): Promise<string> {
     const key = `${mode}:${limit ?? ''}:${offset}`;
     const cached = await this.cached(userId, key);
-    if ('json' in cached) return cached.json;
-    const read = this.db.read;
-    const paged = limit !== undefined || offset !== 0;
-    // on PostgreSQL the page and its total are read at the same time, on two connections: one wait for the
-    // event loop instead of two, which is what a miss costs beside camera ingest
-    const [rows, total] = await Promise.all([this.notices.list(read, userId, mode, limit, offset), paged ? this.notices.count(read, userId, mode) : 0]);
-    const list = rows.map((n) => this.toPublic(n));
-    const json = JSON.stringify(paged ? { num: list.length, list, total, offset } : { num: list.length, list });
-    if ('version' in cached) this.lists.set(userId, key, cached.version, json);
-    return json;
+    if (cached !== null) return cached;
+    return this.readOnce(userId, key, async () => {
+      const read = this.db.read;
+      const paged = limit !== undefined || offset !== 0;
+      // on PostgreSQL the page and its total are read at the same time, on two connections: one wait for the
+      // event loop instead of two, which is what a miss costs beside camera ingest
+      const [rows, total] = await Promise.all([this.notices.list(read, userId, mode, limit, offset), paged ? this.notices.count(read, userId, mode) : 0]);
+      const list = rows.map((n) => this.toPublic(n));
+      return JSON.stringify(paged ? { num: list.length, list, total, offset } : { num: list.length, list });
+    });
+  }
+
+  /**
+   * One database read for every miss of one list that comes before the read is sent: the read goes out on
+   * the next turn of the event loop, so the requests that arrived together (a burst, or the callers of one
+   * echo whose list was dropped meanwhile) share it. A read sent after a request arrived sees every commit
+   * before it, so this keeps read-your-writes; a request that comes once the read is out waits for a new
+   * one. Stored in the cache under the version taken just before the read. Null (nothing to list) is not.
+   */
+  private readOnce<T extends string | null>(userId: number, key: string, read: () => Promise<T>): Promise<T> {
+    const id = `${userId}:${key}`;
+    const pending = this.unsent.get(id);
+    if (pending) return pending as Promise<T>;
+    const shared = new Promise<T>((resolve, reject) => {
+      setImmediate(() => {
+        this.unsent.delete(id);
+        const { version } = this.lists.get(userId, key);
+        read().then((json) => {
+          if (json !== null) this.lists.set(userId, key, version, json);
+          resolve(json);
+        }, reject);
+      });
+    });
+    this.unsent.set(id, shared);
+    return shared;
   }
 
   /**
@@ -156,13 +183,13 @@ export class NoticeService {
   async listBeforeJson(userId: number, mode: Mode, limit: number, before: string): Promise<string | null> {
     const key = `${mode}:${limit}:before:${before}`;
     const cached = await this.cached(userId, key);
-    if ('json' in cached) return cached.json;
-    const anchor = await this.notices.visible(this.db.read, userId, before);
-    if (!anchor) return null;
-    const list = (await this.notices.listBefore(this.db.read, userId, mode, anchor.id, limit)).map((n) => this.toPublic(n));
-    const json = JSON.stringify({ num: list.length, list });
-    if ('version' in cached) this.lists.set(userId, key, cached.version, json);
-    return json;
+    if (cached !== null) return cached;
+    return this.readOnce(userId, key, async () => {
+      const anchor = await this.notices.visible(this.db.read, userId, before);
+      if (!anchor) return null;
+      const list = (await this.notices.listBefore(this.db.read, userId, mode, anchor.id, limit)).map((n) => this.toPublic(n));
+      return JSON.stringify({ num: list.length, list });
+    });
   }
 
   /** Marks a notice read for one account; false if it already was. */
