@@ -4,6 +4,7 @@ import { freePort } from '../support/net.js';
 import os from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
+import type { OpenLoopOptions, OpenLoopResult } from './open-loop.js';
 import { md5Hex } from '../../src/services/shared/random.js';
 import { START_ENV, START_FLAGS } from '../support/start.js';
 
@@ -167,19 +168,31 @@ export async function load(opts: autocannon.Options): Promise<Load> {
   };
 }
 
+/** A load process (load-child.ts) on the bench's core, ready: `run` sends it its one load and resolves with the result. */
+async function child(cameraPhotos: number): Promise<(message: object) => Promise<unknown>> {
+  const proc = fork(path.resolve('test/bench/load-child.ts'), [String(cameraPhotos)], { execArgv: ['--import', 'tsx'] });
+  const exited = new Promise<never>((_, reject) => proc.once('exit', (code) => reject(new Error(`load process exited with ${code}`))));
+  await Promise.race([new Promise((resolve) => proc.once('message', resolve)), exited]);
+  return (message) => {
+    proc.send(message);
+    return Promise.race([new Promise((resolve) => proc.once('message', resolve)), exited]);
+  };
+}
+
 /**
- * Starts a process (on the bench's core) that will run one load when told to;
+ * Starts a process (on the bench's core) that will run one autocannon load when told to;
  * resolves once it is ready, so that the load can start together with another. With `cameraPhotos`
  * its requests are camera uploads of that many photos of its own.
  */
 export async function loadInChild(cameraPhotos = 0): Promise<(opts: autocannon.Options) => Promise<Load>> {
-  const child = fork(path.resolve('test/bench/load-child.ts'), [String(cameraPhotos)], { execArgv: ['--import', 'tsx'] });
-  const exited = new Promise<never>((_, reject) => child.once('exit', (code) => reject(new Error(`load process exited with ${code}`))));
-  await Promise.race([new Promise((resolve) => child.once('message', resolve)), exited]);
-  return (opts) => {
-    child.send(opts);
-    return Promise.race([new Promise<Load>((resolve) => child.once('message', (result) => resolve(result as Load))), exited]);
-  };
+  const run = await child(cameraPhotos);
+  return (opts) => run(opts) as Promise<Load>;
+}
+
+/** The same for an open-loop load (open-loop.ts): requests timed from when they were due. */
+export async function openLoopInChild(): Promise<(o: OpenLoopOptions) => Promise<OpenLoopResult>> {
+  const run = await child(0);
+  return (open) => run({ open }) as Promise<OpenLoopResult>;
 }
 
 export const median = (xs: number[]) => {
