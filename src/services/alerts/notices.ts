@@ -28,9 +28,38 @@ export interface NoticeMeter {
   delivered(path: 'stream' | 'sms', seconds: number): void;
 }
 
-/** Per-account cache of notice.get replies, dropped whenever what the account sees changes. */
+/** What a cached newest page holds besides its JSON: enough to put a new fall in it without a read (ListCache.added). */
+interface Head {
+  mode: Mode;
+  limit: number | undefined;
+  /** Whether the reply carries `total` (and `offset`). */
+  paged: boolean;
+  /** The notices' ids, in the list's order (newest first). */
+  ids: number[];
+  /**
+   * The highest notice id in the table, read after the page: at least the highest the page's read could
+   * see, so a notice above it was not committed when the page was read.
+   */
+  top: number;
+}
+
+interface Entry {
+  userId: number;
+  key: string;
+  version: string;
+  json: string;
+  head?: Head;
+}
+
+/**
+ * Per-account cache of notice.get replies, dropped whenever what the account sees changes, except for
+ * a new fall: that is put into each newest page cached for the accounts that see it (added), so that
+ * reads beside camera ingest are not all misses.
+ */
 class ListCache {
-  private readonly entries = new Map<string, { version: string; json: string }>();
+  private readonly entries = new Map<string, Entry>();
+  /** The keys cached for each account. */
+  private readonly keys = new Map<number, Set<string>>();
   private readonly generations = new Map<number, number>();
   private epoch = 0;
 
@@ -45,9 +74,16 @@ class ListCache {
     return hit && hit.version === version ? hit : { version };
   }
 
-  set(userId: number, key: string, version: string, json: string): void {
-    if (this.entries.size >= 20_000) this.entries.delete(this.entries.keys().next().value!);
-    this.entries.set(`${userId}:${key}`, { version, json });
+  set(userId: number, key: string, version: string, json: string, head?: Head): void {
+    if (this.entries.size >= 20_000) {
+      const oldest = this.entries.values().next().value!;
+      this.entries.delete(`${oldest.userId}:${oldest.key}`);
+      this.keys.get(oldest.userId)?.delete(oldest.key);
+    }
+    this.entries.set(`${userId}:${key}`, { userId, key, version, json, head });
+    let keys = this.keys.get(userId);
+    if (!keys) this.keys.set(userId, (keys = new Set()));
+    keys.add(key);
   }
 
   get empty(): boolean {
@@ -57,6 +93,45 @@ class ListCache {
   invalidate(userIds: number[] | 'all'): void {
     if (userIds === 'all') this.epoch++;
     else for (const id of userIds) this.generations.set(id, (this.generations.get(id) ?? 0) + 1);
+  }
+
+  /**
+   * A fall was stored that these accounts see: their cached replies are dropped, except the newest pages
+   * that are current. A page read before the fall was committed (its id above the page's `top`) takes it
+   * in place, unread: in modes 0 and 2; mode 1 stays as it is. A page whose read may have seen it stays as
+   * it is if it lists it (what it shows of the fall is what was committed by then, and any later change
+   * drops it when its own wake-up comes), and is dropped otherwise (in mode 0 it may have been opened
+   * already). Either way the pages move to the new version.
+   */
+  added(userIds: number[], noticeId: number, notice: PublicNotice): void {
+    for (const userId of userIds) {
+      const current = this.version(userId);
+      this.generations.set(userId, (this.generations.get(userId) ?? 0) + 1);
+      const next = this.version(userId);
+      for (const key of this.keys.get(userId) ?? []) {
+        const entry = this.entries.get(`${userId}:${key}`);
+        const head = entry?.head;
+        if (!entry || !head || entry.version !== current) continue;
+        if (noticeId <= head.top) {
+          if (head.mode === 1 || head.ids.includes(noticeId)) entry.version = next;
+          continue;
+        }
+        entry.version = next;
+        head.top = noticeId;
+        if (head.mode === 1) continue;
+        const data = JSON.parse(entry.json) as { num: number; list: PublicNotice[]; total?: number };
+        // newer than anything the page could list: first
+        data.list.unshift(notice);
+        head.ids.unshift(noticeId);
+        if (head.limit !== undefined && data.list.length > head.limit) {
+          data.list.pop();
+          head.ids.pop();
+        }
+        data.num = data.list.length;
+        if (head.paged) data.total = data.total! + 1;
+        entry.json = JSON.stringify(data);
+      }
+    }
   }
 }
 
@@ -140,15 +215,18 @@ export class NoticeService {
     const key = `${mode}:${limit ?? ''}:${offset}`;
     const cached = await this.cached(userId, key);
     if (cached !== null) return cached;
-    return this.readOnce(userId, key, async () => {
+    const json = await this.readOnce(userId, key, async () => {
       const read = this.db.read;
       const paged = limit !== undefined || offset !== 0;
       // on PostgreSQL the page and its total are read at the same time, on two connections: one wait for the
       // event loop instead of two, which is what a miss costs beside camera ingest
       const [rows, total] = await Promise.all([this.notices.list(read, userId, mode, limit, offset), paged ? this.notices.count(read, userId, mode) : 0]);
       const list = rows.map((n) => this.toPublic(n));
-      return JSON.stringify(paged ? { num: list.length, list, total, offset } : { num: list.length, list });
+      // read after the page (on PostgreSQL a later snapshot): see Head.top
+      const head = offset === 0 ? { mode, limit, paged, ids: rows.map((n) => n.id), top: await this.notices.lastId(read) } : undefined;
+      return { json: JSON.stringify(paged ? { num: list.length, list, total, offset } : { num: list.length, list }), head };
     });
+    return json!;
   }
 
   /**
@@ -158,17 +236,17 @@ export class NoticeService {
    * before it, so this keeps read-your-writes; a request that comes once the read is out waits for a new
    * one. Stored in the cache under the version taken just before the read. Null (nothing to list) is not.
    */
-  private readOnce<T extends string | null>(userId: number, key: string, read: () => Promise<T>): Promise<T> {
+  private readOnce(userId: number, key: string, read: () => Promise<{ json: string; head?: Head } | null>): Promise<string | null> {
     const id = `${userId}:${key}`;
     const pending = this.unsent.get(id);
-    if (pending) return pending as Promise<T>;
-    const shared = new Promise<T>((resolve, reject) => {
+    if (pending) return pending;
+    const shared = new Promise<string | null>((resolve, reject) => {
       setImmediate(() => {
         this.unsent.delete(id);
         const { version } = this.lists.get(userId, key);
-        read().then((json) => {
-          if (json !== null) this.lists.set(userId, key, version, json);
-          resolve(json);
+        read().then((fresh) => {
+          if (fresh) this.lists.set(userId, key, version, fresh.json, fresh.head);
+          resolve(fresh?.json ?? null);
         }, reject);
       });
     });
@@ -188,7 +266,7 @@ export class NoticeService {
       const anchor = await this.notices.visible(this.db.read, userId, before);
       if (!anchor) return null;
       const list = (await this.notices.listBefore(this.db.read, userId, mode, anchor.id, limit)).map((n) => this.toPublic(n));
-      return JSON.stringify({ num: list.length, list });
+      return { json: JSON.stringify({ num: list.length, list }) };
     });
   }
 
@@ -302,8 +380,9 @@ export class NoticeService {
         for (const row of rows) {
           let ids = bound.get(row.deviceRowId);
           if (!ids) bound.set(row.deviceRowId, (ids = (await this.devices.boundUsers(this.db.read, row.deviceRowId)).map((u) => u.id)));
-          this.lists.invalidate(ids);
-          this.hub.publish(ids, { type: 'notice', seq: row.id, data: this.toPublic(row) });
+          const notice = this.toPublic(row);
+          this.lists.added(ids, row.id, notice);
+          this.hub.publish(ids, { type: 'notice', seq: row.id, data: notice });
         }
         this.streamed = rows.length === CATCH_UP_BATCH ? rows.at(-1)!.id : target;
       }
@@ -430,7 +509,7 @@ export class NoticeService {
     const users = await this.devices.boundUsers(this.db.read, device.id);
     const ids = users.map((u) => u.id);
     // before the camera is answered: a list asked for right after shows the fall
-    this.lists.invalidate(ids);
+    this.lists.added(ids, noticeId, notice);
     if (!this.catching && this.streamed === noticeId - 1 && this.announced <= noticeId) {
       // the next one in line: streamed as it is, without reading it back
       this.streamed = this.announced = noticeId;
