@@ -123,6 +123,31 @@ export function kernelDelta(before: Record<string, number>, after: Record<string
   return moved.length ? moved.join(', ') : 'none';
 }
 
+/** The machine's CPU so far (/proc/stat, all cores): jiffies busy and in all; differences of two readings are a run's. */
+function machineCpu(): { busy: number; total: number } {
+  const [, ...fields] = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/);
+  const n = fields.map(Number);
+  const total = n.slice(0, 8).reduce((a, x) => a + x, 0);
+  return { busy: total - n[3]! - n[4]!, total };
+}
+
+/** `f`'s result, and how busy the machine's cores were meanwhile (0-1). */
+export async function busyWhile<T>(f: () => Promise<T>): Promise<{ result: T; busy: number }> {
+  const before = machineCpu();
+  const result = await f();
+  const after = machineCpu();
+  return { result, busy: (after.busy - before.busy) / (after.total - before.total) };
+}
+
+/** CPU seconds a process has used so far, all its threads (/proc/<pid>/stat: utime + stime). */
+export function processCpu(pid: number): number {
+  const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+}
+
+const CLOCK_TICKS = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim()) || 100;
+
 /**
  * How the server itself saw `op`'s requests (helpaged_request_duration_seconds on /metrics): how many,
  * and how many took over 50 ms from the request to the reply. Differences of two readings are a run's.

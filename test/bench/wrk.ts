@@ -87,7 +87,8 @@ export function wrk(o: WrkOptions): Promise<Load> {
   proc.stderr.on('data', (c) => (err += c));
   return new Promise<Load>((resolve, reject) => {
     proc.on('error', reject);
-    proc.on('exit', (code) => {
+    // 'close', not 'exit': a process can exit before its output has all been read
+    proc.on('close', (code) => {
       fs.rmSync(script, { force: true });
       const line = /^WRK (\{.*\})$/m.exec(out);
       if (code !== 0 || !line) return reject(new Error(`wrk exited with ${code}: ${(err || out).slice(-2000)}`));
