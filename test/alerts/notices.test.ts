@@ -228,6 +228,17 @@ flow('a new fall goes into the cached newest pages without a read, the same as a
     reads = 0;
     assert.equal(contents(await page(0)), ['b']);
     assert.is(reads, 1, 'the unread page that cannot tell is read again');
+    // a list without a limit that is already 200 long is not rewritten for each fall: dropped, as a limited one is not
+    const lists = service['lists'];
+    const long = { num: 200, list: Array.from({ length: 200 }, () => ({ content: 'old' })) };
+    const ids = Array.from({ length: 200 }, (_, i) => 200 - i);
+    for (const [key, limit] of [['0::0', undefined], ['0:300:0', 300]] as const) {
+      lists.set(userId, key, lists.get(userId, key).version, JSON.stringify(long), { mode: 0, limit, paged: false, ids: [...ids], top: 200 });
+    }
+    lists.added([userId], 100_000, { content: 'new' } as never);
+    assert.not.ok('json' in lists.get(userId, '0::0'), 'the whole history is read again');
+    const kept = lists.get(userId, '0:300:0');
+    assert.ok('json' in kept && (JSON.parse(kept.json) as typeof long).list[0]!.content === 'new', 'a page with a limit takes it');
   } finally {
     store.list = list;
   }

@@ -43,6 +43,9 @@ interface Head {
   top: number;
 }
 
+/** The longest list without a limit that a new fall is put into in place (ListCache.added). */
+const IN_PLACE_MAX = 200;
+
 interface Entry {
   userId: number;
   key: string;
@@ -78,7 +81,9 @@ class ListCache {
     if (this.entries.size >= 20_000) {
       const oldest = this.entries.values().next().value!;
       this.entries.delete(`${oldest.userId}:${oldest.key}`);
-      this.keys.get(oldest.userId)?.delete(oldest.key);
+      const keys = this.keys.get(oldest.userId);
+      keys?.delete(oldest.key);
+      if (keys?.size === 0) this.keys.delete(oldest.userId);
     }
     this.entries.set(`${userId}:${key}`, { userId, key, version, json, head });
     let keys = this.keys.get(userId);
@@ -98,7 +103,8 @@ class ListCache {
   /**
    * A fall was stored that these accounts see: their cached replies are dropped, except the newest pages
    * that are current. A page read before the fall was committed (its id above the page's `top`) takes it
-   * in place, unread: in modes 0 and 2; mode 1 stays as it is. A page whose read may have seen it stays as
+   * in place, unread: in modes 0 and 2 (a list without a limit only while it is shorter than IN_PLACE_MAX);
+   * mode 1 stays as it is. A page whose read may have seen it stays as
    * it is if it lists it (what it shows of the fall is what was committed by then, and any later change
    * drops it when its own wake-up comes), and is dropped otherwise (in mode 0 it may have been opened
    * already). Either way the pages move to the new version.
@@ -116,6 +122,8 @@ class ListCache {
           if (head.mode === 1 || head.ids.includes(noticeId)) entry.version = next;
           continue;
         }
+        // a whole history (no limit) past IN_PLACE_MAX is read again when asked for, not rewritten per fall
+        if (head.mode !== 1 && head.limit === undefined && head.ids.length >= IN_PLACE_MAX) continue;
         entry.version = next;
         head.top = noticeId;
         if (head.mode === 1) continue;
