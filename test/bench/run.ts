@@ -54,6 +54,20 @@ function unpin(c: NonNullable<typeof cluster>): void {
   // the backends forked later take the postmaster's affinity
   for (const pid of [master, ...children]) spawnSync('taskset', ['-a', '-p', '-c', `0-${os.cpus().length - 1}`, pid], { stdio: 'ignore' });
 }
+/** CPU seconds the cluster's processes have used so far (the postmaster and its children; one that exited is not counted). */
+function clusterCpu(c: NonNullable<typeof cluster>): number {
+  const master = fs.readFileSync(path.join(JSON.parse(c.handle).dir as string, 'data', 'postmaster.pid'), 'utf8').split('\n')[0]!;
+  const children = spawnSync('pgrep', ['-P', master], { encoding: 'utf8' }).stdout.split('\n').filter(Boolean);
+  let seconds = 0;
+  for (const pid of [master, ...children]) {
+    try {
+      seconds += processCpu(Number(pid));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return seconds;
+}
 const engineEnv = async (dataDir: string): Promise<Record<string, string>> =>
   cluster ? { DATABASE_URL: await databaseFor(cluster.url('postgres'), dataDir) } : {};
 const ROUNDS = Number(args.rounds);
@@ -635,8 +649,10 @@ async function pair() {
         const seen = await Promise.all([a, b].map((s) => serverSeen(s, op)));
         await Promise.all([a, b].map((s) => stats(s, true)));
         const cpus = [a, b].map((s) => processCpu(s.proc.pid!));
+        const pg = clusterCpu(cluster!);
         const { result: loads, busy } = await busyWhile(() => this.both(targets, at, connections, DURATION, what));
         const used = [a, b].map((s, i) => processCpu(s.proc.pid!) - cpus[i]!);
+        const pgUsed = clusterCpu(cluster!) - pg;
         const loops = await Promise.all([a, b].map((s) => stats(s)));
         const after = await Promise.all([a, b].map((s) => serverSeen(s, op)));
         const slow = after.map((x, i) => `${x.over50 - seen[i]!.over50} of ${x.count - seen[i]!.count}`);
@@ -645,7 +661,8 @@ async function pair() {
         const perRequest = used.map((c, i) => (served[i] ? `${((c / served[i]!) * 1e6).toFixed(0)} µs` : '-'));
         const note = `instances' own view: over 50 ms A ${slow[0]}, B ${slow[1]}; event-loop delay max A ${loops[0]!.event_loop_delay_ms.max} ms, `
           + `B ${loops[1]!.event_loop_delay_ms.max} ms; kernel: ${kernelDelta(kernel, kernelCounters())}; cores ${(busy * 100).toFixed(0)}% busy, `
-          + `instances' CPU A ${used[0]!.toFixed(1)} s, B ${used[1]!.toFixed(1)} s (per request answered A ${perRequest[0]}, B ${perRequest[1]})`;
+          + `instances' CPU A ${used[0]!.toFixed(1)} s, B ${used[1]!.toFixed(1)} s (per request answered A ${perRequest[0]}, B ${perRequest[1]}), `
+          + `PostgreSQL's ${pgUsed.toFixed(1)} s (${((pgUsed / (served[0]! + served[1]!)) * 1e6).toFixed(0)} µs per request)`;
         return { loads, note, busy: busy * 100 };
       };
       const oneBusy: number[] = [];
