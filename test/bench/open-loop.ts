@@ -12,8 +12,8 @@ import net from 'node:net';
 
 export interface OpenLoopOptions {
   url: string;
-  /** The JSON body of every request (POST). */
-  body: string;
+  /** The JSON body of every request (POST), or a function giving each request's (camera uploads: a photo of its own). */
+  body: string | (() => Buffer);
   /** Requests per second. */
   rate: number;
   connections: number;
@@ -85,8 +85,9 @@ class Connection {
 
 export function openLoop(o: OpenLoopOptions): Promise<OpenLoopResult> {
   const url = new URL(o.url);
-  const request = Buffer.from(`POST ${url.pathname}${url.search} HTTP/1.1\r\nHost: ${url.host}\r\nContent-Type: application/json\r\n`
-    + `Content-Length: ${Buffer.byteLength(o.body)}\r\n\r\n${o.body}`);
+  const head = (length: number) => `POST ${url.pathname}${url.search} HTTP/1.1\r\nHost: ${url.host}\r\nContent-Type: application/json\r\nContent-Length: ${length}\r\n\r\n`;
+  const body = o.body;
+  const fixed = typeof body === 'string' ? Buffer.from(head(Buffer.byteLength(body)) + body) : null;
   const total = Math.round(o.rate * o.duration);
   const interval = 1000 / o.rate;
   const latency = new Float64Array(total).fill(-1);
@@ -100,7 +101,12 @@ export function openLoop(o: OpenLoopOptions): Promise<OpenLoopResult> {
 
   const send = (c: Connection, index: number) => {
     c.current = index;
-    c.socket.write(request);
+    if (fixed) return void c.socket.write(fixed);
+    const bytes = (body as () => Buffer)();
+    c.socket.cork();
+    c.socket.write(head(bytes.length));
+    c.socket.write(bytes);
+    c.socket.uncork();
   };
   const settle = () => {
     if (++settled === total) finish();

@@ -294,16 +294,20 @@ async function s3(): Promise<void> {
   const next = await cameraBodies(12);
   const { server, token, device } = await ingestSetup();
   for (let i = 0; i < 20; i++) await call(`${server.url}/api/notice?token=${device}`, 'notice', 'upload', { base64: (await smallJpeg()).toString('base64') });
-  /** Camera uploads on 8 connections, as fast as they go or at `rate` per second. */
-  const uploads = (duration: number, rate?: number) => load({
-    url: `${server.url}/api/notice?token=${device}`, method: 'POST', connections: 8, duration, ...(rate ? { overallRate: rate } : {}),
+  /** Camera uploads on 8 connections, as fast as they go. */
+  const uploads = (duration: number) => load({
+    url: `${server.url}/api/notice?token=${device}`, method: 'POST', connections: 8, duration,
     requests: [{ setupRequest: (req: autocannon.Request) => ({ ...req, body: next() }) }],
   });
   if (!s2Max) s2Max = (await uploads(DURATION)).rps;
   const rate = Math.max(1, Math.floor(s2Max * 0.8));
+  // At the rate, one every 1/rate s on the same 8 connections (an open loop): autocannon's overallRate sends
+  // each connection's quota for the second at once, so ingest ran at full speed for most of each second and
+  // then not at all (docs/PERFORMANCE.md, S3)
+  const steady = (duration: number) => openLoop({ url: `${server.url}/api/notice?token=${device}`, body: next, rate, connections: 8, duration });
   // Steady state, not start-up: a fresh server's first seconds of ingest (code not yet optimised, heap still
   // growing) gave read p99 55-87 ms where a warmed one gave 18.
-  await uploads(5, rate);
+  await steady(5);
   await stats(server, true);
   const body = JSON.stringify({ id: 1, type: 'notice', subtype: 'get', data: { mode: 0, limit: 20 } });
   // The reads are timed from a process of their own: timed by the event loop that sends the uploads, their p99
@@ -313,7 +317,7 @@ async function s3(): Promise<void> {
   // 100 ms reply counted as a hundred (docs/PERFORMANCE.md, S3).
   const readLoad = await openLoopInChild();
   const [ingest, reads] = await Promise.all([
-    uploads(DURATION, rate),
+    steady(DURATION),
     readLoad({ url: `${server.url}/api/get/notice?token=${token}`, body, rate: 200, connections: 10, duration: DURATION }),
   ]);
   const loop = (await stats(server)).event_loop_delay_ms;
