@@ -8,7 +8,6 @@
  */
 import type autocannon from 'autocannon';
 import { account, call, dropScratch, load, openLoopInChild, pinSelf, scratchDir, startServer, stats } from './lib.js';
-import { openLoop } from './open-loop.js';
 import { cameraBodies } from './photos.js';
 
 pinSelf();
@@ -26,10 +25,11 @@ const device = (await call(`${server.url}/api/device?token=${token}`, 'device', 
 await call(`${server.url}/api/device?token=${token}`, 'device', 'bind', { device_id: device });
 
 const nextBody = await cameraBodies(8, 'soak');
-const max = (await load({
-  url: `${server.url}/api/notice?token=${device}`, method: 'POST', connections: 4, duration: 5,
+const ingestOpts = (duration: number, rate?: number): autocannon.Options => ({
+  url: `${server.url}/api/notice?token=${device}`, method: 'POST', connections: 4, duration, ...(rate ? { overallRate: rate } : {}),
   requests: [{ setupRequest: (req: autocannon.Request) => ({ ...req, body: nextBody() }) }],
-})).rps;
+});
+const max = (await load(ingestOpts(5))).rps;
 const rate = Math.max(1, Math.floor(max / 2));
 console.log(`soak: ${minutes} min; ingest at ${rate}/s (half of ${max.toFixed(1)}/s) with polling reads; RSS every 10 s`);
 
@@ -45,8 +45,7 @@ const body = JSON.stringify({ id: 1, type: 'notice', subtype: 'get', data: { mod
 // and an open loop: each timed from when it was due
 const readLoad = await openLoopInChild();
 const [ingest, reads] = await Promise.all([
-  // one upload every 1/rate s (autocannon's overallRate would send each second's quota at once)
-  openLoop({ url: `${server.url}/api/notice?token=${device}`, body: nextBody, rate, connections: 4, duration: seconds }),
+  load(ingestOpts(seconds, rate)),
   readLoad({ url: `${server.url}/api/get/notice?token=${token}`, body, rate: 300, connections: 10, duration: seconds }),
 ]);
 clearInterval(sampler);
