@@ -118,15 +118,20 @@ class ListCache {
         const entry = this.entries.get(`${userId}:${key}`);
         const head = entry?.head;
         if (!entry || !head || entry.version !== current) continue;
+        if (head.mode === 1) {
+          // a new fall is unread: the read list is as it was
+          entry.version = next;
+          head.top = Math.max(head.top, noticeId);
+          continue;
+        }
         if (noticeId <= head.top) {
-          if (head.mode === 1 || head.ids.includes(noticeId)) entry.version = next;
+          if (head.ids.includes(noticeId)) entry.version = next;
           continue;
         }
         // a whole history (no limit) past IN_PLACE_MAX is read again when asked for, not rewritten per fall
-        if (head.mode !== 1 && head.limit === undefined && head.ids.length >= IN_PLACE_MAX) continue;
+        if (head.limit === undefined && head.ids.length >= IN_PLACE_MAX) continue;
         entry.version = next;
         head.top = noticeId;
-        if (head.mode === 1) continue;
         const data = JSON.parse(entry.json) as { num: number; list: PublicNotice[]; total?: number };
         // newer than anything the page could list: first
         data.list.unshift(notice);
