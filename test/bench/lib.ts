@@ -131,12 +131,16 @@ function machineCpu(): { busy: number; total: number } {
   return { busy: total - n[3]! - n[4]!, total };
 }
 
-/** `f`'s result, and how busy the machine's cores were meanwhile (0-1). */
-export async function busyWhile<T>(f: () => Promise<T>): Promise<{ result: T; busy: number }> {
+/**
+ * `f`'s result, how busy the machine's cores were meanwhile (0-1), and what each of `cpus` (readers of
+ * CPU seconds so far, e.g. processCpu of a server) used meanwhile.
+ */
+export async function busyWhile<T>(f: () => Promise<T>, cpus: (() => number)[] = []): Promise<{ result: T; busy: number; used: number[] }> {
   const before = machineCpu();
+  const spent = cpus.map((cpu) => cpu());
   const result = await f();
   const after = machineCpu();
-  return { result, busy: (after.busy - before.busy) / (after.total - before.total) };
+  return { result, busy: (after.busy - before.busy) / (after.total - before.total), used: cpus.map((cpu, i) => cpu() - spent[i]!) };
 }
 
 /** CPU seconds a process has used so far, all its threads (/proc/<pid>/stat: utime + stime). */

@@ -48,18 +48,19 @@ const cluster = args.engine === 'postgres' ? await startCluster(true) : null;
 // PostgreSQL is a server too: it would inherit this process's core, the load's, and starve the load generators
 // (S3's reads measured p50 9-10 ms that way, 5 ms with PostgreSQL on both cores); it runs where the OS puts it
 if (cluster && HAS_TASKSET && !FLOAT) unpin(cluster);
-function unpin(c: NonNullable<typeof cluster>): void {
+/** The cluster's processes now: the postmaster, then its children. */
+function clusterPids(c: NonNullable<typeof cluster>): string[] {
   const master = fs.readFileSync(path.join(JSON.parse(c.handle).dir as string, 'data', 'postmaster.pid'), 'utf8').split('\n')[0]!;
-  const children = spawnSync('pgrep', ['-P', master], { encoding: 'utf8' }).stdout.split('\n').filter(Boolean);
-  // the backends forked later take the postmaster's affinity
-  for (const pid of [master, ...children]) spawnSync('taskset', ['-a', '-p', '-c', `0-${os.cpus().length - 1}`, pid], { stdio: 'ignore' });
+  return [master, ...spawnSync('pgrep', ['-P', master], { encoding: 'utf8' }).stdout.split('\n').filter(Boolean)];
 }
-/** CPU seconds the cluster's processes have used so far (the postmaster and its children; one that exited is not counted). */
+function unpin(c: NonNullable<typeof cluster>): void {
+  // the backends forked later take the postmaster's affinity
+  for (const pid of clusterPids(c)) spawnSync('taskset', ['-a', '-p', '-c', `0-${os.cpus().length - 1}`, pid], { stdio: 'ignore' });
+}
+/** CPU seconds the cluster's processes have used so far (one that exited is not counted). */
 function clusterCpu(c: NonNullable<typeof cluster>): number {
-  const master = fs.readFileSync(path.join(JSON.parse(c.handle).dir as string, 'data', 'postmaster.pid'), 'utf8').split('\n')[0]!;
-  const children = spawnSync('pgrep', ['-P', master], { encoding: 'utf8' }).stdout.split('\n').filter(Boolean);
   let seconds = 0;
-  for (const pid of [master, ...children]) {
+  for (const pid of clusterPids(c)) {
     try {
       seconds += processCpu(Number(pid));
     } catch {
@@ -652,11 +653,9 @@ async function pair() {
         const kernel = kernelCounters();
         const seen = await Promise.all([a, b].map((s) => serverSeen(s, op)));
         await Promise.all([a, b].map((s) => stats(s, true)));
-        const cpus = [a, b].map((s) => processCpu(s.proc.pid!));
-        const pg = clusterCpu(cluster!);
-        const { result: loads, busy } = await busyWhile(() => this.both(targets, at, connections, DURATION, what));
-        const used = [a, b].map((s, i) => processCpu(s.proc.pid!) - cpus[i]!);
-        const pgUsed = clusterCpu(cluster!) - pg;
+        const { result: loads, busy, used: [usedA, usedB, pgUsed] } = await busyWhile(() => this.both(targets, at, connections, DURATION, what),
+          [() => processCpu(a.proc.pid!), () => processCpu(b.proc.pid!), () => clusterCpu(cluster!)]);
+        const used = [usedA!, usedB!];
         const loops = await Promise.all([a, b].map((s) => stats(s)));
         const after = await Promise.all([a, b].map((s) => serverSeen(s, op)));
         const slow = after.map((x, i) => `${x.over50 - seen[i]!.over50} of ${x.count - seen[i]!.count}`);
@@ -666,7 +665,7 @@ async function pair() {
         const note = `instances' own view: over 50 ms A ${slow[0]}, B ${slow[1]}; event-loop delay max A ${loops[0]!.event_loop_delay_ms.max} ms, `
           + `B ${loops[1]!.event_loop_delay_ms.max} ms; kernel: ${kernelDelta(kernel, kernelCounters())}; cores ${(busy * 100).toFixed(0)}% busy, `
           + `instances' CPU A ${used[0]!.toFixed(1)} s, B ${used[1]!.toFixed(1)} s (per request answered A ${perRequest[0]}, B ${perRequest[1]}), `
-          + `PostgreSQL's ${pgUsed.toFixed(1)} s (${((pgUsed / (served[0]! + served[1]!)) * 1e6).toFixed(0)} µs per request)`;
+          + `PostgreSQL's ${pgUsed!.toFixed(1)} s (${((pgUsed! / (served[0]! + served[1]!)) * 1e6).toFixed(0)} µs per request)`;
         return { loads, note, busy: busy * 100 };
       };
       const oneBusy: number[] = [];
@@ -742,9 +741,8 @@ async function i1(): Promise<void> {
   for (let r = 0; r < ROUNDS; r++) {
     const notes: string[] = [];
     for (const [i, targets] of [[bare[0]!, bare[0]!], [bare[0]!, bare[1]!]].entries()) {
-      const cpus = bare.map((x) => processCpu(x.server.proc.pid!));
-      const { result, busy } = await busyWhile(() => p.both([targets[0]!.server.url, targets[1]!.server.url], '/api/get/notice', 25, DURATION, what));
-      const used = bare.map((x, j) => processCpu(x.server.proc.pid!) - cpus[j]!);
+      const { result, busy, used } = await busyWhile(() => p.both([targets[0]!.server.url, targets[1]!.server.url], '/api/get/notice', 25, DURATION, what),
+        bare.map((x) => () => processCpu(x.server.proc.pid!)));
       (i === 0 ? bareOne : bareTwo).push(result);
       bareBusy[i]!.push(busy * 100);
       const requests = result[0].total + result[1].total;
