@@ -55,7 +55,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   // own; in a shared bucket only old ones go, and one instance at a time: a young one may be another
   // instance's, between its PUT and its commit.
   const recover = async () => {
-    const recovered = await services.noticeService.recover();
+    const recovered = await services.noticeRecovery.recover();
     const before = services.files.shared ? clock.now() - ORPHAN_GRACE_MS : Infinity;
     const portraitsDropped = await services.portraits.recover(before);
     if (recovered.placed || recovered.dropped || portraitsDropped) log.warn('recovered after an unclean stop', { ...recovered, portraitsDropped });
@@ -98,7 +98,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       let orphans = 0;
       if (services.files.shared && now - lastOrphanSweep >= 3600_000) {
         lastOrphanSweep = now;
-        orphans = await services.noticeService.sweepOrphans(now - ORPHAN_GRACE_MS) + await services.portraits.recover(now - ORPHAN_GRACE_MS);
+        orphans = await services.noticeRecovery.sweepOrphans(now - ORPHAN_GRACE_MS) + await services.portraits.recover(now - ORPHAN_GRACE_MS);
       }
       const audit = await services.audit.sweep();
       await services.retention.sweep();

@@ -15,7 +15,7 @@ export interface AuditQuery {
 
 /** The entries audit.list answers with; null when from/to do not read as times, or from is after to. */
 export async function auditList(
-  s: Pick<Services, 'audit' | 'read' | 'noticeService'> & { config: Config },
+  s: Pick<Services, 'audit' | 'read' | 'noticeView'> & { config: Config },
   data: AuditQuery,
   userId: number | undefined,
 ): Promise<{ total: number; list: PublicAuditEntry[] } | null> {
@@ -23,5 +23,5 @@ export async function auditList(
   const from = data.from === undefined ? undefined : parseWhen(tz, data.from);
   const to = data.to === undefined ? undefined : parseWhen(tz, data.to);
   if (from === null || to === null || (from !== undefined && to !== undefined && from > to)) return null;
-  return s.audit.list(s.read, { userId, deviceId: data.device_id, kind: data.kind, from, to }, data.limit ?? 50, data.offset ?? 0, (ms) => s.noticeService.createtime(ms));
+  return s.audit.list(s.read, { userId, deviceId: data.device_id, kind: data.kind, from, to }, data.limit ?? 50, data.offset ?? 0, (ms) => s.noticeView.createtime(ms));
 }

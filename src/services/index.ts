@@ -15,7 +15,7 @@ import { TerminalStore } from '../db/terminals.js';
 import { UserStore } from '../db/users.js';
 import type { Logger } from '../log.js';
 import { AlertStore } from '../db/alerts.js';
-import { Alerts, NoticeHub, NoticeService, PhotoRetention, WebPush } from './alerts/index.js';
+import { Alerts, NoticeFanout, NoticeHub, NoticeIngest, NoticeLists, NoticeRecovery, NoticeView, PhotoRetention, WebPush } from './alerts/index.js';
 import { PushStore } from '../db/push.js';
 import { DataExports, Metrics, ReportDays } from './operations/index.js';
 import { ExportStore } from '../db/exports.js';
@@ -48,7 +48,14 @@ export interface Services {
   guessesGlobal: Limit;
   devices: DeviceStore;
   notices: NoticeStore;
-  noticeService: NoticeService;
+  /** A camera's fall stored, and a family's opening, acknowledging and judging it. */
+  noticeIngest: NoticeIngest;
+  /** notice.get's replies, cached per account. */
+  noticeLists: NoticeLists;
+  /** How a stored notice is shown to clients (createtime, toPublic). */
+  noticeView: NoticeView;
+  /** Photos a crash or a lost bucket write left behind. */
+  noticeRecovery: NoticeRecovery;
   /** Escalation of unacknowledged falls, retries, camera liveness. */
   alerts: Alerts;
   /** Web Push to the console's browsers (VAPID keys kept in the database), the chain's first step. */
@@ -134,9 +141,12 @@ export async function createServices(config: Config, clock: Clock, log: Logger, 
   const notices = new NoticeStore(db);
   const limits = { maxBytes: config.imageMaxBytes, maxPixels: config.imageMaxPixels };
   const steps = new AlertStore(db);
-  const alerts: Alerts = new Alerts(db, steps, notices, devices, hub, gateway, clock, config, log, (ms): string => noticeService.createtime(ms), bus);
-  const noticeService = new NoticeService(db, notices, devices, noticeFiles, hub, clock, config, log, alerts, metrics, bus, audit);
-  devices.onChange = (tx, userIds) => noticeService.invalidate(tx, userIds);
+  const noticeView = new NoticeView(config.noticeTimezone);
+  const alerts: Alerts = new Alerts(db, steps, notices, devices, hub, gateway, clock, config, log, (ms): string => noticeView.createtime(ms), bus);
+  const noticeLists = new NoticeLists(db, notices, bus, clock, noticeView);
+  const fanout = new NoticeFanout(db, { notices, devices }, hub, noticeLists, noticeView, bus);
+  const noticeIngest = new NoticeIngest(db, { notices, devices, files: noticeFiles }, { fanout, lists: noticeLists, view: noticeView }, { alerts, audit, metrics, bus }, { clock, config, log });
+  devices.onChange = (tx, userIds) => noticeLists.invalidate(tx, userIds);
   const pushSubscriptions = new PushStore(db);
   const push = new WebPush(db, pushSubscriptions, tickets, config, clock, log, options.fetch);
   await push.start();
@@ -147,13 +157,13 @@ export async function createServices(config: Config, clock: Clock, log: Logger, 
     if (wake.k === 'users') users.forget(wake.ids);
   });
   bus.onResync(() => users.forget('all'));
-  await noticeService.start();
+  await fanout.start();
   const tokens = new TokenService(db, new TokenStore(db), clock, {
     idleSeconds: config.tokenIdleSeconds,
     enduringSeconds: config.tokenEnduringSeconds,
     touchWriteSeconds: config.tokenTouchWriteSeconds,
   }, bus);
-  const exports = new DataExports(db, new ExportStore(db), exportFiles, { users, tokens, devices, notices, noticeService, audit }, config, clock, log);
+  const exports = new DataExports(db, new ExportStore(db), exportFiles, { users, tokens, devices, notices, noticeIngest, noticeView, audit }, config, clock, log);
   await bus.start();
   return {
     db,
@@ -163,7 +173,10 @@ export async function createServices(config: Config, clock: Clock, log: Logger, 
     hub,
     gateway,
     metrics,
-    noticeService,
+    noticeIngest,
+    noticeLists,
+    noticeView,
+    noticeRecovery: new NoticeRecovery(db, notices, noticeFiles),
     alerts,
     push,
     pushSubscriptions,

@@ -48,7 +48,7 @@ ack('the first bound account to open it acknowledges it; every list, info and st
 
   t.clock.advance(7);
   const info = await t.call('/get/notice', 'notice', 'info', { event_id: item.event_id }, { token: tokens[0] });
-  const expected = { phone: phones[0], at: t.services.noticeService.createtime(t.clock.now()) };
+  const expected = { phone: phones[0], at: t.services.noticeView.createtime(t.clock.now()) };
   assert.equal(info.data.acknowledged, expected);
   await streamB.waitFor(() => streamB.events.some((e) => e.event === 'acknowledged'));
   const event = streamB.events.find((e) => e.event === 'acknowledged')!;
@@ -236,7 +236,7 @@ live('a camera that sent a heartbeat and then went silent is offline once; heard
   assert.equal(beat, { id: 1, status: 0, message: 'Successful', data: {} });
   assert.is((await t.call('/notice', 'device', 'heartbeat', { anything: 1 }, { token: camera })).status, 0, 'no data needed, none looked at');
   assert.is((await t.call('/notice', 'device', 'heartbeat', {}, { token: 'f'.repeat(32) })).status, -104);
-  const seenAt = t.services.noticeService.createtime(t.clock.now());
+  const seenAt = t.services.noticeView.createtime(t.clock.now());
   const listed = (await t.call('/device', 'device', 'list', {}, { token: tokens[0] })).data.list;
   assert.equal(listed.find((d: { device_id: string }) => d.device_id === camera), { device_id: camera, device_name: listed[0].device_name, last_seen: seenAt, online: true });
   assert.equal(listed.find((d: { device_id: string }) => d.device_id === legacy).online, null);
@@ -258,7 +258,7 @@ live('a camera that sent a heartbeat and then went silent is offline once; heard
   assert.is((await t.upload(camera, await jpeg(5))).status, 0);
   await stream.waitFor(() => stream.events.filter((e) => e.event === 'device').length === 2);
   const back = JSON.parse(stream.events.filter((e) => e.event === 'device')[1]!.data);
-  assert.equal(back, { device_id: camera, device_name: listed[0].device_name, online: true, last_seen: t.services.noticeService.createtime(t.clock.now()) });
+  assert.equal(back, { device_id: camera, device_name: listed[0].device_name, online: true, last_seen: t.services.noticeView.createtime(t.clock.now()) });
   await until(() => ofKind(t, 'online').length === 2, 2000, 'online SMS');
   await t.call('/notice', 'device', 'heartbeat', {}, { token: camera });
   await sleep(100);

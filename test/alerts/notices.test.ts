@@ -153,7 +153,7 @@ flow('misses that come together share one read; a request that comes once the re
     return list(...args);
   };
   try {
-    const service = t.services.noticeService;
+    const service = t.services.noticeLists;
     const contents = (json: string) => (JSON.parse(json) as { list: { content: string }[] }).list.map((n) => n.content);
     const together = await Promise.all(Array.from({ length: 8 }, () => service.listJson(userId, 2, 20)));
     assert.is(reads, 1, 'eight misses in one turn: one read');
@@ -188,7 +188,7 @@ flow('a new fall goes into the cached newest pages without a read, the same as a
   await t.upload(camera, await jpeg(5), 'a');
   await t.upload(camera, await jpeg(5), 'b');
   const { id: userId } = (await t.sql.get('select id from users where phone = ?', phone)) as { id: number };
-  const service = t.services.noticeService;
+  const service = t.services.noticeLists;
   const page = async (mode: 0 | 1 | 2, limit?: number, offset = 0) => JSON.parse(await service.listJson(userId, mode, limit, offset)) as { num: number; total?: number; list: { content: string; event_id: string }[] };
   const contents = (p: { list: { content: string }[] }) => p.list.map((n) => n.content);
   const a = (await page(2)).list.find((n) => n.content === 'a')!.event_id;
@@ -217,19 +217,19 @@ flow('a new fall goes into the cached newest pages without a read, the same as a
     assert.is(reads, 1, 'a page further down is read again');
     // what was put in place is what a read gives, to the byte
     const cached = await Promise.all(asked.map((args) => service.listJson(userId, ...args)));
-    service['lists'].invalidate([userId]);
+    service.cache.invalidate([userId]);
     assert.equal(await Promise.all(asked.map((args) => service.listJson(userId, ...args))), cached);
     // a late wake-up for a fall the page was read after (here opened since): not given back as unread
     const c = (await page(2)).list[0]!.event_id;
     await t.call('/get/notice', 'notice', 'info', { event_id: c }, { token });
     assert.equal(contents(await page(0)), ['b']);
     const { id: cId } = (await t.sql.get('select id from notices where event_id = ?', c)) as { id: number };
-    service['lists'].added([userId], cId, (await page(2)).list[0] as never);
+    service.cache.added([userId], cId, (await page(2)).list[0] as never);
     reads = 0;
     assert.equal(contents(await page(0)), ['b']);
     assert.is(reads, 1, 'the unread page that cannot tell is read again');
     // a list without a limit that is already 200 long is not rewritten for each fall: dropped, as a limited one is not
-    const lists = service['lists'];
+    const lists = service.cache;
     const long = { num: 200, list: Array.from({ length: 200 }, () => ({ content: 'old' })) };
     const ids = Array.from({ length: 200 }, (_, i) => 200 - i);
     for (const [key, limit] of [['0::0', undefined], ['0:300:0', 300]] as const) {
@@ -265,7 +265,7 @@ flow('notice.upload takes a data: prefix, no content, and ignores the obsolete d
   const png = await sharp({ create: { width: 40, height: 30, channels: 3, background: '#884422' } }).png().toBuffer();
   const res = await t.call('/notice', 'notice', 'upload', { base64: `data:image/png;base64,${png.toString('base64')}`, device: 'camera1' }, { token: camera });
   assert.is(res.status, 0);
-  const stored = await t.services.noticeService.image(res.data.pic_name);
+  const stored = await t.services.noticeIngest.image(res.data.pic_name);
   assert.ok(stored.equals(png));
   assert.is((await t.call('/get/notice', 'notice', 'get', { mode: 0 }, { token })).data.list[0].content, '');
 });

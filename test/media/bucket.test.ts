@@ -113,10 +113,10 @@ test('objects no row names are removed once older than the grace period, never y
   await s3.put(stray, await jpeg(5));
   const named = (await s3.keys('notices/')).filter((k) => k !== stray);
   // the grace period counts from now: the stray object is too young
-  assert.is(await t.services.noticeService.sweepOrphans(Date.now() - 600_000), 0);
+  assert.is(await t.services.noticeRecovery.sweepOrphans(Date.now() - 600_000), 0);
   assert.ok((await s3.keys('notices/')).includes(stray));
   // as if the grace period had passed for everything stored so far
-  assert.is(await t.services.noticeService.sweepOrphans(Date.now() + 1000), 1);
+  assert.is(await t.services.noticeRecovery.sweepOrphans(Date.now() + 1000), 1);
   assert.equal(await s3.keys('notices/'), named, 'only the stray object went');
 });
 

@@ -17,7 +17,7 @@ function providerOf(kind: string, config: { sms: { gateway: string }; }, voice: 
  */
 export default handler({
   type: 'alerts', subtype: 'chain', auth: 'admin', success: 'successful',
-  async run(_data, { panels, noticeService, read, clock, config, ok }) {
+  async run(_data, { panels, noticeView, read, clock, config, ok }) {
     const now = clock.now();
     const rows = await panels.chain(read, now - DAY, RECENT);
     const voice = config.sms.tencent?.voice != null;
@@ -33,11 +33,11 @@ export default handler({
     }
     const unacked = rows.find((r) => r.section === 'unacked');
     return ok({
-      pending: rows.filter((r) => r.section === 'pending').map((r) => ({ kind: r.kind, steps: r.n, next_due: r.at === null ? null : noticeService.createtime(r.at) })),
+      pending: rows.filter((r) => r.section === 'pending').map((r) => ({ kind: r.kind, steps: r.n, next_due: r.at === null ? null : noticeView.createtime(r.at) })),
       last_24h: [...sends.values()],
       unacknowledged_24h: unacked?.n ?? 0,
       unacknowledged: rows.filter((r) => r.section === 'recent').map((r) => ({
-        event_id: r.eventId, device: r.device, createtime: noticeService.createtime(r.at!), minutes: Math.floor((now - r.at!) / 60_000),
+        event_id: r.eventId, device: r.device, createtime: noticeView.createtime(r.at!), minutes: Math.floor((now - r.at!) / 60_000),
       })),
     });
   },

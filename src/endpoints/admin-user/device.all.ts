@@ -8,14 +8,14 @@ const DAY = 86_400_000;
  */
 export default handler<{ limit?: number; offset?: number }>({
   type: 'device', subtype: 'all', auth: 'admin', success: 'successful',
-  async run({ limit = 50, offset = 0 }, { panels, noticeService, read, clock, ok }) {
+  async run({ limit = 50, offset = 0 }, { panels, noticeView, read, clock, ok }) {
     const { total, rows } = await panels.cameras(read, clock.now() - 30 * DAY, limit, offset);
     return ok({
       total,
       offset,
       list: rows.map((r) => ({
         device_id: r.deviceId, name: r.name, model: r.model,
-        last_seen: r.lastSeenAt === null ? null : noticeService.createtime(r.lastSeenAt),
+        last_seen: r.lastSeenAt === null ? null : noticeView.createtime(r.lastSeenAt),
         online: r.lastSeenAt === null ? null : r.offline === 0,
         families: r.families,
         falls_30d: r.falls,

@@ -122,7 +122,7 @@ export function consolePhotoRoute(deps: Deps): RequestHandler {
       res.setHeader('Cache-Control', 'private, max-age=31536000, immutable');
       res.setHeader('ETag', etag);
       if (req.headers['if-none-match'] === etag) return void res.status(304).end();
-      const photo = await reencodePhoto(await services.noticeService.image(notice.picName), config.imageMaxPixels, PHOTO_MAX_SIDE);
+      const photo = await reencodePhoto(await services.noticeIngest.image(notice.picName), config.imageMaxPixels, PHOTO_MAX_SIDE);
       if (!photo) {
         log.warn('photo does not decode', { event_id: eventId });
         res.removeHeader('Cache-Control');
@@ -184,7 +184,7 @@ export function consoleAckRoute(deps: Deps): RequestHandler {
         const user = await services.users.identity(userId);
         const notice = user && await services.notices.visible(services.read, userId, eventId);
         if (!user || !notice) return sendEnvelope(res, -1, reply.fail('TOKEN_INVALID'));
-        const acknowledged = await services.noticeService.open({ user, ip: req.ip ?? '', requestId: requestIdOf(res) }, notice, log);
+        const acknowledged = await services.noticeIngest.open({ user, ip: req.ip ?? '', requestId: requestIdOf(res) }, notice, log);
         log.info('fall acknowledged from a notification', { event_id: eventId, user: userId });
         sendEnvelope(res, -1, reply.ok({ acknowledged }));
       })().catch((e) => failure(deps, res, e, 'notification acknowledgement failed'));

@@ -3,8 +3,8 @@ import { livenessOf } from './view.js';
 
 export default handler({
   type: 'device', subtype: 'list', auth: 'user', success: 'successful',
-  async run(_data, { devices, read, noticeService, user, ok }) {
-    const format = (ms: number) => noticeService.createtime(ms);
+  async run(_data, { devices, read, noticeView, user, ok }) {
+    const format = (ms: number) => noticeView.createtime(ms);
     const list = (await devices.listForUser(read, user!.id)).map((d) => ({ device_id: d.deviceId, device_name: d.name, ...livenessOf(d, format) }));
     return ok({ num: list.length, list });
   },

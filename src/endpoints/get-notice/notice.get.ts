@@ -11,13 +11,13 @@ function modeOf(value: number | string): Mode | null {
 /** `before` (an event id) pages by key: the notices older than that one, as fast far back as at the top. */
 export default handler<{ mode: number | string; limit?: number; offset?: number; before?: string }>({
   type: 'notice', subtype: 'get', auth: 'user', success: 'successful',
-  async run({ mode, limit, offset = 0, before }, { noticeService, user, ok, fail }) {
+  async run({ mode, limit, offset = 0, before }, { noticeLists, user, ok, fail }) {
     const m = modeOf(mode);
     if (m === null) return fail('MODE_ERROR');
     if (before !== undefined) {
-      const json = await noticeService.listBeforeJson(user!.id, m, limit ?? 20, before);
+      const json = await noticeLists.listBeforeJson(user!.id, m, limit ?? 20, before);
       return json === null ? fail('EVENT_NOT_FOUND') : ok(new RawJson(json));
     }
-    return ok(new RawJson(await noticeService.listJson(user!.id, m, limit, offset)));
+    return ok(new RawJson(await noticeLists.listJson(user!.id, m, limit, offset)));
   },
 });

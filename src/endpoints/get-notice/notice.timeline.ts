@@ -13,10 +13,10 @@ const RANK: Record<string, number> = { stored: 0, streamed: 1, pushed: 2, sms: 3
  */
 export default handler<{ event_id: string }>({
   type: 'notice', subtype: 'timeline', auth: 'user', success: 'successful',
-  async run({ event_id }, { notices, noticeService, alerts, users, read, user, ok, fail }) {
+  async run({ event_id }, { notices, noticeView, alerts, users, read, user, ok, fail }) {
     const notice = await notices.visible(read, user!.id, event_id);
     if (!notice) return fail('GET_NOTICE_ERROR');
-    const at = (ms: number) => noticeService.createtime(ms);
+    const at = (ms: number) => noticeView.createtime(ms);
     const { steps, sends } = await alerts.timeline(notice.id);
     const entries: [number, Entry][] = [
       [notice.createdAt, { step: 'stored', at: at(notice.createdAt), outcome: notice.photoOk === 1 ? 'ok' : 'photo_incomplete' }],
@@ -34,7 +34,7 @@ export default handler<{ event_id: string }>({
       entries.push([notice.ackAt, { step: 'acknowledged', at: at(notice.ackAt), outcome: 'ok', by: who?.nickname || maskPhone(notice.ackPhone), by_you: notice.ackPhone === user!.phone }]);
     }
     entries.sort((a, b) => a[0] - b[0] || RANK[a[1].step]! - RANK[b[1].step]!);
-    const { device, createtime } = noticeService.toPublic(notice);
+    const { device, createtime } = noticeView.toPublic(notice);
     return ok({ event_id, device, createtime, timeline: entries.map(([, e]) => e) });
   },
 });

@@ -131,7 +131,7 @@ export function noticeStreamRoute({ config, services, log }: Deps): RequestHandl
     if (Number.isSafeInteger(resumeFrom) && resumeFrom >= 0) {
       try {
         for (const row of await services.notices.since(services.read, user.id, resumeFrom, MAX_REPLAY)) {
-          missed.push({ type: 'notice', seq: row.id, data: services.noticeService.toPublic(row) });
+          missed.push({ type: 'notice', seq: row.id, data: services.noticeView.toPublic(row) });
         }
       } catch (err) {
         // the client comes back with the same Last-Event-ID after its retry

@@ -3,7 +3,7 @@ import { handler } from './statuses.js';
 /** Each live token of the account, named by its session id (never the token itself). */
 export default handler({
   type: 'session', subtype: 'list', auth: 'user', success: 'successful',
-  async run(_data, { tokens, read, noticeService, user, ok }) {
+  async run(_data, { tokens, read, noticeView, user, ok }) {
     const list = (await tokens.sessions(read, user!.id)).map((s) => ({
       session_id: s.id,
       device_no: s.deviceNo,
@@ -12,8 +12,8 @@ export default handler({
       device_model: s.deviceModel,
       plat_id: s.platId,
       enduring: s.enduring,
-      created_at: noticeService.createtime(s.createdAt),
-      last_used_at: noticeService.createtime(s.lastUsedAt),
+      created_at: noticeView.createtime(s.createdAt),
+      last_used_at: noticeView.createtime(s.lastUsedAt),
       current: s.id === user!.tokenId,
     }));
     return ok({ num: list.length, list });

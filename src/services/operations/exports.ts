@@ -12,7 +12,7 @@ import type { NoticeStore } from '../../db/notices.js';
 import type { UserStore } from '../../db/users.js';
 import type { Logger } from '../../log.js';
 import type { TokenService } from '../accounts/index.js';
-import type { NoticeService } from '../alerts/index.js';
+import type { NoticeIngest, NoticeView } from '../alerts/index.js';
 import type { FileStore } from '../media/index.js';
 import { type AuditLog, randomHex128, safeEqual, sha256Hex } from '../shared/index.js';
 
@@ -59,7 +59,7 @@ export class DataExports {
     private readonly db: Database,
     private readonly store: ExportStore,
     private readonly files: FileStore,
-    private readonly parts: { users: UserStore; tokens: TokenService; devices: DeviceStore; notices: NoticeStore; noticeService: NoticeService; audit: AuditLog },
+    private readonly parts: { users: UserStore; tokens: TokenService; devices: DeviceStore; notices: NoticeStore; noticeView: NoticeView; noticeIngest: NoticeIngest; audit: AuditLog },
     private readonly config: Config,
     private readonly clock: Clock,
     private readonly log: Logger,
@@ -91,7 +91,7 @@ export class DataExports {
   async status(userId: number, id: string, origin: string): Promise<ExportStatus | null> {
     const row = await this.store.byId(this.db.read, id);
     if (!row || row.userId !== userId) return null;
-    const created_at = this.parts.noticeService.createtime(row.createdAt);
+    const created_at = this.parts.noticeView.createtime(row.createdAt);
     if (row.state !== 'ready') return { state: row.state, created_at };
     const key = randomHex128();
     const expiresAt = this.clock.now() + this.config.exportLinkSeconds * 1000;
@@ -155,9 +155,9 @@ export class DataExports {
 
   /** Writes the account's archive to `file`; its size. Photos are read one at a time, as the ZIP reaches them. */
   private async write(userId: number, file: string): Promise<number> {
-    const { users, tokens, devices, notices, noticeService, audit } = this.parts;
+    const { users, tokens, devices, notices, noticeView, noticeIngest, audit } = this.parts;
     const q = this.db.read;
-    const t = (ms: number | null) => (ms === null ? null : noticeService.createtime(ms));
+    const t = (ms: number | null) => (ms === null ? null : noticeView.createtime(ms));
     const profile = await users.profile(q, userId);
     const identity = await users.byPhone(q, profile!.phone);
     const zip = new yazl.ZipFile();
@@ -183,12 +183,12 @@ export class DataExports {
     const rows = await notices.list(q, userId, 2);
     const photoName = (eventId: string, type: string) => `photos/${eventId}.${type === 'jpeg' ? 'jpg' : type}`;
     json('notices.json', rows.map((n) => ({
-      ...noticeService.toPublic(n), photo: n.photoRemovedAt === null ? photoName(n.eventId, n.imageType) : null,
+      ...noticeView.toPublic(n), photo: n.photoRemovedAt === null ? photoName(n.eventId, n.imageType) : null,
     })));
     for (const n of rows) {
       if (n.photoRemovedAt !== null) continue;
       zip.addReadStreamLazy(photoName(n.eventId, n.imageType), { compress: false }, (cb) => {
-        noticeService.image(n.picName).then((bytes) => cb(null, Readable.from([bytes])), (err) => cb(err, undefined as never));
+        noticeIngest.image(n.picName).then((bytes) => cb(null, Readable.from([bytes])), (err) => cb(err, undefined as never));
       });
     }
     json('read_marks.json', (await this.store.readMarks(q, userId)).map((r) => ({ event_id: r.eventId, read_at: t(r.readAt) })));
@@ -197,7 +197,7 @@ export class DataExports {
     json('health.json', await this.store.healthSamples(q, userId));
     const entries = [];
     for (let offset = 0; ; offset += 1000) {
-      const page = await audit.list(q, { userId }, 1000, offset, noticeService.createtime.bind(noticeService));
+      const page = await audit.list(q, { userId }, 1000, offset, noticeView.createtime.bind(noticeView));
       entries.push(...page.list);
       if (page.list.length < 1000) break;
     }

@@ -11,7 +11,7 @@ import { Passwords } from '../accounts/index.js';
 import { legacyPicName } from '../shared/index.js';
 import type { DeviceStore } from '../../db/devices.js';
 import type { NoticeStore } from '../../db/notices.js';
-import type { NoticeService } from '../alerts/index.js';
+import type { NoticeIngest, NoticeLists } from '../alerts/index.js';
 import { parseLocal } from '../devices/index.js';
 
 /** A problem that stops the import before anything is written: one line for the operator. */
@@ -78,7 +78,7 @@ export async function importLegacy(opts: {
   log: Logger;
   db: Database;
   /** What the import writes through: the services of the server it fills. */
-  services: { devices: DeviceStore; notices: NoticeStore; noticeService: NoticeService; portraits: Portraits; placeholders: { error: Served } };
+  services: { devices: DeviceStore; notices: NoticeStore; noticeIngest: NoticeIngest; noticeLists: NoticeLists; portraits: Portraits; placeholders: { error: Served } };
   progress?: Progress;
 }): Promise<Report> {
   const { config, clock, services, dryRun, data } = opts;
@@ -218,7 +218,7 @@ export async function importLegacy(opts: {
       noticeRows.set(n.event_id, { id: -1, createdAt });
       continue;
     }
-    await services.noticeService.storeFile(n.pic_name, bytes ?? placeholder);
+    await services.noticeIngest.storeFile(n.pic_name, bytes ?? placeholder);
     const id = await db.transaction((tx) => store.insertNotice(tx, { eventId: n.event_id, deviceId: deviceRow, content: n.content ?? '', picName: n.pic_name, imageType, createdAt, photoOk }));
     noticeRows.set(n.event_id, { id: id ?? (await store.noticeByEvent(read, n.event_id))!.id, createdAt });
   }
@@ -266,6 +266,6 @@ export async function importLegacy(opts: {
     else skip('portraits', phone, `portrait/${phone} not stored: ${stored.problem}`);
   }
   progress?.stop();
-  if (!dryRun) await services.noticeService.invalidate(null, 'all');
+  if (!dryRun) await services.noticeLists.invalidate(null, 'all');
   return report;
 }
