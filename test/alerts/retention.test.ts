@@ -100,9 +100,12 @@ local('a removal a crash cut short is finished at the next start', async () => {
   await t.close(true);
   t = await startTestServer(env, { dataDir, clock: t.clock });
   token = await t.login(phone);
-  for (let i = 0; i < 100 && fs.existsSync(photoFile(t, f.picName)); i++) await new Promise((r) => setTimeout(r, 20));
+  // the sweep at start removes the file, then its queue row: wait for both (the row went after the file, so
+  // a check of the row right after the file was seen gone raced it)
+  const queued = async () => (await t.sql.get<{ n: number }>('select count(*) n from photo_removals')).n;
+  for (let i = 0; i < 250 && (fs.existsSync(photoFile(t, f.picName)) || await queued() > 0); i++) await new Promise((r) => setTimeout(r, 20));
   assert.ok(!fs.existsSync(photoFile(t, f.picName)), 'removed by the sweep at start');
-  assert.is((await t.sql.get<{ n: number }>('select count(*) n from photo_removals')).n, 0);
+  assert.is(await queued(), 0);
 });
 
 local('with NOTICE_RETENTION_DAYS=0 (the default) nothing is ever removed', async () => {
