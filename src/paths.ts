@@ -6,3 +6,9 @@ export const SCHEMA_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.u
 
 /** The built console (web/dist, made by `npm ci` through the prepare script). */
 export const WEB_DIST = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../web/dist');
+
+/** drizzle-kit's committed migrations, one folder per engine (migrations/ at the top of the project; `npm run db:generate`). */
+export const MIGRATIONS = {
+  sqlite: path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../migrations/sqlite'),
+  postgres: path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../migrations/pg'),
+} as const;

@@ -13,7 +13,7 @@ import type * as schema from './schema.js';
  * Stores are written once for both engines. They are typed against the
  * SQLite schema (src/db/schema.ts); on PostgreSQL the same calls run on
  * drizzle's pg builder over src/db/schema.pg.ts, whose tables, columns and
- * value types are the same (test/schema.test.ts). So stores use only what
+ * value types are the same (test/db/schema.test.ts). So stores use only what
  * both builders have: queries are awaited (never `.get()`, `.all()` or
  * `.run()`), single rows are `[0]`, affected rows come from `db.affected`,
  * and what differs (locks, unique violations) goes through this interface.

@@ -1,8 +1,11 @@
 import { bigint, boolean, doublePrecision, index, integer, pgTable, primaryKey, text, uniqueIndex } from 'drizzle-orm/pg-core';
 
+// the state ports' tables (limits' windows, one-use tickets) live beside this file
+export * from './schema-state.pg.js';
+
 /**
  * The PostgreSQL twin of schema.ts: the same tables, columns, keys and indexes
- * (test/schema.test.ts holds them to it). Millisecond times and byte sizes are
+ * (test/db/schema.test.ts holds them to it). Millisecond times and byte sizes are
  * bigint, booleans boolean, reals double precision, ids identity columns.
  */
 export const users = pgTable('users', {
@@ -310,19 +313,3 @@ export const files = pgTable('files', {
   sha256: text('sha256').notNull(),
   createdAt: bigint('created_at', { mode: 'number' }).notNull(),
 });
-
-/** See schema.ts. */
-export const throttles = pgTable('throttles', {
-  name: text('name').notNull(),
-  key: text('key').notNull(),
-  count: integer('count').notNull(),
-  startedAt: bigint('started_at', { mode: 'number' }).notNull(),
-}, (t) => [primaryKey({ columns: [t.name, t.key] }), index('throttles_started').on(t.startedAt)]);
-
-/** See schema.ts. */
-export const tickets = pgTable('tickets', {
-  kind: text('kind').notNull(),
-  key: text('key').notNull(),
-  value: text('value').notNull().default(''),
-  expiresAt: bigint('expires_at', { mode: 'number' }).notNull(),
-}, (t) => [primaryKey({ columns: [t.kind, t.key] }), index('tickets_expires').on(t.kind, t.expiresAt)]);

@@ -1,16 +1,14 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import Database_ from 'better-sqlite3';
 import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import * as schema from './schema.js';
 
+import { MIGRATIONS } from '../paths.js';
 import { Aborted, newTx, once, type Abort, type Builder, type Database, type Q, type Reader, type Tx } from './engine.js';
 
 type Db = BetterSQLite3Database<typeof schema> & { $client: Database_.Database };
-
-const MIGRATIONS = path.join(path.dirname(fileURLToPath(import.meta.url)), 'migrations');
 
 function connect(file: string, options?: Database_.Options): Db {
   const sqlite = new Database_(file, options);
@@ -33,7 +31,7 @@ export function openSqlite(dataDir: string, file = 'helpaged.sqlite'): SqliteDat
   fs.mkdirSync(dataDir, { recursive: true });
   const full = path.join(dataDir, file);
   const writer = connect(full);
-  migrate(writer, { migrationsFolder: MIGRATIONS });
+  migrate(writer, { migrationsFolder: MIGRATIONS.sqlite });
   return new SqliteDatabase(writer, connect(full));
 }
 

@@ -118,7 +118,7 @@ export async function createServices(config: Config, clock: Clock, log: Logger, 
   const throttleStore = new ThrottleStore(db);
   const tickets = new TicketStore(db);
   const limit = (name: string, max: number, windowSeconds: number): Limit => (db.dialect === 'postgres'
-    ? new SharedLimit(db, throttleStore, clock, log, name, max, windowSeconds)
+    ? new SharedLimit(db, throttleStore, clock, log, name, { max, windowSeconds })
     : new MemoryLimit(new Throttle(clock, max, windowSeconds)));
   const audit = new AuditLog(db, new AuditStore(db), clock, config.auditRetentionDays);
   const hub = new NoticeHub();
@@ -142,13 +142,13 @@ export async function createServices(config: Config, clock: Clock, log: Logger, 
   const limits = { maxBytes: config.imageMaxBytes, maxPixels: config.imageMaxPixels };
   const steps = new AlertStore(db);
   const noticeView = new NoticeView(config.noticeTimezone);
-  const alerts: Alerts = new Alerts(db, steps, notices, devices, hub, gateway, clock, config, log, (ms): string => noticeView.createtime(ms), bus);
+  const alerts: Alerts = new Alerts(db, { steps, notices, devices }, { hub, gateway, bus }, { clock, config, log }, (ms): string => noticeView.createtime(ms));
   const noticeLists = new NoticeLists(db, notices, bus, clock, noticeView);
   const fanout = new NoticeFanout(db, { notices, devices }, hub, noticeLists, noticeView, bus);
   const noticeIngest = new NoticeIngest(db, { notices, devices, files: noticeFiles }, { fanout, lists: noticeLists, view: noticeView }, { alerts, audit, metrics, bus }, { clock, config, log });
   devices.onChange = (tx, userIds) => noticeLists.invalidate(tx, userIds);
   const pushSubscriptions = new PushStore(db);
-  const push = new WebPush(db, pushSubscriptions, tickets, config, clock, log, options.fetch);
+  const push = new WebPush(db, pushSubscriptions, tickets, { config, clock, log }, options.fetch);
   await push.start();
   alerts.push = push;
   const users = new UserStore(db);
@@ -163,7 +163,7 @@ export async function createServices(config: Config, clock: Clock, log: Logger, 
     enduringSeconds: config.tokenEnduringSeconds,
     touchWriteSeconds: config.tokenTouchWriteSeconds,
   }, bus);
-  const exports = new DataExports(db, new ExportStore(db), exportFiles, { users, tokens, devices, notices, noticeIngest, noticeView, audit }, config, clock, log);
+  const exports = new DataExports(db, new ExportStore(db), exportFiles, { users, tokens, devices, notices, noticeIngest, noticeView, audit }, { config, clock, log });
   await bus.start();
   return {
     db,
@@ -189,14 +189,14 @@ export async function createServices(config: Config, clock: Clock, log: Logger, 
     pairingGuesses: limit('pairing-guesses', 10, 60),
     health: new HealthData(db, new HealthStore(db), clock),
     files: { notices: noticeFiles, portraits: portraitFiles, uploads: uploadFiles, dist: distFiles, exports: exportFiles, shared: client !== null },
-    uploads: new Uploads(db, new UploadStore(db), uploadFiles, localUploads, clock, await uploadSecret(config, db, tickets, clock.now()), config.fileGrantSeconds),
+    uploads: new Uploads(db, new UploadStore(db), uploadFiles, localUploads, clock, { secret: await uploadSecret(config, db, tickets, clock.now()), grantSeconds: config.fileGrantSeconds }),
     upgrades: new Upgrades(db, new UpgradeStore(db), distFiles, clock),
     users,
     bus,
     lifecycle: { draining: false },
     tokens,
     passwords: new Passwords(config.scryptLog2N),
-    codes: new SmsCodes(db, new CodeStore(db), clock, config, gateway, log, tickets),
+    codes: new SmsCodes(db, new CodeStore(db), { clock, config, log }, gateway, tickets),
     captchas: new ImageCaptchas(db, tickets, clock, config.codeTtlSeconds, config.captchaMaxPending, options.captchaCode),
     tickets,
     loginFailures: limit('login-failures', config.loginMaxFailures, config.loginFailureWindowSeconds),
@@ -206,7 +206,7 @@ export async function createServices(config: Config, clock: Clock, log: Logger, 
     audit,
     panels: new AdminStore(db),
     exports,
-    retention: new PhotoRetention(db, notices, noticeFiles, bus, clock, log, config.noticeRetentionDays),
+    retention: new PhotoRetention(db, notices, noticeFiles, bus, { clock, log }, config.noticeRetentionDays),
     reportDays: new ReportDays(db, new ReportDayStore(db), clock, log, config.noticeTimezone),
   };
 }

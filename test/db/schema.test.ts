@@ -48,7 +48,7 @@ schema('millisecond times are bigint on PostgreSQL', () => {
 });
 
 schema('each dialect\'s committed drizzle-kit migrations are up to date with its schema', () => {
-  for (const [dialect, file, dir] of [['sqlite', 'src/db/schema.ts', 'src/db/migrations'], ['postgresql', 'src/db/schema.pg.ts', 'src/db/migrations-pg']] as const) {
+  for (const [dialect, file, dir] of [['sqlite', 'src/db/schema.ts', 'migrations/sqlite'], ['postgresql', 'src/db/schema.pg.ts', 'migrations/pg']] as const) {
     const journal = JSON.parse(fs.readFileSync(`${dir}/meta/_journal.json`, 'utf8')) as { dialect: string; entries: { tag: string }[] };
     assert.is(journal.dialect, dialect);
     for (const e of journal.entries) assert.ok(fs.existsSync(`${dir}/${e.tag}.sql`), `${dir}/${e.tag}.sql`);

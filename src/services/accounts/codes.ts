@@ -35,32 +35,30 @@ export class SmsCodes {
   constructor(
     private readonly db: Database,
     private readonly store: CodeStore,
-    private readonly clock: Clock,
-    private readonly config: Config,
+    private readonly base: { clock: Clock; config: Config; log: Logger },
     private readonly gateway: SmsGateway,
-    private readonly log: Logger,
     private readonly tickets: TicketStore,
   ) {}
 
-  async send(phone: string, purpose: number, ip: string, log: Logger = this.log): Promise<SendResult> {
+  async send(phone: string, purpose: number, ip: string, log: Logger = this.base.log): Promise<SendResult> {
     const limited = await this.limited(phone, ip);
     if (limited) return limited;
     // one send per phone at a time, on every instance: a row held while the gateway is asked (and let go
     // after SENDING_GUARD_MS if this process dies meanwhile)
-    const started = this.clock.now();
+    const started = this.base.clock.now();
     if (!(await this.db.transaction((tx) => this.tickets.put(tx, 'sms-sending', phone, '', started + SENDING_GUARD_MS, started)))) {
       return { ok: false, refusal: 'LIMIT_30S', retryAfter: 1 };
     }
     try {
       const code = String(crypto.randomInt(0, 1_000_000)).padStart(6, '0');
       const rand = randomString(5, RAND_ALPHABET);
-      const ttlSeconds = this.config.codeTtlSeconds;
+      const ttlSeconds = this.base.config.codeTtlSeconds;
       const sent = await this.gateway.send({ kind: 'code', phone, code, commandType: purpose, ttlSeconds });
       if (!sent.ok) {
         log.warn('sms not sent', { gateway: this.gateway.name, phone, purpose, detail: sent.detail });
         return { ok: false, refusal: FROM_GATEWAY[sent.refusal] };
       }
-      const now = this.clock.now();
+      const now = this.base.clock.now();
       await this.db.transaction((tx) => this.store.insert(tx, {
         phone, purpose, ip, hash: md5Hex(code + rand), createdAt: now, expiresAt: now + ttlSeconds * 1000,
       }));
@@ -77,7 +75,7 @@ export class SmsCodes {
    * Without `purpose` (`sms.validate` with `phone`) every purpose's codes count.
    */
   async check(phone: string, purpose: number | undefined, hash: string): Promise<CheckResult> {
-    const now = this.clock.now();
+    const now = this.base.clock.now();
     const codes = await this.store.unused(this.db.read, phone, purpose, now - DAY);
     const live = codes.filter((c) => c.expiresAt > now && c.tries < MAX_CODE_TRIES);
     const match = codes.find((c) => safeEqual(c.hash, hash.toLowerCase()));
@@ -90,12 +88,12 @@ export class SmsCodes {
 
   /** Marks a checked code used; false if a concurrent request used it first. Call inside the transaction that acts on it. */
   consume(tx: Tx, codeId: number): Promise<boolean> {
-    return this.store.consume(tx, codeId, this.clock.now());
+    return this.store.consume(tx, codeId, this.base.clock.now());
   }
 
   /** `sms.validate`: is `hash` a live code of any phone? Does not use it up. */
   async validate(hash: string): Promise<'ok' | 'expired' | 'unknown'> {
-    const now = this.clock.now();
+    const now = this.base.clock.now();
     const row = await this.store.byHash(this.db.read, hash.toLowerCase());
     if (!row) return 'unknown';
     return row.expiresAt > now && row.tries < MAX_CODE_TRIES ? 'ok' : 'expired';
@@ -103,13 +101,13 @@ export class SmsCodes {
 
   /** Forgets codes older than a day: they no longer count for any limit. */
   sweep(): Promise<number> {
-    return this.db.transaction((tx) => this.store.deleteBefore(tx, this.clock.now() - DAY));
+    return this.db.transaction((tx) => this.store.deleteBefore(tx, this.base.clock.now() - DAY));
   }
 
   private async limited(phone: string, ip: string): Promise<SendResult | null> {
     const q = this.db.read;
-    const now = this.clock.now();
-    const { phoneIntervalSeconds, phoneHourly, phoneDaily, ipHourly, ipDaily } = this.config.sms;
+    const now = this.base.clock.now();
+    const { phoneIntervalSeconds, phoneHourly, phoneDaily, ipHourly, ipDaily } = this.base.config.sms;
     const retry = (until: number) => Math.max(1, Math.ceil((until - now) / 1000));
     const last = await this.store.lastSent(q, phone);
     if (last !== undefined && now - last < phoneIntervalSeconds * 1000) {

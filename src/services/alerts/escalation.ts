@@ -45,44 +45,39 @@ export class Alerts {
 
   constructor(
     private readonly db: Database,
-    private readonly steps: AlertStore,
-    private readonly notices: NoticeStore,
-    private readonly devices: DeviceStore,
-    private readonly hub: NoticeHub,
-    private readonly gateway: SmsGateway,
-    private readonly clock: Clock,
-    private readonly config: Config,
-    private readonly log: Logger,
+    private readonly stores: { steps: AlertStore; notices: NoticeStore; devices: DeviceStore },
+    /** Where its news goes: streams, phones, the other instances. */
+    private readonly out: { hub: NoticeHub; gateway: SmsGateway; bus: Bus },
+    private readonly base: { clock: Clock; config: Config; log: Logger },
     private readonly format: (ms: number) => string,
-    private readonly bus: Bus,
   ) {
-    bus.on((wake) => {
+    out.bus.on((wake) => {
       if (wake.k === 'device') return this.tellLiveness(wake.device);
     });
   }
 
   /** Call inside the transaction that stores the notice. */
   async schedule(tx: Tx, noticeId: number, device: DeviceRow, createdAt: number): Promise<void> {
-    const repeat = effective(device.alertRepeatSeconds, this.config.alertRepeatSeconds);
-    const call = effective(device.alertCallSeconds, this.config.alertCallSeconds);
+    const repeat = effective(device.alertRepeatSeconds, this.base.config.alertRepeatSeconds);
+    const call = effective(device.alertCallSeconds, this.base.config.alertCallSeconds);
     const steps = [
       ...(repeat > 0 ? [{ kind: 'alert-repeat' as const, dueAt: createdAt + repeat * 1000 }] : []),
       ...(call > 0 ? [{ kind: 'call' as const, dueAt: createdAt + call * 1000 }] : []),
     ];
     // one statement for both: it runs while notice inserts take turns
-    if (steps.length === 2) await this.steps.addPair(tx, noticeId, steps[0]!, steps[1]!);
-    else if (steps.length === 1) await this.steps.add(tx, noticeId, steps[0]!.kind, steps[0]!.dueAt);
+    if (steps.length === 2) await this.stores.steps.addPair(tx, noticeId, steps[0]!, steps[1]!);
+    else if (steps.length === 1) await this.stores.steps.add(tx, noticeId, steps[0]!.kind, steps[0]!.dueAt);
   }
 
   /** An acknowledgement stops whatever has not fired yet: call inside the transaction that records it. */
   async cancel(tx: Tx, noticeId: number, now: number): Promise<void> {
-    await this.steps.cancel(tx, noticeId, now);
+    await this.stores.steps.cancel(tx, noticeId, now);
   }
 
   /** One message to the provider: null when accepted, else why not (a throw included). */
   private async attempt(message: SmsMessage): Promise<string | null> {
     try {
-      const r = await this.gateway.send(message);
+      const r = await this.out.gateway.send(message);
       return r.ok ? null : r.detail;
     } catch (err) {
       return String((err as Error)?.message ?? err);
@@ -97,31 +92,31 @@ export class Alerts {
    * The fall's first alerts to its family: Web Push to their browsers (when the server pushes), started
    * first, and the SMS burst beside it, so that a slow push service never holds the SMS back.
    */
-  announce(fall: Fall, users: { id: number; phone: string }[], log: Logger = this.log): Promise<boolean> {
+  announce(fall: Fall, users: { id: number; phone: string }[], log: Logger = this.base.log): Promise<boolean> {
     const push = this.push;
-    const started = this.clock.now();
+    const started = this.base.clock.now();
     const pushing = push === null ? Promise.resolve() : this.track(push.deliver(fall, users.map((u) => u.id), log).then(async (o) => {
-      if (o.total > 0) await this.db.transaction((tx) => this.steps.recordPush(tx, fall.noticeId, started, o.sent, o.total));
+      if (o.total > 0) await this.db.transaction((tx) => this.stores.steps.recordPush(tx, fall.noticeId, started, o.sent, o.total));
     }).catch((err) => log.error('push not recorded', { event_id: fall.eventId, err })), undefined);
     const sms = this.deliver(fall, 'alert', users.map((u) => u.phone), 0, log);
     return Promise.all([pushing, sms]).then(([, all]) => all);
   }
 
-  deliver(fall: Fall, kind: StepKind, phones: string[], attempts = 0, log: Logger = this.log): Promise<boolean> {
+  deliver(fall: Fall, kind: StepKind, phones: string[], attempts = 0, log: Logger = this.base.log): Promise<boolean> {
     return this.track(this.send(fall, kind, phones, attempts, log), false);
   }
 
   private async send(fall: Fall, kind: StepKind, phones: string[], attempts: number, log: Logger): Promise<boolean> {
     const results = await Promise.all(phones.map((phone) => this.attempt({ kind, phone, device: fall.device, eventId: fall.eventId, createtime: fall.createtime })));
-    const wait = this.config.alertRetrySeconds * 2 ** attempts;
+    const wait = this.base.config.alertRetrySeconds * 2 ** attempts;
     const failed = results.flatMap((failure, i) => (failure === null ? [] : [{ phone: phones[i]!, detail: failure }]));
     const sent = phones.length - failed.length;
     const retry = attempts < MAX_RETRIES;
-    const dueAt = this.clock.now() + wait * 1000;
+    const dueAt = this.base.clock.now() + wait * 1000;
     await this.db.transaction(async (tx) => {
-      if (retry) for (const { phone } of failed) await this.steps.add(tx, fall.noticeId, kind, dueAt, phone, attempts + 1);
-      await this.notices.countSent(tx, fall.noticeId, sent);
-      await this.steps.record(tx, fall.noticeId, kind, this.clock.now(), sent, phones.length, attempts);
+      if (retry) for (const { phone } of failed) await this.stores.steps.add(tx, fall.noticeId, kind, dueAt, phone, attempts + 1);
+      await this.stores.notices.countSent(tx, fall.noticeId, sent);
+      await this.stores.steps.record(tx, fall.noticeId, kind, this.base.clock.now(), sent, phones.length, attempts);
     });
     // logged once the retries are in the database
     for (const { phone, detail } of failed) {
@@ -130,7 +125,7 @@ export class Alerts {
       else log.warn('fall alert not sent: giving up', fields);
     }
     const read = this.db.read;
-    if (sent < phones.length && await this.notices.alertsSent(read, fall.noticeId) === 0 && await this.steps.pending(read, fall.noticeId) === 0) {
+    if (sent < phones.length && await this.stores.notices.alertsSent(read, fall.noticeId) === 0 && await this.stores.steps.pending(read, fall.noticeId) === 0) {
       log.error('fall alert: every alert failed, nobody was told', { event_id: fall.eventId, device: fall.device });
     }
     return sent === phones.length;
@@ -170,20 +165,20 @@ export class Alerts {
 
   private async runTick(): Promise<void> {
     try {
-      const now = this.clock.now();
-      for (const step of await this.steps.due(this.db.read, now, BATCH)) await this.fire(step, now);
+      const now = this.base.clock.now();
+      for (const step of await this.stores.steps.due(this.db.read, now, BATCH)) await this.fire(step, now);
       await this.sweepOffline(now);
     } catch (err) {
-      this.log.error('alert tick failed', { err });
+      this.base.log.error('alert tick failed', { err });
     }
   }
 
   private async fire(step: DueStep, now: number): Promise<void> {
-    if (!(await this.db.transaction((tx) => this.steps.claim(tx, step.id, now)))) return;
+    if (!(await this.db.transaction((tx) => this.stores.steps.claim(tx, step.id, now)))) return;
     const setting = step.kind === 'alert-repeat' ? step.alertRepeatSeconds : step.kind === 'call' ? step.alertCallSeconds : null;
-    const phones = step.phone !== null ? [step.phone] : (await this.devices.boundUsers(this.db.read, step.deviceRowId)).map((u) => u.phone);
+    const phones = step.phone !== null ? [step.phone] : (await this.stores.devices.boundUsers(this.db.read, step.deviceRowId)).map((u) => u.phone);
     if (step.ackAt !== null || setting === 0 || phones.length === 0) return this.finish(step.id, 'skipped');
-    this.log.info('fall alert escalated', { event_id: step.eventId, kind: step.kind, phones: phones.length, attempt: step.attempts + 1 });
+    this.base.log.info('fall alert escalated', { event_id: step.eventId, kind: step.kind, phones: phones.length, attempt: step.attempts + 1 });
     const all = await this.deliver({ noticeId: step.noticeId, eventId: step.eventId, device: step.deviceName, createtime: this.format(step.createdAt) },
       step.kind, phones, step.attempts);
     await this.finish(step.id, all ? 'sent' : 'failed');
@@ -191,26 +186,26 @@ export class Alerts {
 
   /** The scheduled steps and the sends made for a fall, for its timeline. */
   timeline(noticeId: number): ReturnType<AlertStore['timeline']> {
-    return this.steps.timeline(this.db.read, noticeId);
+    return this.stores.steps.timeline(this.db.read, noticeId);
   }
 
   private finish(stepId: number, outcome: Outcome): Promise<void> {
-    return this.db.transaction((tx) => this.steps.finish(tx, stepId, outcome));
+    return this.db.transaction((tx) => this.stores.steps.finish(tx, stepId, outcome));
   }
 
   /** A heartbeat (or an upload from a camera that sends them). */
   async heardFrom(device: DeviceRow, heartbeat: boolean): Promise<void> {
-    const now = this.clock.now();
-    if (!(await this.db.transaction((tx) => this.devices.heardFrom(tx, device.id, now, heartbeat)))) return;
-    this.log.info('camera back online', { device: device.deviceId });
+    const now = this.base.clock.now();
+    if (!(await this.db.transaction((tx) => this.stores.devices.heardFrom(tx, device.id, now, heartbeat)))) return;
+    this.base.log.info('camera back online', { device: device.deviceId });
     void this.track(this.liveness(device, true, now), undefined);
   }
 
   private async sweepOffline(now: number): Promise<void> {
-    const before = now - this.config.cameraOfflineSeconds * 1000;
-    for (const device of await this.devices.goneSilent(this.db.read, before, BATCH)) {
-      if (!(await this.db.transaction((tx) => this.devices.markOffline(tx, device.id, before)))) continue;
-      this.log.warn('camera offline', { device: device.deviceId, last_seen: this.format(device.lastSeenAt!) });
+    const before = now - this.base.config.cameraOfflineSeconds * 1000;
+    for (const device of await this.stores.devices.goneSilent(this.db.read, before, BATCH)) {
+      if (!(await this.db.transaction((tx) => this.stores.devices.markOffline(tx, device.id, before)))) continue;
+      this.base.log.warn('camera offline', { device: device.deviceId, last_seen: this.format(device.lastSeenAt!) });
       await this.liveness(device, false, device.lastSeenAt!);
     }
   }
@@ -218,7 +213,7 @@ export class Alerts {
   /** stop() waits for sends in flight, so that their outcome is written before the database closes. */
   private track<T>(work: Promise<T>, onError: T): Promise<T> {
     const tracked = work.catch((err) => {
-      this.log.error('alert bookkeeping failed', { err });
+      this.base.log.error('alert bookkeeping failed', { err });
       return onError;
     });
     this.inflight.add(tracked);
@@ -228,21 +223,21 @@ export class Alerts {
 
   /** A camera went offline or came back (here or on another instance): its accounts' streams are told, from the row. */
   private async tellLiveness(deviceRowId: number): Promise<void> {
-    const device = await this.devices.byRowId(this.db.read, deviceRowId);
+    const device = await this.stores.devices.byRowId(this.db.read, deviceRowId);
     if (!device || device.lastSeenAt === null) return;
-    const users = await this.devices.boundUsers(this.db.read, device.id);
-    this.hub.publish(users.map((u) => u.id), {
+    const users = await this.stores.devices.boundUsers(this.db.read, device.id);
+    this.out.hub.publish(users.map((u) => u.id), {
       type: 'device', data: { device_id: device.deviceId, device_name: device.name, online: device.offline === 0, last_seen: this.format(device.lastSeenAt) },
     });
   }
 
   private async liveness(device: DeviceRow, online: boolean, lastSeen: number): Promise<void> {
-    await this.bus.send(null, { k: 'device', device: device.id }).catch((err) => this.log.error('other instances not told of a camera', { device: device.deviceId, err }));
-    const users = await this.devices.boundUsers(this.db.read, device.id);
+    await this.out.bus.send(null, { k: 'device', device: device.id }).catch((err) => this.base.log.error('other instances not told of a camera', { device: device.deviceId, err }));
+    const users = await this.stores.devices.boundUsers(this.db.read, device.id);
     const last = this.format(lastSeen);
     await Promise.all(users.map(async ({ phone }) => {
       const failure = await this.attempt({ kind: online ? 'online' : 'offline', phone, device: device.name, lastSeen: last });
-      if (failure !== null) this.log.warn('camera liveness SMS not sent', { device: device.deviceId, phone, detail: failure });
+      if (failure !== null) this.base.log.warn('camera liveness SMS not sent', { device: device.deviceId, phone, detail: failure });
     }));
   }
 }

@@ -49,9 +49,7 @@ export class WebPush {
     private readonly db: Database,
     private readonly store: PushStore,
     private readonly tickets: TicketStore,
-    private readonly config: Config,
-    private readonly clock: Clock,
-    private readonly log: Logger,
+    private readonly base: { config: Config; clock: Clock; log: Logger },
     private readonly fetcher: typeof fetch = fetch,
   ) {}
 
@@ -59,7 +57,7 @@ export class WebPush {
     const made = webpush.generateVAPIDKeys();
     const value = JSON.stringify({ ...made, ack: randomHex128() + randomHex128() });
     // the first instance's keys win; the others read them
-    await this.db.transaction((tx) => this.tickets.put(tx, 'push-keys', 'vapid', value, Number.MAX_SAFE_INTEGER, this.clock.now()));
+    await this.db.transaction((tx) => this.tickets.put(tx, 'push-keys', 'vapid', value, Number.MAX_SAFE_INTEGER, this.base.clock.now()));
     const kept = JSON.parse((await this.tickets.peek(this.db.read, 'push-keys', 'vapid'))!.value) as { publicKey: string; privateKey: string; ack: string };
     this.keys = { publicKey: kept.publicKey, privateKey: kept.privateKey };
     this.ackKey = Buffer.from(kept.ack, 'hex');
@@ -79,7 +77,7 @@ export class WebPush {
       return 'not a URL';
     }
     const host = url.hostname.replace(/^\[|\]$/g, '');
-    const listed = this.config.pushHosts.some((h) => (h.startsWith('.') ? host.endsWith(h) : host === h));
+    const listed = this.base.config.pushHosts.some((h) => (h.startsWith('.') ? host.endsWith(h) : host === h));
     if (!listed) return `host ${host} is not a push service this server sends to (PUSH_HOSTS)`;
     const loopback = host === 'localhost' || host === '::1' || /^127\./.test(host);
     if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback)) return 'not https';
@@ -88,7 +86,7 @@ export class WebPush {
   }
 
   ackTicket(eventId: string, userId: number): PushPayload['ack'] {
-    const exp = Math.floor(this.clock.now() / 1000) + ACK_TICKET_SECONDS;
+    const exp = Math.floor(this.base.clock.now() / 1000) + ACK_TICKET_SECONDS;
     return { event_id: eventId, user: userId, exp, sig: this.sign(eventId, userId, exp) };
   }
 
@@ -96,7 +94,7 @@ export class WebPush {
   checkAck(ticket: { event_id?: unknown; user?: unknown; exp?: unknown; sig?: unknown }): number | null {
     const { event_id, user, exp, sig } = ticket;
     if (typeof event_id !== 'string' || typeof user !== 'number' || typeof exp !== 'number' || typeof sig !== 'string') return null;
-    if (!Number.isSafeInteger(user) || exp * 1000 < this.clock.now()) return null;
+    if (!Number.isSafeInteger(user) || exp * 1000 < this.base.clock.now()) return null;
     return safeEqual(sig, this.sign(event_id, user, exp)) ? user : null;
   }
 
@@ -108,7 +106,7 @@ export class WebPush {
    * Pushes a fall to every subscription of the given accounts. Subscriptions the push service says
    * are gone (404, 410) are dropped; any other refusal counts as not sent (the SMS follows anyway).
    */
-  async deliver(fall: PushFall, userIds: number[], log: Logger = this.log): Promise<PushOutcome> {
+  async deliver(fall: PushFall, userIds: number[], log: Logger = this.base.log): Promise<PushOutcome> {
     const subs = await this.store.forUsers(this.db.read, userIds);
     if (subs.length === 0) return { sent: 0, total: 0, gone: 0 };
     const results: ('sent' | 'gone' | 'failed')[] = [];
@@ -133,13 +131,13 @@ export class WebPush {
     }
     const payload: PushPayload = { type: 'fall', event_id: fall.eventId, device: fall.device, createtime: fall.createtime, ack: this.ackTicket(fall.eventId, sub.userId) };
     const details = webpush.generateRequestDetails({ endpoint: sub.endpoint, keys: { p256dh: sub.p256dh, auth: sub.auth } }, JSON.stringify(payload), {
-      vapidDetails: { subject: this.config.pushSubject, ...this.keys! },
+      vapidDetails: { subject: this.base.config.pushSubject, ...this.keys! },
       TTL: 3600, urgency: 'high', contentEncoding: 'aes128gcm', topic: undefined,
     });
     try {
       const res = await this.fetcher(details.endpoint, {
         method: details.method, headers: details.headers as Record<string, string>, body: details.body ? new Uint8Array(details.body as Buffer) : null,
-        redirect: 'error', signal: AbortSignal.timeout(this.config.pushTimeoutMs),
+        redirect: 'error', signal: AbortSignal.timeout(this.base.config.pushTimeoutMs),
       });
       await res.arrayBuffer().catch(() => undefined);
       if (res.status === 404 || res.status === 410) return 'gone';

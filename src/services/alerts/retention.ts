@@ -24,8 +24,7 @@ export class PhotoRetention {
     private readonly notices: NoticeStore,
     private readonly files: FileStore,
     private readonly bus: Bus,
-    private readonly clock: Clock,
-    private readonly log: Logger,
+    private readonly base: { clock: Clock; log: Logger },
     private readonly days: number,
   ) {}
 
@@ -46,10 +45,10 @@ export class PhotoRetention {
     let removed = await this.drain();
     let released = 0;
     if (this.enabled) {
-      const before = this.clock.now() - this.days * 86_400_000;
+      const before = this.base.clock.now() - this.days * 86_400_000;
       for (;;) {
         const n = await this.db.transaction(async (tx) => {
-          const count = await this.notices.releasePhotos(tx, before, BATCH, this.clock.now());
+          const count = await this.notices.releasePhotos(tx, before, BATCH, this.base.clock.now());
           // every list that shows one of these photos changes (photo: null)
           if (count) await this.bus.send(tx, { k: 'lists', users: 'all' });
           return count;
@@ -61,7 +60,7 @@ export class PhotoRetention {
         await new Promise((resolve) => setImmediate(resolve));
       }
     }
-    if (released || removed) this.log.info('photos past retention removed', { released, removed, days: this.days });
+    if (released || removed) this.base.log.info('photos past retention removed', { released, removed, days: this.days });
     return { released, removed };
   }
 

@@ -68,18 +68,18 @@ export class Uploads {
     /** Where they are streamed to first: always on the local disk. */
     private readonly local: DurableDir,
     private readonly clock: Clock,
-    private readonly secret: Buffer,
-    private readonly grantSeconds: number,
+    /** The key grants are signed with, and how long one lasts. */
+    private readonly signing: { secret: Buffer; grantSeconds: number },
   ) {}
 
   private sign(id: string, expires: number): string {
-    return crypto.createHmac('sha256', this.secret).update(`${id}.${expires}`).digest('hex');
+    return crypto.createHmac('sha256', this.signing.secret).update(`${id}.${expires}`).digest('hex');
   }
 
   async grant(userId: number, module: UploadModule, filename: string, size: number) {
     const id = randomHex128();
     const now = this.clock.now();
-    const expires = Math.floor(now / 1000) + this.grantSeconds;
+    const expires = Math.floor(now / 1000) + this.signing.grantSeconds;
     await this.db.transaction((tx) => this.store.grant(tx, { id, userId, module, filename, size, createdAt: now, expiresAt: expires * 1000 }));
     return { id, form_data: { grant: id, expires: String(expires), signature: this.sign(id, expires) } };
   }

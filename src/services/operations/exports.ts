@@ -60,13 +60,11 @@ export class DataExports {
     private readonly store: ExportStore,
     private readonly files: FileStore,
     private readonly parts: { users: UserStore; tokens: TokenService; devices: DeviceStore; notices: NoticeStore; noticeView: NoticeView; noticeIngest: NoticeIngest; audit: AuditLog },
-    private readonly config: Config,
-    private readonly clock: Clock,
-    private readonly log: Logger,
+    private readonly base: { config: Config; clock: Clock; log: Logger },
   ) {}
 
   private get scratch(): string {
-    return path.join(this.config.dataDir, 'export-build');
+    return path.join(this.base.config.dataDir, 'export-build');
   }
 
   /**
@@ -74,7 +72,7 @@ export class DataExports {
    * is being built, 'limit' past EXPORTS_PER_DAY in 24 hours.
    */
   async request(userId: number, record: (tx: Tx, id: string) => Promise<void>): Promise<{ id: string } | 'busy' | 'limit'> {
-    const now = this.clock.now();
+    const now = this.base.clock.now();
     const recent = await this.store.recent(this.db.read, userId, now - 24 * HOUR);
     if (recent.some((e) => e.state === 'pending' || e.state === 'building')) return 'busy';
     if (recent.length >= EXPORTS_PER_DAY) return 'limit';
@@ -94,16 +92,16 @@ export class DataExports {
     const created_at = this.parts.noticeView.createtime(row.createdAt);
     if (row.state !== 'ready') return { state: row.state, created_at };
     const key = randomHex128();
-    const expiresAt = this.clock.now() + this.config.exportLinkSeconds * 1000;
+    const expiresAt = this.base.clock.now() + this.base.config.exportLinkSeconds * 1000;
     if (!(await this.db.transaction((tx) => this.store.issueKey(tx, id, sha256Hex(key), expiresAt)))) return { state: 'taken', created_at };
-    return { state: 'ready', created_at, bytes: row.bytes ?? undefined, url: `${origin}/app/export/${id}?key=${key}`, expires_in: this.config.exportLinkSeconds };
+    return { state: 'ready', created_at, bytes: row.bytes ?? undefined, url: `${origin}/app/export/${id}?key=${key}`, expires_in: this.base.config.exportLinkSeconds };
   }
 
   /** Checks a link and takes the export (the one download); the file's name in the store, or null. */
   async take(id: string, key: string): Promise<string | null> {
     const row = await this.store.byId(this.db.read, id);
     if (!row || row.state !== 'ready' || row.keyHash === null || !safeEqual(row.keyHash, sha256Hex(key))) return null;
-    const taken = await this.db.transaction((tx) => this.store.take(tx, id, row.keyHash!, this.clock.now()));
+    const taken = await this.db.transaction((tx) => this.store.take(tx, id, row.keyHash!, this.base.clock.now()));
     return taken ? this.fileName(id) : null;
   }
 
@@ -114,7 +112,7 @@ export class DataExports {
   sendFile = (...args: Parameters<FileStore['send']>) => this.files.send(...args);
 
   async removeFile(id: string): Promise<void> {
-    await this.files.remove(this.fileName(id)).catch((err) => this.log.warn('export file not removed', { id, err }));
+    await this.files.remove(this.fileName(id)).catch((err) => this.base.log.warn('export file not removed', { id, err }));
   }
 
   /** The file names of an account's exports, for removal with the account. */
@@ -124,7 +122,7 @@ export class DataExports {
 
   /** Builds exports left unbuilt (their instance stopped) and removes ready ones nobody took; from the sweep. */
   async sweep(): Promise<void> {
-    const now = this.clock.now();
+    const now = this.base.clock.now();
     for (const id of await this.store.unbuilt(this.db.read, now - STALE_MS)) await this.build(id);
     const expired = await this.db.transaction((tx) => this.store.expire(tx, now - KEEP_READY_MS));
     for (const id of expired) await this.removeFile(id);
@@ -136,17 +134,17 @@ export class DataExports {
     this.building.add(id);
     const local = path.join(this.scratch, `${id}.zip`);
     try {
-      const now = this.clock.now();
+      const now = this.base.clock.now();
       if (!(await this.db.transaction((tx) => this.store.claim(tx, id, now, now - STALE_MS)))) return;
       const row = (await this.store.byId(this.db.read, id))!;
       await fsp.mkdir(this.scratch, { recursive: true });
       const bytes = await this.write(row.userId, local);
       await this.files.place(await this.files.stageCopy(this.fileName(id), local), this.fileName(id));
-      await this.db.transaction((tx) => this.store.finish(tx, id, 'ready', bytes, this.clock.now()));
-      this.log.info('data export ready', { id, user: row.userId, bytes });
+      await this.db.transaction((tx) => this.store.finish(tx, id, 'ready', bytes, this.base.clock.now()));
+      this.base.log.info('data export ready', { id, user: row.userId, bytes });
     } catch (err) {
-      this.log.error('data export failed', { id, err });
-      await this.db.transaction((tx) => this.store.finish(tx, id, 'failed', null, this.clock.now())).catch(() => undefined);
+      this.base.log.error('data export failed', { id, err });
+      await this.db.transaction((tx) => this.store.finish(tx, id, 'failed', null, this.base.clock.now())).catch(() => undefined);
     } finally {
       this.building.delete(id);
       await fsp.rm(local, { force: true });
@@ -171,7 +169,7 @@ export class DataExports {
     const json = (name: string, value: unknown) => zip.addBuffer(Buffer.from(JSON.stringify(value, null, 2) + '\n'), name);
 
     zip.addBuffer(Buffer.from(README), 'README.txt');
-    json('profile.json', { ...profile, role: identity?.role ?? 'user', timezone: this.config.noticeTimezone, exported_at: t(this.clock.now()) });
+    json('profile.json', { ...profile, role: identity?.role ?? 'user', timezone: this.base.config.noticeTimezone, exported_at: t(this.base.clock.now()) });
     json('sessions.json', (await tokens.sessions(q, userId)).map((s) => ({
       created_at: t(s.createdAt), last_used_at: t(s.lastUsedAt), enduring: s.enduring,
       device_no: s.deviceNo, device_name: s.deviceName, device_brand: s.deviceBrand, device_model: s.deviceModel,

@@ -143,14 +143,14 @@ export class SharedLimit implements Limit {
     private readonly clock: Clock,
     private readonly log: Logger,
     private readonly name: string,
-    private readonly max: number,
-    private readonly windowSeconds: number,
+    /** At most `max` events per key in `windowSeconds`. */
+    private readonly rule: { max: number; windowSeconds: number },
   ) {}
 
   async blockedFor(key: string): Promise<number> {
-    if (this.max <= 0) return this.windowSeconds;
+    if (this.rule.max <= 0) return this.rule.windowSeconds;
     const w = await this.store.window(this.db.read, this.name, key).catch((err) => this.refuse(err));
-    if (!w || this.clock.now() - w.startedAt >= this.windowSeconds * 1000 || w.count < this.max) return 0;
+    if (!w || this.clock.now() - w.startedAt >= this.rule.windowSeconds * 1000 || w.count < this.rule.max) return 0;
     return this.secondsLeft(w.startedAt);
   }
 
@@ -166,11 +166,11 @@ export class SharedLimit implements Limit {
   /** One statement, so that instances never lose a count. */
   async hitIn(tx: Tx, key: string): Promise<void> {
     const now = this.clock.now();
-    await this.store.hit(tx, this.name, key, now, now - this.windowSeconds * 1000);
+    await this.store.hit(tx, this.name, key, now, now - this.rule.windowSeconds * 1000);
   }
 
   private secondsLeft(startedAt: number): number {
-    return Math.max(1, Math.ceil((startedAt + this.windowSeconds * 1000 - this.clock.now()) / 1000));
+    return Math.max(1, Math.ceil((startedAt + this.rule.windowSeconds * 1000 - this.clock.now()) / 1000));
   }
 
   async reset(key: string): Promise<void> {
