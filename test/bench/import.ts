@@ -11,6 +11,7 @@ import { spawnSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { legacyPicName } from '../../src/services/shared/random.js';
 import { jpeg, tempDir } from '../helpers.js';
@@ -56,7 +57,7 @@ try {
     notices.push(`(${q(event)}, 'fall', ${q(`cam-${i % 10}`)}, ${q(pic)}, ${q(when)})`);
     reads.push(`(${q(event)}, ${q(`138${String(i % 100).padStart(8, '0')}`)}, 1)`);
   }
-  const schema = fs.readFileSync(path.resolve('../shared/legacy/dump.sql'), 'utf8').split('\n').filter((l) => !l.startsWith('INSERT INTO') && !l.startsWith('(') && !l.startsWith("('")).join('\n');
+  const schema = fs.readFileSync(fileURLToPath(new URL('../fixtures/legacy/dump.sql', import.meta.url)), 'utf8').split('\n').filter((l) => !l.startsWith('INSERT INTO') && !l.startsWith('(') && !l.startsWith("('")).join('\n');
   const batches = (table: string, rows: string[]) => Array.from({ length: Math.ceil(rows.length / 1000) }, (_, b) => `INSERT INTO ${table} VALUES ${rows.slice(b * 1000, b * 1000 + 1000).join(',')};`).join('\n');
   db.load('big', `${schema}\n${batches('users', users)}\n${batches('usersinfo', infos)}\n${batches('devices', devices)}\n${batches('notice', notices)}\n${batches('notice_user', reads)}`);
   spawnSync('sync');

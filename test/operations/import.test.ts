@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createLogger } from '../../src/log.js';
@@ -9,7 +10,8 @@ import { engineEnv, jpeg, startTestServer, tempDir, type TestServer } from '../h
 import { tablesIn } from '../support/postgres.js';
 import { mariadbMissing, startMariaDb } from '../support/mariadb.js';
 
-const LEGACY = path.resolve('../shared/legacy');
+/** The HelpAged-Python data set (made by running the old server itself), kept with the tests: see its README. */
+const LEGACY = fileURLToPath(new URL('../fixtures/legacy', import.meta.url));
 const missing = mariadbMissing() ?? (fs.existsSync(path.join(LEGACY, 'dump.sql')) ? null : `${LEGACY}/dump.sql not found`);
 
 interface Expected {
