@@ -2,7 +2,7 @@
  * The import rules `npm test` checks first (dependency-cruiser): no circle, no import up the layers
  * (entry points -> server -> app -> endpoints -> envelope -> services -> db, with the base modules
  * below them all), and a service domain (src/services/<domain>/) reached from outside only through
- * its index.ts. Type-only imports count too. docs/ARCHITECTURE.md explains the layers and domains.
+ * its index.ts. Type-only imports count too. In the console (web/src), a feature never imports another. docs/ARCHITECTURE.md explains the layers and domains.
  */
 const BASE = '^src/(config|clock|log|status|threads|paths|trust)\\.ts$';
 const layers = [
@@ -56,6 +56,27 @@ module.exports = {
       to: { path: '^src/services/[^/]+/', pathNot: '^src/services/[^/]+/index\\.ts$' },
     },
     {
+      name: 'console-feature-not-to-another',
+      comment: 'a console feature (web/src/features/<name>/) never imports another one: what two share lives in web/src/ui/ or web/src/api/',
+      severity: 'error',
+      from: { path: '^web/src/features/([^/]+)/' },
+      to: { path: '^web/src/features/', pathNot: '^web/src/features/$1/' },
+    },
+    {
+      name: 'console-shared-not-to-features',
+      comment: 'web/src/ui/ and web/src/api/ are below the features: they import neither a feature nor the shell',
+      severity: 'error',
+      from: { path: '^web/src/(ui|api)/' },
+      to: { path: '^web/src/(features/|app\\.tsx$|main\\.tsx$)' },
+    },
+    {
+      name: 'console-not-to-server-code',
+      comment: 'the console takes only types from the server (web/src/api/types.ts), never its code',
+      severity: 'error',
+      from: { path: '^web/src/' },
+      to: { path: '^src/', dependencyTypesNot: ['type-only'] },
+    },
+    {
       name: 'domain-not-to-wiring',
       comment: 'src/services/index.ts builds the domains; a domain does not import it back',
       severity: 'error',
@@ -67,6 +88,6 @@ module.exports = {
     doNotFollow: { path: 'node_modules' },
     tsPreCompilationDeps: true,
     tsConfig: { fileName: 'tsconfig.json' },
-    enhancedResolveOptions: { extensions: ['.ts', '.js'] },
+    enhancedResolveOptions: { extensions: ['.ts', '.tsx', '.js'] },
   },
 };

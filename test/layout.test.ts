@@ -41,7 +41,19 @@ layout('no constructor in src/ or web/src/ takes more than 6 parameters', () => 
   assert.equal(wide, [], 'group what belongs together');
 });
 
+/** A status compared as a number (`.status === 0`, `status !== 101`): the console compares keys (web/src/api/statuses.ts). */
+export const STATUS_NUMBER = /\bstatus\s*[!=]==?\s*-?\d|-?\d+\s*[!=]==?\s*[\w.?]*\bstatus\b/;
+
+layout('no console component compares a status number: only web/src/api/ turns numbers into keys', () => {
+  const found = files('web/src', /\.tsx?$/).filter((f) => !f.startsWith('web/src/api/'))
+    .flatMap((f) => fs.readFileSync(f, 'utf8').split('\n').map((line, i) => [`${f}:${i + 1}`, line] as const))
+    .filter(([, line]) => STATUS_NUMBER.test(line)).map(([at]) => at);
+  assert.equal(found, []);
+});
+
 layout('the checks find what they are for', () => {
+  for (const line of ['if (r.status === 0)', 'reply.status !== 101 &&', 'if (0 === r.status)']) assert.ok(STATUS_NUMBER.test(line), line);
+  for (const line of ["if (r.key === 'OK')", "t('errorGeneric', { status: r.status, message })"]) assert.not.ok(STATUS_NUMBER.test(line), line);
   const seven = 'class A { constructor(a: 1, b: 2, c: 3, d: 4, e: 5, f: 6, g: 7) {} }\nclass B { constructor(a: 1) {} }';
   assert.equal(wideConstructors('x.ts', seven, MAX_CONSTRUCTOR_PARAMS), ['x.ts:1 (7)']);
   assert.equal(wideConstructors('x.ts', 'class C { constructor(private readonly a: { b: 1; c: 2; d: 3; e: 4; f: 5; g: 6; h: 7 }) {} }', MAX_CONSTRUCTOR_PARAMS), []);

@@ -1,24 +1,31 @@
 import type { JSX } from 'preact';
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
-import { closeSession, currentSession, remember, type Session } from './api';
-import { Alarm, unlockSound } from './Alarm';
-import { I18nContext, i18nFor, initialLang, rememberLang, type Lang } from './i18n';
-import { useAlerts } from './live';
-import { Account } from './screens/Account';
-import { Alerts } from './screens/Alerts';
-import { Cameras } from './screens/Cameras';
-import { Detail } from './screens/Detail';
-import { SignIn } from './screens/SignIn';
-import type { Panel } from './screens/Admin';
+import { closeSession, currentSession, remember, type Session } from './api/client';
+import { Alarm, unlockSound } from './features/alerts/Alarm';
+import { I18nContext, i18nFor, initialLang, rememberLang, type Lang } from './ui/i18n';
+import { useAlerts } from './features/alerts/live';
+import { Account } from './features/account/Account';
+import { Alerts } from './features/alerts/Alerts';
+import { Cameras } from './features/cameras/Cameras';
+import { Detail } from './features/alerts/Detail';
+import { SignIn } from './features/signin/SignIn';
+import { PANELS, type Panel } from './features/admin/panels';
 
-const PANEL_NAMES: readonly string[] = ['accounts', 'cameras', 'chain', 'reports', 'audit', 'packages'];
+/** The tabs' pictures (24-unit strokes): a bell, a camera, a heart, a person, a shield. */
+const ICONS = {
+  bell: 'M6 8a6 6 0 0 1 12 0c0 7 3 9 3 9H3s3-2 3-9M10.3 21a1.94 1.94 0 0 0 3.4 0',
+  camera: 'M14.5 4h-5L7 7H4a2 2 0 0 0-2 2v9a2 2 0 0 0 2 2h16a2 2 0 0 0 2-2V9a2 2 0 0 0-2-2h-3l-2.5-3zM12 17a4 4 0 1 0 0-8 4 4 0 0 0 0 8z',
+  heart: 'M19 14c1.49-1.46 3-3.21 3-5.5A5.5 5.5 0 0 0 16.5 3c-1.76 0-3 .5-4.5 2-1.5-1.5-2.74-2-4.5-2A5.5 5.5 0 0 0 2 8.5c0 2.3 1.5 4.05 3 5.5l7 7z',
+  person: 'M20 21v-2a4 4 0 0 0-4-4H8a4 4 0 0 0-4 4v2M12 11a4 4 0 1 0 0-8 4 4 0 0 0 0 8z',
+  shield: 'M12 22s8-4 8-10V5l-8-3-8 3v7c0 6 8 10 8 10z',
+} as const;
 
 type Route = 'alerts' | 'cameras' | 'account' | 'alert' | 'health' | 'admin';
 type AdminScreen = (props: { session: Session; panel: Panel }) => JSX.Element;
 
 function routeOf(hash: string): { route: Route; id: string } {
   const [r, id = ''] = hash.replace(/^#\/?/, '').split('/');
-  if (r === 'admin') return { route: 'admin', id: PANEL_NAMES.includes(id) ? id : 'accounts' };
+  if (r === 'admin') return { route: 'admin', id: (PANELS as readonly string[]).includes(id) ? id : 'accounts' };
   return { route: r === 'cameras' || r === 'account' || r === 'health' || (r === 'alert' && id) ? r as Route : 'alerts', id: decodeURIComponent(id) };
 }
 
@@ -59,8 +66,8 @@ function Shell({ session, lang, setLang, onSignOut, onSession }: { session: Sess
   const [AdminArea, setAdminArea] = useState<AdminScreen | null>(null);
   const isAdmin = session.role === 'admin';
   useEffect(() => {
-    if (route === 'health' && !HealthScreen) void import('./screens/Health').then((m) => setHealthScreen(() => m.Health));
-    if (route === 'admin' && isAdmin && !AdminArea) void import('./screens/Admin').then((m) => setAdminArea(() => m.Admin));
+    if (route === 'health' && !HealthScreen) void import('./features/health/Health').then((m) => setHealthScreen(() => m.Health));
+    if (route === 'admin' && isAdmin && !AdminArea) void import('./features/admin/Admin').then((m) => setAdminArea(() => m.Admin));
   }, [route]);
 
   useEffect(() => {
@@ -76,9 +83,10 @@ function Shell({ session, lang, setLang, onSignOut, onSession }: { session: Sess
     if (page.current) page.current.inert = alerts.alarm !== null;
   }, [alerts.alarm]);
 
-  const link = (to: Route | 'admin/accounts', label: string, badge?: number) => (
+  const link = (to: Route | 'admin/accounts', icon: keyof typeof ICONS, label: string, badge?: number) => (
     <a href={`#/${to}`} aria-current={route === to || (to === 'alerts' && route === 'alert') || (to === 'admin/accounts' && route === 'admin') ? 'page' : undefined}>
-      {label}
+      <svg class="tab-icon" aria-hidden="true" viewBox="0 0 24 24" width="26" height="26" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round"><path d={ICONS[icon]} /></svg>
+      <span>{label}</span>
       {badge ? <span class="badge" aria-label={t('unread', { n: badge })}>{badge}</span> : null}
     </a>
   );
@@ -91,11 +99,11 @@ function Shell({ session, lang, setLang, onSignOut, onSession }: { session: Sess
           <button type="button" class="lang" onClick={() => setLang(lang === 'zh' ? 'en' : 'zh')} lang={lang === 'zh' ? 'en' : 'zh'}>{t('otherLanguage')}</button>
         </header>
         <nav aria-label={t('navLabel')} class="tabs">
-          {link('alerts', t('navAlerts'), alerts.unread)}
-          {link('cameras', t('navCameras'))}
-          {link('health', t('navHealth'))}
-          {link('account', t('navAccount'))}
-          {isAdmin && link('admin/accounts', t('navAdmin'))}
+          {link('alerts', 'bell', t('navAlerts'), alerts.unread)}
+          {link('cameras', 'camera', t('navCameras'))}
+          {link('health', 'heart', t('navHealth'))}
+          {link('account', 'person', t('navAccount'))}
+          {isAdmin && link('admin/accounts', 'shield', t('navAdmin'))}
         </nav>
         {!online && <p class="banner" role="status">{t('offline')}</p>}
         <main>

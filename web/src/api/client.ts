@@ -3,11 +3,15 @@
  * is never in a URL or in script-readable storage: it travels as the HttpOnly session cookie, and each
  * POST carries the session's CSRF value (readable from its own cookie) in a header.
  */
+import { keyOf, type StatusKey } from './statuses';
+
 export interface Reply<T = Record<string, unknown>> {
   id: number;
   status: number;
   message: string;
   data: T;
+  /** The status by name, in the answering URL's table (api/statuses.ts): what the console compares, never `status`. */
+  key: StatusKey;
 }
 
 /** The server could not be reached, or did not answer an envelope. */
@@ -23,7 +27,7 @@ function cookie(name: string): string {
   return '';
 }
 
-async function post<T>(url: string, body: unknown): Promise<Reply<T>> {
+async function post<T>(url: string, body: unknown, path?: string): Promise<Reply<T>> {
   let res: Response;
   try {
     res = await fetch(url, {
@@ -34,15 +38,18 @@ async function post<T>(url: string, body: unknown): Promise<Reply<T>> {
   } catch {
     throw new NetworkError('unreachable');
   }
+  let reply: Reply<T>;
   try {
-    return (await res.json()) as Reply<T>;
+    reply = (await res.json()) as Reply<T>;
   } catch {
     throw new NetworkError(`HTTP ${res.status}`);
   }
+  reply.key = keyOf(path, reply.status);
+  return reply;
 }
 
 export function call<T = Record<string, unknown>>(path: string, type: string, subtype: string, data: unknown = {}): Promise<Reply<T>> {
-  return post<T>(`/api${path}`, { id: nextId++, type, subtype, data });
+  return post<T>(`/api${path}`, { id: nextId++, type, subtype, data }, path);
 }
 
 export interface Session {
@@ -65,11 +72,12 @@ export async function currentSession(): Promise<Session | null> {
   try {
     const res = await fetch('/app/session', { credentials: 'same-origin', cache: 'no-store' });
     reply = (await res.json()) as Reply<Session>;
+    reply.key = keyOf(undefined, reply.status);
   } catch {
     const hint = localStorage.getItem(HINT);
     return hint ? { ...(JSON.parse(hint) as Session), csrf: '' } : null;
   }
-  if (reply.status !== 0) {
+  if (reply.key !== 'OK') {
     forget();
     return null;
   }

@@ -1,6 +1,6 @@
 import type { ComponentChildren } from 'preact';
-import { useI18n } from '../i18n';
-import { en, type Key } from '../strings';
+import { useI18n } from './i18n';
+import { en, type Key } from './strings';
 
 /** A catalogue entry for a name the server sends (a kind of step or entry), or the name itself when there is none. */
 export function named(t: (key: Key) => string, key: string, fallback: string): string {

@@ -1,9 +1,11 @@
 import { useEffect, useState } from 'preact/hooks';
-import { call, currentSession, openSession, type Session } from '../api';
-import { CodeStep, problem, proof, terminal } from './SignIn';
-import { useI18n } from '../i18n';
-import { maskPhone } from '../time';
-import { AuditTable, type AuditEntry } from './tables';
+import { call, currentSession, openSession, type Reply, type Session } from '../../api/client';
+import { keyOf } from '../../api/statuses';
+import { problem } from '../../api/problems';
+import { CodeStep, proof, terminal } from '../../ui/CodeStep';
+import { useI18n } from '../../ui/i18n';
+import { maskPhone } from '../../ui/time';
+import { AuditTable, type AuditEntry } from '../../ui/tables';
 
 type PushState = 'unsupported' | 'blocked' | 'off' | 'on';
 
@@ -32,11 +34,11 @@ function Notifications() {
     try {
       if ((await Notification.requestPermission()) !== 'granted') return setState('blocked');
       const key = await call<{ public_key: string }>('/push', 'push', 'key');
-      if (key.status !== 0) return setError(t('errorGeneric', { status: key.status, message: key.message }));
+      if (key.key !== 'OK') return setError(t('errorGeneric', { status: key.status, message: key.message }));
       const registration = await navigator.serviceWorker.ready;
       const sub = await registration.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: keyBytes(key.data.public_key) });
       const reply = await call('/push', 'push', 'subscribe', sub.toJSON());
-      if (reply.status !== 0) {
+      if (reply.key !== 'OK') {
         await sub.unsubscribe();
         return setError(t('errorGeneric', { status: reply.status, message: reply.message }));
       }
@@ -78,16 +80,16 @@ function Profile({ session }: { session: Session }) {
 
   useEffect(() => {
     void fetch('/api/user/info', { credentials: 'same-origin', cache: 'no-store' }).then((r) => r.json()).then((r: { status: number; data: { nickname: string | null } }) => {
-      if (r.status === 0) setNickname(r.data.nickname ?? '');
+      if (keyOf('/user/info', r.status) === 'OK') setNickname(r.data.nickname ?? '');
     }).catch(() => undefined);
   }, [session.phone]);
 
-  const say = (status: number, message: string) => setMessage(status === 0 ? { text: t('saved'), error: false } : { text: t('errorGeneric', { status, message }), error: true });
+  const say = (r: Reply<unknown>) => setMessage(r.key === 'OK' ? { text: t('saved'), error: false } : { text: t('errorGeneric', { status: r.status, message: r.message }), error: true });
   return (
     <form class="card" onSubmit={async (e) => {
       e.preventDefault();
       const r = await call('/user/info', 'info', 'update', { phone: session.phone, nickname: nickname.trim() || null });
-      say(r.status, r.message);
+      say(r);
     }}>
       <h2>{t('profile')}</h2>
       <img class="portrait" src={`/api/get/portrait/${encodeURIComponent(session.phone)}?v=${version}`} alt={t('portraitAlt')} width={96} height={96} />
@@ -99,8 +101,8 @@ function Profile({ session }: { session: Session }) {
         let binary = '';
         for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
         const r = await call('/portrait', 'portrait', 'upload', { base64: btoa(binary) });
-        say(r.status, r.message);
-        if (r.status === 0) setVersion(Date.now());
+        say(r);
+        if (r.key === 'OK') setVersion(Date.now());
       }} />
       <label for="nickname">{t('nickname')}</label>
       <input id="nickname" maxLength={20} value={nickname} onInput={(e) => setNickname(e.currentTarget.value)} autoComplete="nickname" />
@@ -120,14 +122,14 @@ function Password({ session, onSession }: { session: Session; onSession: (s: Ses
       e.preventDefault();
       if (fresh.length < 6) return setMessage({ text: t('errorPasswordShort'), error: true });
       const r = await call('/user/password', 'password', 'change', { phone: session.phone, old, new: fresh });
-      if (r.status !== 0) return setMessage({ text: r.status === 101 ? t('errorLogin') : problem(r, 'password', t), error: true });
+      if (r.key !== 'OK') return setMessage({ text: problem(r, 'password', t), error: true });
       // a new password ends every token of the account, this browser's too: sign in again with it
       const login = await call<{ token: string }>('/user/login', 'login', 'pass', { phone: session.phone, pass: fresh, device: terminal() });
-      const next = login.status === 0 ? await openSession(login.data.token) : null;
+      const next = login.key === 'OK' ? await openSession(login.data.token) : null;
       setOld('');
       setFresh('');
       setMessage({ text: t('passwordChanged'), error: false });
-      if (next?.status === 0) onSession(next.data);
+      if (next?.key === 'OK') onSession(next.data);
     }}>
       <h2>{t('changePassword')}</h2>
       <label for="old-password">{t('currentPassword')}</label>
@@ -143,7 +145,7 @@ function Password({ session, onSession }: { session: Session; onSession: (s: Ses
 /** A change that needs an SMS code (the picture check first): a new phone number (4), deleting the account (5). */
 function CodeForm({ title, hint, purpose, phoneField, ownPhone, action, danger, onDone }: {
   title: string; hint?: string; purpose: 4 | 5; phoneField: boolean; ownPhone: string; action: string; danger?: boolean;
-  onDone: (phone: string, hash: string) => Promise<{ status: number; message: string } | null>;
+  onDone: (phone: string, hash: string) => Promise<Reply<unknown> | null>;
 }) {
   const { t } = useI18n();
   const [phone, setPhone] = useState('');
@@ -158,7 +160,7 @@ function CodeForm({ title, hint, purpose, phoneField, ownPhone, action, danger, 
       e.preventDefault();
       if (!rand) return setError(t('errorCode'));
       const r = await onDone(phone.trim(), proof(code.trim(), rand));
-      if (r && r.status !== 0) setError(r.status === 101 ? t('errorPhoneTaken') : problem(r as never, 'sms', t));
+      if (r && r.key !== 'OK') setError(problem(r, 'sms', t));
     }}>
       <h2>{title}</h2>
       {hint && <p>{hint}</p>}
@@ -184,7 +186,7 @@ function Sessions({ session }: { session: Session }) {
   const [message, setMessage] = useState<string | null>(null);
   const load = async () => {
     const r = await call<{ list: SessionRow[] }>('/user/session', 'session', 'list');
-    if (r.status === 0) setList(r.data.list);
+    if (r.key === 'OK') setList(r.data.list);
   };
   useEffect(() => void load(), [session]);
   return (
@@ -199,7 +201,7 @@ function Sessions({ session }: { session: Session }) {
             <span class="hint">{t('lastUsed')} {s.last_used_at}</span>
             {!s.current && <><br /><button type="button" class="secondary" aria-label={`${t('signOutDevice')}: ${s.device_name || t('unknownDevice')}`} onClick={async () => {
               const r = await call('/user/session', 'session', 'revoke', { session_id: s.session_id });
-              if (r.status === 0) setMessage(t('signedOutDevice'));
+              if (r.key === 'OK') setMessage(t('signedOutDevice'));
               void load();
             }}>{t('signOutDevice')}</button></>}
           </li>
@@ -214,7 +216,7 @@ function Activity() {
   const { t } = useI18n();
   const [list, setList] = useState<AuditEntry[] | null>(null);
   useEffect(() => {
-    void call<{ list: AuditEntry[] }>('/user/session', 'audit', 'list', { limit: 20 }).then((r) => r.status === 0 && setList(r.data.list));
+    void call<{ list: AuditEntry[] }>('/user/session', 'audit', 'list', { limit: 20 }).then((r) => r.key === 'OK' && setList(r.data.list));
   }, []);
   return (
     <div class="card" aria-labelledby="activity-heading">
@@ -234,7 +236,7 @@ function MyData() {
   const poll = async (id: string) => {
     for (let i = 0; i < 600; i++) {
       const r = await call<{ state: ExportState['state']; url?: string }>('/user/phone', 'account', 'export_status', { export_id: id });
-      if (r.status !== 0) return setError(t('errorGeneric', { status: r.status, message: r.message }));
+      if (r.key !== 'OK') return setError(t('errorGeneric', { status: r.status, message: r.message }));
       setExp(r.data);
       if (r.data.state !== 'pending' && r.data.state !== 'building') return;
       await new Promise((resolve) => setTimeout(resolve, 1000));
@@ -243,8 +245,8 @@ function MyData() {
   const ask = async () => {
     setError(null);
     const r = await call<{ export_id: string }>('/user/phone', 'account', 'export');
-    if (r.status === 104) return setError(t('dataLimit'));
-    if (r.status !== 0) return setError(t('errorGeneric', { status: r.status, message: r.message }));
+    if (r.key === 'EXPORT_LIMIT') return setError(t('dataLimit'));
+    if (r.key !== 'OK') return setError(t('errorGeneric', { status: r.status, message: r.message }));
     setExp({ state: 'pending' });
     await poll(r.data.export_id);
   };
@@ -279,7 +281,7 @@ export function Account({ session, onSignOut, onSession }: { session: Session; o
       <Password session={session} onSession={onSession} />
       <CodeForm title={t('changePhone')} purpose={4} phoneField ownPhone={session.phone} action={t('changePhone')} onDone={async (phone, hash) => {
         const r = await call('/user/phone', 'phone', 'change', { phone, hash });
-        if (r.status === 0) {
+        if (r.key === 'OK') {
           const next = await currentSession();
           if (next) onSession(next);
         }
@@ -287,7 +289,7 @@ export function Account({ session, onSignOut, onSession }: { session: Session; o
       }} />
       <CodeForm title={t('deleteAccount')} hint={t('deleteHint')} purpose={5} phoneField={false} ownPhone={session.phone} action={t('deleteNow')} danger onDone={async (_phone, hash) => {
         const r = await call('/user/phone', 'account', 'delete', { hash });
-        if (r.status === 0) onSignOut();
+        if (r.key === 'OK') onSignOut();
         return r;
       }} />
     </section>

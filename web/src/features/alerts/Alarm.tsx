@@ -1,8 +1,8 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
-import type { Session } from './api';
-import { useI18n } from './i18n';
-import type { Notice } from './live';
-import { When } from './screens/Alerts';
+import type { Session } from '../../api/client';
+import { useI18n } from '../../ui/i18n';
+import type { Notice } from '../../api/types';
+import { When } from '../../ui/When';
 
 let audio: AudioContext | null = null;
 

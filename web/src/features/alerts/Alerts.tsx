@@ -1,15 +1,10 @@
 import { useState } from 'preact/hooks';
-import type { Session } from '../api';
-import { useI18n } from '../i18n';
-import { useNicknames, type AlertsState, type Notice } from '../live';
-import { localTime, maskPhone, parseServerTime, relative } from '../time';
-
-export function When({ text, session, now }: { text: string; session: Session; now: number }) {
-  const { locale, t } = useI18n();
-  const ms = parseServerTime(text, session.timezone);
-  if (Number.isNaN(ms)) return <span>{text}</span>;
-  return <time dateTime={new Date(ms).toISOString()}>{localTime(ms, locale)} · {relative(ms, now, locale, t('justNow'))}</time>;
-}
+import type { Session } from '../../api/client';
+import { useI18n } from '../../ui/i18n';
+import type { Notice } from '../../api/types';
+import { useNicknames, type AlertsState } from './live';
+import { maskPhone } from '../../ui/time';
+import { When } from '../../ui/When';
 
 export function SeenBy({ notice, session, now, nicknames }: { notice: Notice; session: Session; now: number; nicknames: Record<string, string> }) {
   const { t } = useI18n();

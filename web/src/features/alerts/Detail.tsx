@@ -1,8 +1,8 @@
 import { useEffect, useState } from 'preact/hooks';
-import { call, type Session } from '../api';
-import { useI18n } from '../i18n';
-import type { Key } from '../strings';
-import { When } from './Alerts';
+import { call, type Session } from '../../api/client';
+import { useI18n } from '../../ui/i18n';
+import type { Key } from '../../ui/strings';
+import { When } from '../../ui/When';
 
 interface Entry { step: string; at: string; outcome: string; sent?: number; total?: number; attempt?: number; by?: string; by_you?: boolean }
 interface Timeline { event_id: string; device: string; createtime: string; timeline: Entry[] }
@@ -15,7 +15,7 @@ export function Detail({ eventId, session, now, refresh }: { eventId: string; se
 
   useEffect(() => {
     call<Timeline>('/get/notice', 'notice', 'timeline', { event_id: eventId }).then((r) => {
-      if (r.status === 0) setData(r.data);
+      if (r.key === 'OK') setData(r.data);
       else setError(t('errorGeneric', { status: r.status, message: r.message }));
     }, () => setError(t('errorNetwork')));
   }, [eventId, refresh]);

@@ -1,27 +1,7 @@
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
-import { call, LAST_LIST, NetworkError, type Session } from './api';
-import { serverTime } from './time';
-
-/** A fall as the API sends it (notice.get items, stream events): the server's PublicNotice, as the console reads it. */
-export interface Notice {
-  event_id: string;
-  content: string;
-  device: string;
-  pic_name: string;
-  createtime: string;
-  acknowledged: { phone: string; at: string } | null;
-  photo_ok: boolean;
-  verdict: Verdict | null;
-}
-
-export interface Verdict { verdict: 'fall' | 'false_alarm'; note: string | null; phone: string; at: string }
-
-export interface Liveness {
-  device_id: string;
-  device_name: string;
-  online: boolean | null;
-  last_seen: string | null;
-}
+import { call, LAST_LIST, NetworkError, type Session } from '../../api/client';
+import type { Liveness, Notice, Verdict } from '../../api/types';
+import { serverTime } from '../../ui/time';
 
 const PAGE = 20;
 
@@ -44,7 +24,7 @@ export function useAlerts(session: Session) {
 
   const refreshUnread = useCallback(async () => {
     const reply = await call<{ total: number }>('/get/notice', 'notice', 'get', { mode: 0, limit: 1 }).catch(() => null);
-    if (reply?.status === 0) setUnread(reply.data.total);
+    if (reply?.key === 'OK') setUnread(reply.data.total);
   }, []);
 
   const acknowledgedHere = useCallback((eventId: string, acknowledged: Notice['acknowledged']) => {
@@ -89,7 +69,7 @@ export function useAlerts(session: Session) {
         setLoaded(true);
         return;
       }
-      if (reply.status !== 0) return setError(`${reply.status}: ${reply.message}`);
+      if (reply.key !== 'OK') return setError(`${reply.status}: ${reply.message}`);
       const fresh = reply.data.list.filter((n) => !known.current.has(n.event_id));
       for (const n of fresh) known.current.add(n.event_id);
       setList((items) => [...items, ...fresh]);
@@ -106,7 +86,7 @@ export function useAlerts(session: Session) {
 
   const more = useCallback(async () => {
     const reply = await call<{ list: Notice[]; total: number }>('/get/notice', 'notice', 'get', { mode: 2, limit: PAGE, offset: list.length });
-    if (reply.status !== 0) return;
+    if (reply.key !== 'OK') return;
     const fresh = reply.data.list.filter((n) => !known.current.has(n.event_id));
     for (const n of fresh) known.current.add(n.event_id);
     setList((items) => [...items, ...fresh]);
@@ -116,7 +96,7 @@ export function useAlerts(session: Session) {
   /** notice.sign: 0, or 101 when someone was first; the fall is acknowledged either way. */
   const acknowledge = useCallback(async (eventId: string): Promise<boolean> => {
     const reply = await call('/get/notice', 'notice', 'sign', { event_id: eventId });
-    if (reply.status !== 0 && reply.status !== 101) return false;
+    if (reply.key !== 'OK' && reply.key !== 'ALREADY_SIGNED') return false;
     acknowledgedHere(eventId, { phone: session.phone, at: serverTime(Date.now(), session.timezone) });
     void refreshUnread();
     return true;
@@ -125,7 +105,7 @@ export function useAlerts(session: Session) {
   /** notice.verdict: a real fall or not, with a note; it acknowledges the fall too. */
   const judge = useCallback(async (eventId: string, verdict: Verdict['verdict'], note: string): Promise<boolean> => {
     const reply = await call<{ verdict: Verdict }>('/get/notice', 'notice', 'verdict', { event_id: eventId, verdict, note: note.trim() || null });
-    if (reply.status !== 0) return false;
+    if (reply.key !== 'OK') return false;
     setList((items) => items.map((n) => (n.event_id === eventId ? { ...n, verdict: reply.data.verdict } : n)));
     acknowledgedHere(eventId, { phone: session.phone, at: reply.data.verdict.at });
     void refreshUnread();
@@ -146,11 +126,11 @@ export function useNicknames(session: Session, falls: number): Record<string, st
   useEffect(() => {
     (async () => {
       const cameras = await call<{ list: { device_id: string }[] }>('/device', 'device', 'list');
-      if (cameras.status !== 0) return;
+      if (cameras.key !== 'OK') return;
       const found: Record<string, string> = {};
       for (const c of cameras.data.list) {
         const r = await call<{ family: { name: string; phone: string }[] }>('/device', 'device', 'family', { device_id: c.device_id });
-        if (r.status === 0) for (const m of r.data.family) if (m.name !== m.phone) found[m.phone] = m.name;
+        if (r.key === 'OK') for (const m of r.data.family) if (m.name !== m.phone) found[m.phone] = m.name;
       }
       setNames(found);
     })().catch(() => undefined);

@@ -1,8 +1,8 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { call, type Session } from '../api';
-import { useI18n } from '../i18n';
-import type { Liveness, Notice } from '../live';
-import { When } from './Alerts';
+import { call, type Reply, type Session } from '../../api/client';
+import { useI18n } from '../../ui/i18n';
+import type { Liveness, Notice } from '../../api/types';
+import { When } from '../../ui/When';
 
 interface Camera {
   device_id: string;
@@ -11,7 +11,7 @@ interface Camera {
   last_seen: string | null;
 }
 
-type Say = (status: number, message: string, ok: string) => void;
+type Say = (reply: Pick<Reply<unknown>, 'key' | 'status' | 'message'>, ok: string) => void;
 
 /** A camera id from its QR code: the 32-hex id itself, or HELPAGED-DEVICE:<id>. */
 export function cameraIdOf(text: string): string | null {
@@ -43,9 +43,9 @@ function CameraCard({ camera, live, lastFall, session, now, reload, say }: { cam
   const id = camera.device_id;
 
   useEffect(() => {
-    void call<{ family: { name: string }[] }>('/device', 'device', 'family', { device_id: id }).then((r) => r.status === 0 && setFamily(r.data.family.map((m) => m.name)));
+    void call<{ family: { name: string }[] }>('/device', 'device', 'family', { device_id: id }).then((r) => r.key === 'OK' && setFamily(r.data.family.map((m) => m.name)));
     void call<{ alerts: { repeat_seconds: number; call_seconds: number } }>('/device', 'device', 'info', { device_id: id }).then((r) => {
-      if (r.status !== 0) return;
+      if (r.key !== 'OK') return;
       setAlerts(r.data.alerts);
       setRepeat(String(Math.round(r.data.alerts.repeat_seconds / 60)));
       setCallAfter(String(Math.round(r.data.alerts.call_seconds / 60)));
@@ -66,8 +66,8 @@ function CameraCard({ camera, live, lastFall, session, now, reload, say }: { cam
         <form onSubmit={async (e) => {
           e.preventDefault();
           const r = await call<{ repeat_seconds: number; call_seconds: number }>('/device', 'device', 'alerts', { device_id: id, repeat_seconds: minutes(repeat), call_seconds: minutes(callAfter) });
-          if (r.status === 0) setAlerts(r.data);
-          say(r.status, r.message, t('saved'));
+          if (r.key === 'OK') setAlerts(r.data);
+          say(r, t('saved'));
         }}>
           <h3>{t('escalation')}</h3>
           <p>{t('escalationNow', { repeat: after(alerts.repeat_seconds), call: after(alerts.call_seconds) })}</p>
@@ -84,8 +84,8 @@ function CameraCard({ camera, live, lastFall, session, now, reload, say }: { cam
           <p>{t('unbindConfirm', { camera: camera.device_name })}</p>
           <button type="button" class="primary danger" onClick={async () => {
             const r = await call('/device', 'device', 'unbind', { device_id: id });
-            say(r.status, r.message, t('unbound'));
-            if (r.status === 0) reload();
+            say(r, t('unbound'));
+            if (r.key === 'OK') reload();
           }}>{t('unbindYes')}</button>{' '}
           <button type="button" class="secondary" onClick={() => setConfirming(false)}>{t('cancel')}</button>
         </div>
@@ -109,7 +109,7 @@ function Pairing({ known, onPaired }: { known: string[]; onPaired: (name: string
         return setPairing(null);
       }
       const r = await call<{ list: Camera[] }>('/device', 'device', 'list');
-      const fresh = r.status === 0 ? r.data.list.find((c) => !before.current.includes(c.device_id)) : undefined;
+      const fresh = r.key === 'OK' ? r.data.list.find((c) => !before.current.includes(c.device_id)) : undefined;
       if (fresh) {
         clearInterval(timer);
         setPairing(null);
@@ -125,7 +125,7 @@ function Pairing({ known, onPaired }: { known: string[]; onPaired: (name: string
       {!pairing && <button type="button" class="primary" onClick={async () => {
         before.current = known;
         const r = await call<{ pairing_code: string; qrcode: string; expires_in: number }>('/device', 'device', 'pairing');
-        if (r.status === 0) setPairing(r.data);
+        if (r.key === 'OK') setPairing(r.data);
       }}>{t('pairCamera')}</button>}
       {pairing && (
         <>
@@ -148,15 +148,15 @@ export function Cameras({ session, liveness, alerts, now }: { session: Session; 
 
   const load = async () => {
     const reply = await call<{ list: Camera[] }>('/device', 'device', 'list');
-    if (reply.status === 0) setCameras(reply.data.list);
+    if (reply.key === 'OK') setCameras(reply.data.list);
   };
   useEffect(() => void load(), [session]);
 
-  const say: Say = (status, message, ok) => setMessage(status === 0 ? { text: ok, error: false } : { text: t('errorGeneric', { status, message }), error: true });
+  const say: Say = (r, ok) => setMessage(r.key === 'OK' ? { text: ok, error: false } : { text: t('errorGeneric', { status: r.status, message: r.message }), error: true });
   const bind = async (deviceId: string) => {
     const reply = await call('/device', 'device', 'bind', { device_id: deviceId });
-    say(reply.status, reply.message, t('bound'));
-    if (reply.status === 0) {
+    say(reply, t('bound'));
+    if (reply.key === 'OK') {
       setId('');
       void load();
     }
@@ -174,14 +174,14 @@ export function Cameras({ session, liveness, alerts, now }: { session: Session; 
         ))}
       </ul>
       <Pairing known={cameras?.map((c) => c.device_id) ?? []} onPaired={(camera) => {
-        say(0, '', t('paired', { camera }));
+        say({ key: 'OK', status: 0, message: '' }, t('paired', { camera }));
         void load();
       }} />
       <form class="card" onSubmit={async (e) => {
         e.preventDefault();
         const reply = await call<{ device_id: string }>('/device', 'device', 'add', { device: name.trim() });
-        say(reply.status, reply.message, t('added', { id: reply.data.device_id }));
-        if (reply.status === 0) {
+        say(reply, t('added', { id: reply.data.device_id }));
+        if (reply.key === 'OK') {
           setName('');
           void load();
         }

@@ -1,9 +1,9 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
-import { call } from '../api';
-import { useI18n } from '../i18n';
-import type { Key } from '../strings';
+import { call } from '../../api/client';
+import { useI18n } from '../../ui/i18n';
+import type { Key } from '../../ui/strings';
 
 type Value = number | Record<string, number> | null;
 interface Chart {
@@ -41,7 +41,7 @@ export function Health() {
     const [start_time, end_time] = windowOf(range, back);
     setChart(null);
     call<Chart>('/health', 'health', 'query', { type, granularity: RANGES[range].granularity, start_time, end_time, tz: zone }).then((r) => {
-      if (r.status === 0) setChart(r.data);
+      if (r.key === 'OK') setChart(r.data);
       else setError(t('errorGeneric', { status: r.status, message: r.message }));
     }, () => setError(t('errorNetwork')));
   }, [type, range, back]);
