@@ -5,7 +5,7 @@ import sharp from 'sharp';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { md5Hex } from '../src/services/shared/random.js';
-import { engineEnv, newPhone, tempDir } from './helpers.js';
+import { engineEnv, newPhone, passes, tempDir } from './helpers.js';
 import { openStored } from './support/sql.js';
 import { startChild, type Child } from './support/child.js';
 
@@ -37,10 +37,10 @@ crashSafety(`${ROUNDS} kills at random moments lose no acknowledged notice and l
   const phone2 = newPhone();
   const gen = await post(`${child.url}/captcha`, 'sms', 'generate', { phone: phone2 });
   const msg = JSON.parse(fs.readFileSync(path.join(dataDir, 'sms-outbox.jsonl'), 'utf8').trim().split('\n').at(-1)!);
-  assert.is((await post(`${child.url}/user/register`, 'register', 'phone', { phone: phone2, hash: md5Hex(msg.code + gen.data.rand), pass: 'secret123' })).status, 0);
+  passes(await post(`${child.url}/user/register`, 'register', 'phone', { phone: phone2, hash: md5Hex(msg.code + gen.data.rand), pass: 'secret123' }));
   const token = (await post(`${child.url}/user/login`, 'login', 'pass', { phone: phone2, pass: 'secret123', enduring: 1 })).data.token as string;
   const deviceId = (await post(`${child.url}/device?token=${token}`, 'device', 'add', { device: 'crash-cam' })).data.device_id as string;
-  assert.is((await post(`${child.url}/device?token=${token}`, 'device', 'bind', { device_id: deviceId })).status, 0);
+  passes(await post(`${child.url}/device?token=${token}`, 'device', 'bind', { device_id: deviceId }));
 
   let next = 0;
   for (let round = 0; round < ROUNDS; round++) {

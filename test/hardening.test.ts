@@ -6,7 +6,7 @@ import { createLogger } from '../src/log.js';
 import { NoticeHub, type StreamEvent } from '../src/services/alerts/hub.js';
 import { md5Hex } from '../src/services/shared/random.js';
 import { Throttle } from '../src/services/shared/throttle.js';
-import { jpeg, newPhone, startTestServer, type TestServer } from './helpers.js';
+import { fails, jpeg, newPhone, passes, startTestServer, type TestServer } from './helpers.js';
 
 /** A logger that keeps its lines, to check what (and at what level) the server logged. */
 function capturingLog(level: 'debug' | 'info' = 'debug') {
@@ -45,9 +45,9 @@ guessing('wrong sms.validate hashes from 300 addresses exhaust the service-wide 
   assert.is(refused.status, 100);
   assert.type(refused.data.retry_after, 'number');
   // the family's own app, naming the phone, is not locked out by the flood
-  assert.is((await validate('sms', { hash: right, phone: victim })).status, 0);
+  passes(await validate('sms', { hash: right, phone: victim }));
   t.clock.advance(61);
-  assert.is((await validate('sms', { hash: right })).status, 0, 'the allowance comes back after its minute');
+  passes(await validate('sms', { hash: right }), 'the allowance comes back after its minute');
 });
 
 guessing('over a code\'s whole life, guesses without phone never exceed the stated bound', async () => {
@@ -75,10 +75,10 @@ guessing('sms.validate with phone: five wrong tries from five addresses burn tha
   t.clock.advance(60);
   const right = await t.requestCode(victim, 2);
   for (let i = 0; i < 5; i++) assert.is((await validate('sms', { hash: md5Hex(`p-${i}`), phone: victim })).status, 100);
-  assert.is((await validate('sms', { hash: right, phone: victim })).status, -4, 'the code is burned');
-  const forget = await t.call('/user/password', 'password', 'forget', { phone: victim, hash: right, pass: 'taken-over-1' });
-  assert.is(forget.status, -4, 'password.forget no longer takes it');
-  assert.is((await validate('sms', { hash: right, phone: 'abc' })).status, -204, 'phone must be a mainland mobile number');
+  fails(await validate('sms', { hash: right, phone: victim }), 'HASH_EXPIRED', 'the code is burned');
+  const forget = await t.call('password.forget', { phone: victim, hash: right, pass: 'taken-over-1' });
+  fails(forget, 'HASH_EXPIRED', 'password.forget no longer takes it');
+  fails(await validate('sms', { hash: right, phone: 'abc' }), 'VALUE', 'phone must be a mainland mobile number');
 });
 
 guessing('img.validate: wrong hashes from many addresses are limited service-wide too', async () => {
@@ -198,9 +198,9 @@ early.before(async () => {
   const admin = await e.signUp(phone);
   await e.makeAdmin(phone);
   camera = await e.addDevice(admin);
-  const params = await e.call('/file', 'file', 'params', { module: 'upgrade', filename: 'x.bin', size: 1000 }, { token: admin });
+  const params = await e.call('file.params', { module: 'upgrade', filename: 'x.bin', size: 1000 }, { token: admin });
   grantForm = params.data;
-  await e.call('/user/session', 'session', 'list', {}, { token: admin });
+  await e.call('session.list', {}, { token: admin });
 });
 early.after(() => e.close());
 
@@ -245,7 +245,7 @@ early('bad or missing tokens (-104, -101, -100) and a refused grant with 20 MB b
     });
   }
   // and a camera with a valid token still posts
-  assert.is((await e.upload(camera, await jpeg(20))).status, 0);
+  passes(await e.upload(camera, await jpeg(20)));
 });
 
 early('a small body with a bad token keeps its keep-alive connection', async () => {

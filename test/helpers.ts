@@ -7,6 +7,8 @@ import { loadConfig, type Config } from '../src/config.js';
 import { createLogger } from '../src/log.js';
 import { md5Hex } from '../src/services/shared/random.js';
 import { startServer, type Running, type StartOptions } from '../src/server.js';
+import * as assert from 'uvu/assert';
+import { statusCatalogue } from '../src/endpoints/catalogue.js';
 import { databaseFor } from './support/postgres.js';
 import { sqlOf, type Sql } from './support/sql.js';
 
@@ -20,14 +22,69 @@ export interface Envelope<D = any> {
 export interface CallOptions {
   token?: string;
   id?: unknown;
+  /** The URL, where a `type.subtype` is answered on more than one (audit.list: /user/session, /admin/user). */
+  path?: string;
+}
+
+/** What `fails` and `passes` read: an envelope reply, or what a test's own client keeps of one. */
+type Reply = { status: number; message?: string; data: unknown };
+
+const CATALOGUE = statusCatalogue();
+/** Where each `type.subtype` is answered. */
+const ROUTES = new Map<string, string[]>();
+for (const [path, { calls }] of Object.entries(CATALOGUE.paths)) for (const key of calls) ROUTES.set(key, [...(ROUTES.get(key) ?? []), path]);
+/** The URL each reply of `call`/`callAt` came from, so that a status key is read in that URL's table. */
+const answeredAt = new WeakMap<object, string>();
+
+/** The URL of a `type.subtype` (the endpoint table's), or `path` where it is one of several. */
+export function pathOf(key: string, path?: string): string {
+  const paths = ROUTES.get(key);
+  if (!paths) throw new Error(`no endpoint answers ${key}`);
+  if (path !== undefined && !paths.includes(path)) throw new Error(`${key} is not answered on ${path} (${paths.join(', ')})`);
+  if (path === undefined && paths.length > 1) throw new Error(`${key} is answered on ${paths.join(' and ')}: say which with { path }`);
+  return path ?? paths[0]!;
+}
+
+/** The number of a status key in the table of the URL that answered (its local one, then the global one). */
+export function statusOf(reply: object, key: string): number {
+  const path = answeredAt.get(reply);
+  const code = (path === undefined ? undefined : CATALOGUE.paths[path]!.local[key]) ?? CATALOGUE.global[key];
+  if (code === undefined) throw new Error(`${key} is in neither ${path ?? 'a local'} table nor the global one`);
+  return code;
+}
+
+/** Notes the URL a reply came from (for clients other than TestServer's, such as test/support/child.ts). */
+export function answered<R>(reply: R, urlPath: string): R {
+  if (reply && typeof reply === 'object') answeredAt.set(reply, urlPath.split('?')[0]!);
+  return reply;
+}
+
+/** The reply refused the call with the status `key` (of the answering URL's table or the global one). */
+export function fails(reply: Reply, key: string, message?: string): void {
+  assert.is(reply.status, statusOf(reply, key), message ?? `${key} expected: ${JSON.stringify({ status: reply.status, message: reply.message })}`);
+}
+
+/** The reply is a success (status 0, OK). */
+export function passes(reply: Reply, message?: string): void {
+  assert.is(reply.status, 0, message ?? `success expected: ${JSON.stringify({ status: reply.status, message: reply.message })}`);
+}
+
+/** The number itself, where a test pins the legacy wire on purpose (what HelpAged-Python's clients read). */
+export function legacyStatus(reply: Reply, code: number, message?: string): void {
+  assert.is(reply.status, code, message);
 }
 
 export interface TestServer extends Running {
   config: Config;
   clock: ManualClock;
   dataDir: string;
-  /** POST {id, type, subtype, data} to path (token in the query, as clients do). */
-  call<D = any>(urlPath: string, type: string, subtype: string, data: unknown, opts?: CallOptions): Promise<Envelope<D>>;
+  /** Calls `type.subtype` as a client does: POST {id, type, subtype, data} to its URL (the endpoint table's), the token in the query. */
+  call<D = any>(key: string, data?: unknown, opts?: CallOptions): Promise<Envelope<D>>;
+  /** The wire itself: POST {id, type, subtype, data} to any path (unknown pairs, the wrong URL, legacy replies). */
+  callAt<D = any>(urlPath: string, type: string, subtype: string, data: unknown, opts?: CallOptions): Promise<Envelope<D>>;
+  /** `fails(reply, key)`, `passes(reply)`: the same as the functions of this module. */
+  fails: typeof fails;
+  passes: typeof passes;
   /** POST a raw body; returns HTTP status, headers and the parsed JSON reply. */
   raw(urlPath: string, body: string | Buffer, headers?: Record<string, string>): Promise<{ http: number; headers: Headers; json: Envelope }>;
   get<D = any>(urlPath: string): Promise<Envelope<D>>;
@@ -95,11 +152,17 @@ export async function startTestServer(
     config,
     clock,
     dataDir,
-    async call(urlPath, type, subtype, data, opts = {}) {
+    call(key, data = {}, opts = {}) {
+      const dot = key.indexOf('.');
+      return t.callAt(pathOf(key, opts.path), key.slice(0, dot), key.slice(dot + 1), data, opts);
+    },
+    async callAt(urlPath, type, subtype, data, opts = {}) {
       const q = opts.token === undefined ? '' : `${urlPath.includes('?') ? '&' : '?'}token=${encodeURIComponent(opts.token)}`;
       const { json } = await post(urlPath + q, JSON.stringify({ id: opts.id ?? 1, type, subtype, data }));
-      return json;
+      return answered(json, urlPath);
     },
+    fails,
+    passes,
     raw: post,
     async get(urlPath) {
       const res = await fetch(url + urlPath);
@@ -111,7 +174,7 @@ export async function startTestServer(
       return fs.readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
     },
     async requestCode(phone, commandType = 1) {
-      const res = await t.call('/captcha', 'sms', 'generate', { phone, command_type: commandType });
+      const res = await t.call('sms.generate', { phone, command_type: commandType });
       if (res.status !== 0) throw new Error(`sms.generate: ${JSON.stringify(res)}`);
       const sent = t.outbox().filter((m) => m.phone === phone && m.kind === 'code').at(-1)!;
       clock.advance(t.config.sms.phoneIntervalSeconds);
@@ -119,28 +182,28 @@ export async function startTestServer(
     },
     async signUp(phone, pass = 'secret123') {
       const hash = await t.requestCode(phone, 1);
-      const res = await t.call('/user/register', 'register', 'phone', { phone, hash, pass });
+      const res = await t.call('register.phone', { phone, hash, pass });
       if (res.status !== 0) throw new Error(`register: ${JSON.stringify(res)}`);
       return t.login(phone, pass);
     },
     async login(phone, pass = 'secret123', enduring) {
-      const res = await t.call('/user/login', 'login', 'pass', { phone, pass, ...(enduring === undefined ? {} : { enduring }) });
+      const res = await t.call('login.pass', { phone, pass, ...(enduring === undefined ? {} : { enduring }) });
       if (res.status !== 0) throw new Error(`login: ${JSON.stringify(res)}`);
       return res.data.token as string;
     },
     async addDevice(token, name = `camera-${Math.random().toString(36).slice(2, 10)}`) {
-      const res = await t.call('/device', 'device', 'add', { device: name }, { token });
+      const res = await t.call('device.add', { device: name }, { token });
       if (res.status !== 0) throw new Error(`device.add: ${JSON.stringify(res)}`);
       await t.bind(token, res.data.device_id);
       return res.data.device_id;
     },
     async bind(token, deviceId) {
-      const res = await t.call('/device', 'device', 'bind', { device_id: deviceId }, { token });
+      const res = await t.call('device.bind', { device_id: deviceId }, { token });
       if (res.status !== 0) throw new Error(`device.bind: ${JSON.stringify(res)}`);
     },
     upload(deviceId, image, content) {
       const base64 = typeof image === 'string' ? image : image.toString('base64');
-      return t.call(`/notice`, 'notice', 'upload', { base64, ...(content === undefined ? {} : { content }) }, { token: deviceId });
+      return t.call('notice.upload', { base64, ...(content === undefined ? {} : { content }) }, { token: deviceId });
     },
     async makeAdmin(phone) {
       const { users, db } = running.services;

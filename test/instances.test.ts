@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { ENGINE, engineEnv, jpeg, newPhone, tempDir, type Envelope } from './helpers.js';
+import { ENGINE, engineEnv, type Envelope, fails, jpeg, newPhone, passes, tempDir } from './helpers.js';
 import { clientOf, startChild, type Client } from './support/child.js';
 import { openStream } from './support/sse.js';
 import { startProxy } from './support/proxy.js';
@@ -58,48 +58,48 @@ if (ENGINE === 'postgres') {
     const first = await a.signUp(phone);
     const second = await a.login(phone);
     const third = await a.login(phone);
-    for (const token of [first, second, third]) assert.is((await b.list(token)).status, 0, 'B knows what A issued (and caches it)');
+    for (const token of [first, second, third]) passes(await b.list(token), 'B knows what A issued (and caches it)');
 
-    assert.is((await a.call('/user/session', 'session', 'logout', {}, second)).status, 0);
+    passes(await a.call('session.logout', {}, second));
     await within(1000, 'logout seen on B', async () => (await b.list(second)).status === -101);
 
-    const sessions = await b.call('/user/session', 'session', 'list', {}, first);
+    const sessions = await b.call('session.list', {}, first);
     const target = sessions.data.list.find((s: { current: boolean }) => !s.current);
     assert.is(sessions.data.num, 2, 'the logged-out session is gone from the list on B');
-    assert.is((await a.call('/user/session', 'session', 'revoke', { session_id: target.session_id }, first)).status, 0);
+    passes(await a.call('session.revoke', { session_id: target.session_id }, first));
     await within(1000, 'session.revoke seen on B', async () => (await b.list(third)).status === -101);
 
-    assert.is((await a.call('/user/password', 'password', 'change', { phone, old: 'secret123', new: 'secret456' })).status, 0);
+    passes(await a.call('password.change', { phone, old: 'secret123', new: 'secret456' }));
     await within(1000, 'password change seen on B', async () => (await b.list(first)).status === -101);
-    assert.is((await b.call('/user/login', 'login', 'pass', { phone, pass: 'secret456' })).status, 0, 'the new password works on B');
+    passes(await b.call('login.pass', { phone, pass: 'secret456' }), 'the new password works on B');
   });
 
   test('account deletion on one instance ends its tokens on the other at once', async () => {
     const phone = newPhone();
     const token = await a.signUp(phone);
-    assert.is((await b.list(token)).status, 0);
+    passes(await b.list(token));
     const hash = await a.code(phone, 5);
-    assert.is((await a.call('/user/phone', 'account', 'delete', { hash }, token)).status, 0);
+    passes(await a.call('account.delete', { hash }, token));
     await within(1000, 'deletion seen on B', async () => (await b.list(token)).status !== 0);
   });
 
   test('an idle clock kept alive through B is not ended by A\'s older view of it', async () => {
     const token = await a.signUp(newPhone());
-    assert.is((await a.list(token)).status, 0, 'A caches the token');
+    passes(await a.list(token), 'A caches the token');
     // 4.5 s of use on B only, with a 3 s idle time: A's cached clock is far past it
     for (let i = 0; i < 9; i++) {
       await new Promise((r) => setTimeout(r, 500));
-      assert.is((await b.list(token)).status, 0, `B, call ${i + 1}`);
+      passes(await b.list(token), `B, call ${i + 1}`);
     }
-    assert.is((await a.list(token)).status, 0, 'A reads the clock B kept alive');
+    passes(await a.list(token), 'A reads the clock B kept alive');
     await new Promise((r) => setTimeout(r, 3500));
-    assert.is((await b.list(token)).status, -101, 'idle for longer than 3 s on both: ended');
+    fails(await b.list(token), 'TOKEN_INVALID', 'idle for longer than 3 s on both: ended');
   });
 
   test('a role granted with the admin CLI is in force on every instance within a second', async () => {
     const phone = newPhone();
     const token = await a.signUp(phone);
-    const asAdmin = (c: Client) => c.call('/admin/user', 'user', 'list', {}, token);
+    const asAdmin = (c: Client) => c.call('user.list', {}, token);
     assert.is.not((await asAdmin(a)).status, 0);
     assert.is.not((await asAdmin(b)).status, 0);
     const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/admin.ts', 'grant', phone], { encoding: 'utf8', env: { ...process.env, ...env(tempDir()) } });
@@ -116,20 +116,20 @@ if (ENGINE === 'postgres') {
     const stream = openStream(`${b.url}/api/notice/stream?token=${other}`);
     await stream.ready;
     try {
-      const posted = await a.call(`/notice`, 'notice', 'upload', { base64: (await jpeg(20)).toString('base64') }, camera);
-      assert.is(posted.status, 0);
+      const posted = await a.callAt(`/notice`, 'notice', 'upload', { base64: (await jpeg(20)).toString('base64') }, camera);
+      passes(posted);
       // B's cached list is dropped by A's wake-up, which travels with the commit: milliseconds
       await within(1000, 'B lists the fall', async () => (await b.list(other)).data.num === 1);
       const eventId = (await b.list(other)).data.list[0].event_id;
       await stream.waitFor(() => stream.events.some((e) => e.event === 'notice' && JSON.parse(e.data).event_id === eventId), 1000);
 
-      assert.is((await a.call('/get/notice', 'notice', 'info', { event_id: eventId }, token)).status, 0);
+      passes(await a.call('notice.info', { event_id: eventId }, token));
       await stream.waitFor(() => stream.events.some((e) => e.event === 'acknowledged'), 1000);
       const acked = (await b.list(other)).data.list[0];
       assert.is(acked.acknowledged?.phone, phone, 'B lists the acknowledgement');
       await within(1000, 'read through A: not unread on B', async () => (await b.list(other, 0)).data.num === 0);
 
-      assert.is((await a.call('/device', 'device', 'unbind', { device_id: camera }, token)).status, 0);
+      passes(await a.call('device.unbind', { device_id: camera }, token));
       await within(1000, 'unbound through A: gone from B\'s list', async () => (await b.list(other)).data.num === 0);
       assert.is(stream.events.filter((e) => e.event === 'notice').length, 1, 'the notice was streamed once');
     } finally {
@@ -156,7 +156,7 @@ if (ENGINE === 'postgres') {
         if (i % 5 === 1) camera = await a.camera(token);
         assert.is((await c.list(reads)).data.num, i - 1, 'warm: C caches the list');
         assert.is((await c.list(reads)).data.num, i - 1);
-        assert.is((await a.call('/notice', 'notice', 'upload', { base64: (await jpeg(6)).toString('base64'), content: `late ${i}` }, camera)).status, 0);
+        passes(await a.call('notice.upload', { base64: (await jpeg(6)).toString('base64'), content: `late ${i}` }, camera));
         const listed = (await c.list(reads)).data;
         assert.is(listed.num, i, `try ${i}: the fall stored through A is listed by C`);
         assert.is(listed.list[0].content, `late ${i}`);
@@ -182,21 +182,21 @@ if (ENGINE === 'postgres') {
       const reads = tokens.get(reader)!;
       assert.is((await reader.list(reads)).data.num, i - 1, 'warm: the reader caches the list');
       assert.is((await reader.list(reads)).data.num, i - 1);
-      const posted = await writer.call('/notice', 'notice', 'upload', { base64: (await jpeg(6)).toString('base64'), content: `fall ${i}` }, camera);
-      assert.is(posted.status, 0);
+      const posted = await writer.call('notice.upload', { base64: (await jpeg(6)).toString('base64'), content: `fall ${i}` }, camera);
+      passes(posted);
       const listed = (await reader.list(reads)).data;
       assert.is(listed.num, i, `try ${i}: the fall stored through the other instance is listed`);
       assert.is(listed.list[0].content, `fall ${i}`);
       if (i % 4 === 0) {
         const eventId = listed.list[0].event_id;
         assert.is((await reader.list(reads, 0)).data.num, 1, 'cached: one unread');
-        assert.is((await writer.call('/get/notice', 'notice', 'info', { event_id: eventId }, tokens.get(writer)!)).status, 0);
+        passes(await writer.call('notice.info', { event_id: eventId }, tokens.get(writer)!));
         assert.is((await reader.list(reads, 0)).data.num, 0, `try ${i}: read through the other instance, not unread here`);
-        assert.is((await writer.call('/get/notice', 'notice', 'verdict', { event_id: eventId, verdict: 'false_alarm' }, tokens.get(writer)!)).status, 0);
+        passes(await writer.call('notice.verdict', { event_id: eventId, verdict: 'false_alarm' }, tokens.get(writer)!));
         assert.is((await reader.list(reads)).data.list[0].verdict?.verdict, 'false_alarm', `try ${i}: the verdict given through the other instance is listed`);
       } else {
         // the others stay unread until the next mark: read them here so that the unread count above is 1
-        assert.is((await writer.call('/get/notice', 'notice', 'info', { event_id: listed.list[0].event_id }, tokens.get(writer)!)).status, 0);
+        passes(await writer.call('notice.info', { event_id: listed.list[0].event_id }, tokens.get(writer)!));
       }
     }
   });
@@ -208,7 +208,7 @@ if (ENGINE === 'postgres') {
       const token = await a.signUp(newPhone());
       const camera = await a.camera(token);
       const upload = async (content: string) => {
-        assert.is((await a.call('/notice', 'notice', 'upload', { base64: (await jpeg(8)).toString('base64'), content }, camera)).status, 0);
+        passes(await a.call('notice.upload', { base64: (await jpeg(8)).toString('base64'), content }, camera));
       };
       await upload('before');
       await new Promise((r) => setTimeout(r, 1000)); // C hears of it (milliseconds) with no client to tell
@@ -245,7 +245,7 @@ if (ENGINE === 'postgres') {
       } finally {
         await db.close();
       }
-      for (let i = 0; i < 3; i++) assert.is((await a.call(`/notice`, 'notice', 'upload', { base64: (await jpeg(10)).toString('base64') }, camera)).status, 0);
+      for (let i = 0; i < 3; i++) passes(await a.callAt(`/notice`, 'notice', 'upload', { base64: (await jpeg(10)).toString('base64') }, camera));
       await stream.waitFor(() => stream.events.filter((e) => e.event === 'notice').length >= 3, 8000);
       await new Promise((r) => setTimeout(r, 500));
       const ids = stream.events.filter((e) => e.event === 'notice').map((e) => Number(e.id));
@@ -260,62 +260,62 @@ if (ENGINE === 'postgres') {
   test('captchas, SMS codes, WeChat tickets, pairing codes and upload grants issued by one instance are redeemed on the other, once', async () => {
     const stored = await openStored({ DATABASE_URL: databaseUrl, DATA_DIR: tempDir() });
     try {
-      assert.is((await a.call('/captcha', 'img', 'generate', {})).status, 0);
+      passes(await a.call('img.generate', {}));
       // the test cannot read the picture: it takes the answer's hash from where A keeps it
       const { key } = await stored.sql.get(`select key from tickets where kind = 'captcha' order by expires_at desc limit 1`);
-      assert.is((await b.call('/captcha', 'img', 'validate', { hash: key })).status, 0, 'A\'s captcha answered on B');
-      assert.is((await a.call('/captcha', 'img', 'validate', { hash: key })).status, 100, 'and used up for A too');
+      passes(await b.call('img.validate', { hash: key }), 'A\'s captcha answered on B');
+      fails(await a.call('img.validate', { hash: key }), 'CAPTCHA_MISMATCH', 'and used up for A too');
     } finally {
       await stored.close();
     }
 
     const phone = newPhone();
     const hash = await a.code(phone, 1);
-    assert.is((await b.call('/user/register', 'register', 'phone', { phone, hash, pass: 'secret123' })).status, 0, 'A\'s SMS code redeemed on B');
+    passes(await b.call('register.phone', { phone, hash, pass: 'secret123' }), 'A\'s SMS code redeemed on B');
     const token = await b.login(phone);
 
-    const unlinked = await a.call('/user/login', 'login', 'wechat', { code: 'ok:openid-several' });
-    assert.is(unlinked.status, 450);
-    assert.is((await b.call('/user/session', 'wechat', 'bind', { wechat_ticket: unlinked.data.wechat_ticket }, token)).status, 0, 'A\'s WeChat ticket redeemed on B');
-    assert.is((await a.call('/user/session', 'wechat', 'bind', { wechat_ticket: unlinked.data.wechat_ticket }, token)).status, 101, 'once');
-    assert.is((await a.call('/user/login', 'login', 'wechat', { code: 'ok:openid-several' })).status, 0);
+    const unlinked = await a.call('login.wechat', { code: 'ok:openid-several' });
+    fails(unlinked, 'WECHAT_UNLINKED');
+    passes(await b.call('wechat.bind', { wechat_ticket: unlinked.data.wechat_ticket }, token), 'A\'s WeChat ticket redeemed on B');
+    fails(await a.call('wechat.bind', { wechat_ticket: unlinked.data.wechat_ticket }, token), 'BAD_TICKET', 'once');
+    passes(await a.call('login.wechat', { code: 'ok:openid-several' }));
 
-    const pairing = await a.call('/device', 'device', 'pairing', {}, token);
-    const claimed = await b.call('/device', 'device', 'claim', { pairing_code: pairing.data.pairing_code, sn: `SN-${phone}` });
-    assert.is(claimed.status, 0, 'A\'s pairing code claimed on B');
+    const pairing = await a.call('device.pairing', {}, token);
+    const claimed = await b.call('device.claim', { pairing_code: pairing.data.pairing_code, sn: `SN-${phone}` });
+    passes(claimed, 'A\'s pairing code claimed on B');
 
     const photo = await jpeg(20);
-    const grant = await a.call('/file', 'file', 'params', { module: 'avatar', filename: 'me.jpg', size: photo.length }, token);
-    assert.is(grant.status, 0);
+    const grant = await a.call('file.params', { module: 'avatar', filename: 'me.jpg', size: photo.length }, token);
+    passes(grant);
     const form = new FormData();
     for (const [k, v] of Object.entries(grant.data.form_data as Record<string, string>)) form.append(k, v);
     form.append(grant.data.file_field, new Blob([new Uint8Array(photo)]), 'me.jpg');
     const sent = await fetch(grant.data.upload_url.replace(a.url, b.url), { method: 'POST', body: form });
-    assert.is(((await sent.json()) as Envelope).status, 0, 'A\'s upload grant accepted by B');
+    passes((await sent.json()) as Envelope, 'A\'s upload grant accepted by B');
   });
 
   test('limits hold across the instances, not twice as loose: failed logins, guesses, uploads per camera', async () => {
     const phone = newPhone();
     const token = await a.signUp(phone);
-    for (const c of [a, b, a, b]) assert.is((await c.call('/user/login', 'login', 'pass', { phone, pass: 'wrong-one' })).status, 101);
+    for (const c of [a, b, a, b]) fails(await c.call('login.pass', { phone, pass: 'wrong-one' }), 'WRONG_PASSWORD');
     for (const c of [a, b]) {
-      const locked = await c.call('/user/login', 'login', 'pass', { phone, pass: 'secret123' });
-      assert.is(locked.status, 102, 'four failures in all (the limit) lock the phone on both');
+      const locked = await c.call('login.pass', { phone, pass: 'secret123' });
+      fails(locked, 'LOCKED', 'four failures in all (the limit) lock the phone on both');
       assert.ok(locked.data.retry_after > 0);
     }
 
-    for (const c of [a, b, a, b]) await c.call('/captcha', 'img', 'validate', { hash: '0'.repeat(32) });
+    for (const c of [a, b, a, b]) await c.call('img.validate', { hash: '0'.repeat(32) });
     for (const c of [a, b]) {
-      const refused = await c.call('/captcha', 'img', 'validate', { hash: '0'.repeat(32) });
+      const refused = await c.call('img.validate', { hash: '0'.repeat(32) });
       assert.ok(refused.data.retry_after > 0, 'four wrong guesses in all: refused on both');
     }
 
     const camera = await a.camera(token);
     const shot = (await jpeg(5)).toString('base64');
-    for (const c of [a, b, a, b, a, b]) assert.is((await c.call('/notice', 'notice', 'upload', { base64: shot }, camera)).status, 0);
+    for (const c of [a, b, a, b, a, b]) passes(await c.call('notice.upload', { base64: shot }, camera));
     for (const c of [a, b]) {
-      const refused = await c.call('/notice', 'notice', 'upload', { base64: shot }, camera);
-      assert.is(refused.status, 102, 'six uploads in all this minute (the limit)');
+      const refused = await c.call('notice.upload', { base64: shot }, camera);
+      fails(refused, 'TOO_MANY_NOTICES', 'six uploads in all this minute (the limit)');
     }
   });
 
@@ -328,15 +328,15 @@ if (ENGINE === 'postgres') {
     const stored = await openStored({ DATABASE_URL: databaseUrl, DATA_DIR: tempDir() });
     try {
       await stored.sql.run('alter table throttles rename to throttles_away');
-      const refused = await b.call('/user/login', 'login', 'pass', { phone, pass: 'secret123' });
-      assert.is(refused.status, -200, 'the right password is refused (a database error) while failures cannot be counted');
+      const refused = await b.call('login.pass', { phone, pass: 'secret123' });
+      fails(refused, 'DATABASE', 'the right password is refused (a database error) while failures cannot be counted');
       assert.match(logged, /limit store unreachable: refusing/);
     } finally {
       await stored.sql.run('alter table throttles_away rename to throttles');
       await stored.close();
       b.child.proc.stderr!.off('data', listen);
     }
-    assert.is((await b.call('/user/login', 'login', 'pass', { phone, pass: 'secret123' })).status, 0, 'back when the store is');
+    passes(await b.call('login.pass', { phone, pass: 'secret123' }), 'back when the store is');
   });
 
   test.run();

@@ -51,6 +51,15 @@ layout('no console component compares a status number: only web/src/api/ turns n
   assert.equal(found, []);
 });
 
+layout('the README is at most 200 lines, and quotes its compiled example as it is (docs/examples/)', () => {
+  const readme = fs.readFileSync('README.md', 'utf8');
+  assert.ok(readme.split('\n').length - 1 <= 200, `README.md has ${readme.split('\n').length - 1} lines`);
+  const example = fs.readFileSync('docs/examples/notice.latest.ts', 'utf8');
+  const quoted = example.slice(example.indexOf('export default handler('));
+  const block = /```ts\n([\s\S]*?)```/.exec(readme)![1]!.split('\n').map((l) => l.replace(/^ {3}/, '')).join('\n');
+  assert.fixture(block, quoted);
+});
+
 layout('the checks find what they are for', () => {
   for (const line of ['if (r.status === 0)', 'reply.status !== 101 &&', 'if (0 === r.status)']) assert.ok(STATUS_NUMBER.test(line), line);
   for (const line of ["if (r.key === 'OK')", "t('errorGeneric', { status: r.status, message })"]) assert.not.ok(STATUS_NUMBER.test(line), line);

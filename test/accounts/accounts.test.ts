@@ -1,7 +1,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { md5Hex, sha256Hex } from '../../src/services/shared/random.js';
-import { newPhone, startTestServer, type TestServer } from '../helpers.js';
+import { fails, legacyStatus, newPhone, passes, startTestServer, type TestServer } from '../helpers.js';
 
 let t: TestServer;
 const start = async () => {
@@ -16,41 +16,41 @@ register.after(stop);
 register('when the SMS hash is right, then the account is created with an scrypt password hash', async () => {
   const phone = newPhone();
   const hash = await t.requestCode(phone);
-  const res = await t.call('/user/register', 'register', 'phone', { phone, hash, pass: 'wlc570Q0' }, { id: 0 });
+  const res = await t.call('register.phone', { phone, hash, pass: 'wlc570Q0' }, { id: 0 });
   assert.equal(res, { id: 0, status: 0, message: 'Successful', data: {} });
   const row = (await t.sql.get('select * from users where phone = ?', phone)) as Record<string, unknown>;
   assert.match(String(row.password_hash), /^scrypt\$ln=10,r=8,p=1\$/);
   assert.not.ok(String(row.password_hash).includes('wlc570Q0'));
   assert.is(row.level, 1);
   assert.is(row.role, 'user');
-  assert.is((await t.call('/user/login', 'login', 'pass', { phone, pass: 'wlc570Q0' })).status, 0);
+  passes(await t.call('login.pass', { phone, pass: 'wlc570Q0' }));
 });
 
 register('a phone that exists is 101 Phone number existed', async () => {
   const phone = newPhone();
   await t.signUp(phone);
   const hash = await t.requestCode(phone);
-  const res = await t.call('/user/register', 'register', 'phone', { phone, hash, pass: 'another1' });
+  const res = await t.call('register.phone', { phone, hash, pass: 'another1' });
   assert.equal(res, { id: 1, status: 101, message: 'Phone number existed', data: {} });
 });
 
 register('a wrong hash is 400 Error hash; a code works once', async () => {
   const phone = newPhone();
   const hash = await t.requestCode(phone);
-  assert.equal(await t.call('/user/register', 'register', 'phone', { phone, hash: md5Hex('nope'), pass: 'secret123' }),
+  assert.equal(await t.call('register.phone', { phone, hash: md5Hex('nope'), pass: 'secret123' }),
     { id: 1, status: 400, message: 'Error hash', data: {} });
-  assert.is((await t.call('/user/register', 'register', 'phone', { phone, hash, pass: 'secret123' })).status, 0);
+  passes(await t.call('register.phone', { phone, hash, pass: 'secret123' }));
   const other = newPhone();
-  assert.is((await t.call('/user/register', 'register', 'phone', { phone: other, hash, pass: 'secret123' })).status, 400);
+  fails(await t.call('register.phone', { phone: other, hash, pass: 'secret123' }), 'HASH_ERROR');
 });
 
 register('a code is bound to its phone and its purpose', async () => {
   const a = newPhone();
   const b = newPhone();
   const hashA = await t.requestCode(a);
-  assert.is((await t.call('/user/register', 'register', 'phone', { phone: b, hash: hashA, pass: 'secret123' })).status, 400);
+  fails(await t.call('register.phone', { phone: b, hash: hashA, pass: 'secret123' }), 'HASH_ERROR');
   const forgot = await t.requestCode(b, 2);
-  assert.is((await t.call('/user/register', 'register', 'phone', { phone: b, hash: forgot, pass: 'secret123' })).status, 400);
+  fails(await t.call('register.phone', { phone: b, hash: forgot, pass: 'secret123' }), 'HASH_ERROR');
   assert.not.ok((await t.services.users.byPhone(t.services.read, b)));
 });
 
@@ -58,7 +58,7 @@ register('after the code TTL the hash is -4', async () => {
   const phone = newPhone();
   const hash = await t.requestCode(phone);
   t.clock.advance(t.config.codeTtlSeconds);
-  assert.equal(await t.call('/user/register', 'register', 'phone', { phone, hash, pass: 'secret123' }),
+  assert.equal(await t.call('register.phone', { phone, hash, pass: 'secret123' }),
     { id: 1, status: -4, message: 'Error Hash', data: {} });
   assert.not.ok((await t.services.users.byPhone(t.services.read, phone)));
 });
@@ -67,20 +67,20 @@ register('five wrong tries burn the code: even the right hash is then -4', async
   const phone = newPhone();
   const hash = await t.requestCode(phone);
   for (let i = 0; i < 5; i++) {
-    assert.is((await t.call('/user/register', 'register', 'phone', { phone, hash: md5Hex(`x${i}`), pass: 'secret123' })).status, 400);
+    fails(await t.call('register.phone', { phone, hash: md5Hex(`x${i}`), pass: 'secret123' }), 'HASH_ERROR');
   }
-  assert.is((await t.call('/user/register', 'register', 'phone', { phone, hash, pass: 'secret123' })).status, -4);
+  fails(await t.call('register.phone', { phone, hash, pass: 'secret123' }), 'HASH_EXPIRED');
   assert.not.ok((await t.services.users.byPhone(t.services.read, phone)));
 });
 
 register('bad data: missing -3, wrong type -203, empty -201, malformed phone or short password -204', async () => {
   const phone = newPhone();
   const hash = md5Hex('x');
-  assert.is((await t.call('/user/register', 'register', 'phone', { phone, hash })).status, -3);
-  assert.is((await t.call('/user/register', 'register', 'phone', { phone: 1, hash, pass: 'secret123' })).status, -203);
-  assert.is((await t.call('/user/register', 'register', 'phone', { phone, hash: '', pass: 'secret123' })).status, -201);
-  assert.is((await t.call('/user/register', 'register', 'phone', { phone: '123', hash, pass: 'secret123' })).status, -204);
-  assert.is((await t.call('/user/register', 'register', 'phone', { phone, hash, pass: '123' })).status, -204);
+  fails(await t.call('register.phone', { phone, hash }), 'DATA_KEY');
+  fails(await t.call('register.phone', { phone: 1, hash, pass: 'secret123' }), 'VALUE_TYPE');
+  fails(await t.call('register.phone', { phone, hash: '', pass: 'secret123' }), 'VALUE_EMPTY');
+  fails(await t.call('register.phone', { phone: '123', hash, pass: 'secret123' }), 'VALUE');
+  fails(await t.call('register.phone', { phone, hash, pass: '123' }), 'VALUE');
 });
 
 register.run();
@@ -92,9 +92,9 @@ login.after(stop);
 login('when phone and password match, then a 32-hex token is returned and only its sha256 is stored', async () => {
   const phone = newPhone();
   await t.signUp(phone);
-  const res = await t.call('/user/login', 'login', 'pass', { phone, pass: 'secret123', enduring: false }, { id: 1234 });
+  const res = await t.call('login.pass', { phone, pass: 'secret123', enduring: false }, { id: 1234 });
   assert.is(res.id, 1234);
-  assert.is(res.status, 0);
+  passes(res);
   assert.is(res.message, 'Successful');
   assert.match(res.data.token, /^[0-9a-f]{32}$/);
   const row = (await t.sql.get('select * from tokens where token_hash = ?', sha256Hex(res.data.token))) as Record<string, unknown>;
@@ -125,9 +125,9 @@ login('enduring 1 or true is long-lived; anything else is not', async () => {
 login('an unknown phone is 100, a wrong password 101', async () => {
   const phone = newPhone();
   await t.signUp(phone);
-  assert.equal(await t.call('/user/login', 'login', 'pass', { phone: newPhone(), pass: 'secret123' }),
+  assert.equal(await t.call('login.pass', { phone: newPhone(), pass: 'secret123' }),
     { id: 1, status: 100, message: 'Incorrect user', data: {} });
-  assert.equal(await t.call('/user/login', 'login', 'pass', { phone, pass: 'wrong' }),
+  assert.equal(await t.call('login.pass', { phone, pass: 'wrong' }),
     { id: 1, status: 101, message: 'Error password', data: {} });
 });
 
@@ -135,19 +135,19 @@ login('repeated wrong passwords lock the phone out with 102 and retry_after', as
   const phone = newPhone();
   await t.signUp(phone);
   for (let i = 0; i < t.config.loginMaxFailures; i++) {
-    assert.is((await t.call('/user/login', 'login', 'pass', { phone, pass: `bad${i}` })).status, 101);
+    fails(await t.call('login.pass', { phone, pass: `bad${i}` }), 'WRONG_PASSWORD');
   }
-  const locked = await t.call('/user/login', 'login', 'pass', { phone, pass: 'secret123' });
-  assert.is(locked.status, 102);
+  const locked = await t.call('login.pass', { phone, pass: 'secret123' });
+  fails(locked, 'LOCKED');
   assert.is(locked.data.retry_after, t.config.loginFailureWindowSeconds);
   t.clock.advance(t.config.loginFailureWindowSeconds);
-  assert.is((await t.call('/user/login', 'login', 'pass', { phone, pass: 'secret123' })).status, 0);
+  passes(await t.call('login.pass', { phone, pass: 'secret123' }));
 });
 
 login('bad data: missing pass -3, numeric phone -203, empty pass -201', async () => {
-  assert.is((await t.call('/user/login', 'login', 'pass', { phone: '13800000000' })).status, -3);
-  assert.is((await t.call('/user/login', 'login', 'pass', { phone: 13800000000, pass: 'x' })).status, -203);
-  assert.is((await t.call('/user/login', 'login', 'pass', { phone: '13800000000', pass: '' })).status, -201);
+  fails(await t.call('login.pass', { phone: '13800000000' }), 'DATA_KEY');
+  fails(await t.call('login.pass', { phone: 13800000000, pass: 'x' }), 'VALUE_TYPE');
+  fails(await t.call('login.pass', { phone: '13800000000', pass: '' }), 'VALUE_EMPTY');
 });
 
 login.run();
@@ -160,60 +160,60 @@ password('forget: with a command_type 2 code the password is reset and every tok
   const phone = newPhone();
   const token = await t.signUp(phone);
   const hash = await t.requestCode(phone, 2);
-  const res = await t.call('/user/password', 'password', 'forget', { phone, hash, pass: 'brandnew1' });
+  const res = await t.call('password.forget', { phone, hash, pass: 'brandnew1' });
   assert.equal(res, { id: 1, status: 0, message: 'Successful', data: {} });
-  assert.is((await t.get(`/user/doki?token=${token}`)).status, 1);
-  assert.is((await t.call('/user/login', 'login', 'pass', { phone, pass: 'secret123' })).status, 101);
-  assert.is((await t.call('/user/login', 'login', 'pass', { phone, pass: 'brandnew1' })).status, 0);
-  assert.is((await t.call('/user/password', 'password', 'forget', { phone, hash, pass: 'again1234' })).status, 400);
+  legacyStatus(await t.get(`/user/doki?token=${token}`), 1);
+  fails(await t.call('login.pass', { phone, pass: 'secret123' }), 'WRONG_PASSWORD');
+  passes(await t.call('login.pass', { phone, pass: 'brandnew1' }));
+  fails(await t.call('password.forget', { phone, hash, pass: 'again1234' }), 'HASH_ERROR');
 });
 
 password('forget: a register code is 400, an expired code -4, an unknown phone 100', async () => {
   const phone = newPhone();
   await t.signUp(phone);
   const wrongPurpose = await t.requestCode(phone, 1);
-  assert.is((await t.call('/user/password', 'password', 'forget', { phone, hash: wrongPurpose, pass: 'brandnew1' })).status, 400);
+  fails(await t.call('password.forget', { phone, hash: wrongPurpose, pass: 'brandnew1' }), 'HASH_ERROR');
   const hash = await t.requestCode(phone, 2);
   t.clock.advance(t.config.codeTtlSeconds);
-  assert.is((await t.call('/user/password', 'password', 'forget', { phone, hash, pass: 'brandnew1' })).status, -4);
-  assert.equal(await t.call('/user/password', 'password', 'forget', { phone: newPhone(), hash, pass: 'brandnew1' }),
+  fails(await t.call('password.forget', { phone, hash, pass: 'brandnew1' }), 'HASH_EXPIRED');
+  assert.equal(await t.call('password.forget', { phone: newPhone(), hash, pass: 'brandnew1' }),
     { id: 1, status: 100, message: 'Incorrect user', data: {} });
-  assert.is((await t.call('/user/password', 'password', 'forget', { phone, hash })).status, -3);
-  assert.is((await t.call('/user/password', 'password', 'forget', { phone, hash, pass: 12345678 })).status, -203);
-  assert.is((await t.call('/user/password', 'password', 'forget', { phone, hash: '', pass: 'brandnew1' })).status, -201);
+  fails(await t.call('password.forget', { phone, hash }), 'DATA_KEY');
+  fails(await t.call('password.forget', { phone, hash, pass: 12345678 }), 'VALUE_TYPE');
+  fails(await t.call('password.forget', { phone, hash: '', pass: 'brandnew1' }), 'VALUE_EMPTY');
 });
 
 password('change: repeated wrong old passwords lock the phone out with 102, shared with login', async () => {
   const phone = newPhone();
   await t.signUp(phone);
   for (let i = 0; i < t.config.loginMaxFailures; i++) {
-    assert.is((await t.call('/user/password', 'password', 'change', { phone, old: `bad${i}`, new: 'abc12345' })).status, 101);
+    fails(await t.call('password.change', { phone, old: `bad${i}`, new: 'abc12345' }), 'WRONG_PASSWORD');
   }
-  const locked = await t.call('/user/password', 'password', 'change', { phone, old: 'secret123', new: 'abc12345' });
+  const locked = await t.call('password.change', { phone, old: 'secret123', new: 'abc12345' });
   assert.equal(locked, { id: 1, status: 102, message: 'Too many failed attempts', data: { retry_after: t.config.loginFailureWindowSeconds } });
-  assert.is((await t.call('/user/login', 'login', 'pass', { phone, pass: 'secret123' })).status, 102);
+  fails(await t.call('login.pass', { phone, pass: 'secret123' }), 'LOCKED');
 });
 
 password('change: with the old password the new one works and every token ends', async () => {
   const phone = newPhone();
   const token = await t.signUp(phone);
-  const res = await t.call('/user/password', 'password', 'change', { phone, old: 'secret123', new: 'abc12345' });
+  const res = await t.call('password.change', { phone, old: 'secret123', new: 'abc12345' });
   assert.equal(res, { id: 1, status: 0, message: 'Successful', data: {} });
-  assert.is((await t.get(`/user/doki?token=${token}`)).status, 1);
-  assert.is((await t.call('/user/login', 'login', 'pass', { phone, pass: 'abc12345' })).status, 0);
+  legacyStatus(await t.get(`/user/doki?token=${token}`), 1);
+  passes(await t.call('login.pass', { phone, pass: 'abc12345' }));
 });
 
 password('change: unknown phone 100, wrong old password 101, bad data -3/-203/-204', async () => {
   const phone = newPhone();
   await t.signUp(phone);
-  assert.equal(await t.call('/user/password', 'password', 'change', { phone: newPhone(), old: 'x', new: 'abc12345' }),
+  assert.equal(await t.call('password.change', { phone: newPhone(), old: 'x', new: 'abc12345' }),
     { id: 1, status: 100, message: 'Incorrect user', data: {} });
-  assert.equal(await t.call('/user/password', 'password', 'change', { phone, old: 'nope', new: 'abc12345' }),
+  assert.equal(await t.call('password.change', { phone, old: 'nope', new: 'abc12345' }),
     { id: 1, status: 101, message: 'Error password', data: {} });
-  assert.is((await t.call('/user/password', 'password', 'change', { phone, old: 'secret123' })).status, -3);
-  assert.is((await t.call('/user/password', 'password', 'change', { phone, old: 1, new: 'abc12345' })).status, -203);
-  assert.is((await t.call('/user/password', 'password', 'change', { phone, old: 'secret123', new: 'abc' })).status, -204);
-  assert.is((await t.call('/user/login', 'login', 'pass', { phone, pass: 'secret123' })).status, 0);
+  fails(await t.call('password.change', { phone, old: 'secret123' }), 'DATA_KEY');
+  fails(await t.call('password.change', { phone, old: 1, new: 'abc12345' }), 'VALUE_TYPE');
+  fails(await t.call('password.change', { phone, old: 'secret123', new: 'abc' }), 'VALUE');
+  passes(await t.call('login.pass', { phone, pass: 'secret123' }));
 });
 
 password.run();

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { engineEnv, newPhone, startTestServer, type TestServer } from '../helpers.js';
+import { engineEnv, fails, legacyStatus, newPhone, startTestServer, type TestServer } from '../helpers.js';
 
 const run = promisify(execFile);
 let t: TestServer;
@@ -33,11 +33,11 @@ adminUser.before(async () => {
 adminUser.after(() => t.close());
 
 adminUser('npm run admin -- grant <phone> makes an existing account an admin, revoke undoes it', async () => {
-  assert.is((await t.call('/admin/user', 'user', 'list', {}, { token: admin })).status, -103);
+  fails(await t.call('user.list', {}, { token: admin }), 'NO_PERMISSION');
   const granted = await cli(t.dataDir, 'grant', adminPhone);
   assert.is(granted.code, 0);
   assert.match(granted.out, /admin/);
-  const listStatus = async () => (await t.call('/admin/user', 'user', 'list', {}, { token: admin })).status;
+  const listStatus = async () => (await t.call('user.list', {}, { token: admin })).status;
   assert.ok(await eventually(async () => (await listStatus()) === 0), 'granted within 2 s');
   assert.is((await cli(t.dataDir, 'revoke', adminPhone)).code, 0);
   assert.ok(await eventually(async () => (await listStatus()) === -103), 'revoked within 2 s');
@@ -54,7 +54,7 @@ adminUser('npm run admin -- grant <phone> makes an existing account an admin, re
 adminUser('user.list returns every profile as an array', async () => {
   const other = newPhone();
   await t.signUp(other);
-  const res = await t.call('/admin/user', 'user', 'list', {}, { token: admin, id: 1234 });
+  const res = await t.call('user.list', {}, { token: admin, id: 1234 });
   assert.is(res.id, 1234);
   assert.is(res.message, 'successful');
   assert.ok(Array.isArray(res.data));
@@ -64,36 +64,36 @@ adminUser('user.list returns every profile as an array', async () => {
 adminUser('user.info / user.update by phone; 100 for an unknown phone', async () => {
   const phone = newPhone();
   await t.signUp(phone);
-  const up = await t.call('/admin/user', 'user', 'update', { phone, name: '钱丹', nickname: '蛋蛋', email: 'q@d.cn', level: 3 }, { token: admin });
+  const up = await t.call('user.update', { phone, name: '钱丹', nickname: '蛋蛋', email: 'q@d.cn', level: 3 }, { token: admin });
   assert.equal(up, { id: 1, status: 0, message: 'Successful', data: {} });
-  assert.equal(await t.call('/admin/user', 'user', 'info', { phone }, { token: admin }),
+  assert.equal(await t.call('user.info', { phone }, { token: admin }),
     { id: 1, status: 0, message: 'Successful', data: { phone, name: '钱丹', nickname: '蛋蛋', email: 'q@d.cn', level: 3 } });
-  assert.equal(await t.call('/admin/user', 'user', 'info', { phone: newPhone() }, { token: admin }),
+  assert.equal(await t.call('user.info', { phone: newPhone() }, { token: admin }),
     { id: 1, status: 100, message: 'user not existed', data: {} });
-  assert.is((await t.call('/admin/user', 'user', 'update', { phone: newPhone(), name: 'x' }, { token: admin })).status, 100);
-  assert.is((await t.call('/admin/user', 'user', 'update', { phone, level: 'high' }, { token: admin })).status, -203);
+  fails(await t.call('user.update', { phone: newPhone(), name: 'x' }, { token: admin }), 'USER_NOT_FOUND');
+  fails(await t.call('user.update', { phone, level: 'high' }, { token: admin }), 'VALUE_TYPE');
 });
 
 adminUser('user.delete removes the account and its tokens', async () => {
   const phone = newPhone();
   const token = await t.signUp(phone);
   const id = (await t.services.users.byPhone(t.services.read, phone))!.id;
-  assert.equal(await t.call('/admin/user', 'user', 'delete', { phone }, { token: admin }), { id: 1, status: 0, message: 'Successful', data: {} });
+  assert.equal(await t.call('user.delete', { phone }, { token: admin }), { id: 1, status: 0, message: 'Successful', data: {} });
   assert.not.ok((await t.services.users.byPhone(t.services.read, phone)));
   assert.is(((await t.sql.get('select count(*) n from tokens where user_id = ?', id)) as { n: number }).n, 0);
-  assert.is((await t.get(`/user/doki?token=${token}`)).status, 1);
-  assert.is((await t.call('/admin/user', 'user', 'delete', { phone }, { token: admin })).status, 100);
+  legacyStatus(await t.get(`/user/doki?token=${token}`), 1);
+  fails(await t.call('user.delete', { phone }, { token: admin }), 'USER_NOT_FOUND');
 });
 
 adminUser('non-admins get -103, bad tokens -101, no token -100; bad data -3/-203', async () => {
   const user = await t.signUp(newPhone());
   for (const [sub, data] of [['list', {}], ['info', { phone: adminPhone }], ['update', { phone: adminPhone }], ['delete', { phone: adminPhone }]] as const) {
-    assert.equal(await t.call('/admin/user', 'user', sub, data, { token: user }), { id: 1, status: -103, message: 'No permission to operate', data: {} });
-    assert.is((await t.call('/admin/user', 'user', sub, data, { token: 'a'.repeat(32) })).status, -101);
-    assert.is((await t.call('/admin/user', 'user', sub, data)).status, -100);
+    assert.equal(await t.callAt('/admin/user', 'user', sub, data, { token: user }), { id: 1, status: -103, message: 'No permission to operate', data: {} });
+    fails(await t.callAt('/admin/user', 'user', sub, data, { token: 'a'.repeat(32) }), 'TOKEN_INVALID');
+    fails(await t.callAt('/admin/user', 'user', sub, data), 'TOKEN_MISSING');
   }
-  assert.is((await t.call('/admin/user', 'user', 'info', {}, { token: admin })).status, -3);
-  assert.is((await t.call('/admin/user', 'user', 'delete', { phone: [] }, { token: admin })).status, -203);
+  fails(await t.call('user.info', {}, { token: admin }), 'DATA_KEY');
+  fails(await t.call('user.delete', { phone: [] }, { token: admin }), 'VALUE_TYPE');
   assert.ok((await t.services.users.byPhone(t.services.read, adminPhone)));
 });
 

@@ -1,7 +1,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { sha256Hex } from '../../src/services/shared/random.js';
-import { newPhone, startTestServer, type TestServer } from '../helpers.js';
+import { legacyStatus, newPhone, passes, startTestServer, type TestServer } from '../helpers.js';
 
 let t: TestServer;
 const tokenSuite = suite('tokens');
@@ -32,9 +32,9 @@ tokenSuite('a token unused for TOKEN_IDLE_SECONDS is dead (-101 on POST, 1 on do
   const phone = newPhone();
   const token = await t.signUp(phone);
   t.clock.advance(t.config.tokenIdleSeconds - 1);
-  assert.is((await t.call('/user/nickname', 'info', 'nickname', { user_id: phone }, { token })).status, 0);
+  passes(await t.call('info.nickname', { user_id: phone }, { token }));
   t.clock.advance(t.config.tokenIdleSeconds);
-  assert.equal(await t.call('/user/nickname', 'info', 'nickname', { user_id: phone }, { token, id: 3 }),
+  assert.equal(await t.call('info.nickname', { user_id: phone }, { token, id: 3 }),
     { id: -1, status: -101, message: 'Error token', data: {} });
   assert.not.ok(await lastUsed(token), 'the dead token row is gone');
 });
@@ -91,7 +91,7 @@ tokenSuite('the sweep deletes dead tokens and keeps live ones', async () => {
 tokenSuite('malformed tokens are refused without a lookup: upper case, short, long, arrays', async () => {
   const token = await t.signUp(newPhone());
   for (const bad of [token.toUpperCase(), token.slice(1), token + '0', `${token}&token=${token}`]) {
-    assert.is((await t.get(`/user/doki?token=${bad}`)).status, 1, bad);
+    legacyStatus(await t.get(`/user/doki?token=${bad}`), 1, bad);
   }
 });
 
@@ -104,11 +104,11 @@ restart('a token and its idle clock survive a restart of the server', async () =
   const phone = newPhone();
   const token = await first.signUp(phone);
   first.clock.advance(300);
-  assert.is((await first.get(`/user/doki?token=${token}`)).status, 0);
+  passes(await first.get(`/user/doki?token=${token}`));
   await first.close(true);
   const second = await startTestServer({ TOKEN_IDLE_SECONDS: '600' }, { clock: first.clock, dataDir: first.dataDir });
   second.clock.advance(500);
-  assert.is((await second.get(`/user/doki?token=${token}`)).status, 0, 'the clock restarted at 300 s survived');
+  passes(await second.get(`/user/doki?token=${token}`), 'the clock restarted at 300 s survived');
   await second.close();
 });
 

@@ -1,6 +1,6 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { newPhone, startTestServer, type TestServer } from '../helpers.js';
+import { fails, newPhone, passes, startTestServer, type TestServer } from '../helpers.js';
 import { startWeChatStandIn } from '../support/wechat.js';
 
 let t: TestServer;
@@ -28,7 +28,7 @@ wechatCalls('an unknown openid gets 450 with a wechat_ticket; register.phone wit
 
   const phone = newPhone();
   const hash = await t.requestCode(phone);
-  const reg = await t.call('/user/register', 'register', 'phone', { phone, hash, pass: 'secret123', wechat_ticket: first.json.data.wechat_ticket });
+  const reg = await t.call('register.phone', { phone, hash, pass: 'secret123', wechat_ticket: first.json.data.wechat_ticket });
   assert.equal(reg, { id: 1, status: 0, message: 'Successful', data: {} });
   const row = (await t.sql.get('select wechat_openid from users where phone = ?', phone)) as { wechat_openid: string };
   assert.is(row.wechat_openid, 'openid-alice');
@@ -57,20 +57,20 @@ wechatCalls('session_key never leaves the server', async () => {
 wechatCalls('wechat.bind links a ticket to a logged-in account; a used or unknown ticket is 101; an openid of another account 102', async () => {
   const token = await t.signUp(newPhone());
   const { json } = await wechatLogin('ok:openid-bob');
-  assert.equal(await t.call('/user/session', 'wechat', 'bind', { wechat_ticket: json.data.wechat_ticket }, { token }),
+  assert.equal(await t.call('wechat.bind', { wechat_ticket: json.data.wechat_ticket }, { token }),
     { id: 1, status: 0, message: 'successful', data: {} });
   assert.is((await wechatLogin('ok:openid-bob')).json.status, 0);
-  assert.equal(await t.call('/user/session', 'wechat', 'bind', { wechat_ticket: json.data.wechat_ticket }, { token }),
+  assert.equal(await t.call('wechat.bind', { wechat_ticket: json.data.wechat_ticket }, { token }),
     { id: 1, status: 101, message: 'Invalid wechat_ticket', data: {} });
 
   const other = await t.signUp(newPhone());
   const t2 = (await wechatLogin('ok:openid-carol')).json.data.wechat_ticket;
   const t3 = (await wechatLogin('ok:openid-carol')).json.data.wechat_ticket;
-  assert.is((await t.call('/user/session', 'wechat', 'bind', { wechat_ticket: t2 }, { token: other })).status, 0);
-  assert.equal(await t.call('/user/session', 'wechat', 'bind', { wechat_ticket: t3 }, { token }),
+  passes(await t.call('wechat.bind', { wechat_ticket: t2 }, { token: other }));
+  assert.equal(await t.call('wechat.bind', { wechat_ticket: t3 }, { token }),
     { id: 1, status: 102, message: 'WeChat account already linked', data: {} });
-  assert.is((await t.call('/user/session', 'wechat', 'bind', {}, { token })).status, -3);
-  assert.is((await t.call('/user/session', 'wechat', 'bind', { wechat_ticket: 1 }, { token })).status, -203);
+  fails(await t.call('wechat.bind', {}, { token }), 'DATA_KEY');
+  fails(await t.call('wechat.bind', { wechat_ticket: 1 }, { token }), 'VALUE_TYPE');
 });
 
 wechatCalls('a ticket expires after WECHAT_TICKET_SECONDS; register with a bad ticket is 401 and creates nothing', async () => {
@@ -78,10 +78,10 @@ wechatCalls('a ticket expires after WECHAT_TICKET_SECONDS; register with a bad t
   t.clock.advance(601);
   const phone = newPhone();
   const hash = await t.requestCode(phone);
-  assert.equal(await t.call('/user/register', 'register', 'phone', { phone, hash, pass: 'secret123', wechat_ticket: ticket }),
+  assert.equal(await t.call('register.phone', { phone, hash, pass: 'secret123', wechat_ticket: ticket }),
     { id: 1, status: 401, message: 'Invalid wechat_ticket', data: {} });
   assert.not.ok((await t.services.users.byPhone(t.services.read, phone)));
-  assert.is((await t.call('/user/register', 'register', 'phone', { phone, hash, pass: 'secret123' })).status, 0, 'the code was not used up');
+  passes(await t.call('register.phone', { phone, hash, pass: 'secret123' }), 'the code was not used up');
 });
 
 wechatCalls("WeChat's error codes map to 451-454", async () => {
@@ -90,9 +90,9 @@ wechatCalls("WeChat's error codes map to 451-454", async () => {
     assert.is(json.status, status, code);
     assert.equal(json.data, {});
   }
-  assert.is((await t.call('/user/login', 'login', 'wechat', {})).status, -3);
-  assert.is((await t.call('/user/login', 'login', 'wechat', { code: 5 })).status, -203);
-  assert.is((await t.call('/user/login', 'login', 'wechat', { code: '' })).status, -201);
+  fails(await t.call('login.wechat', {}), 'DATA_KEY');
+  fails(await t.call('login.wechat', { code: 5 }), 'VALUE_TYPE');
+  fails(await t.call('login.wechat', { code: '' }), 'VALUE_EMPTY');
 });
 
 wechatCalls.run();
@@ -100,16 +100,16 @@ wechatCalls.run();
 const off = suite('WeChat not configured or down');
 off('without WECHAT_APP_ID login.wechat is 455; with WeChat unreachable 454', async () => {
   const plain = await startTestServer();
-  assert.is((await plain.call('/user/login', 'login', 'wechat', { code: 'ok:x' })).status, 455);
+  fails(await plain.call('login.wechat', { code: 'ok:x' }), 'WECHAT_DISABLED');
   await plain.close();
   const down = await startTestServer({ WECHAT_APP_ID: 'a', WECHAT_APP_SECRET: 'b', WECHAT_API_BASE: 'http://127.0.0.1:9' });
-  assert.is((await down.call('/user/login', 'login', 'wechat', { code: 'ok:x' })).status, 454);
+  fails(await down.call('login.wechat', { code: 'ok:x' }), 'WECHAT_BUSY');
   await down.close();
 });
 off('a wrong app secret is refused by WeChat and answered 454, not linked', async () => {
   const wx2 = await startWeChatStandIn('wxapp123', 'right');
   const bad = await startTestServer({ WECHAT_APP_ID: 'wxapp123', WECHAT_APP_SECRET: 'wrong', WECHAT_API_BASE: wx2.url });
-  assert.is((await bad.call('/user/login', 'login', 'wechat', { code: 'ok:eve' })).status, 454);
+  fails(await bad.call('login.wechat', { code: 'ok:eve' }), 'WECHAT_BUSY');
   await bad.close();
   await wx2.close();
 });

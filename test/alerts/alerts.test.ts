@@ -4,7 +4,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createLogger } from '../../src/log.js';
 import { md5Hex } from '../../src/services/shared/random.js';
-import { engineEnv, jpeg, newPhone, startTestServer, tempDir, until, type TestServer } from '../helpers.js';
+import { engineEnv, fails, jpeg, newPhone, passes, startTestServer, tempDir, type TestServer, until } from '../helpers.js';
 import { startChild } from '../support/child.js';
 import { openStream } from '../support/sse.js';
 import { startTencentStandIn } from '../support/tencent-sms.js';
@@ -22,8 +22,8 @@ async function family(t: TestServer, name?: string) {
 
 async function fall(t: TestServer, camera: string, token: string, image?: Buffer) {
   const up = await t.upload(camera, image ?? await jpeg(5));
-  assert.is(up.status, 0, JSON.stringify(up));
-  return (await t.call('/get/notice', 'notice', 'get', { mode: 2, limit: 1 }, { token })).data.list[0] as { event_id: string; createtime: string; device: string; photo_ok: boolean };
+  passes(up, JSON.stringify(up));
+  return (await t.call('notice.get', { mode: 2, limit: 1 }, { token })).data.list[0] as { event_id: string; createtime: string; device: string; photo_ok: boolean };
 }
 
 const ofKind = (t: TestServer, kind: string, eventId?: string) => t.outbox().filter((m) => m.kind === kind && (eventId === undefined || m.event_id === eventId));
@@ -47,7 +47,7 @@ ack('the first bound account to open it acknowledges it; every list, info and st
   assert.is(JSON.parse(streamB.events[0]!.data).acknowledged, null);
 
   t.clock.advance(7);
-  const info = await t.call('/get/notice', 'notice', 'info', { event_id: item.event_id }, { token: tokens[0] });
+  const info = await t.call('notice.info', { event_id: item.event_id }, { token: tokens[0] });
   const expected = { phone: phones[0], at: t.services.noticeView.createtime(t.clock.now()) };
   assert.equal(info.data.acknowledged, expected);
   await streamB.waitFor(() => streamB.events.some((e) => e.event === 'acknowledged'));
@@ -55,11 +55,11 @@ ack('the first bound account to open it acknowledges it; every list, info and st
   assert.is(event.id, undefined, 'only notices carry an SSE id');
   assert.equal(JSON.parse(event.data), { event_id: item.event_id, acknowledged: expected });
 
-  const listedB = (await t.call('/get/notice', 'notice', 'get', { mode: 0 }, { token: tokens[1] })).data.list[0];
+  const listedB = (await t.call('notice.get', { mode: 0 }, { token: tokens[1] })).data.list[0];
   assert.equal(listedB.acknowledged, expected, 'B still has it unread, and sees that A saw it');
   t.clock.advance(5);
-  assert.is((await t.call('/get/notice', 'notice', 'sign', { event_id: item.event_id }, { token: tokens[1] })).status, 0);
-  const infoB = await t.call('/get/notice', 'notice', 'info', { event_id: item.event_id }, { token: tokens[1] });
+  passes(await t.call('notice.sign', { event_id: item.event_id }, { token: tokens[1] }));
+  const infoB = await t.call('notice.info', { event_id: item.event_id }, { token: tokens[1] });
   assert.equal(infoB.data.acknowledged, expected, 'the first acknowledgement stays');
   const row = (await t.sql.get('select ack_phone, ack_at from notices where event_id = ?', item.event_id));
   assert.equal(row, { ack_phone: phones[0], ack_at: t.clock.now() - 5000 });
@@ -70,11 +70,11 @@ ack('notice.sign acknowledges too; a stranger cannot', async () => {
   const { phones, tokens, camera } = await family(t);
   const stranger = await t.signUp(newPhone());
   const item = await fall(t, camera, tokens[0]!);
-  assert.is((await t.call('/get/notice', 'notice', 'sign', { event_id: item.event_id }, { token: stranger })).status, 100);
-  assert.is((await t.call('/get/notice', 'notice', 'info', { event_id: item.event_id }, { token: stranger })).status, 200);
-  assert.is((await t.call('/get/notice', 'notice', 'get', { mode: 2 }, { token: tokens[1] })).data.list[0].acknowledged, null);
-  assert.is((await t.call('/get/notice', 'notice', 'sign', { event_id: item.event_id }, { token: tokens[1] })).status, 0);
-  assert.is((await t.call('/get/notice', 'notice', 'get', { mode: 2 }, { token: tokens[0] })).data.list[0].acknowledged.phone, phones[1]);
+  fails(await t.call('notice.sign', { event_id: item.event_id }, { token: stranger }), 'EVENT_NOT_FOUND');
+  fails(await t.call('notice.info', { event_id: item.event_id }, { token: stranger }), 'GET_NOTICE_ERROR');
+  assert.is((await t.call('notice.get', { mode: 2 }, { token: tokens[1] })).data.list[0].acknowledged, null);
+  passes(await t.call('notice.sign', { event_id: item.event_id }, { token: tokens[1] }));
+  assert.is((await t.call('notice.get', { mode: 2 }, { token: tokens[0] })).data.list[0].acknowledged.phone, phones[1]);
 });
 
 ack.run();
@@ -114,12 +114,12 @@ chain('acknowledging after the repeat stops the call; acknowledging at once stop
   const { tokens, camera } = await family(t);
   const late = await fall(t, camera, tokens[0]!);
   const early = await fall(t, camera, tokens[1]!);
-  await t.call('/get/notice', 'notice', 'info', { event_id: early.event_id }, { token: tokens[1] });
+  await t.call('notice.info', { event_id: early.event_id }, { token: tokens[1] });
   t.clock.advance(121);
   await t.services.alerts.tick();
   assert.is(ofKind(t, 'alert-repeat', late.event_id).length, 2);
   assert.is(ofKind(t, 'alert-repeat', early.event_id).length, 0);
-  await t.call('/get/notice', 'notice', 'sign', { event_id: late.event_id }, { token: tokens[0] });
+  await t.call('notice.sign', { event_id: late.event_id }, { token: tokens[0] });
   t.clock.advance(300);
   await t.services.alerts.tick();
   assert.is(ofKind(t, 'call', late.event_id).length, 0);
@@ -138,14 +138,14 @@ chain('the server\'s own timer fires a due step (no tick from the test)', async 
 chain('device.alerts: any bound account changes or switches off a camera\'s steps; the reply and device.info give the setting in force', async () => {
   const { tokens, camera } = await family(t);
   const stranger = await t.signUp(newPhone());
-  assert.is((await t.call('/device', 'device', 'alerts', { device_id: camera, repeat_seconds: 0 }, { token: stranger })).status, 103);
-  const set = await t.call('/device', 'device', 'alerts', { device_id: camera, repeat_seconds: 0, call_seconds: 30 }, { token: tokens[1] });
+  fails(await t.call('device.alerts', { device_id: camera, repeat_seconds: 0 }, { token: stranger }), 'NO_SUCH_DEVICE');
+  const set = await t.call('device.alerts', { device_id: camera, repeat_seconds: 0, call_seconds: 30 }, { token: tokens[1] });
   assert.equal(set, { id: 1, status: 0, message: 'Successful', data: { device_id: camera, repeat_seconds: 0, call_seconds: 30 } });
-  const keep = await t.call('/device', 'device', 'alerts', { device_id: camera }, { token: tokens[0] });
+  const keep = await t.call('device.alerts', { device_id: camera }, { token: tokens[0] });
   assert.equal(keep.data, { device_id: camera, repeat_seconds: 0, call_seconds: 30 }, 'leaving a key out keeps it');
-  assert.equal((await t.call('/device', 'device', 'info', { device_id: camera }, { token: tokens[0] })).data.alerts, { repeat_seconds: 0, call_seconds: 30 });
+  assert.equal((await t.call('device.info', { device_id: camera }, { token: tokens[0] })).data.alerts, { repeat_seconds: 0, call_seconds: 30 });
   for (const [data, status] of [[{ device_id: camera, repeat_seconds: -1 }, -204], [{ device_id: camera, call_seconds: '30' }, -203], [{ repeat_seconds: 5 }, -3]] as const) {
-    assert.is((await t.call('/device', 'device', 'alerts', data, { token: tokens[0] })).status, status, JSON.stringify(data));
+    assert.is((await t.call('device.alerts', data, { token: tokens[0] })).status, status, JSON.stringify(data));
   }
   const item = await fall(t, camera, tokens[0]!);
   t.clock.advance(31);
@@ -155,9 +155,9 @@ chain('device.alerts: any bound account changes or switches off a camera\'s step
   await t.services.alerts.tick();
   assert.is(ofKind(t, 'alert-repeat', item.event_id).length, 0, 'the repeat is off');
   // switching the call off stops a pending one too
-  await t.call('/device', 'device', 'alerts', { device_id: camera, repeat_seconds: 10, call_seconds: 20 }, { token: tokens[0] });
+  await t.call('device.alerts', { device_id: camera, repeat_seconds: 10, call_seconds: 20 }, { token: tokens[0] });
   const next = await fall(t, camera, tokens[0]!);
-  await t.call('/device', 'device', 'alerts', { device_id: camera, call_seconds: 0 }, { token: tokens[0] });
+  await t.call('device.alerts', { device_id: camera, call_seconds: 0 }, { token: tokens[0] });
   t.clock.advance(25);
   await t.services.alerts.tick();
   assert.is(ofKind(t, 'alert-repeat', next.event_id).length, 2);
@@ -199,11 +199,11 @@ restart('a server SIGKILLed between a fall and its repeat sends the repeat after
   const outbox = () => fs.existsSync(path.join(dataDir, 'sms-outbox.jsonl'))
     ? fs.readFileSync(path.join(dataDir, 'sms-outbox.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l)) : [];
   const hash = md5Hex(outbox().at(-1).code + rand);
-  assert.is((await call('/user/register', 'register', 'phone', { phone, hash, pass: 'secret123' })).status, 0);
+  passes(await call('/user/register', 'register', 'phone', { phone, hash, pass: 'secret123' }));
   const token = (await call('/user/login', 'login', 'pass', { phone, pass: 'secret123' })).data.token;
   const camera = (await call('/device', 'device', 'add', { device: `k-${Date.now()}` }, token)).data.device_id;
   await call('/device', 'device', 'bind', { device_id: camera }, token);
-  assert.is((await call('/notice', 'notice', 'upload', { base64: (await jpeg(5)).toString('base64') }, camera)).status, 0);
+  passes(await call('/notice', 'notice', 'upload', { base64: (await jpeg(5)).toString('base64') }, camera));
   await until(() => outbox().some((m) => m.kind === 'alert'), 3000, 'the first alert');
   await child.kill('SIGKILL');
   const eventId = outbox().find((m) => m.kind === 'alert')?.event_id;
@@ -232,12 +232,12 @@ live('a camera that sent a heartbeat and then went silent is offline once; heard
   const legacy = await t.addDevice(tokens[0]!);
   const stream = openStream(`${t.url}/api/notice/stream?token=${tokens[1]}`);
   await stream.ready;
-  const beat = await t.call('/notice', 'device', 'heartbeat', {}, { token: camera });
+  const beat = await t.call('device.heartbeat', {}, { token: camera });
   assert.equal(beat, { id: 1, status: 0, message: 'Successful', data: {} });
-  assert.is((await t.call('/notice', 'device', 'heartbeat', { anything: 1 }, { token: camera })).status, 0, 'no data needed, none looked at');
-  assert.is((await t.call('/notice', 'device', 'heartbeat', {}, { token: 'f'.repeat(32) })).status, -104);
+  passes(await t.call('device.heartbeat', { anything: 1 }, { token: camera }), 'no data needed, none looked at');
+  fails(await t.call('device.heartbeat', {}, { token: 'f'.repeat(32) }), 'DEVICE_TOKEN');
   const seenAt = t.services.noticeView.createtime(t.clock.now());
-  const listed = (await t.call('/device', 'device', 'list', {}, { token: tokens[0] })).data.list;
+  const listed = (await t.call('device.list', {}, { token: tokens[0] })).data.list;
   assert.equal(listed.find((d: { device_id: string }) => d.device_id === camera), { device_id: camera, device_name: listed[0].device_name, last_seen: seenAt, online: true });
   assert.equal(listed.find((d: { device_id: string }) => d.device_id === legacy).online, null);
 
@@ -251,19 +251,19 @@ live('a camera that sent a heartbeat and then went silent is offline once; heard
   assert.ok(ofKind(t, 'offline').every((m) => m.device === listed[0].device_name && m.last_seen === seenAt));
   await stream.waitFor(() => stream.events.some((e) => e.event === 'device'));
   assert.equal(JSON.parse(stream.events.find((e) => e.event === 'device')!.data), { device_id: camera, device_name: listed[0].device_name, online: false, last_seen: seenAt });
-  assert.is((await t.call('/device', 'device', 'info', { device_id: camera }, { token: tokens[0] })).data.online, false);
-  assert.is((await t.call('/device', 'device', 'info', { device_id: legacy }, { token: tokens[0] })).data.online, null, 'a legacy camera is never offline');
+  assert.is((await t.call('device.info', { device_id: camera }, { token: tokens[0] })).data.online, false);
+  assert.is((await t.call('device.info', { device_id: legacy }, { token: tokens[0] })).data.online, null, 'a legacy camera is never offline');
 
   // an upload is hearing from it too
-  assert.is((await t.upload(camera, await jpeg(5))).status, 0);
+  passes(await t.upload(camera, await jpeg(5)));
   await stream.waitFor(() => stream.events.filter((e) => e.event === 'device').length === 2);
   const back = JSON.parse(stream.events.filter((e) => e.event === 'device')[1]!.data);
   assert.equal(back, { device_id: camera, device_name: listed[0].device_name, online: true, last_seen: t.services.noticeView.createtime(t.clock.now()) });
   await until(() => ofKind(t, 'online').length === 2, 2000, 'online SMS');
-  await t.call('/notice', 'device', 'heartbeat', {}, { token: camera });
+  await t.call('device.heartbeat', {}, { token: camera });
   await sleep(100);
   assert.is(ofKind(t, 'online').length, 2, 'online once');
-  assert.is((await t.call('/device', 'device', 'info', { device_id: camera }, { token: tokens[0] })).data.online, true);
+  assert.is((await t.call('device.info', { device_id: camera }, { token: tokens[0] })).data.online, true);
   stream.close();
 });
 
@@ -293,7 +293,7 @@ photos('EOI-less, truncated and corrupted photos are stored as sent, listed, ale
     await until(() => ofKind(t, 'alert', item.event_id).length === 2, 2000, `${name}: alerts`);
     await stream.waitFor(() => stream.events.some((e) => JSON.parse(e.data).event_id === item.event_id));
     assert.is(JSON.parse(stream.events.find((e) => JSON.parse(e.data).event_id === item.event_id)!.data).photo_ok, false);
-    const info = await t.call('/get/notice', 'notice', 'info', { event_id: item.event_id }, { token: tokens[1] });
+    const info = await t.call('notice.info', { event_id: item.event_id }, { token: tokens[1] });
     assert.is(info.data.photo_ok, false);
     assert.ok(Buffer.from(info.data.base64, 'base64').equals(bytes), `${name}: byte for byte`);
   }
@@ -331,7 +331,7 @@ provider('refused SMS and calls are retried with backoff, at most three times; a
   try {
     // the codes go to the stand-in here, not to an outbox
     p.requestCode = async (phone: string) => {
-      const res = await p.call('/captcha', 'sms', 'generate', { phone, command_type: 1 });
+      const res = await p.call('sms.generate', { phone, command_type: 1 });
       p.clock.advance(p.config.sms.phoneIntervalSeconds);
       return md5Hex(standIn.received.at(-1)!.params[0]! + res.data.rand);
     };
@@ -373,7 +373,7 @@ provider('refused SMS and calls are retried with backoff, at most three times; a
     assert.equal(standIn.calls.map((c) => [c.phone, c.appId, c.templateId, c.params]), [[flaky, '1400000777', '200001', [item.device, item.createtime]]]);
 
     // a fall that reaches nobody (its call switched off, so the SMS retries are the last word)
-    await p.call('/device', 'device', 'alerts', { device_id: camera, call_seconds: 0 }, { token: tokens[0] });
+    await p.call('device.alerts', { device_id: camera, call_seconds: 0 }, { token: tokens[0] });
     standIn.answerWith(() => 'LimitExceeded.PhoneNumberDailyLimit');
     const lost = await fall(p, camera, tokens[0]!);
     await until(() => lines.filter((l) => l.msg === 'fall alert not sent: retrying' && l.event_id === lost.event_id).length === 2, 3000, 'refusals');
@@ -402,8 +402,8 @@ timeline.after(() => tl.close());
 
 type Entry = { step: string; at: string; outcome: string; sent?: number; total?: number; attempt?: number; by?: string; by_you?: boolean };
 const stepsOf = async (token: string, eventId: string) => {
-  const r = await tl.call('/get/notice', 'notice', 'timeline', { event_id: eventId }, { token });
-  assert.is(r.status, 0, JSON.stringify(r));
+  const r = await tl.call('notice.timeline', { event_id: eventId }, { token });
+  passes(r, JSON.stringify(r));
   return r.data.timeline as Entry[];
 };
 
@@ -422,8 +422,8 @@ timeline('a fall\'s chain as it happens: stored, streamed, the SMS to every phon
   assert.is(steps[0]!.at, item.createtime);
   tl.clock.advance(120);
   await tl.services.alerts.tick();
-  assert.is((await tl.call('/user/info', 'info', 'update', { phone: phones[1], nickname: 'Mei' }, { token: tokens[1]! })).status, 0);
-  assert.is((await tl.call('/get/notice', 'notice', 'sign', { event_id: item.event_id }, { token: tokens[1]! })).status, 0);
+  passes(await tl.call('info.update', { phone: phones[1], nickname: 'Mei' }, { token: tokens[1]! }));
+  passes(await tl.call('notice.sign', { event_id: item.event_id }, { token: tokens[1]! }));
   steps = await stepsOf(tokens[0]!, item.event_id);
   assert.equal(steps.map((s) => [s.step, s.outcome]), [['stored', 'ok'], ['streamed', 'sent'], ['sms', 'sent'], ['sms-repeat', 'sent'], ['call', 'skipped'], ['acknowledged', 'ok']]);
   const byStep = Object.fromEntries(steps.map((s) => [s.step, s]));
@@ -440,12 +440,12 @@ timeline('only for accounts bound to the camera; bad data and bad tokens get the
   const { tokens, camera } = await family(tl);
   const item = await fall(tl, camera, tokens[0]!);
   const stranger = await tl.signUp(newPhone());
-  assert.is((await tl.call('/get/notice', 'notice', 'timeline', { event_id: item.event_id }, { token: stranger })).status, 200);
-  assert.is((await tl.call('/get/notice', 'notice', 'timeline', { event_id: 'no-such-event' }, { token: tokens[0]! })).status, 200);
-  assert.is((await tl.call('/get/notice', 'notice', 'timeline', {}, { token: tokens[0]! })).status, -3);
-  assert.is((await tl.call('/get/notice', 'notice', 'timeline', { event_id: 7 }, { token: tokens[0]! })).status, -203);
-  assert.is((await tl.call('/get/notice', 'notice', 'timeline', { event_id: item.event_id }, { token: 'f'.repeat(32) })).status, -101);
-  assert.is((await tl.call('/get/notice', 'notice', 'timeline', { event_id: item.event_id })).status, -100);
+  fails(await tl.call('notice.timeline', { event_id: item.event_id }, { token: stranger }), 'GET_NOTICE_ERROR');
+  fails(await tl.call('notice.timeline', { event_id: 'no-such-event' }, { token: tokens[0]! }), 'GET_NOTICE_ERROR');
+  fails(await tl.call('notice.timeline', {}, { token: tokens[0]! }), 'DATA_KEY');
+  fails(await tl.call('notice.timeline', { event_id: 7 }, { token: tokens[0]! }), 'VALUE_TYPE');
+  fails(await tl.call('notice.timeline', { event_id: item.event_id }, { token: 'f'.repeat(32) }), 'TOKEN_INVALID');
+  fails(await tl.call('notice.timeline', { event_id: item.event_id }), 'TOKEN_MISSING');
 });
 
 timeline.run();

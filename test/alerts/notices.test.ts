@@ -6,7 +6,7 @@ import * as assert from 'uvu/assert';
 import type { FileOps } from '../../src/services/media/files.js';
 import { realFileOps } from '../../src/services/media/files.js';
 import { sha256Hex } from '../../src/services/shared/random.js';
-import { jpeg, newPhone, startTestServer, type TestServer } from '../helpers.js';
+import { fails, jpeg, newPhone, passes, startTestServer, type TestServer } from '../helpers.js';
 import { openStream } from '../support/sse.js';
 
 let t: TestServer;
@@ -29,7 +29,7 @@ flow('upload -> unread list -> info (same bytes, marks read) -> read list -> sig
   const up = await t.upload(camera, image, '摔倒地点：卧室');
   assert.equal(up, { id: 1, status: 0, message: 'Successful', data: { pic_name: sha256Hex(image).slice(0, 32) } });
 
-  const unread = await t.call('/get/notice', 'notice', 'get', { mode: 0 }, { token, id: 0 });
+  const unread = await t.call('notice.get', { mode: 0 }, { token, id: 0 });
   assert.is(unread.message, 'successful');
   assert.is(unread.data.num, 1);
   const item = unread.data.list[0];
@@ -44,14 +44,14 @@ flow('upload -> unread list -> info (same bytes, marks read) -> read list -> sig
   assert.is(item.pic_name, up.data.pic_name);
   assert.match(item.createtime, /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/);
 
-  const info = await t.call('/get/notice', 'notice', 'info', { event_id: item.event_id }, { token });
+  const info = await t.call('notice.info', { event_id: item.event_id }, { token });
   assert.equal(Object.keys(info.data), ['event_id', 'content', 'device', 'pic_name', 'base64', 'createtime', 'acknowledged', 'photo_ok', 'verdict', 'photo']);
   assert.ok(Buffer.from(info.data.base64, 'base64').equals(image), 'the image comes back byte-identical');
 
-  assert.is((await t.call('/get/notice', 'notice', 'get', { mode: 0 }, { token })).data.num, 0);
-  const read = await t.call('/get/notice', 'notice', 'get', { mode: 1 }, { token });
+  assert.is((await t.call('notice.get', { mode: 0 }, { token })).data.num, 0);
+  const read = await t.call('notice.get', { mode: 1 }, { token });
   assert.equal(read.data.list, [{ ...item, acknowledged: info.data.acknowledged }], 'opening it acknowledged it');
-  assert.equal(await t.call('/get/notice', 'notice', 'sign', { event_id: item.event_id }, { token }),
+  assert.equal(await t.call('notice.sign', { event_id: item.event_id }, { token }),
     { id: 1, status: 101, message: 'event_id has been signed', data: {} });
 });
 
@@ -63,44 +63,44 @@ flow('notices are listed newest first; mode as a digit string is taken; sign mar
     names.push((await t.upload(camera, await jpeg(10), `n${i}`)).data.pic_name);
     t.clock.advance(1);
   }
-  const all = await t.call('/get/notice', 'notice', 'get', { mode: '2' }, { token });
+  const all = await t.call('notice.get', { mode: '2' }, { token });
   assert.equal(all.data.list.map((n: { content: string }) => n.content), ['n2', 'n1', 'n0']);
-  assert.equal(await t.call('/get/notice', 'notice', 'sign', { event_id: all.data.list[1].event_id }, { token }),
+  assert.equal(await t.call('notice.sign', { event_id: all.data.list[1].event_id }, { token }),
     { id: 1, status: 0, message: 'successful', data: {} });
-  assert.equal((await t.call('/get/notice', 'notice', 'get', { mode: 0 }, { token })).data.list.map((n: { content: string }) => n.content), ['n2', 'n0']);
+  assert.equal((await t.call('notice.get', { mode: 0 }, { token })).data.list.map((n: { content: string }) => n.content), ['n2', 'n0']);
 });
 
 flow('paging: limit and offset give a page and the total; calls without them get everything', async () => {
   const token = await t.signUp(newPhone());
   const camera = await t.addDevice(token);
   for (let i = 0; i < 5; i++) await t.upload(camera, await jpeg(5), `p${i}`);
-  const page = await t.call('/get/notice', 'notice', 'get', { mode: 2, limit: 2, offset: 1 }, { token });
+  const page = await t.call('notice.get', { mode: 2, limit: 2, offset: 1 }, { token });
   assert.equal(page.data.list.map((n: { content: string }) => n.content), ['p3', 'p2']);
   assert.is(page.data.num, 2);
   assert.is(page.data.total, 5);
-  assert.equal(Object.keys((await t.call('/get/notice', 'notice', 'get', { mode: 2 }, { token })).data), ['num', 'list']);
+  assert.equal(Object.keys((await t.call('notice.get', { mode: 2 }, { token })).data), ['num', 'list']);
 });
 
 flow('paging by key: before an event id gives the next older page, the same whatever came in since; a fall of another account is 100', async () => {
   const token = await t.signUp(newPhone());
   const camera = await t.addDevice(token);
   for (let i = 0; i < 5; i++) await t.upload(camera, await jpeg(5), `k${i}`);
-  const first = await t.call('/get/notice', 'notice', 'get', { mode: 2, limit: 2 }, { token });
+  const first = await t.call('notice.get', { mode: 2, limit: 2 }, { token });
   assert.equal(first.data.list.map((n: { content: string }) => n.content), ['k4', 'k3']);
   // a new fall arrives between the pages: with offset the next page would repeat k3; by key it does not
   await t.upload(camera, await jpeg(5), 'k5');
-  const next = await t.call('/get/notice', 'notice', 'get', { mode: 2, limit: 2, before: first.data.list[1].event_id }, { token });
-  assert.is(next.status, 0);
+  const next = await t.call('notice.get', { mode: 2, limit: 2, before: first.data.list[1].event_id }, { token });
+  passes(next);
   assert.equal(Object.keys(next.data), ['num', 'list']);
   assert.equal(next.data.list.map((n: { content: string }) => n.content), ['k2', 'k1']);
-  const last = await t.call('/get/notice', 'notice', 'get', { mode: 2, limit: 2, before: next.data.list[1].event_id }, { token });
+  const last = await t.call('notice.get', { mode: 2, limit: 2, before: next.data.list[1].event_id }, { token });
   assert.equal(last.data.list.map((n: { content: string }) => n.content), ['k0']);
-  const end = await t.call('/get/notice', 'notice', 'get', { mode: 2, before: last.data.list[0].event_id }, { token });
+  const end = await t.call('notice.get', { mode: 2, before: last.data.list[0].event_id }, { token });
   assert.equal(end.data, { num: 0, list: [] });
-  const unread = await t.call('/get/notice', 'notice', 'get', { mode: 0, limit: 10, before: first.data.list[0].event_id }, { token });
+  const unread = await t.call('notice.get', { mode: 0, limit: 10, before: first.data.list[0].event_id }, { token });
   assert.equal(unread.data.list.map((n: { content: string }) => n.content), ['k3', 'k2', 'k1', 'k0']);
   const other = await t.signUp(newPhone());
-  assert.is((await t.call('/get/notice', 'notice', 'get', { mode: 2, before: first.data.list[0].event_id }, { token: other })).status, 100);
+  fails(await t.call('notice.get', { mode: 2, before: first.data.list[0].event_id }, { token: other }), 'EVENT_NOT_FOUND');
 });
 
 flow('an account with three cameras: every mode, page and key page is the newest-first merge of their falls', async () => {
@@ -114,25 +114,25 @@ flow('an account with three cameras: every mode, page and key page is the newest
     if (i % 4 === 0) await t.upload(stranger, await jpeg(5), `x${i}`);
   }
   const newest = order.map((_, i) => `m${i}`).reverse();
-  const all = (await t.call('/get/notice', 'notice', 'get', { mode: 2 }, { token })).data.list as { content: string; event_id: string }[];
+  const all = (await t.call('notice.get', { mode: 2 }, { token })).data.list as { content: string; event_id: string }[];
   assert.equal(all.map((n) => n.content), newest);
   // opened: m1, m4, m8, m13 (one on each camera, the newest of all among them)
   const opened = new Set(['m1', 'm4', 'm8', 'm13']);
-  for (const n of all) if (opened.has(n.content)) await t.call('/get/notice', 'notice', 'info', { event_id: n.event_id }, { token });
+  for (const n of all) if (opened.has(n.content)) await t.call('notice.info', { event_id: n.event_id }, { token });
   const expect = { 0: newest.filter((c) => !opened.has(c)), 1: newest.filter((c) => opened.has(c)), 2: newest };
   const contents = (d: { list: { content: string }[] }) => d.list.map((n) => n.content);
   for (const mode of [0, 1, 2] as const) {
     const want = expect[mode];
-    assert.equal(contents((await t.call('/get/notice', 'notice', 'get', { mode }, { token })).data), want, `mode ${mode}, everything`);
+    assert.equal(contents((await t.call('notice.get', { mode }, { token })).data), want, `mode ${mode}, everything`);
     for (const [limit, offset] of [[3, 0], [3, 2], [5, 7], [4, 12], [2, 40]] as [number, number][]) {
-      const page = (await t.call('/get/notice', 'notice', 'get', { mode, limit, offset }, { token })).data;
+      const page = (await t.call('notice.get', { mode, limit, offset }, { token })).data;
       assert.equal(contents(page), want.slice(offset, offset + limit), `mode ${mode}, limit ${limit}, offset ${offset}`);
       assert.is(page.total, want.length);
     }
     for (const at of [0, 3, 6]) {
       const before = all.find((n) => n.content === newest[at])!.event_id;
       const older = newest.slice(at + 1).filter((c) => want.includes(c));
-      assert.equal(contents((await t.call('/get/notice', 'notice', 'get', { mode, limit: 4, before }, { token })).data), older.slice(0, 4), `mode ${mode}, before ${newest[at]}`);
+      assert.equal(contents((await t.call('notice.get', { mode, limit: 4, before }, { token })).data), older.slice(0, 4), `mode ${mode}, before ${newest[at]}`);
     }
   }
 });
@@ -161,7 +161,7 @@ flow('misses that come together share one read; a request that comes once the re
     // the cached page dropped (the fall is signed), a read held on its way, then a new fall and a
     // request, which must not be handed the older read
     const event = (JSON.parse(together[0]!) as { list: { event_id: string }[] }).list[0]!.event_id;
-    assert.is((await t.call('/get/notice', 'notice', 'sign', { event_id: event }, { token })).status, 0);
+    passes(await t.call('notice.sign', { event_id: event }, { token }));
     let release!: () => void;
     hold = new Promise((resolve) => (release = resolve));
     reads = 0;
@@ -192,7 +192,7 @@ flow('a new fall goes into the cached newest pages without a read, the same as a
   const page = async (mode: 0 | 1 | 2, limit?: number, offset = 0) => JSON.parse(await service.listJson(userId, mode, limit, offset)) as { num: number; total?: number; list: { content: string; event_id: string }[] };
   const contents = (p: { list: { content: string }[] }) => p.list.map((n) => n.content);
   const a = (await page(2)).list.find((n) => n.content === 'a')!.event_id;
-  assert.is((await t.call('/get/notice', 'notice', 'sign', { event_id: a }, { token })).status, 0);
+  passes(await t.call('notice.sign', { event_id: a }, { token }));
   const asked: [0 | 1 | 2, number?, number?][] = [[0], [2], [2, 1], [1], [2, 1, 1]];
   const store = t.services.notices;
   const list = store.list.bind(store);
@@ -221,7 +221,7 @@ flow('a new fall goes into the cached newest pages without a read, the same as a
     assert.equal(await Promise.all(asked.map((args) => service.listJson(userId, ...args))), cached);
     // a late wake-up for a fall the page was read after (here opened since): not given back as unread
     const c = (await page(2)).list[0]!.event_id;
-    await t.call('/get/notice', 'notice', 'info', { event_id: c }, { token });
+    await t.call('notice.info', { event_id: c }, { token });
     assert.equal(contents(await page(0)), ['b']);
     const { id: cId } = (await t.sql.get('select id from notices where event_id = ?', c)) as { id: number };
     service.cache.added([userId], cId, (await page(2)).list[0] as never);
@@ -251,23 +251,23 @@ flow('read marks are per account; only bound accounts see a device\'s notices', 
   const camera = await t.addDevice(a);
   await t.bind(b, camera);
   await t.upload(camera, await jpeg(5));
-  const event = (await t.call('/get/notice', 'notice', 'get', { mode: 0 }, { token: a })).data.list[0].event_id;
-  await t.call('/get/notice', 'notice', 'info', { event_id: event }, { token: a });
-  assert.is((await t.call('/get/notice', 'notice', 'get', { mode: 0 }, { token: b })).data.num, 1);
-  assert.is((await t.call('/get/notice', 'notice', 'get', { mode: 2 }, { token: stranger })).data.num, 0);
-  assert.equal(await t.call('/get/notice', 'notice', 'info', { event_id: event }, { token: stranger }), { id: 1, status: 200, message: 'GetNotice error', data: {} });
-  assert.equal(await t.call('/get/notice', 'notice', 'sign', { event_id: event }, { token: stranger }), { id: 1, status: 100, message: 'Error event_id', data: {} });
+  const event = (await t.call('notice.get', { mode: 0 }, { token: a })).data.list[0].event_id;
+  await t.call('notice.info', { event_id: event }, { token: a });
+  assert.is((await t.call('notice.get', { mode: 0 }, { token: b })).data.num, 1);
+  assert.is((await t.call('notice.get', { mode: 2 }, { token: stranger })).data.num, 0);
+  assert.equal(await t.call('notice.info', { event_id: event }, { token: stranger }), { id: 1, status: 200, message: 'GetNotice error', data: {} });
+  assert.equal(await t.call('notice.sign', { event_id: event }, { token: stranger }), { id: 1, status: 100, message: 'Error event_id', data: {} });
 });
 
 flow('notice.upload takes a data: prefix, no content, and ignores the obsolete device key', async () => {
   const token = await t.signUp(newPhone());
   const camera = await t.addDevice(token);
   const png = await sharp({ create: { width: 40, height: 30, channels: 3, background: '#884422' } }).png().toBuffer();
-  const res = await t.call('/notice', 'notice', 'upload', { base64: `data:image/png;base64,${png.toString('base64')}`, device: 'camera1' }, { token: camera });
-  assert.is(res.status, 0);
+  const res = await t.call('notice.upload', { base64: `data:image/png;base64,${png.toString('base64')}`, device: 'camera1' }, { token: camera });
+  passes(res);
   const stored = await t.services.noticeIngest.image(res.data.pic_name);
   assert.ok(stored.equals(png));
-  assert.is((await t.call('/get/notice', 'notice', 'get', { mode: 0 }, { token })).data.list[0].content, '');
+  assert.is((await t.call('notice.get', { mode: 0 }, { token })).data.list[0].content, '');
 });
 
 flow('what is not an image is refused and nothing is stored: no signature, not base64, too big, pixel flood', async () => {
@@ -284,7 +284,7 @@ flow('what is not an image is refused and nothing is stored: no signature, not b
     ['pixel flood', bomb.toString('base64'), 101],
   ];
   for (const [name, base64, status] of cases) {
-    const res = await t.call('/notice', 'notice', 'upload', { base64 }, { token: camera });
+    const res = await t.call('notice.upload', { base64 }, { token: camera });
     assert.is(res.status, status, name);
   }
   assert.is(await rowsFor(camera), 0);
@@ -296,43 +296,43 @@ flow('a body over UPLOAD_BODY_LIMIT_BYTES is 413; content over 255 characters -2
   const camera = await t.addDevice(token);
   const { http, json } = await t.raw(`/notice?token=${camera}`, Buffer.alloc(t.config.uploadBodyLimitBytes + 10, 0x20));
   assert.is(http, 413);
-  assert.is(json.status, -204);
-  assert.is((await t.upload(camera, await jpeg(5), 'x'.repeat(256))).status, -204);
+  fails(json, 'VALUE');
+  fails(await t.upload(camera, await jpeg(5), 'x'.repeat(256)), 'VALUE');
   assert.equal(await t.upload('f'.repeat(32), await jpeg(5)), { id: -1, status: -104, message: 'Error device_id token', data: {} });
-  assert.is((await t.upload(token, await jpeg(5))).status, -104, 'a user token is not a device token');
-  assert.is((await t.call('/notice', 'notice', 'upload', { base64: 'x' })).status, -100);
-  assert.is((await t.call('/notice', 'notice', 'upload', {}, { token: camera })).status, -3);
-  assert.is((await t.call('/notice', 'notice', 'upload', { base64: 7 }, { token: camera })).status, -203);
-  assert.is((await t.call('/notice', 'notice', 'fetch', { base64: 'x' }, { token: camera })).status, -2);
+  fails(await t.upload(token, await jpeg(5)), 'DEVICE_TOKEN', 'a user token is not a device token');
+  fails(await t.call('notice.upload', { base64: 'x' }), 'TOKEN_MISSING');
+  fails(await t.call('notice.upload', {}, { token: camera }), 'DATA_KEY');
+  fails(await t.call('notice.upload', { base64: 7 }, { token: camera }), 'VALUE_TYPE');
+  fails(await t.callAt('/notice', 'notice', 'fetch', { base64: 'x' }, { token: camera }), 'JSON_VALUE');
 });
 
 flow('notice.get, notice.info, notice.sign statuses: mode 5 or "x" is 102, missing -3, int event_id -203, tokens -101/-100', async () => {
   const token = await t.signUp(newPhone());
   for (const mode of [5, -1, 'x', '', '3']) {
-    assert.equal(await t.call('/get/notice', 'notice', 'get', { mode }, { token }), { id: 1, status: 102, message: 'mode value error', data: {} }, String(mode));
+    assert.equal(await t.call('notice.get', { mode }, { token }), { id: 1, status: 102, message: 'mode value error', data: {} }, String(mode));
   }
-  assert.is((await t.call('/get/notice', 'notice', 'get', {}, { token })).status, -3);
-  assert.is((await t.call('/get/notice', 'notice', 'get', { mode: true }, { token })).status, -203);
-  assert.is((await t.call('/get/notice', 'notice', 'info', { event_id: 12 }, { token })).status, -203);
-  assert.is((await t.call('/get/notice', 'notice', 'sign', { event_id: 12 }, { token })).status, -203);
-  assert.is((await t.call('/get/notice', 'notice', 'info', { event_id: 'f'.repeat(32) }, { token })).status, 200);
-  assert.is((await t.call('/get/notice', 'notice', 'sign', { event_id: 'f'.repeat(32) }, { token })).status, 100);
-  assert.is((await t.call('/get/notice', 'notice', 'get', { mode: 0 }, { token: 'f'.repeat(32) })).status, -101);
-  assert.is((await t.call('/get/notice', 'notice', 'get', { mode: 0 })).status, -100);
+  fails(await t.call('notice.get', {}, { token }), 'DATA_KEY');
+  fails(await t.call('notice.get', { mode: true }, { token }), 'VALUE_TYPE');
+  fails(await t.call('notice.info', { event_id: 12 }, { token }), 'VALUE_TYPE');
+  fails(await t.call('notice.sign', { event_id: 12 }, { token }), 'VALUE_TYPE');
+  fails(await t.call('notice.info', { event_id: 'f'.repeat(32) }, { token }), 'GET_NOTICE_ERROR');
+  fails(await t.call('notice.sign', { event_id: 'f'.repeat(32) }, { token }), 'EVENT_NOT_FOUND');
+  fails(await t.call('notice.get', { mode: 0 }, { token: 'f'.repeat(32) }), 'TOKEN_INVALID');
+  fails(await t.call('notice.get', { mode: 0 }), 'TOKEN_MISSING');
 });
 
 flow('a camera stuck in a loop is slowed down: 102 with retry_after past the per-minute limit', async () => {
   const token = await t.signUp(newPhone());
   const camera = await t.addDevice(token);
   const image = await jpeg(5);
-  for (let i = 0; i < t.config.noticesPerDevicePerMinute; i++) assert.is((await t.upload(camera, image)).status, 0);
+  for (let i = 0; i < t.config.noticesPerDevicePerMinute; i++) passes(await t.upload(camera, image));
   const res = await t.upload(camera, image);
-  assert.is(res.status, 102);
+  fails(res, 'TOO_MANY_NOTICES');
   assert.ok(res.data.retry_after > 0);
   assert.is(await rowsFor(camera), t.config.noticesPerDevicePerMinute);
   assert.is(filesIn(path.join(t.dataDir, 'notices')).filter((f) => f.includes(sha256Hex(image).slice(0, 32))).length, 1, 'one file for one content');
   t.clock.advance(60);
-  assert.is((await t.upload(camera, image)).status, 0);
+  passes(await t.upload(camera, image));
 });
 
 flow('a fall alert SMS goes to every bound phone, once per device per cool-down', async () => {
@@ -382,7 +382,7 @@ for (const at of ['write', 'rename'] as const) {
     assert.equal(res, { id: 1, status: -500, message: 'COS upload Error', data: {} });
     assert.equal(filesIn(path.join(d.dataDir, 'notices')), []);
     assert.is(((await d.sql.get('select count(*) n from notices')) as { n: number }).n, 0);
-    assert.is((await d.call('/get/notice', 'notice', 'get', { mode: 2 }, { token })).data.num, 0);
+    assert.is((await d.call('notice.get', { mode: 2 }, { token })).data.num, 0);
     await d.close();
   });
 }
@@ -420,23 +420,23 @@ verdict('a bound account says "not a fall" with a note, then changes its mind; l
   const camera = await v.addDevice(ta, `hall-${Date.now()}`);
   await v.bind(tb, camera);
   await v.upload(camera, await jpeg(5));
-  const { event_id } = (await v.call('/get/notice', 'notice', 'get', { mode: 2 }, { token: ta })).data.list[0];
+  const { event_id } = (await v.call('notice.get', { mode: 2 }, { token: ta })).data.list[0];
   const streamB = openStream(`${v.url}/api/notice/stream?token=${tb}`);
   await streamB.ready;
   try {
-    const first = await v.call('/get/notice', 'notice', 'verdict', { event_id, verdict: 'false_alarm', note: '  the cat knocked the chair over ' }, { token: tb });
-    assert.is(first.status, 0, JSON.stringify(first));
+    const first = await v.call('notice.verdict', { event_id, verdict: 'false_alarm', note: '  the cat knocked the chair over ' }, { token: tb });
+    passes(first, JSON.stringify(first));
     assert.equal({ ...first.data.verdict, at: undefined }, { verdict: 'false_alarm', note: 'the cat knocked the chair over', phone: b, at: undefined });
     const row = await v.sql.get<{ verdict: string; verdict_note: string; verdict_phone: string; ack_phone: string }>('SELECT verdict, verdict_note, verdict_phone, ack_phone FROM notices WHERE event_id = ?', event_id);
     assert.equal([row.verdict, row.verdict_note, row.verdict_phone, row.ack_phone], ['false_alarm', 'the cat knocked the chair over', b, b], 'stored, and acknowledged by the same account');
-    const listed = (await v.call('/get/notice', 'notice', 'get', { mode: 2 }, { token: ta })).data.list[0];
+    const listed = (await v.call('notice.get', { mode: 2 }, { token: ta })).data.list[0];
     assert.is(listed.verdict.verdict, 'false_alarm', 'the other member\'s cached list was dropped');
-    assert.is((await v.call('/get/notice', 'notice', 'get', { mode: 1 }, { token: tb })).data.num, 1, 'read for the one who judged it');
+    assert.is((await v.call('notice.get', { mode: 1 }, { token: tb })).data.num, 1, 'read for the one who judged it');
     await streamB.waitFor(() => streamB.events.some((e) => e.event === 'verdict'));
     assert.is(JSON.parse(streamB.events.find((e) => e.event === 'verdict')!.data).verdict.verdict, 'false_alarm');
-    const changed = await v.call('/get/notice', 'notice', 'verdict', { event_id, verdict: 'fall' }, { token: ta });
+    const changed = await v.call('notice.verdict', { event_id, verdict: 'fall' }, { token: ta });
     assert.equal([changed.data.verdict.verdict, changed.data.verdict.note, changed.data.verdict.phone], ['fall', null, a]);
-    const info = await v.call('/get/notice', 'notice', 'info', { event_id }, { token: tb });
+    const info = await v.call('notice.info', { event_id }, { token: tb });
     assert.equal([info.data.verdict.verdict, info.data.verdict.phone], ['fall', a], 'the last word counts');
     assert.equal(info.data.acknowledged.phone, b, 'the first acknowledgement stays');
     const steps = await v.sql.all<{ outcome: string | null }>('SELECT s.outcome FROM alert_steps s JOIN notices n ON n.id = s.notice_id WHERE n.event_id = ?', event_id);
@@ -450,14 +450,14 @@ verdict('only for bound accounts; bad data and tokens get their statuses', async
   const token = await v.signUp(newPhone());
   const camera = await v.addDevice(token);
   await v.upload(camera, await jpeg(5));
-  const { event_id } = (await v.call('/get/notice', 'notice', 'get', { mode: 2 }, { token })).data.list[0];
+  const { event_id } = (await v.call('notice.get', { mode: 2 }, { token })).data.list[0];
   const stranger = await v.signUp(newPhone());
-  assert.is((await v.call('/get/notice', 'notice', 'verdict', { event_id, verdict: 'fall' }, { token: stranger })).status, 200);
-  assert.is((await v.call('/get/notice', 'notice', 'verdict', { event_id }, { token })).status, -3);
-  assert.is((await v.call('/get/notice', 'notice', 'verdict', { event_id, verdict: 'maybe' }, { token })).status, -204);
-  assert.is((await v.call('/get/notice', 'notice', 'verdict', { event_id, verdict: 'fall', note: 'x'.repeat(501) }, { token })).status, -204);
-  assert.is((await v.call('/get/notice', 'notice', 'verdict', { event_id, verdict: 7 }, { token })).status, -203);
-  assert.is((await v.call('/get/notice', 'notice', 'verdict', { event_id, verdict: 'fall' }, { token: 'f'.repeat(32) })).status, -101);
+  fails(await v.call('notice.verdict', { event_id, verdict: 'fall' }, { token: stranger }), 'GET_NOTICE_ERROR');
+  fails(await v.call('notice.verdict', { event_id }, { token }), 'DATA_KEY');
+  fails(await v.call('notice.verdict', { event_id, verdict: 'maybe' }, { token }), 'VALUE');
+  fails(await v.call('notice.verdict', { event_id, verdict: 'fall', note: 'x'.repeat(501) }, { token }), 'VALUE');
+  fails(await v.call('notice.verdict', { event_id, verdict: 7 }, { token }), 'VALUE_TYPE');
+  fails(await v.call('notice.verdict', { event_id, verdict: 'fall' }, { token: 'f'.repeat(32) }), 'TOKEN_INVALID');
   assert.is((await v.sql.get<{ verdict: string | null }>('SELECT verdict FROM notices WHERE event_id = ?', event_id)).verdict, null, 'nothing stored');
 });
 

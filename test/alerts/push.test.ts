@@ -1,6 +1,6 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { jpeg, newPhone, startTestServer, until, type TestServer } from '../helpers.js';
+import { fails, jpeg, newPhone, passes, startTestServer, type TestServer, until } from '../helpers.js';
 import { startPushService } from '../support/push.js';
 
 const push = suite('push.key, push.subscribe, push.unsubscribe: a fall by Web Push (VAPID, aes128gcm) before the SMS');
@@ -24,12 +24,12 @@ async function member(camera?: string) {
   return { phone, token, device };
 }
 
-const call = (subtype: string, data: unknown, token: string) => t.call('/push', 'push', subtype, data, { token });
+const call = (subtype: string, data: unknown, token: string) => t.callAt('/push', 'push', subtype, data, { token });
 
 push('the public key is made once and kept in the database: the same after a restart', async () => {
   const { token } = await member();
   const first = await call('key', {}, token);
-  assert.is(first.status, 0);
+  passes(first);
   assert.is(Buffer.from(first.data.public_key, 'base64url').length, 65);
   const stored = await t.sql.get<{ value: string }>("SELECT value FROM tickets WHERE kind = 'push-keys'");
   assert.match(stored.value, first.data.public_key);
@@ -43,15 +43,15 @@ push('a fall is pushed to every subscription of every bound account, signed and 
   const a = await member();
   const b = await member(a.device);
   const subs = [service.subscribe(), service.subscribe(), service.subscribe()];
-  assert.is((await call('subscribe', subs[0], a.token)).status, 0);
-  assert.is((await call('subscribe', subs[1], a.token)).status, 0);
-  assert.is((await call('subscribe', subs[2], b.token)).status, 0);
+  passes(await call('subscribe', subs[0], a.token));
+  passes(await call('subscribe', subs[1], a.token));
+  passes(await call('subscribe', subs[2], b.token));
   const before = service.received.length;
-  assert.is((await t.upload(a.device, await jpeg(5))).status, 0);
+  passes(await t.upload(a.device, await jpeg(5)));
   await until(() => service.received.length === before + 3, 3000, 'three pushes');
   const key = (await call('key', {}, a.token)).data.public_key;
   const pushes = service.received.slice(before);
-  const { event_id } = (await t.call('/get/notice', 'notice', 'get', { mode: 2, limit: 1 }, { token: a.token })).data.list[0];
+  const { event_id } = (await t.call('notice.get', { mode: 2, limit: 1 }, { token: a.token })).data.list[0];
   for (const p of pushes) {
     assert.is(p.vapidKey, key, 'signed with the kept key');
     assert.is(p.payload.type, 'fall');
@@ -63,7 +63,7 @@ push('a fall is pushed to every subscription of every bound account, signed and 
   await until(() => t.outbox().filter((m) => m.kind === 'alert' && m.event_id === event_id).length === 2, 2000, 'SMS');
   let steps: { step: string; outcome: string; sent?: number; total?: number }[] = [];
   for (let i = 0; i < 40 && !(steps.some((s) => s.step === 'pushed') && steps.some((s) => s.step === 'sms')); i++) {
-    steps = (await t.call('/get/notice', 'notice', 'timeline', { event_id }, { token: b.token })).data.timeline;
+    steps = (await t.call('notice.timeline', { event_id }, { token: b.token })).data.timeline;
     await new Promise((r) => setTimeout(r, 50));
   }
   const names = steps.map((s) => s.step);
@@ -109,18 +109,18 @@ push('a subscription the push service says is gone (410) is dropped; unsubscribe
   }
   assert.not.ok(await t.sql.get('SELECT id FROM push_subscriptions WHERE endpoint = ?', gone.endpoint), 'dropped');
   assert.ok(await t.sql.get('SELECT id FROM push_subscriptions WHERE endpoint = ?', kept.endpoint));
-  assert.is((await call('unsubscribe', { endpoint: kept.endpoint }, a.token)).status, 0);
-  assert.is((await call('unsubscribe', { endpoint: kept.endpoint }, a.token)).status, 102);
+  passes(await call('unsubscribe', { endpoint: kept.endpoint }, a.token));
+  fails(await call('unsubscribe', { endpoint: kept.endpoint }, a.token), 'NOT_SUBSCRIBED');
 
   const elsewhere = { ...service.subscribe(), endpoint: 'https://push.example.com/abc' };
   const refused = await call('subscribe', elsewhere, a.token);
   assert.is(refused.status, 100, 'a host outside PUSH_HOSTS: the server posts only to push services');
-  assert.is((await call('subscribe', { ...kept, endpoint: 'http://127.0.0.1:1/x' }, a.token)).status, 0, 'http only for a listed loopback host');
-  assert.is((await call('subscribe', { ...kept, keys: { p256dh: 'A'.repeat(87), auth: kept.keys.auth } }, a.token)).status, 101);
-  assert.is((await call('subscribe', { endpoint: kept.endpoint }, a.token)).status, -3);
-  assert.is((await call('subscribe', { ...kept, endpoint: 7 }, a.token)).status, -203);
-  assert.is((await t.call('/push', 'push', 'key', {}, { token: 'f'.repeat(32) })).status, -101);
-  assert.is((await t.call('/push', 'push', 'key', {})).status, -100);
+  passes(await call('subscribe', { ...kept, endpoint: 'http://127.0.0.1:1/x' }, a.token), 'http only for a listed loopback host');
+  fails(await call('subscribe', { ...kept, keys: { p256dh: 'A'.repeat(87), auth: kept.keys.auth } }, a.token), 'KEYS_INVALID');
+  fails(await call('subscribe', { endpoint: kept.endpoint }, a.token), 'DATA_KEY');
+  fails(await call('subscribe', { ...kept, endpoint: 7 }, a.token), 'VALUE_TYPE');
+  fails(await t.call('push.key', {}, { token: 'f'.repeat(32) }), 'TOKEN_INVALID');
+  fails(await t.call('push.key', {}), 'TOKEN_MISSING');
 });
 
 push.run();

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { ManualClock } from '../../src/clock.js';
-import { ENGINE, engineEnv, jpeg, newPhone, startTestServer, tempDir, type TestServer } from '../helpers.js';
+import { ENGINE, engineEnv, fails, jpeg, newPhone, passes, startTestServer, tempDir, type TestServer } from '../helpers.js';
 import { startS3 } from '../support/s3.js';
 
 const DAY = 86_400;
@@ -16,8 +16,8 @@ interface Fall { eventId: string; picName: string }
 /** A fall from `camera`, as the family's list names it. */
 async function fall(t: TestServer, token: string, camera: string, photo?: Buffer): Promise<Fall> {
   const up = await t.upload(camera, photo ?? await jpeg(15));
-  assert.is(up.status, 0);
-  const item = (await t.call('/get/notice', 'notice', 'get', { mode: 2 }, { token })).data.list.find((n: { pic_name: string }) => n.pic_name === up.data.pic_name);
+  passes(up);
+  const item = (await t.call('notice.get', { mode: 2 }, { token })).data.list.find((n: { pic_name: string }) => n.pic_name === up.data.pic_name);
   return { eventId: item.event_id, picName: item.pic_name };
 }
 
@@ -43,14 +43,14 @@ local('only acknowledged falls older than the retention with nothing pending los
   const unacked = await fall(t, token, camera);
   const pending = await fall(t, token, camera);
   const sharedOld = await fall(t, token, camera, shared);
-  for (const f of [expired, pending, sharedOld]) await t.call('/get/notice', 'notice', 'sign', { event_id: f.eventId }, { token });
+  for (const f of [expired, pending, sharedOld]) await t.call('notice.sign', { event_id: f.eventId }, { token });
   // a retry still to send for `pending` (the provider refused a send)
   const row = await t.sql.get<{ id: number }>('select id from notices where event_id = ?', pending.eventId);
   await t.sql.run("insert into alert_steps (notice_id, kind, phone, due_at, attempts) values (?, 'alert', null, ?, 1)", row.id, t.clock.now() + 1e12);
   t.clock.advance(31 * DAY);
   token = await t.login(phone);
   const young = await fall(t, token, camera, shared);
-  await t.call('/get/notice', 'notice', 'sign', { event_id: young.eventId }, { token });
+  await t.call('notice.sign', { event_id: young.eventId }, { token });
   assert.is(young.picName, sharedOld.picName, 'the same bytes, the same file');
 
   const swept = await t.services.retention.sweep();
@@ -64,23 +64,23 @@ local('only acknowledged falls older than the retention with nothing pending los
   assert.is(await removedAt(t, pending.eventId), null);
 
   // what clients see
-  const list = (await t.call('/get/notice', 'notice', 'get', { mode: 2 }, { token })).data.list as { event_id: string; photo: string | null; pic_name: string }[];
+  const list = (await t.call('notice.get', { mode: 2 }, { token })).data.list as { event_id: string; photo: string | null; pic_name: string }[];
   const photoOf = (f: Fall) => list.find((n) => n.event_id === f.eventId)!.photo;
   assert.is(photoOf(expired), null);
   assert.is(photoOf(young), `/app/photo/${young.eventId}`);
   assert.is(list.length, 5, 'every row is still listed');
-  const info = await t.call('/get/notice', 'notice', 'info', { event_id: expired.eventId }, { token });
-  assert.is(info.status, 103);
+  const info = await t.call('notice.info', { event_id: expired.eventId }, { token });
+  fails(info, 'PHOTO_REMOVED');
   assert.is(info.message, 'photo removed: older than the retention period');
   assert.ok(Buffer.from(info.data.base64, 'base64').equals(t.services.placeholders.error.bytes), 'the "error" image');
   assert.is(info.data.photo, null);
   assert.is(info.data.event_id, expired.eventId);
-  const kept = await t.call('/get/notice', 'notice', 'info', { event_id: young.eventId }, { token });
-  assert.is(kept.status, 0);
+  const kept = await t.call('notice.info', { event_id: young.eventId }, { token });
+  passes(kept);
   assert.is(fs.readFileSync(photoFile(t, young.picName)).length, Buffer.from(kept.data.base64, 'base64').length);
 
   // acknowledged later: it goes at the next sweep, and nothing else does
-  await t.call('/get/notice', 'notice', 'sign', { event_id: unacked.eventId }, { token });
+  await t.call('notice.sign', { event_id: unacked.eventId }, { token });
   assert.equal(await t.services.retention.sweep(), { released: 1, removed: 1 });
   assert.ok(!fs.existsSync(photoFile(t, unacked.picName)));
   assert.equal(await t.services.retention.sweep(), { released: 0, removed: 0 });
@@ -90,7 +90,7 @@ local('only acknowledged falls older than the retention with nothing pending los
 local('a removal a crash cut short is finished at the next start', async () => {
   token = await t.login(phone);
   const f = await fall(t, token, camera);
-  await t.call('/get/notice', 'notice', 'sign', { event_id: f.eventId }, { token });
+  await t.call('notice.sign', { event_id: f.eventId }, { token });
   // what a crash right after the marking transaction leaves: the row marked, the name queued, the file there
   await t.sql.run('update notices set photo_removed_at = ? where event_id = ?', t.clock.now(), f.eventId);
   await t.sql.run('insert into photo_removals (pic_name, at) values (?, ?)', f.picName, t.clock.now());
@@ -114,7 +114,7 @@ local('with NOTICE_RETENTION_DAYS=0 (the default) nothing is ever removed', asyn
     const tok = await keep.signUp(newPhone());
     const cam = await keep.addDevice(tok);
     const f = await fall(keep, tok, cam);
-    await keep.call('/get/notice', 'notice', 'sign', { event_id: f.eventId }, { token: tok });
+    await keep.call('notice.sign', { event_id: f.eventId }, { token: tok });
     keep.clock.advance(3650 * DAY);
     assert.equal(await keep.services.retention.sweep(), { released: 0, removed: 0 });
     assert.ok(fs.existsSync(photoFile(keep, f.picName)));
@@ -143,11 +143,11 @@ if (ENGINE === 'postgres') {
       const cam = await a.addDevice(tok);
       const old: Fall[] = [];
       for (let i = 0; i < 12; i++) old.push(await fall(a, tok, cam));
-      for (const f of old.slice(0, 9)) await b.call('/get/notice', 'notice', 'sign', { event_id: f.eventId }, { token: tok });
+      for (const f of old.slice(0, 9)) await b.call('notice.sign', { event_id: f.eventId }, { token: tok });
       clock.advance(8 * DAY);
       const again = await a.login(who);
       const young = await fall(b, again, cam);
-      await a.call('/get/notice', 'notice', 'sign', { event_id: young.eventId }, { token: again });
+      await a.call('notice.sign', { event_id: young.eventId }, { token: again });
 
       const runs = await Promise.all([a, b, a, b].map((s) => s.db.exclusive('sweeps', async () => {
         const r = await s.services.retention.sweep();
@@ -158,8 +158,8 @@ if (ENGINE === 'postgres') {
       const keys = await s3.keys('notices/');
       for (const f of old.slice(0, 9)) assert.not.ok(keys.includes(`notices/${f.picName}`), 'expired: gone from the bucket');
       for (const f of [...old.slice(9), young]) assert.ok(keys.includes(`notices/${f.picName}`), 'unacknowledged or young: kept');
-      const info = await b.call('/get/notice', 'notice', 'info', { event_id: old[0]!.eventId }, { token: again });
-      assert.is(info.status, 103);
+      const info = await b.call('notice.info', { event_id: old[0]!.eventId }, { token: again });
+      fails(info, 'PHOTO_REMOVED');
     } finally {
       await a.close();
       await b.close();

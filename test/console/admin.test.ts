@@ -10,7 +10,7 @@ import axe from 'axe-core';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { Browser, Page } from 'playwright-core';
-import { jpeg, newPhone, startTestServer, type TestServer } from '../helpers.js';
+import { fails, jpeg, newPhone, startTestServer, type TestServer } from '../helpers.js';
 import { browserMissing, launchBrowser } from '../support/browser.js';
 import { WEB_DIST } from '../../src/paths.js';
 
@@ -61,17 +61,17 @@ test.before(async () => {
   await t.makeAdmin(adminPhone);
   familyPhone = newPhone();
   const family = await t.signUp(familyPhone);
-  await t.call('/user/info', 'info', 'update', { phone: familyPhone, nickname: 'Grandma Li' }, { token: family });
+  await t.call('info.update', { phone: familyPhone, nickname: 'Grandma Li' }, { token: family });
   camera = await t.addDevice(family, 'Living room 客厅');
-  await t.call('/device', 'device', 'alerts', { device_id: camera, repeat_seconds: 0, call_seconds: 0 }, { token: family });
+  await t.call('device.alerts', { device_id: camera, repeat_seconds: 0, call_seconds: 0 }, { token: family });
   for (let i = 0; i < 3; i++) await t.upload(camera, await jpeg(15));
   // the SMS go out after the camera's answer: wait for all three, which the alert chain panel counts
   const sms = async () => Number((await t.sql.get<{ n: number }>("select count(*) n from notice_events where kind = 'sms'")).n);
   for (let i = 0; i < 300 && await sms() < 3; i++) await new Promise((r) => setTimeout(r, 10));
-  const list = (await t.call('/get/notice', 'notice', 'get', { mode: 2 }, { token: family })).data.list as { event_id: string }[];
+  const list = (await t.call('notice.get', { mode: 2 }, { token: family })).data.list as { event_id: string }[];
   t.clock.advance(90);
-  await t.call('/get/notice', 'notice', 'verdict', { event_id: list[0]!.event_id, verdict: 'false_alarm' }, { token: family });
-  await t.call('/get/notice', 'notice', 'verdict', { event_id: list[1]!.event_id, verdict: 'fall' }, { token: family });
+  await t.call('notice.verdict', { event_id: list[0]!.event_id, verdict: 'false_alarm' }, { token: family });
+  await t.call('notice.verdict', { event_id: list[1]!.event_id, verdict: 'fall' }, { token: family });
 });
 
 test.after(async () => {
@@ -103,7 +103,7 @@ if (missing) {
   test('accounts: search by nickname, make admin, sign out everywhere, delete after confirming', async () => {
     const target = newPhone();
     const token = await t.signUp(target);
-    await t.call('/user/info', 'info', 'update', { phone: target, nickname: 'Uncle Wang' }, { token });
+    await t.call('info.update', { phone: target, nickname: 'Uncle Wang' }, { token });
     const context = await open('en-US', { width: 360, height: 740 });
     const page = await context.newPage();
     await signIn(page, adminPhone);
@@ -119,7 +119,7 @@ if (missing) {
     await card.getByRole('button', { name: 'Sign out everywhere' }).click();
     // "Done." is still there from Make admin: the card's own count says the sign-out went through
     await card.getByText(/Sessions: 0$/).waitFor();
-    assert.is((await t.call('/user/session', 'session', 'list', {}, { token })).status, -101);
+    fails(await t.call('session.list', {}, { token }), 'TOKEN_INVALID');
     await card.getByRole('button', { name: 'Delete account' }).click();
     const confirm = page.getByRole('alertdialog', { name: new RegExp(`Delete ${target} for good`) });
     await confirm.getByRole('button', { name: 'Yes, do it' }).click();
@@ -181,7 +181,7 @@ if (missing) {
     await page.getByRole('button', { name: 'Upload' }).click();
     const pkg = page.getByRole('row').filter({ has: page.getByRole('rowheader', { name: '2.0.0' }) });
     await pkg.waitFor();
-    assert.is((await t.call('/upgrade', 'upgrade', 'check', { platform: 'cam', version: '1.0' }, { token: await t.login(adminPhone) })).data.version, '2.0.0');
+    assert.is((await t.call('upgrade.check', { platform: 'cam', version: '1.0' }, { token: await t.login(adminPhone) })).data.version, '2.0.0');
     await pkg.getByRole('button', { name: 'Delete 2.0.0' }).click();
     await page.getByText('No packages yet.').waitFor();
     await context.close();

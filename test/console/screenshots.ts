@@ -38,12 +38,12 @@ try {
   const camera = await t.addDevice(myToken, '客厅 Living room');
   await t.bind(sisterToken, camera);
   await t.upload(camera, await room(200));
-  const [first] = (await t.call('/get/notice', 'notice', 'get', { mode: 2 }, { token: sisterToken })).data.list;
-  await t.call('/get/notice', 'notice', 'sign', { event_id: first.event_id }, { token: sisterToken });
+  const [first] = (await t.call('notice.get', { mode: 2 }, { token: sisterToken })).data.list;
+  await t.call('notice.sign', { event_id: first.event_id }, { token: sisterToken });
   await t.upload(camera, await room(30));
   const now = Math.floor(Date.now() / 1000);
   const samples = Array.from({ length: 7 * 24 }, (_, i) => ({ type: 'heart_rate', value: Math.round(68 + 8 * Math.sin(i / 4) + (i % 5)), timestamp: now - i * 3600 }));
-  await t.call('/health', 'health', 'upload', { samples }, { token: myToken });
+  await t.call('health.upload', { samples }, { token: myToken });
 
   for (const lang of ['zh', 'en'] as const) {
     for (const viewport of [{ width: 360, height: 740 }, { width: 1280, height: 800 }]) {

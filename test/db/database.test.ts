@@ -4,7 +4,7 @@ import * as assert from 'uvu/assert';
 import { sql } from 'drizzle-orm';
 import pgClient from 'pg';
 import { createLogger } from '../../src/log.js';
-import { ENGINE, jpeg, newPhone, startTestServer, tempDir } from '../helpers.js';
+import { ENGINE, fails, jpeg, newPhone, passes, startTestServer, tempDir } from '../helpers.js';
 import { freePort } from '../support/net.js';
 import { clusterOf } from '../support/postgres.js';
 
@@ -59,7 +59,7 @@ if (ENGINE === 'postgres') {
       const phone = newPhone();
       const token = await t.signUp(phone);
       const camera = await t.addDevice(token);
-      assert.is((await t.upload(camera, await jpeg(20))).status, 0);
+      passes(await t.upload(camera, await jpeg(20)));
       assert.is((await fetch(`${t.url}/health/ready`)).status, 200);
       await cluster.stop();
       try {
@@ -67,20 +67,20 @@ if (ENGINE === 'postgres') {
         assert.is(ready.status, 503, 'not ready while the database is away');
         assert.equal(await ready.json(), { ready: false, reason: 'database' });
         assert.is((await fetch(`${t.url}/health/live`)).status, 200, 'but alive');
-        const login = await t.call('/user/login', 'login', 'pass', { phone, pass: 'secret123' });
-        assert.is(login.status, -200, JSON.stringify(login));
-        const devices = await t.call('/device', 'device', 'list', {}, { token });
-        assert.is(devices.status, -200, JSON.stringify(devices));
+        const login = await t.call('login.pass', { phone, pass: 'secret123' });
+        fails(login, 'DATABASE', JSON.stringify(login));
+        const devices = await t.call('device.list', {}, { token });
+        fails(devices, 'DATABASE', JSON.stringify(devices));
         const failed = lines.filter((l) => l.msg === 'handler failed');
         assert.ok(failed.length > 0 && failed.every((l) => typeof l.rid === 'string' && l.rid !== ''), 'logged with the request id');
       } finally {
         await cluster.start();
       }
       assert.is((await fetch(`${t.url}/health/ready`)).status, 200, 'ready again');
-      const again = await t.call('/user/login', 'login', 'pass', { phone, pass: 'secret123' });
-      assert.is(again.status, 0, JSON.stringify(again));
-      const list = await t.call('/get/notice', 'notice', 'get', { mode: 2 }, { token: again.data.token });
-      assert.is(list.status, 0);
+      const again = await t.call('login.pass', { phone, pass: 'secret123' });
+      passes(again, JSON.stringify(again));
+      const list = await t.call('notice.get', { mode: 2 }, { token: again.data.token });
+      passes(list);
       assert.is(list.data.num, 1, 'nothing stored before the outage was lost');
     } finally {
       await t.close();

@@ -1,7 +1,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { md5Hex } from '../../src/services/shared/random.js';
-import { newPhone, startTestServer, type TestServer } from '../helpers.js';
+import { fails, newPhone, passes, startTestServer, type TestServer } from '../helpers.js';
 
 let t: TestServer;
 const deviceCalls = suite('device.add, device.bind, device.list, device.info');
@@ -12,24 +12,24 @@ deviceCalls.after(() => t.close());
 
 deviceCalls('device.add returns a random 32-hex device_id; the name must be new (101 Duplicate device)', async () => {
   const token = await t.signUp(newPhone());
-  const res = await t.call('/device', 'device', 'add', { device: 'camera1' }, { token, id: 0 });
-  assert.is(res.status, 0);
+  const res = await t.call('device.add', { device: 'camera1' }, { token, id: 0 });
+  passes(res);
   assert.is(res.message, 'successful');
   assert.match(res.data.device_id, /^[0-9a-f]{32}$/);
   assert.is.not(res.data.device_id, md5Hex('camera1helpaged'));
   assert.ok((await t.services.devices.byToken(t.services.read, res.data.device_id)));
-  assert.equal(await t.call('/device', 'device', 'add', { device: 'camera1' }, { token }), { id: 1, status: 101, message: 'Duplicate device', data: {} });
+  assert.equal(await t.call('device.add', { device: 'camera1' }, { token }), { id: 1, status: 101, message: 'Duplicate device', data: {} });
 });
 
 deviceCalls('device.bind: a new account binds its first device; again is 101; an unknown id 100', async () => {
   const owner = await t.signUp(newPhone());
-  const added = await t.call('/device', 'device', 'add', { device: 'kitchen' }, { token: owner });
+  const added = await t.call('device.add', { device: 'kitchen' }, { token: owner });
   const family = await t.signUp(newPhone());
-  assert.equal(await t.call('/device', 'device', 'bind', { device_id: added.data.device_id }, { token: family }),
+  assert.equal(await t.call('device.bind', { device_id: added.data.device_id }, { token: family }),
     { id: 1, status: 0, message: 'successful', data: {} });
-  assert.equal(await t.call('/device', 'device', 'bind', { device_id: added.data.device_id }, { token: family }),
+  assert.equal(await t.call('device.bind', { device_id: added.data.device_id }, { token: family }),
     { id: 1, status: 101, message: 'The device has already be bind', data: {} });
-  assert.equal(await t.call('/device', 'device', 'bind', { device_id: 'f'.repeat(32) }, { token: family }),
+  assert.equal(await t.call('device.bind', { device_id: 'f'.repeat(32) }, { token: family }),
     { id: 1, status: 100, message: 'device_id not exist', data: {} });
   await t.bind(owner, added.data.device_id);
   const rows = (await t.sql.get('select count(*) n from bindings b join devices d on d.id = b.device_id where d.device_id = ?', added.data.device_id)) as { n: number };
@@ -38,10 +38,10 @@ deviceCalls('device.bind: a new account binds its first device; again is 101; an
 
 deviceCalls('device.list returns the bound devices in binding order; none is {num: 0, list: []}', async () => {
   const token = await t.signUp(newPhone());
-  assert.equal((await t.call('/device', 'device', 'list', {}, { token })).data, { num: 0, list: [] });
+  assert.equal((await t.call('device.list', {}, { token })).data, { num: 0, list: [] });
   const a = await t.addDevice(token, 'hall');
   const b = await t.addDevice(token, 'bedroom');
-  const res = await t.call('/device', 'device', 'list', {}, { token });
+  const res = await t.call('device.list', {}, { token });
   assert.equal(res, { id: 1, status: 0, message: 'successful', data: { num: 2, list: [
     { device_id: a, device_name: 'hall', last_seen: null, online: null }, { device_id: b, device_name: 'bedroom', last_seen: null, online: null },
   ] } });
@@ -50,26 +50,26 @@ deviceCalls('device.list returns the bound devices in binding order; none is {nu
 deviceCalls('device.info by id or name, only for bound devices (103 otherwise); no key is -3', async () => {
   const token = await t.signUp(newPhone());
   const id = await t.addDevice(token, 'porch');
-  assert.equal(await t.call('/device', 'device', 'info', { device_id: id }, { token }),
+  assert.equal(await t.call('device.info', { device_id: id }, { token }),
     { id: 1, status: 0, message: 'Successful', data: { device_id: id, device_name: 'porch', last_seen: null, online: null, alerts: { repeat_seconds: 120, call_seconds: 300 } } });
-  assert.equal(Object.keys((await t.call('/device', 'device', 'info', { device_name: 'porch' }, { token })).data), ['device_id', 'device_name', 'last_seen', 'online', 'alerts']);
+  assert.equal(Object.keys((await t.call('device.info', { device_name: 'porch' }, { token })).data), ['device_id', 'device_name', 'last_seen', 'online', 'alerts']);
   const stranger = await t.signUp(newPhone());
-  assert.equal(await t.call('/device', 'device', 'info', { device_name: 'porch' }, { token: stranger }),
+  assert.equal(await t.call('device.info', { device_name: 'porch' }, { token: stranger }),
     { id: 1, status: 103, message: 'No Such Device', data: {} });
-  assert.is((await t.call('/device', 'device', 'info', {}, { token })).status, -3);
+  fails(await t.call('device.info', {}, { token }), 'DATA_KEY');
 });
 
 deviceCalls('bad data and tokens: -3, -203, -201, -204, -101, -100, -2', async () => {
   const token = await t.signUp(newPhone());
-  assert.is((await t.call('/device', 'device', 'add', {}, { token })).status, -3);
-  assert.is((await t.call('/device', 'device', 'add', { device: 5 }, { token })).status, -203);
-  assert.is((await t.call('/device', 'device', 'add', { device: '' }, { token })).status, -201);
-  assert.is((await t.call('/device', 'device', 'add', { device: 'x'.repeat(65) }, { token })).status, -204);
-  assert.is((await t.call('/device', 'device', 'bind', {}, { token })).status, -3);
-  assert.is((await t.call('/device', 'device', 'bind', { device_id: 1 }, { token })).status, -203);
-  assert.is((await t.call('/device', 'device', 'add', { device: 'x' }, { token: 'bad' })).status, -101);
-  assert.is((await t.call('/device', 'device', 'list', {})).status, -100);
-  assert.is((await t.call('/device', 'device', 'remove', {}, { token })).status, -2);
+  fails(await t.call('device.add', {}, { token }), 'DATA_KEY');
+  fails(await t.call('device.add', { device: 5 }, { token }), 'VALUE_TYPE');
+  fails(await t.call('device.add', { device: '' }, { token }), 'VALUE_EMPTY');
+  fails(await t.call('device.add', { device: 'x'.repeat(65) }, { token }), 'VALUE');
+  fails(await t.call('device.bind', {}, { token }), 'DATA_KEY');
+  fails(await t.call('device.bind', { device_id: 1 }, { token }), 'VALUE_TYPE');
+  fails(await t.call('device.add', { device: 'x' }, { token: 'bad' }), 'TOKEN_INVALID');
+  fails(await t.call('device.list', {}), 'TOKEN_MISSING');
+  fails(await t.callAt('/device', 'device', 'remove', {}, { token }), 'JSON_VALUE');
 });
 
 deviceCalls.run();
@@ -78,7 +78,7 @@ const legacy = suite('LEGACY_DEVICE_IDS=1');
 legacy('device ids are md5(name + "helpaged") for fleets that compute them', async () => {
   const l = await startTestServer({ LEGACY_DEVICE_IDS: '1' });
   const token = await l.signUp(newPhone());
-  const res = await l.call('/device', 'device', 'add', { device: 'camera1' }, { token });
+  const res = await l.call('device.add', { device: 'camera1' }, { token });
   assert.is(res.data.device_id, md5Hex('camera1helpaged'));
   await l.close();
 });
@@ -97,16 +97,16 @@ family('the rest of the family bound to a camera, by nickname or masked phone, i
   const camera = await f.addDevice(tMe, `hall-${Date.now()}`);
   await f.bind(tMei, camera);
   await f.bind(tOther, camera);
-  assert.is((await f.call('/user/info', 'info', 'update', { phone: mei, nickname: 'Mei' }, { token: tMei })).status, 0);
-  const reply = await f.call('/device', 'device', 'family', { device_id: camera }, { token: tMe });
+  passes(await f.call('info.update', { phone: mei, nickname: 'Mei' }, { token: tMei }));
+  const reply = await f.call('device.family', { device_id: camera }, { token: tMe });
   const masked = (p: string) => `${p.slice(0, 3)}****${p.slice(-4)}`;
   assert.equal(reply.data, { device_id: camera, family: [{ name: 'Mei', phone: masked(mei) }, { name: masked(other), phone: masked(other) }] });
-  assert.equal((await f.call('/device', 'device', 'family', { device_id: camera }, { token: tMei })).data.family.map((m: { name: string }) => m.name),
+  assert.equal((await f.call('device.family', { device_id: camera }, { token: tMei })).data.family.map((m: { name: string }) => m.name),
     [`${me.slice(0, 3)}****${me.slice(-4)}`, `${other.slice(0, 3)}****${other.slice(-4)}`]);
   const stranger = await f.signUp(newPhone());
-  assert.is((await f.call('/device', 'device', 'family', { device_id: camera }, { token: stranger })).status, 103);
-  assert.is((await f.call('/device', 'device', 'family', {}, { token: tMe })).status, -3);
-  assert.is((await f.call('/device', 'device', 'family', { device_id: camera }, { token: 'x' })).status, -101);
+  fails(await f.call('device.family', { device_id: camera }, { token: stranger }), 'NO_SUCH_DEVICE');
+  fails(await f.call('device.family', {}, { token: tMe }), 'DATA_KEY');
+  fails(await f.call('device.family', { device_id: camera }, { token: 'x' }), 'TOKEN_INVALID');
 });
 
 family.run();

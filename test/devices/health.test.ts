@@ -1,6 +1,6 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { newPhone, startTestServer, type TestServer } from '../helpers.js';
+import { fails, newPhone, passes, startTestServer, type TestServer } from '../helpers.js';
 
 let t: TestServer;
 let token: string;
@@ -11,8 +11,8 @@ healthData.before(async () => {
 });
 healthData.after(() => t.close());
 
-const upload = (samples: unknown[], tok = token) => t.call('/health', 'health', 'upload', { samples }, { token: tok });
-const query = (data: Record<string, unknown>, tok = token) => t.call('/health', 'health', 'query', data, { token: tok });
+const upload = (samples: unknown[], tok = token) => t.call('health.upload', { samples }, { token: tok });
+const query = (data: Record<string, unknown>, tok = token) => t.call('health.query', data, { token: tok });
 /** Unix seconds of a wall-clock time in Asia/Shanghai (UTC+8, no DST). */
 const cst = (y: number, mo: number, d: number, h = 0, mi = 0, sec = 0) => Date.UTC(y, mo - 1, d, h - 8, mi, sec) / 1000;
 
@@ -30,7 +30,7 @@ healthData('invalid samples are reported by index; the valid ones are stored', a
     { type: 'steps', value: 5, timestamp: cst(2026, 5, 1, 9), device_id: 'f'.repeat(32) },
     'not an object',
   ]);
-  assert.is(res.status, 0);
+  passes(res);
   assert.is(res.data.received_count, 3);
   assert.is(res.data.invalid_count, 7);
   assert.equal(res.data.invalid_samples.map((x: { index: number }) => x.index), [1, 3, 4, 5, 7, 8, 9]);
@@ -122,18 +122,18 @@ healthData('weeks start on Monday, months on the 1st, in the requested zone', as
 
 healthData('statuses: unknown type 100, end before start 101, too many buckets 102, bad zone 103, bad data -3/-203/-204', async () => {
   const base = { type: 'steps', granularity: 'day', start_time: cst(2026, 1, 1), end_time: cst(2026, 1, 2) };
-  assert.is((await query({ ...base, type: 'mood' })).status, 100);
-  assert.is((await query({ ...base, end_time: base.start_time })).status, 101);
+  fails(await query({ ...base, type: 'mood' }), 'UNKNOWN_TYPE');
+  fails(await query({ ...base, end_time: base.start_time }), 'BAD_RANGE');
   assert.equal((await query({ ...base, granularity: 'hour', end_time: base.start_time + 3600 * 3000 })).data, { max_buckets: 2000 });
-  assert.is((await query({ ...base, granularity: 'hour', end_time: base.start_time + 3600 * 3000 })).status, 102);
-  assert.is((await query({ ...base, tz: 'Mars/Olympus' })).status, 103);
-  assert.is((await query({ ...base, granularity: 'minute' })).status, -204);
-  assert.is((await query({ type: 'steps', granularity: 'day', start_time: 1 })).status, -3);
-  assert.is((await query({ ...base, start_time: '1' })).status, -203);
-  assert.is((await upload([])).status, -201);
-  assert.is((await upload(Array.from({ length: 1001 }, () => ({})))).status, -204);
-  assert.is((await t.call('/health', 'health', 'upload', { samples: {} }, { token })).status, -203);
-  assert.is((await t.call('/health', 'health', 'upload', { samples: [] })).status, -100);
+  fails(await query({ ...base, granularity: 'hour', end_time: base.start_time + 3600 * 3000 }), 'TOO_MANY_BUCKETS');
+  fails(await query({ ...base, tz: 'Mars/Olympus' }), 'BAD_TIMEZONE');
+  fails(await query({ ...base, granularity: 'minute' }), 'VALUE');
+  fails(await query({ type: 'steps', granularity: 'day', start_time: 1 }), 'DATA_KEY');
+  fails(await query({ ...base, start_time: '1' }), 'VALUE_TYPE');
+  fails(await upload([]), 'VALUE_EMPTY');
+  fails(await upload(Array.from({ length: 1001 }, () => ({}))), 'VALUE');
+  fails(await t.call('health.upload', { samples: {} }, { token }), 'VALUE_TYPE');
+  fails(await t.call('health.upload', { samples: [] }), 'TOKEN_MISSING');
 });
 
 healthData('a full batch of 1,000 samples is stored whole', async () => {

@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import http from 'node:http';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { newPhone, startTestServer, type TestServer } from '../helpers.js';
+import { fails, newPhone, passes, startTestServer, type TestServer } from '../helpers.js';
 
 let t: TestServer;
 let admin: string;
@@ -18,8 +18,8 @@ upgradeCalls.before(async () => {
 upgradeCalls.after(() => t.close());
 
 const pkg = (n: number) => crypto.randomBytes(n);
-const publish = (data: Record<string, unknown>, token = admin) => t.call('/upgrade', 'upgrade', 'upload', data, { token });
-const check = (data: Record<string, unknown> = {}) => t.call('/upgrade', 'upgrade', 'check', data);
+const publish = (data: Record<string, unknown>, token = admin) => t.call('upgrade.upload', data, { token });
+const check = (data: Record<string, unknown> = {}) => t.call('upgrade.check', data);
 
 upgradeCalls('with nothing published, check is 100 No upgrade package', async () => {
   assert.equal(await check(), { id: 1, status: 100, message: 'No upgrade package', data: {} });
@@ -29,11 +29,11 @@ upgradeCalls('versions compare numerically: 1.10.0 is newer than 1.9.2, whatever
   const a = pkg(5000);
   const b = pkg(7000);
   const up1 = await publish({ version: '1.10.0', platform: 'android', desc: 'fixes', base64: a.toString('base64'), filename: 'app.apk' });
-  assert.is(up1.status, 0);
+  passes(up1);
   assert.match(up1.data.path, /^\/dist\/android-1\.10\.0-[0-9a-f]{8}\.apk$/);
-  assert.is((await publish({ version: '1.9.2', platform: 'android', base64: b.toString('base64') })).status, 0);
+  passes(await publish({ version: '1.9.2', platform: 'android', base64: b.toString('base64') }));
   const res = await check({ platform: 'android', current: '1.9.2' });
-  assert.is(res.status, 0);
+  passes(res);
   assert.equal(Object.keys(res.data), ['version', 'path', 'full_path', 'release_time', 'desc', 'size', 'sha256', 'platform', 'newer']);
   assert.is(res.data.version, '1.10.0');
   assert.is(res.data.newer, true);
@@ -43,13 +43,13 @@ upgradeCalls('versions compare numerically: 1.10.0 is newer than 1.9.2, whatever
   assert.match(res.data.release_time, /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/);
   assert.is((await check({ platform: 'android', current: '1.10.0' })).data.newer, false);
   assert.is((await check({ platform: 'android', current: '1.10.1' })).data.newer, false);
-  assert.is((await check({ platform: 'ios' })).status, 100);
+  fails(await check({ platform: 'ios' }), 'NO_PACKAGE');
 });
 
 upgradeCalls('a duplicate version is refused (also when written differently: 1.10 = 1.10.0)', async () => {
   assert.equal(await publish({ version: '1.10.0', platform: 'android', base64: pkg(10).toString('base64') }), { id: 1, status: 101, message: 'Version existed', data: {} });
   assert.is((await publish({ version: '1.10', platform: 'android', base64: pkg(10).toString('base64') })).status, 101);
-  assert.is((await publish({ version: '1.10.0', platform: 'camera', base64: pkg(10).toString('base64') })).status, 0, 'another platform may');
+  passes(await publish({ version: '1.10.0', platform: 'camera', base64: pkg(10).toString('base64') }), 'another platform may');
 });
 
 upgradeCalls('the package downloads whole, in ranges, and with ETag revalidation', async () => {
@@ -92,15 +92,15 @@ upgradeCalls('a platform-less package serves every platform', async () => {
 });
 
 upgradeCalls('only admins publish (-103); bad data: -3, -204 version, -203, neither base64 nor file_id -3', async () => {
-  assert.is((await publish({ version: '1.0', base64: 'AAAA' }, user)).status, -103);
-  assert.is((await publish({ version: '1.0', base64: 'AAAA' }, 'f'.repeat(32))).status, -101);
-  assert.is((await t.call('/upgrade', 'upgrade', 'upload', { version: '1.0', base64: 'AAAA' })).status, -100);
-  assert.is((await publish({ base64: 'AAAA' })).status, -3);
-  assert.is((await publish({ version: 'v1.0-beta', base64: 'AAAA' })).status, -204);
-  assert.is((await publish({ version: 1, base64: 'AAAA' })).status, -203);
-  assert.is((await publish({ version: '1.0' })).status, -3);
+  fails(await publish({ version: '1.0', base64: 'AAAA' }, user), 'NO_PERMISSION');
+  fails(await publish({ version: '1.0', base64: 'AAAA' }, 'f'.repeat(32)), 'TOKEN_INVALID');
+  fails(await t.call('upgrade.upload', { version: '1.0', base64: 'AAAA' }), 'TOKEN_MISSING');
+  fails(await publish({ base64: 'AAAA' }), 'DATA_KEY');
+  fails(await publish({ version: 'v1.0-beta', base64: 'AAAA' }), 'VALUE');
+  fails(await publish({ version: 1, base64: 'AAAA' }), 'VALUE_TYPE');
+  fails(await publish({ version: '1.0' }), 'DATA_KEY');
   assert.is((await publish({ version: '3.0', file_id: 'a'.repeat(32) })).status, 102);
-  assert.is((await check({ current: 'latest' })).status, -204);
+  fails(await check({ current: 'latest' }), 'VALUE');
 });
 
 upgradeCalls.run();

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { jpeg, newPhone, startTestServer, type TestServer } from '../helpers.js';
+import { type Envelope, jpeg, newPhone, passes, startTestServer, type TestServer } from '../helpers.js';
 import { startS3 } from '../support/s3.js';
 
 const test = suite('S3_BUCKET: stored files live in an S3-compatible bucket (s3rver)');
@@ -38,12 +38,12 @@ const localFiles = (kind: string) => {
 test('a fall photo is in the bucket, byte-identical, before the camera is answered; notice.info reads it back', async () => {
   const photo = await jpeg(40);
   const up = await t.upload(camera, photo);
-  assert.is(up.status, 0);
+  passes(up);
   const key = `notices/${up.data.pic_name}`;
   assert.ok((await s3.keys('notices/')).includes(key));
   assert.ok((await s3.get(key)).equals(photo), 'stored as sent');
-  const item = (await t.call('/get/notice', 'notice', 'get', { mode: 2 }, { token })).data.list[0];
-  const info = await t.call('/get/notice', 'notice', 'info', { event_id: item.event_id }, { token });
+  const item = (await t.call('notice.get', { mode: 2 }, { token })).data.list[0];
+  const info = await t.call('notice.info', { event_id: item.event_id }, { token });
   assert.ok(Buffer.from(info.data.base64, 'base64').equals(photo));
   assert.equal(localFiles('notices'), [], 'nothing under DATA_DIR');
   assert.is((await fetch(`${t.url}/health/ready`)).status, 200);
@@ -63,7 +63,7 @@ test('while the bucket is away: -500 COS upload Error, no row left, not ready; b
   } finally {
     await s3.start();
   }
-  assert.is((await t.upload(camera, await jpeg(10))).status, 0);
+  passes(await t.upload(camera, await jpeg(10)));
   assert.is(await rows(), before + 1);
   assert.is((await fetch(`${t.url}/health/ready`)).status, 200);
 });
@@ -71,7 +71,7 @@ test('while the bucket is away: -500 COS upload Error, no row left, not ready; b
 test('portraits, two-step uploads and packages are kept in and served from the bucket (Range, ETag, 304)', async () => {
   const phone = newPhone();
   const user = await t.signUp(phone);
-  assert.is((await t.call('/portrait', 'portrait', 'upload', { base64: (await jpeg(20)).toString('base64') }, { token: user })).status, 0);
+  passes(await t.call('portrait.upload', { base64: (await jpeg(20)).toString('base64') }, { token: user }));
   const portrait = await fetch(`${t.url}/api/get/portrait/${phone}`);
   assert.is(portrait.status, 200);
   assert.is(portrait.headers.get('content-type'), 'image/jpeg');
@@ -81,17 +81,17 @@ test('portraits, two-step uploads and packages are kept in and served from the b
   assert.ok((await s3.get(portraitKeys[0]!)).equals(served), 'the portrait served is the object stored');
 
   const body = crypto.randomBytes(300_000);
-  const grant = await t.call('/file', 'file', 'params', { module: 'upgrade', filename: 'fw.bin', size: body.length }, { token });
+  const grant = await t.call('file.params', { module: 'upgrade', filename: 'fw.bin', size: body.length }, { token });
   const form = new FormData();
   for (const [k, v] of Object.entries(grant.data.form_data as Record<string, string>)) form.append(k, v);
   form.append('file', new Blob([new Uint8Array(body)]), 'fw.bin');
-  assert.is(((await (await fetch(grant.data.upload_url, { method: 'POST', body: form })).json()) as { status: number }).status, 0);
+  passes((await (await fetch(grant.data.upload_url, { method: 'POST', body: form })).json()) as Envelope);
   assert.equal(await s3.keys('uploads/'), [`uploads/${grant.data.file_id}`]);
   const back = await fetch(`${grant.data.file_url}?token=${token}`);
   assert.ok(Buffer.from(await back.arrayBuffer()).equals(body), '/file/ from the bucket');
 
-  const pub = await t.call('/upgrade', 'upgrade', 'upload', { version: '9.0.0', platform: 'camera', file_id: grant.data.file_id }, { token });
-  assert.is(pub.status, 0);
+  const pub = await t.call('upgrade.upload', { version: '9.0.0', platform: 'camera', file_id: grant.data.file_id }, { token });
+  passes(pub);
   assert.equal(await s3.keys('uploads/'), [], 'the upload is used up');
   assert.ok((await s3.keys('dist/')).includes(`dist${pub.data.path.slice('/dist'.length)}`));
   const whole = await fetch(`${t.url}${pub.data.path}`);

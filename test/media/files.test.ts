@@ -4,7 +4,7 @@ import http from 'node:http';
 import path from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { jpeg, newPhone, startTestServer, type TestServer } from '../helpers.js';
+import { fails, jpeg, newPhone, passes, startTestServer, type TestServer } from '../helpers.js';
 
 let t: TestServer;
 let admin: string;
@@ -19,7 +19,7 @@ twoStepUpload.before(async () => {
 });
 twoStepUpload.after(() => t.close());
 
-const params = (data: Record<string, unknown>, token = admin) => t.call('/file', 'file', 'params', data, { token });
+const params = (data: Record<string, unknown>, token = admin) => t.call('file.params', data, { token });
 
 /** The upload as a browser form does it: the grant's fields, then the file. */
 async function send(p: { upload_url: string; form_data: Record<string, string>; file_field: string }, bytes: Buffer, filename = 'f.bin') {
@@ -38,7 +38,7 @@ const leftovers = () => {
 twoStepUpload('file.params returns a single-use signed grant; the file uploads and publishes a package by file_id', async () => {
   const body = crypto.randomBytes(300_000);
   const res = await params({ module: 'upgrade', filename: 'camera-fw.bin', size: body.length });
-  assert.is(res.status, 0);
+  passes(res);
   assert.equal(Object.keys(res.data), ['upload_url', 'file_url', 'form_data', 'file_field', 'file_id']);
   assert.is(res.data.upload_url, `${t.url}/api/file/upload`);
   assert.equal(Object.keys(res.data.form_data), ['grant', 'expires', 'signature']);
@@ -56,8 +56,8 @@ twoStepUpload('file.params returns a single-use signed grant; the file uploads a
   const again = await send(res.data, body);
   assert.equal(again.json, { id: -1, status: 100, message: 'Invalid or expired upload grant', data: {} });
 
-  const pub = await t.call('/upgrade', 'upgrade', 'upload', { version: '2.0.0', platform: 'camera', file_id: res.data.file_id }, { token: admin });
-  assert.is(pub.status, 0);
+  const pub = await t.call('upgrade.upload', { version: '2.0.0', platform: 'camera', file_id: res.data.file_id }, { token: admin });
+  passes(pub);
   assert.match(pub.data.path, /\.bin$/);
   const dl = Buffer.from(await (await fetch(`${t.url}${pub.data.path}`)).arrayBuffer());
   assert.ok(dl.equals(body));
@@ -96,23 +96,23 @@ twoStepUpload('a portrait can come as an avatar upload (file_id) instead of base
   const img = await jpeg(30);
   const res = await params({ module: 'avatar', filename: 'me.jpg', size: img.length }, token);
   assert.is((await send(res.data, img, 'me.jpg')).json.status, 0);
-  const set = await t.call('/portrait', 'portrait', 'upload', { file_id: res.data.file_id }, { token });
+  const set = await t.call('portrait.upload', { file_id: res.data.file_id }, { token });
   assert.equal(set, { id: 1, status: 0, message: 'Successful', data: { url: `./api/get/portrait/${phone}` } });
   const got = await fetch(`${t.url}/get/portrait/${phone}`);
   assert.is(got.headers.get('content-type'), 'image/jpeg');
-  assert.is((await t.call('/portrait', 'portrait', 'upload', { file_id: res.data.file_id }, { token })).status, 102, 'used up');
-  assert.is((await t.call('/portrait', 'portrait', 'upload', {}, { token })).status, -3);
+  fails(await t.call('portrait.upload', { file_id: res.data.file_id }, { token }), 'FILE_NOT_FOUND', 'used up');
+  fails(await t.call('portrait.upload', {}, { token }), 'DATA_KEY');
 });
 
 twoStepUpload('file.params: upgrade is for admins (-103); avatars over IMAGE_MAX_BYTES 101; bad data -3/-203/-204; tokens', async () => {
-  assert.is((await params({ module: 'upgrade', filename: 'x', size: 10 }, user)).status, -103);
+  fails(await params({ module: 'upgrade', filename: 'x', size: 10 }, user), 'NO_PERMISSION');
   const big = await params({ module: 'avatar', filename: 'x.jpg', size: t.config.imageMaxBytes + 1 }, user);
   assert.equal(big, { id: 1, status: 101, message: 'File too large', data: { max_bytes: t.config.imageMaxBytes } });
-  assert.is((await params({ module: 'avatar', filename: 'x.jpg' }, user)).status, -3);
-  assert.is((await params({ module: 'avatar', filename: 'x.jpg', size: '10' }, user)).status, -203);
-  assert.is((await params({ module: 'lock', filename: 'x.jpg', size: 10 }, user)).status, -204);
-  assert.is((await params({ module: 'avatar', filename: 'x.jpg', size: 0 }, user)).status, -204);
-  assert.is((await t.call('/file', 'file', 'params', { module: 'avatar', filename: 'x', size: 1 })).status, -100);
+  fails(await params({ module: 'avatar', filename: 'x.jpg' }, user), 'DATA_KEY');
+  fails(await params({ module: 'avatar', filename: 'x.jpg', size: '10' }, user), 'VALUE_TYPE');
+  fails(await params({ module: 'lock', filename: 'x.jpg', size: 10 }, user), 'VALUE');
+  fails(await params({ module: 'avatar', filename: 'x.jpg', size: 0 }, user), 'VALUE');
+  fails(await t.call('file.params', { module: 'avatar', filename: 'x', size: 1 }), 'TOKEN_MISSING');
 });
 
 twoStepUpload('an upload that stops halfway leaves nothing behind', async () => {

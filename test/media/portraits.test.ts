@@ -4,7 +4,7 @@ import sharp from 'sharp';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { realFileOps } from '../../src/services/media/files.js';
-import { jpeg, newPhone, startTestServer, type TestServer } from '../helpers.js';
+import { fails, jpeg, newPhone, passes, startTestServer, type TestServer } from '../helpers.js';
 
 let t: TestServer;
 const portraitCalls = suite('portrait.upload and GET /get/portrait/<user_id>');
@@ -22,7 +22,7 @@ portraitCalls('a portrait is re-encoded (bounded, upright, no metadata) and serv
   const token = await t.signUp(phone);
   const original = await sharp({ create: { width: 1600, height: 900, channels: 3, background: '#3366aa' } })
     .withMetadata({ orientation: 6, exif: { IFD0: { Copyright: 'secret-gps-here' } } }).jpeg().toBuffer();
-  const res = await t.call('/portrait', 'portrait', 'upload', { base64: `data:image/jpg;base64,${original.toString('base64')}` }, { token, id: 1234 });
+  const res = await t.call('portrait.upload', { base64: `data:image/jpg;base64,${original.toString('base64')}` }, { token, id: 1234 });
   assert.equal(res, { id: 1234, status: 0, message: 'Successful', data: { url: `./api/get/portrait/${phone}` } });
   const got = await fetchPortrait(phone);
   assert.is(got.status, 200);
@@ -40,14 +40,14 @@ portraitCalls('a portrait is re-encoded (bounded, upright, no metadata) and serv
 portraitCalls('If-None-Match with the current ETag is 304; a new upload replaces the old one and its file', async () => {
   const phone = newPhone();
   const token = await t.signUp(phone);
-  await t.call('/portrait', 'portrait', 'upload', { base64: (await jpeg(20)).toString('base64') }, { token });
+  await t.call('portrait.upload', { base64: (await jpeg(20)).toString('base64') }, { token });
   const first = await fetchPortrait(phone);
   const etag = first.headers.get('etag')!;
   assert.is((await fetchPortrait(phone, { 'If-None-Match': etag })).status, 304);
   const userId = (await t.services.users.byPhone(t.services.read, phone))!.id;
   const before = portraitFiles().filter((f) => path.basename(f).startsWith(`${userId}-`));
   assert.is(before.length, 1);
-  await t.call('/portrait', 'portrait', 'upload', { base64: (await jpeg(20)).toString('base64') }, { token });
+  await t.call('portrait.upload', { base64: (await jpeg(20)).toString('base64') }, { token });
   const second = await fetchPortrait(phone, { 'If-None-Match': etag });
   assert.is(second.status, 200);
   assert.is.not(second.headers.get('etag'), etag);
@@ -59,7 +59,7 @@ portraitCalls('If-None-Match with the current ETag is 304; a new upload replaces
 portraitCalls('a foreign Referer gets the ban image; allowed hosts, this host and no Referer get the portrait', async () => {
   const phone = newPhone();
   const token = await t.signUp(phone);
-  await t.call('/portrait', 'portrait', 'upload', { base64: (await jpeg(10)).toString('base64') }, { token });
+  await t.call('portrait.upload', { base64: (await jpeg(10)).toString('base64') }, { token });
   const portrait = await bytesOf(await fetchPortrait(phone));
   const ban = t.services.placeholders.ban.bytes;
   assert.ok((await bytesOf(await fetchPortrait(phone, { Referer: 'https://evil.example/page' }))).equals(ban));
@@ -87,15 +87,15 @@ portraitCalls('an unknown well-formed id gets the default image, a malformed one
 portraitCalls('portrait.upload refuses non-images (100), pixel floods (101); tokens -101/-100; data -3/-203', async () => {
   const token = await t.signUp(newPhone());
   const bomb = await sharp({ create: { width: 9000, height: 9000, channels: 3, background: '#fff' } }).png({ compressionLevel: 9 }).toBuffer();
-  assert.equal(await t.call('/portrait', 'portrait', 'upload', { base64: Buffer.from('plain text').toString('base64') }, { token }),
+  assert.equal(await t.call('portrait.upload', { base64: Buffer.from('plain text').toString('base64') }, { token }),
     { id: 1, status: 100, message: 'Image is not a readable JPEG, PNG or WebP', data: {} });
-  assert.is((await t.call('/portrait', 'portrait', 'upload', { base64: '!!!' }, { token })).status, 100);
-  assert.equal(await t.call('/portrait', 'portrait', 'upload', { base64: bomb.toString('base64') }, { token }),
+  fails(await t.call('portrait.upload', { base64: '!!!' }, { token }), 'IMAGE_INVALID');
+  assert.equal(await t.call('portrait.upload', { base64: bomb.toString('base64') }, { token }),
     { id: 1, status: 101, message: 'Image too large', data: {} });
-  assert.is((await t.call('/portrait', 'portrait', 'upload', { base64: 'x' }, { token: 'nope' })).status, -101);
-  assert.is((await t.call('/portrait', 'portrait', 'upload', { base64: 'x' })).status, -100);
-  assert.is((await t.call('/portrait', 'portrait', 'upload', {}, { token })).status, -3);
-  assert.is((await t.call('/portrait', 'portrait', 'upload', { base64: [] }, { token })).status, -203);
+  fails(await t.call('portrait.upload', { base64: 'x' }, { token: 'nope' }), 'TOKEN_INVALID');
+  fails(await t.call('portrait.upload', { base64: 'x' }), 'TOKEN_MISSING');
+  fails(await t.call('portrait.upload', {}, { token }), 'DATA_KEY');
+  fails(await t.call('portrait.upload', { base64: [] }, { token }), 'VALUE_TYPE');
 });
 
 portraitCalls('deleting an account removes its bindings and portrait; its device keeps its notices', async () => {
@@ -106,9 +106,9 @@ portraitCalls('deleting an account removes its bindings and portrait; its device
   const token = await t.signUp(phone);
   const camera = await t.addDevice(token);
   await t.upload(camera, await jpeg(5));
-  await t.call('/portrait', 'portrait', 'upload', { base64: (await jpeg(10)).toString('base64') }, { token });
+  await t.call('portrait.upload', { base64: (await jpeg(10)).toString('base64') }, { token });
   const id = (await t.services.users.byPhone(t.services.read, phone))!.id;
-  assert.is((await t.call('/admin/user', 'user', 'delete', { phone }, { token: admin })).status, 0);
+  passes(await t.call('user.delete', { phone }, { token: admin }));
   const count = async (sql: string) => ((await t.sql.get(sql, id)) as { n: number }).n;
   assert.is(await count('select count(*) n from bindings where user_id = ?'), 0);
   assert.is(await count('select count(*) n from portraits where user_id = ?'), 0);
@@ -118,7 +118,7 @@ portraitCalls('deleting an account removes its bindings and portrait; its device
   assert.is(notices.n, 1);
   const family = await t.signUp(newPhone());
   await t.bind(family, camera);
-  assert.is((await t.call('/get/notice', 'notice', 'get', { mode: 2 }, { token: family })).data.num, 1);
+  assert.is((await t.call('notice.get', { mode: 2 }, { token: family })).data.num, 1);
 });
 
 portraitCalls.run();
@@ -134,10 +134,10 @@ disk('a portrait whose write fails answers -500 and keeps the old one', async ()
   });
   const phone = newPhone();
   const token = await d.signUp(phone);
-  assert.is((await d.call('/portrait', 'portrait', 'upload', { base64: (await jpeg(10)).toString('base64') }, { token })).status, 0);
+  passes(await d.call('portrait.upload', { base64: (await jpeg(10)).toString('base64') }, { token }));
   const before = Buffer.from(await (await fetch(`${d.url}/get/portrait/${phone}`)).arrayBuffer());
   failing = true;
-  assert.equal(await d.call('/portrait', 'portrait', 'upload', { base64: (await jpeg(10)).toString('base64') }, { token }),
+  assert.equal(await d.call('portrait.upload', { base64: (await jpeg(10)).toString('base64') }, { token }),
     { id: 1, status: -500, message: 'COS upload Error', data: {} });
   const after = Buffer.from(await (await fetch(`${d.url}/get/portrait/${phone}`)).arrayBuffer());
   assert.ok(after.equals(before));

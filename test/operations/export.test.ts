@@ -4,7 +4,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import yauzl from 'yauzl';
 import { maskPhone } from '../../src/services/shared/index.js';
-import { jpeg, newPhone, startTestServer, type TestServer } from '../helpers.js';
+import { fails, jpeg, newPhone, passes, startTestServer, type TestServer } from '../helpers.js';
 
 /** Every entry of a ZIP, by name. */
 async function unzip(bytes: Buffer): Promise<Map<string, Buffer>> {
@@ -39,7 +39,7 @@ test.after(() => t.close());
 /** Polls account.export_status until the export is no longer being made. */
 async function settled(token: string, exportId: string) {
   for (let i = 0; i < 200; i++) {
-    const s = await t.call('/user/phone', 'account', 'export_status', { export_id: exportId }, { token });
+    const s = await t.call('account.export_status', { export_id: exportId }, { token });
     if (s.data.state !== 'pending' && s.data.state !== 'building') return s;
     await new Promise((r) => setTimeout(r, 25));
   }
@@ -49,13 +49,13 @@ async function settled(token: string, exportId: string) {
 test('the archive holds the account\'s profile, sessions, cameras, falls with photos, read marks, verdicts, health and audit entries; nothing of anyone else\'s', async () => {
   const phone = newPhone();
   const token = await t.signUp(phone);
-  assert.is((await t.call('/user/info', 'info', 'update', { phone, nickname: 'Lin' }, { token })).status, 0);
+  passes(await t.call('info.update', { phone, nickname: 'Lin' }, { token }));
   const camera = await t.addDevice(token, `export-cam-${phone}`);
   const photos = [await jpeg(20), await jpeg(20)];
-  for (const p of photos) assert.is((await t.upload(camera, p)).status, 0);
-  const list = (await t.call('/get/notice', 'notice', 'get', { mode: 2 }, { token })).data.list as { event_id: string; pic_name: string }[];
-  await t.call('/get/notice', 'notice', 'verdict', { event_id: list[0]!.event_id, verdict: 'fall', note: 'in the kitchen' }, { token });
-  await t.call('/health', 'health', 'upload', { samples: [{ type: 'heart_rate', value: 70, timestamp: 1_780_000_000 }] }, { token });
+  for (const p of photos) passes(await t.upload(camera, p));
+  const list = (await t.call('notice.get', { mode: 2 }, { token })).data.list as { event_id: string; pic_name: string }[];
+  await t.call('notice.verdict', { event_id: list[0]!.event_id, verdict: 'fall', note: 'in the kitchen' }, { token });
+  await t.call('health.upload', { samples: [{ type: 'heart_rate', value: 70, timestamp: 1_780_000_000 }] }, { token });
 
   // someone else: their own camera, fall, health and audit entries
   const otherPhone = newPhone();
@@ -63,16 +63,16 @@ test('the archive holds the account\'s profile, sessions, cameras, falls with ph
   const otherCamera = await t.addDevice(other, `other-cam-${otherPhone}`);
   const otherPhoto = await jpeg(20);
   await t.upload(otherCamera, otherPhoto);
-  await t.call('/health', 'health', 'upload', { samples: [{ type: 'heart_rate', value: 99, timestamp: 1_780_000_000 }] }, { token: other });
+  await t.call('health.upload', { samples: [{ type: 'heart_rate', value: 99, timestamp: 1_780_000_000 }] }, { token: other });
 
-  const asked = await t.call('/user/phone', 'account', 'export', {}, { token });
-  assert.is(asked.status, 0);
+  const asked = await t.call('account.export', {}, { token });
+  passes(asked);
   assert.match(asked.data.export_id, /^[0-9a-f]{32}$/);
   const status = await settled(token, asked.data.export_id);
   assert.is(status.data.state, 'ready');
   assert.is(status.data.expires_in, 120);
   assert.match(status.data.url, new RegExp(`^${t.url}/app/export/${asked.data.export_id}\\?key=[0-9a-f]{32}$`));
-  assert.is((await t.call('/user/phone', 'account', 'export_status', { export_id: asked.data.export_id }, { token: other })).status, 102, 'not someone else\'s export');
+  fails(await t.call('account.export_status', { export_id: asked.data.export_id }, { token: other }), 'EXPORT_NOT_FOUND', 'not someone else\'s export');
 
   const res = await fetch(status.data.url);
   assert.is(res.status, 200);
@@ -105,44 +105,44 @@ test('the archive holds the account\'s profile, sessions, cameras, falls with ph
 
   // once: the same link again, and the export is taken
   assert.is((await fetch(status.data.url)).status, 410);
-  assert.is((await t.call('/user/phone', 'account', 'export_status', { export_id: asked.data.export_id }, { token })).data.state, 'taken');
+  assert.is((await t.call('account.export_status', { export_id: asked.data.export_id }, { token })).data.state, 'taken');
   assert.equal(fs.readdirSync(path.join(t.dataDir, 'exports')).filter((f) => f.endsWith('.zip')), [], 'the file went with the download');
 });
 
 test('a newer link replaces the older one; links expire; bad ids and keys are refused', async () => {
   const token = await t.signUp(newPhone());
-  const { export_id } = (await t.call('/user/phone', 'account', 'export', {}, { token })).data;
+  const { export_id } = (await t.call('account.export', {}, { token })).data;
   const first = await settled(token, export_id);
-  const second = await t.call('/user/phone', 'account', 'export_status', { export_id }, { token });
+  const second = await t.call('account.export_status', { export_id }, { token });
   assert.is.not(first.data.url, second.data.url);
   assert.is((await fetch(first.data.url)).status, 410, 'the older link no longer works');
   t.clock.advance(121);
   assert.is((await fetch(second.data.url)).status, 410, 'expired');
   assert.is((await fetch(`${t.url}/app/export/${export_id}?key=${'0'.repeat(32)}`)).status, 410);
   assert.is((await fetch(`${t.url}/app/export/nope?key=x`)).status, 404);
-  assert.is((await t.call('/user/phone', 'account', 'export_status', { export_id: 'x' }, { token })).status, -204);
+  fails(await t.call('account.export_status', { export_id: 'x' }, { token }), 'VALUE');
 });
 
 test('three exports a day, one at a time; deleting the account removes its exports and their files', async () => {
   const phone = newPhone();
   const token = await t.signUp(phone);
   for (let i = 0; i < 3; i++) {
-    const { export_id } = (await t.call('/user/phone', 'account', 'export', {}, { token })).data;
+    const { export_id } = (await t.call('account.export', {}, { token })).data;
     assert.is((await settled(token, export_id)).data.state, 'ready');
   }
-  assert.is((await t.call('/user/phone', 'account', 'export', {}, { token })).status, 104);
+  fails(await t.call('account.export', {}, { token }), 'EXPORT_LIMIT');
   // one at a time: while one is being made (as another instance's build would look), no second
   const busy = await t.signUp(newPhone());
-  const { export_id: made } = (await t.call('/user/phone', 'account', 'export', {}, { token: busy })).data;
+  const { export_id: made } = (await t.call('account.export', {}, { token: busy })).data;
   await settled(busy, made);
   await t.sql.run("update data_exports set state = 'building', claimed_at = ? where id = ?", t.clock.now(), made);
-  assert.is((await t.call('/user/phone', 'account', 'export', {}, { token: busy })).status, 103);
-  assert.is((await t.call('/user/phone', 'account', 'export_status', { export_id: made }, { token: busy })).data.state, 'building');
+  fails(await t.call('account.export', {}, { token: busy }), 'EXPORT_BUSY');
+  assert.is((await t.call('account.export_status', { export_id: made }, { token: busy })).data.state, 'building');
   const zips = () => fs.readdirSync(path.join(t.dataDir, 'exports')).filter((f) => f.endsWith('.zip')).length;
   const before = zips();
   assert.ok(before >= 3);
   const hash = await t.requestCode(phone, 5);
-  assert.is((await t.call('/user/phone', 'account', 'delete', { hash }, { token })).status, 0);
+  passes(await t.call('account.delete', { hash }, { token }));
   assert.is(zips(), before - 3, 'its three files are gone');
   assert.is(Number((await t.sql.get<{ n: number }>('select count(*) n from data_exports de join users u on u.id = de.user_id where u.phone = ?', phone)).n), 0);
 });

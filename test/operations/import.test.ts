@@ -6,7 +6,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createLogger } from '../../src/log.js';
 import { importLegacy, loadSource, type Report } from '../../src/services/operations/legacy-import.js';
-import { engineEnv, jpeg, startTestServer, tempDir, type TestServer } from '../helpers.js';
+import { engineEnv, fails, jpeg, passes, startTestServer, tempDir, type TestServer } from '../helpers.js';
 import { tablesIn } from '../support/postgres.js';
 import { mariadbMissing, startMariaDb } from '../support/mariadb.js';
 
@@ -56,7 +56,7 @@ if (missing) {
     for (const u of expected.users) {
       const before = (await t.services.users.byPhone(t.services.read, u.phone))!.passwordHash;
       assert.match(before, /^legacy-md5\$/);
-      assert.is((await t.call('/user/login', 'login', 'pass', { phone: u.phone, pass: u.password + 'x' })).status, 101, 'a wrong password is refused');
+      fails(await t.call('login.pass', { phone: u.phone, pass: u.password + 'x' }), 'WRONG_PASSWORD', 'a wrong password is refused');
       const token = await t.login(u.phone, u.password);
       assert.match((await t.services.users.byPhone(t.services.read, u.phone))!.passwordHash, /^scrypt\$/, 'upgraded');
       await t.login(u.phone, u.password);
@@ -68,11 +68,11 @@ if (missing) {
   s('an admin stays an admin and lists every account', async () => {
     const admin = expected.users.find((u) => u.admin)!;
     const token = await t.login(admin.phone, admin.password);
-    const list = await t.call('/admin/user', 'user', 'list', {}, { token });
-    assert.is(list.status, 0);
+    const list = await t.call('user.list', {}, { token });
+    passes(list);
     assert.equal(JSON.stringify(list.data).match(/1[3-9]\d{9}/g)!.filter((p, i, a) => a.indexOf(p) === i).sort(), expected.users.map((u) => u.phone).sort());
     const plain = expected.users.find((u) => !u.admin)!;
-    assert.is((await t.call('/admin/user', 'user', 'list', {}, { token: await t.login(plain.phone, plain.password) })).status, -103);
+    fails(await t.call('user.list', {}, { token: await t.login(plain.phone, plain.password) }), 'NO_PERMISSION');
   });
 
   s('notice.get in every mode lists each account\'s history with the old keys, order, times and read marks', async () => {
@@ -80,15 +80,15 @@ if (missing) {
       const token = await t.login(u.phone, u.password);
       const mine = expected.notices.filter((n) => u.devices.includes(n.device))
         .sort((a, b) => b.createtime.localeCompare(a.createtime) || b.event_id.localeCompare(a.event_id));
-      const all = (await t.call('/get/notice', 'notice', 'get', { mode: 2 }, { token })).data.list;
+      const all = (await t.call('notice.get', { mode: 2 }, { token })).data.list;
       assert.equal(all.map((n: { event_id: string }) => n.event_id).sort(), mine.map((n) => n.event_id).sort(), u.phone);
       for (const n of all) {
         const e = mine.find((m) => m.event_id === n.event_id)!;
         assert.equal(Object.keys(n).slice(0, 5), ['event_id', 'content', 'device', 'pic_name', 'createtime']);
         assert.equal([n.content, n.device, n.pic_name, n.createtime, n.photo_ok], [e.content, e.device, e.pic_name, e.createtime, true]);
       }
-      const unread = (await t.call('/get/notice', 'notice', 'get', { mode: 0 }, { token })).data.list.map((n: { event_id: string }) => n.event_id).sort();
-      const read = (await t.call('/get/notice', 'notice', 'get', { mode: 1 }, { token })).data.list.map((n: { event_id: string }) => n.event_id).sort();
+      const unread = (await t.call('notice.get', { mode: 0 }, { token })).data.list.map((n: { event_id: string }) => n.event_id).sort();
+      const read = (await t.call('notice.get', { mode: 1 }, { token })).data.list.map((n: { event_id: string }) => n.event_id).sort();
       assert.equal(read, mine.filter((n) => n.read_by.includes(u.phone)).map((n) => n.event_id).sort(), `${u.phone} read`);
       assert.equal(unread, mine.filter((n) => !n.read_by.includes(u.phone)).map((n) => n.event_id).sort(), `${u.phone} unread`);
     }
@@ -97,26 +97,26 @@ if (missing) {
   s('notice.info returns each photo byte for byte; notice.sign marks read', async () => {
     const u = expected.users.find((x) => x.devices.length > 1)!;
     const token = await t.login(u.phone, u.password);
-    const unread = (await t.call('/get/notice', 'notice', 'get', { mode: 0 }, { token })).data.list;
-    for (const n of (await t.call('/get/notice', 'notice', 'get', { mode: 2 }, { token })).data.list) {
-      const info = await t.call('/get/notice', 'notice', 'info', { event_id: n.event_id }, { token });
+    const unread = (await t.call('notice.get', { mode: 0 }, { token })).data.list;
+    for (const n of (await t.call('notice.get', { mode: 2 }, { token })).data.list) {
+      const info = await t.call('notice.info', { event_id: n.event_id }, { token });
       assert.ok(Buffer.from(info.data.base64, 'base64').equals(fs.readFileSync(path.join(objects, 'fallpic', n.pic_name))), n.pic_name);
     }
     const other = expected.users.find((x) => x.phone !== u.phone && x.devices.some((d) => u.devices.includes(d)))!;
     const otherToken = await t.login(other.phone, other.password);
-    const target = (await t.call('/get/notice', 'notice', 'get', { mode: 0 }, { token: otherToken })).data.list[0];
-    assert.is((await t.call('/get/notice', 'notice', 'sign', { event_id: target.event_id }, { token: otherToken })).status, 0);
-    assert.is((await t.call('/get/notice', 'notice', 'sign', { event_id: target.event_id }, { token: otherToken })).status, 101);
+    const target = (await t.call('notice.get', { mode: 0 }, { token: otherToken })).data.list[0];
+    passes(await t.call('notice.sign', { event_id: target.event_id }, { token: otherToken }));
+    fails(await t.call('notice.sign', { event_id: target.event_id }, { token: otherToken }), 'ALREADY_SIGNED');
     assert.ok(unread.length > 0);
   });
 
   s('a camera posts with the id it holds; the fall reaches every bound account', async () => {
     const cam = expected.devices[0]!;
     const up = await t.upload(cam.id, await jpeg(10), 'after the move');
-    assert.is(up.status, 0);
+    passes(up);
     for (const phone of cam.users) {
       const u = expected.users.find((x) => x.phone === phone)!;
-      const list = (await t.call('/get/notice', 'notice', 'get', { mode: 0 }, { token: await t.login(u.phone, u.password) })).data.list;
+      const list = (await t.call('notice.get', { mode: 0 }, { token: await t.login(u.phone, u.password) })).data.list;
       assert.is(list[0].content, 'after the move');
       assert.is(list[0].device, cam.name);
     }
@@ -167,21 +167,21 @@ if (missing) {
       assert.is((await d.services.users.byPhone(d.services.read, victim.phone)), undefined);
 
       const token = await d.login(single.phone, single.password);
-      const devices = (await d.call('/device', 'device', 'list', {}, { token })).data.list;
+      const devices = (await d.call('device.list', {}, { token })).data.list;
       assert.equal(devices.map((x: { device_name: string }) => x.device_name), [single.devices[0]], 'a bare name is one binding');
       const ghostToken = await d.login(ghost.phone, ghost.password);
-      assert.equal((await d.call('/device', 'device', 'list', {}, { token: ghostToken })).data.list.map((x: { device_name: string }) => x.device_name), [ghost.devices[0]]);
+      assert.equal((await d.call('device.list', {}, { token: ghostToken })).data.list.map((x: { device_name: string }) => x.device_name), [ghost.devices[0]]);
 
       // the missing photo answers with the "error" image, the altered one as found; both photo_ok false
       const reader = expected.users.find((u) => u.phone !== victim.phone && u.devices.includes(gone.device) && u.devices.includes(altered.device))
         ?? expected.users.find((u) => u.phone !== victim.phone && u.devices.includes(gone.device))!;
       const rt = await d.login(reader.phone, reader.password);
-      const info = await d.call('/get/notice', 'notice', 'info', { event_id: gone.event_id }, { token: rt });
-      assert.is(info.status, 0);
+      const info = await d.call('notice.info', { event_id: gone.event_id }, { token: rt });
+      passes(info);
       assert.is(info.data.photo_ok, false);
       assert.ok(Buffer.from(info.data.base64, 'base64').equals(d.services.placeholders.error.bytes));
       const owner = expected.users.find((u) => u.phone !== victim.phone && u.devices.includes(altered.device))!;
-      const alteredInfo = await d.call('/get/notice', 'notice', 'info', { event_id: altered.event_id }, { token: await d.login(owner.phone, owner.password) });
+      const alteredInfo = await d.call('notice.info', { event_id: altered.event_id }, { token: await d.login(owner.phone, owner.password) });
       assert.is(alteredInfo.data.photo_ok, false);
       assert.ok(Buffer.from(alteredInfo.data.base64, 'base64').equals(bytes));
 

@@ -5,7 +5,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createLogger } from '../../src/log.js';
 import { PG_DUMP, pgTool } from '../../src/services/operations/backup.js';
-import { engineEnv, jpeg, newPhone, startTestServer, tempDir } from '../helpers.js';
+import { engineEnv, jpeg, newPhone, passes, startTestServer, tempDir } from '../helpers.js';
 import { openStored } from '../support/sql.js';
 
 // ---------------------------------------------------------------------------------------------
@@ -79,10 +79,10 @@ backup('during four-way camera ingest: every fall acknowledged before it began i
     const restored = await startTestServer(copyEnv, { dataDir: target });
     try {
       const again = await restored.login(phone);
-      const list = (await restored.call('/get/notice', 'notice', 'get', { mode: 2 }, { token: again })).data.list as { event_id: string; pic_name: string }[];
+      const list = (await restored.call('notice.get', { mode: 2 }, { token: again })).data.list as { event_id: string; pic_name: string }[];
       assert.is(list.length, pics.size);
       const sample = list.find((l) => l.pic_name === before[0]!.pic)!;
-      const info = await restored.call('/get/notice', 'notice', 'info', { event_id: sample.event_id }, { token: again });
+      const info = await restored.call('notice.info', { event_id: sample.event_id }, { token: again });
       assert.ok(Buffer.from(info.data.base64, 'base64').equals(before[0]!.bytes));
     } finally {
       await restored.close();
@@ -120,7 +120,7 @@ logs('every line a handler (and the services it calls) writes for a request carr
     const token = await t.signUp(phone);
     const camera = await t.addDevice(token);
     await t.upload(camera, await jpeg(5));
-    const item = (await t.call('/get/notice', 'notice', 'get', { mode: 0 }, { token })).data.list[0];
+    const item = (await t.call('notice.get', { mode: 0 }, { token })).data.list[0];
     lines.length = 0;
     const res = await fetch(`${t.url}/get/notice?token=${token}`, { method: 'POST', body: JSON.stringify({ id: 1, type: 'notice', subtype: 'info', data: { event_id: item.event_id } }) });
     await res.json();
@@ -168,9 +168,9 @@ metrics('a scrape from loopback shows requests, uploads, streams, alerts, messag
     const before = await scrape();
     const stream = await fetch(`${t.url}/notice/stream?token=${token}`);
     await t.upload(camera, await jpeg(5));
-    await t.call('/get/notice', 'notice', 'get', { mode: 0 }, { token });
-    await t.call('/user/login', 'login', 'pass', { phone, pass: 'wrong-one' });
-    for (let i = 0; i < 31; i++) await t.call('/captcha', 'img', 'validate', { hash: 'f'.repeat(32) });
+    await t.call('notice.get', { mode: 0 }, { token });
+    await t.call('login.pass', { phone, pass: 'wrong-one' });
+    for (let i = 0; i < 31; i++) await t.call('img.validate', { hash: 'f'.repeat(32) });
     await new Promise((r) => setTimeout(r, 200));
     const after = await scrape();
     const moved = (name: string, labels: Record<string, string> = {}) => sample(after, name, labels) - sample(before, name, labels);

@@ -1,7 +1,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { md5Hex } from '../../src/services/shared/random.js';
-import { newPhone, startTestServer, type TestServer } from '../helpers.js';
+import { fails, newPhone, passes, startTestServer, type TestServer } from '../helpers.js';
 import { startTencentStandIn } from '../support/tencent-sms.js';
 
 const tencentSms = suite('SMS through Tencent Cloud (official SDK against a stand-in API)');
@@ -23,8 +23,8 @@ tencentSms.after(async () => {
 
 tencentSms('a register code is signed, sent with the register template, and registers the phone', async () => {
   const phone = newPhone();
-  const res = await t.call('/captcha', 'sms', 'generate', { phone, command_type: 1 });
-  assert.is(res.status, 0);
+  const res = await t.call('sms.generate', { phone, command_type: 1 });
+  passes(res);
   const sent = standIn.received.at(-1)!;
   assert.is(sent.phone, `+86${phone}`);
   assert.is(sent.appId, '1400000001');
@@ -33,12 +33,12 @@ tencentSms('a register code is signed, sent with the register template, and regi
   assert.match(sent.params[0]!, /^\d{6}$/);
   assert.is(sent.params[1], '3');
   const hash = md5Hex(sent.params[0]! + res.data.rand);
-  assert.is((await t.call('/user/register', 'register', 'phone', { phone, hash, pass: 'secret123' })).status, 0);
+  passes(await t.call('register.phone', { phone, hash, pass: 'secret123' }));
 });
 
 tencentSms('command_type 2 uses the forgot-password template', async () => {
   const phone = newPhone();
-  assert.is((await t.call('/captcha', 'sms', 'generate', { phone, command_type: 2 })).status, 0);
+  passes(await t.call('sms.generate', { phone, command_type: 2 }));
   assert.is(standIn.received.at(-1)!.templateId, '100002');
 });
 
@@ -53,7 +53,7 @@ tencentSms("Tencent's per-number refusals map to 1016, 1023, 1024, 1025, and sto
   for (const [code, status] of cases) {
     standIn.answerWith(() => code);
     const phone = newPhone();
-    assert.is((await t.call('/captcha', 'sms', 'generate', { phone })).status, status, code);
+    assert.is((await t.call('sms.generate', { phone })).status, status, code);
     assert.is(((await t.sql.get('select count(*) n from sms_codes where phone = ?', phone)) as { n: number }).n, 0);
   }
   standIn.answerWith(() => 'Ok');
@@ -63,16 +63,16 @@ tencentSms('a wrong secret key is refused by the API: -404, nothing stored, the 
   const bad = await startTestServer(env('wrong-key'));
   const phone = newPhone();
   const before = standIn.received.length;
-  assert.is((await bad.call('/captcha', 'sms', 'generate', { phone })).status, -404);
+  fails(await bad.call('sms.generate', { phone }), 'UNKNOWN');
   assert.is(standIn.received.length, before);
   assert.is(((await bad.sql.get('select count(*) n from sms_codes')) as { n: number }).n, 0);
-  assert.is((await bad.call('/captcha', 'img', 'generate', {})).status, 0);
+  passes(await bad.call('img.generate', {}));
   await bad.close();
 });
 
 tencentSms('an unreachable API is -404, not a hang', async () => {
   const down = await startTestServer({ ...env('right-key'), TENCENT_SMS_ENDPOINT: 'http://127.0.0.1:9' });
-  assert.is((await down.call('/captcha', 'sms', 'generate', { phone: newPhone() })).status, -404);
+  fails(await down.call('sms.generate', { phone: newPhone() }), 'UNKNOWN');
   await down.close();
 });
 

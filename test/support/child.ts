@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import readline from 'node:readline';
 import { md5Hex } from '../../src/services/shared/random.js';
-import type { Envelope } from '../helpers.js';
+import { answered, pathOf, type Envelope } from '../helpers.js';
 import { START_ENV, START_FLAGS } from './start.js';
 
 export interface Child {
@@ -50,38 +50,43 @@ export function clientOf(child: Child, dataDir: string) {
   const api = {
     url: child.url,
     child,
-    async call<D = any>(urlPath: string, type: string, subtype: string, data: unknown, token?: string): Promise<Envelope<D>> {
+    /** Calls `type.subtype` at its URL (the endpoint table's), as TestServer.call does. */
+    call<D = any>(key: string, data: unknown = {}, token?: string): Promise<Envelope<D>> {
+      const dot = key.indexOf('.');
+      return api.callAt<D>(pathOf(key), key.slice(0, dot), key.slice(dot + 1), data, token);
+    },
+    async callAt<D = any>(urlPath: string, type: string, subtype: string, data: unknown, token?: string): Promise<Envelope<D>> {
       const q = token === undefined ? '' : `${urlPath.includes('?') ? '&' : '?'}token=${encodeURIComponent(token)}`;
       const res = await fetch(`${child.url}${urlPath}${q}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ id: 1, type, subtype, data }) });
-      return (await res.json()) as Envelope<D>;
+      return answered((await res.json()) as Envelope<D>, urlPath);
     },
     /** The hash a client computes from the last code this instance sent to `phone`. */
     async code(phone: string, commandType: number): Promise<string> {
-      const res = await api.call('/captcha', 'sms', 'generate', { phone, command_type: commandType });
+      const res = await api.call('sms.generate', { phone, command_type: commandType });
       if (res.status !== 0) throw new Error(`sms.generate: ${JSON.stringify(res)}`);
       const lines = fs.readFileSync(path.join(dataDir, 'sms-outbox.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
       const sent = lines.filter((m) => m.phone === phone && m.kind === 'code').at(-1);
       return md5Hex(sent.code + res.data.rand);
     },
     async login(phone: string, pass = 'secret123'): Promise<string> {
-      const res = await api.call('/user/login', 'login', 'pass', { phone, pass });
+      const res = await api.call('login.pass', { phone, pass });
       if (res.status !== 0) throw new Error(`login: ${JSON.stringify(res)}`);
       return res.data.token;
     },
     async signUp(phone: string): Promise<string> {
-      const res = await api.call('/user/register', 'register', 'phone', { phone, hash: await api.code(phone, 1), pass: 'secret123' });
+      const res = await api.call('register.phone', { phone, hash: await api.code(phone, 1), pass: 'secret123' });
       if (res.status !== 0) throw new Error(`register: ${JSON.stringify(res)}`);
       return api.login(phone);
     },
     async camera(token: string): Promise<string> {
-      const added = await api.call('/device', 'device', 'add', { device: `cam-${Math.random().toString(36).slice(2, 10)}` }, token);
+      const added = await api.call('device.add', { device: `cam-${Math.random().toString(36).slice(2, 10)}` }, token);
       if (added.status !== 0) throw new Error(`device.add: ${JSON.stringify(added)}`);
-      const bound = await api.call('/device', 'device', 'bind', { device_id: added.data.device_id }, token);
+      const bound = await api.call('device.bind', { device_id: added.data.device_id }, token);
       if (bound.status !== 0) throw new Error(`device.bind: ${JSON.stringify(bound)}`);
       return added.data.device_id;
     },
     list(token: string, mode = 2) {
-      return api.call('/get/notice', 'notice', 'get', { mode }, token);
+      return api.call('notice.get', { mode }, token);
     },
   };
   return api;
