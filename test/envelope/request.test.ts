@@ -3,7 +3,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { loadConfig } from '../../src/config.js';
 import { compileTrust, pathOf, tokenOf } from '../../src/envelope/request.js';
-import { fails, passes, startTestServer, tempDir, type TestServer } from '../helpers.js';
+import { answered, fails, passes, startTestServer, tempDir, type TestServer } from '../helpers.js';
 
 const read = suite('requests are read as express reads them');
 
@@ -58,7 +58,7 @@ function post(t: TestServer, urlPath: string, body: unknown, headers: Record<str
 
 const proxied = suite('behind a proxy');
 let phone = 13900010000;
-const sms = (t: TestServer, forwardedFor: string) => post(t, '/api/captcha', { type: 'sms', subtype: 'generate', data: { phone: String(++phone) } }, { 'x-forwarded-for': forwardedFor });
+const sms = async (t: TestServer, forwardedFor: string) => answered(await post(t, '/api/captcha', { type: 'sms', subtype: 'generate', data: { phone: String(++phone) } }, { 'x-forwarded-for': forwardedFor }), '/captcha');
 
 proxied('when TRUST_PROXY is a hop count, then the per-address SMS limit counts the forwarded client address', async () => {
   const t = await startTestServer({ TRUST_PROXY: '1', SMS_IP_HOURLY: '1' });
