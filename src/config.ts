@@ -3,6 +3,9 @@ import type { Level } from './log.js';
 import proxyaddr from 'proxy-addr';
 import { compileTrust } from './trust.js';
 
+/** The voice templates: the family's call, the resident's question, the last resort's call. */
+export type VoiceKind = 'alert' | 'resident' | 'last-resort';
+
 export interface TencentSmsConfig {
   secretId: string;
   secretKey: string;
@@ -10,10 +13,10 @@ export interface TencentSmsConfig {
   endpoint: string;
   appId: string;
   signName: string;
-  /** SMS template id per message kind: a command_type ("1", "2", ...), alert, alert-repeat, offline or online. */
+  /** SMS template id per message kind: a command_type ("1", "2", ...), alert, alert-repeat, alert-ok, acknowledged, last-resort, offline or online. */
   templates: Record<string, string>;
   /** Voice calls through Tencent Cloud VMS (SendTtsVoice); null when not configured (calls then fail and are logged). */
-  voice: { appId: string; templateId: string; endpoint: string; region: string; playTimes: number } | null;
+  voice: { appId: string; templates: Record<VoiceKind, string>; endpoint: string; region: string; playTimes: number } | null;
 }
 
 export interface Config {
@@ -66,6 +69,10 @@ export interface Config {
   /** Seconds after an unacknowledged fall until the repeat SMS, and until the voice call (0: off). */
   alertRepeatSeconds: number;
   alertCallSeconds: number;
+  /** Answers by phone (Tencent's keypress and SMS reply callbacks at /callbacks/tencent/.../<secret>): '' is off. */
+  callbackSecret: string;
+  /** A reply of 1 acknowledges the newest open fall its phone was sent an SMS about this recently. */
+  alertReplyWindowSeconds: number;
   /** First wait before an alert the provider refused is sent again (doubling, at most three retries). */
   alertRetrySeconds: number;
   /** A camera that sent heartbeats and then nothing for this long is offline. */
@@ -205,13 +212,25 @@ function templates(env: Env, name: string): Record<string, string> {
   const out: Record<string, string> = {};
   for (const pair of list(env, name)) {
     const [k, v] = pair.split(':').map((s) => s.trim());
-    if (!k || !/^(\d+|alert|alert-repeat|offline|online)$/.test(k) || !v) {
-      throw new ConfigError(`${name}: "${pair}" is not command_type:template_id, or alert, alert-repeat, offline or online:template_id`);
+    if (!k || !/^(\d+|alert|alert-repeat|alert-ok|acknowledged|last-resort|offline|online)$/.test(k) || !v) {
+      throw new ConfigError(`${name}: "${pair}" is not command_type:template_id, or alert, alert-repeat, alert-ok, acknowledged, last-resort, offline or online:template_id`);
     }
     out[k] = v;
   }
   if (Object.keys(out).length === 0) throw new ConfigError(`${name} is required when SMS_GATEWAY=tencent`);
   return out;
+}
+
+/** TENCENT_VMS_TEMPLATES "alert:1,resident:2,last-resort:3"; alert falls back to TENCENT_VMS_TEMPLATE_ID. */
+function voiceTemplates(env: Env): Record<VoiceKind, string> {
+  const out: Record<string, string> = {};
+  for (const pair of list(env, 'TENCENT_VMS_TEMPLATES')) {
+    const [k, v] = pair.split(':').map((s) => s.trim());
+    if (!k || !/^(alert|resident|last-resort)$/.test(k) || !v) throw new ConfigError(`TENCENT_VMS_TEMPLATES: "${pair}" is not alert, resident or last-resort:template_id`);
+    out[k] = v;
+  }
+  out.alert ??= required(env, 'TENCENT_VMS_TEMPLATE_ID', 'when TENCENT_VMS_APP_ID is set and TENCENT_VMS_TEMPLATES names no alert template');
+  return out as Record<VoiceKind, string>;
 }
 
 function tencent(env: Env): TencentSmsConfig {
@@ -227,7 +246,7 @@ function tencent(env: Env): TencentSmsConfig {
     voice: env.TENCENT_VMS_APP_ID
       ? {
         appId: env.TENCENT_VMS_APP_ID,
-        templateId: required(env, 'TENCENT_VMS_TEMPLATE_ID', 'when TENCENT_VMS_APP_ID is set'),
+        templates: voiceTemplates(env),
         endpoint: env.TENCENT_VMS_ENDPOINT || 'vms.tencentcloudapi.com',
         region: env.TENCENT_VMS_REGION || 'ap-guangzhou',
         playTimes: int(env, 'TENCENT_VMS_PLAY_TIMES', 2, 1, 3),
@@ -278,6 +297,8 @@ export function loadConfig(env: Env = process.env): Config {
     alertRepeatSeconds: int(env, 'ALERT_REPEAT_SECONDS', 120, 0, 86400),
     alertCallSeconds: int(env, 'ALERT_CALL_SECONDS', 300, 0, 86400),
     alertRetrySeconds: int(env, 'ALERT_RETRY_SECONDS', 10, 1, 3600),
+    callbackSecret: secret(env, 'PROVIDER_CALLBACK_SECRET'),
+    alertReplyWindowSeconds: int(env, 'ALERT_REPLY_WINDOW_SECONDS', 3600, 60, 7 * 86400),
     cameraOfflineSeconds: int(env, 'CAMERA_OFFLINE_SECONDS', 600, 1, 30 * 86400),
     noticeRetentionDays: int(env, 'NOTICE_RETENTION_DAYS', 0, 0, 36_500),
     auditRetentionDays: int(env, 'AUDIT_RETENTION_DAYS', 400, 0, 36_500),

@@ -101,11 +101,12 @@ export async function startServer(config: Config, options: StartOptions = {}): P
         orphans = await services.noticeRecovery.sweepOrphans(now - ORPHAN_GRACE_MS) + await services.portraits.recover(now - ORPHAN_GRACE_MS);
       }
       const audit = await services.audit.sweep();
+      const callbacks = await services.answers.sweep();
       await services.retention.sweep();
       await services.reportDays.build();
       // exports whose instance stopped mid-build, and ready ones nobody downloaded in a day
       await services.exports.sweep();
-      if (tokens || codes || limits || tickets || orphans || audit) log.info('swept', { tokens, codes, limits, tickets, orphans, audit });
+      if (tokens || codes || limits || tickets || orphans || audit || callbacks) log.info('swept', { tokens, codes, limits, tickets, orphans, audit, callbacks });
     }).catch((err) => log.error('sweep failed', { err }));
   }, SWEEP_MS);
   sweep.unref();

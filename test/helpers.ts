@@ -74,6 +74,12 @@ export function legacyStatus(reply: Reply, code: number, message?: string): void
   assert.is(reply.status, code, message);
 }
 
+/** A line of the outbox gateway's file: a code, a fall's SMS or call (call_id for a call), a reply's confirmation, a liveness SMS. */
+export type OutboxLine = {
+  kind: string; phone: string; code: string; command_type: number; time: string; device?: string; event_id?: string; createtime?: string;
+  last_seen?: string | null; invite?: boolean; call_id?: string; open?: number;
+};
+
 export interface TestServer extends Running {
   config: Config;
   clock: ManualClock;
@@ -89,7 +95,7 @@ export interface TestServer extends Running {
   raw(urlPath: string, body: string | Buffer, headers?: Record<string, string>): Promise<{ http: number; headers: Headers; json: Envelope }>;
   get<D = any>(urlPath: string): Promise<Envelope<D>>;
   /** The outbox's messages, oldest first. */
-  outbox(): { kind: 'code' | 'alert' | 'alert-repeat' | 'call' | 'offline' | 'online'; phone: string; code: string; command_type: number; time: string; device?: string; event_id?: string; createtime?: string; last_seen?: string | null }[];
+  outbox(): OutboxLine[];
   /** The last code sent to phone, as a client computes the hash: md5(code + rand). */
   requestCode(phone: string, commandType?: number): Promise<string>;
   signUp(phone: string, pass?: string): Promise<string>;

@@ -25,6 +25,8 @@ async function within(ms: number, what: string, check: () => Promise<boolean>): 
   }
 }
 
+const CALLBACK_SECRET = 'instances-callback-secret-0123456789abcdef';
+
 if (ENGINE === 'postgres') {
   const test = suite('several instances on one PostgreSQL behave as one server');
   const dirs = [tempDir(), tempDir()];
@@ -36,7 +38,7 @@ if (ENGINE === 'postgres') {
     DATA_DIR: dataDir, DATABASE_URL: databaseUrl, LOG_LEVEL: 'info', PASSWORD_SCRYPT_LOG2N: '10',
     SMS_IP_HOURLY: '100000', SMS_IP_DAILY: '100000', SMS_PHONE_INTERVAL_SECONDS: '0', TOKEN_IDLE_SECONDS: '3',
     LOGIN_MAX_FAILURES: '4', NOTICES_PER_DEVICE_PER_MINUTE: '6', GUESSES_PER_ADDRESS_PER_MINUTE: '4',
-    WECHAT_APP_ID: 'wxapp', WECHAT_APP_SECRET: 'wxsecret', WECHAT_API_BASE: wx.url,
+    WECHAT_APP_ID: 'wxapp', WECHAT_APP_SECRET: 'wxsecret', WECHAT_API_BASE: wx.url, PROVIDER_CALLBACK_SECRET: CALLBACK_SECRET,
   });
 
   test.before(async () => {
@@ -134,6 +136,35 @@ if (ENGINE === 'postgres') {
       assert.is(stream.events.filter((e) => e.event === 'notice').length, 1, 'the notice was streamed once');
     } finally {
       stream.close();
+    }
+  });
+
+  test('a keypress that reaches the instance which did not place the call acknowledges the fall there; both instances\' streams are told within a second', async () => {
+    const [p1, p2] = [newPhone(), newPhone()];
+    const t1 = await a.signUp(p1);
+    const t2 = await b.signUp(p2);
+    const camera = await a.camera(t1);
+    passes(await b.call('device.bind', { device_id: camera }, t2));
+    passes(await a.call('device.alerts', { device_id: camera, repeat_seconds: 0, call_seconds: 1 }, t1));
+    const streams = [openStream(`${a.url}/api/notice/stream?token=${t1}`), openStream(`${b.url}/api/notice/stream?token=${t2}`)];
+    await Promise.all(streams.map((s) => s.ready));
+    try {
+      passes(await a.callAt('/notice', 'notice', 'upload', { base64: (await jpeg(20)).toString('base64') }, camera));
+      const outbox = (dir: string) => (fs.existsSync(`${dir}/sms-outbox.jsonl`) ? fs.readFileSync(`${dir}/sms-outbox.jsonl`, 'utf8').trim().split('\n').map((l) => JSON.parse(l)) : []);
+      const placed = () => dirs.map((d) => outbox(d).find((m: { kind: string; phone: string }) => m.kind === 'call' && m.phone === p2));
+      await within(5000, 'the call placed by one instance', async () => placed().some(Boolean));
+      const by = placed().findIndex(Boolean);
+      const other = by === 0 ? b : a;
+      const res = await fetch(`${other.url}/callbacks/tencent/voice/${CALLBACK_SECRET}`, {
+        method: 'POST', headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ voicekey_callback: { call_from: '', callid: placed()[by].call_id, keypress: '1', mobile: p2, nationcode: '86' } }),
+      });
+      assert.equal(await res.json(), { result: 0, errmsg: 'OK' });
+      for (const s of streams) await s.waitFor(() => s.events.some((e) => e.event === 'acknowledged'), 1000);
+      for (const s of streams) assert.equal(JSON.parse(s.events.find((e) => e.event === 'acknowledged')!.data).acknowledged.channel, 'call');
+      assert.is((await a.list(t1)).data.list[0].acknowledged.phone, p2);
+    } finally {
+      for (const s of streams) s.close();
     }
   });
 

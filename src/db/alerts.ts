@@ -1,7 +1,11 @@
-import { and, asc, count, eq, isNull, lte, sql } from 'drizzle-orm';
+import { and, asc, count, eq, inArray, isNull, lte, sql } from 'drizzle-orm';
 import { hot, run, type Database, type Q, type Tx } from './engine.js';
 
-export type StepKind = 'alert' | 'alert-repeat' | 'call';
+/**
+ * A step's kind is the message it sends (gateway.ts's FallKind), or resident-wait: the end of the
+ * resident's time to answer, which sends nothing.
+ */
+export type StepKind = 'alert' | 'alert-repeat' | 'alert-ok' | 'call' | 'resident-call' | 'resident-wait' | 'last-resort' | 'last-resort-call';
 export type Outcome = 'sent' | 'failed' | 'skipped';
 
 /** A due step with what firing it needs to know. */
@@ -14,6 +18,7 @@ export interface DueStep {
   eventId: string;
   createdAt: number;
   ackAt: number | null;
+  residentAnswer: string | null;
   deviceRowId: number;
   deviceName: string;
   alertRepeatSeconds: number | null;
@@ -41,11 +46,45 @@ export class AlertStore {
     ])), { noticeId, kindA: a.kind, dueA: a.dueAt, kindB: b.kind, dueB: b.dueAt });
   }
 
+  /** A fall's first steps when there are more than two (the resident asked first, a last resort). */
+  async addAll(tx: Tx, noticeId: number, steps: { kind: StepKind; dueAt: number; phone: string | null }[]): Promise<void> {
+    await tx.q.insert(this.db.t.alertSteps).values(steps.map((s) => ({ noticeId, kind: s.kind, phone: s.phone, dueAt: s.dueAt, attempts: 0 })));
+  }
+
+  /** Moves a fall's pending step of this kind (to every bound phone) to `dueAt`, as `as` when given. */
+  async retime(tx: Tx, noticeId: number, kind: StepKind, dueAt: number, as: StepKind = kind): Promise<void> {
+    const { alertSteps: s } = this.db.t;
+    await tx.q.update(s).set({ dueAt, kind: as }).where(and(eq(s.noticeId, noticeId), eq(s.kind, kind), isNull(s.doneAt), isNull(s.phone)));
+  }
+
+  /** Drops a fall's pending steps of these kinds (the resident said all right). */
+  async skip(tx: Tx, noticeId: number, kinds: StepKind[], now: number): Promise<void> {
+    const { alertSteps: s } = this.db.t;
+    await tx.q.update(s).set({ doneAt: now, outcome: 'skipped' }).where(and(eq(s.noticeId, noticeId), inArray(s.kind, kinds), isNull(s.doneAt)));
+  }
+
+  /**
+   * Moves the family's steps as the resident answered: ok, the first SMS now as alert-ok and nothing
+   * after it; help, the SMS, repeat and call now; no_answer, from now as they would have run from the
+   * fall (`delays` in seconds, 0 is off).
+   */
+  async afterResident(tx: Tx, noticeId: number, answer: 'ok' | 'help' | 'no_answer', now: number, delays: { repeat: number; call: number }): Promise<void> {
+    await this.skip(tx, noticeId, ['resident-wait'], now);
+    if (answer === 'ok') {
+      await this.retime(tx, noticeId, 'alert', now, 'alert-ok');
+      await this.skip(tx, noticeId, ['alert-repeat', 'call', 'last-resort', 'last-resort-call'], now);
+      return;
+    }
+    await this.retime(tx, noticeId, 'alert', now);
+    await this.retime(tx, noticeId, 'alert-repeat', answer === 'help' ? now : now + delays.repeat * 1000);
+    await this.retime(tx, noticeId, 'call', answer === 'help' ? now : now + delays.call * 1000);
+  }
+
   async due(q: Q, now: number, limit: number): Promise<DueStep[]> {
     const { alertSteps, notices, devices } = this.db.t;
     return await q.q.select({
       id: alertSteps.id, noticeId: alertSteps.noticeId, kind: alertSteps.kind, phone: alertSteps.phone, attempts: alertSteps.attempts,
-      eventId: notices.eventId, createdAt: notices.createdAt, ackAt: notices.ackAt, deviceRowId: devices.id, deviceName: devices.name,
+      eventId: notices.eventId, createdAt: notices.createdAt, ackAt: notices.ackAt, residentAnswer: notices.residentAnswer, deviceRowId: devices.id, deviceName: devices.name,
       alertRepeatSeconds: devices.alertRepeatSeconds, alertCallSeconds: devices.alertCallSeconds,
     }).from(alertSteps).innerJoin(notices, eq(notices.id, alertSteps.noticeId)).innerJoin(devices, eq(devices.id, notices.deviceId))
       .where(and(isNull(alertSteps.doneAt), lte(alertSteps.dueAt, now))).orderBy(asc(alertSteps.dueAt)).limit(limit) as DueStep[];
@@ -101,7 +140,10 @@ export class AlertStore {
 }
 
 /** A step's name in a fall's timeline. */
-const EVENT_KIND: Record<StepKind, string> = { alert: 'sms', 'alert-repeat': 'sms-repeat', call: 'call' };
+export const EVENT_KIND: Record<StepKind, string> = {
+  alert: 'sms', 'alert-repeat': 'sms-repeat', 'alert-ok': 'sms-ok', call: 'call',
+  'resident-call': 'resident-call', 'resident-wait': 'resident-wait', 'last-resort': 'last-resort-sms', 'last-resort-call': 'last-resort-call',
+};
 
 export interface ScheduledStep {
   kind: StepKind;

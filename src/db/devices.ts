@@ -9,6 +9,11 @@ export interface DeviceRow {
   /** null: the service default; 0: off. */
   alertRepeatSeconds: number | null;
   alertCallSeconds: number | null;
+  /** Asked first, and told last when nobody acknowledged (schema.ts): null or 0 seconds is off. */
+  residentPhone: string | null;
+  residentSeconds: number | null;
+  lastResortPhone: string | null;
+  lastResortSeconds: number | null;
   /** null for cameras that never sent a heartbeat. */
   lastSeenAt: number | null;
   offline: number;
@@ -20,7 +25,8 @@ function rowOf(t: Tables) {
   const d = t.devices;
   return {
     id: d.id, deviceId: d.deviceId, name: d.name, alertRepeatSeconds: d.alertRepeatSeconds,
-    alertCallSeconds: d.alertCallSeconds, lastSeenAt: d.lastSeenAt, offline: d.offline, lastAlertAt: d.lastAlertAt,
+    alertCallSeconds: d.alertCallSeconds, residentPhone: d.residentPhone, residentSeconds: d.residentSeconds,
+    lastResortPhone: d.lastResortPhone, lastResortSeconds: d.lastResortSeconds, lastSeenAt: d.lastSeenAt, offline: d.offline, lastAlertAt: d.lastAlertAt,
   };
 }
 
@@ -121,9 +127,9 @@ export class DeviceStore {
   }
 
   /** Sets the camera's escalation (null: back to the service default). */
-  async setAlerts(tx: Tx, deviceRowId: number, repeatSeconds: number | null, callSeconds: number | null): Promise<void> {
+  async setAlerts(tx: Tx, deviceRowId: number, s: Pick<DeviceRow, 'alertRepeatSeconds' | 'alertCallSeconds' | 'residentPhone' | 'residentSeconds' | 'lastResortPhone' | 'lastResortSeconds'>): Promise<void> {
     const { devices } = this.db.t;
-    await tx.q.update(devices).set({ alertRepeatSeconds: repeatSeconds, alertCallSeconds: callSeconds }).where(eq(devices.id, deviceRowId));
+    await tx.q.update(devices).set(s).where(eq(devices.id, deviceRowId));
   }
 
   /**

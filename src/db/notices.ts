@@ -17,6 +17,10 @@ export interface NoticeRow {
   deviceRowId: number;
   ackPhone: string | null;
   ackAt: number | null;
+  ackChannel: string | null;
+  ackBy: string | null;
+  residentAnswer: string | null;
+  residentAt: number | null;
   verdict: string | null;
   verdictNote: string | null;
   verdictPhone: string | null;
@@ -33,6 +37,7 @@ function rowOf(t: Tables) {
     id: notices.id, eventId: notices.eventId, content: notices.content, device: devices.name,
     picName: notices.picName, imageType: notices.imageType, createdAt: notices.createdAt,
     photoOk: notices.photoOk, deviceRowId: notices.deviceId, ackPhone: notices.ackPhone, ackAt: notices.ackAt,
+    ackChannel: notices.ackChannel, ackBy: notices.ackBy, residentAnswer: notices.residentAnswer, residentAt: notices.residentAt,
     verdict: notices.verdict, verdictNote: notices.verdictNote, verdictPhone: notices.verdictPhone, verdictAt: notices.verdictAt,
     deviceToken: devices.deviceId, photoRemovedAt: notices.photoRemovedAt,
   };
@@ -202,10 +207,10 @@ export class NoticeStore {
     return row;
   }
 
-  /** Records the first acknowledgement; false if the notice already had one. */
-  async acknowledge(tx: Tx, noticeId: number, phone: string, now: number): Promise<boolean> {
+  /** Records the first acknowledgement (who, how: console, app, call or sms; by the last resort or not); false if the notice already had one. */
+  async acknowledge(tx: Tx, noticeId: number, how: { phone: string; channel: string; by: string | null }, now: number): Promise<boolean> {
     const { notices } = this.db.t;
-    const first = this.db.affected(await tx.q.update(notices).set({ ackPhone: phone, ackAt: now })
+    const first = this.db.affected(await tx.q.update(notices).set({ ackPhone: how.phone, ackAt: now, ackChannel: how.channel, ackBy: how.by })
       .where(and(eq(notices.id, noticeId), isNull(notices.ackAt)))) === 1;
     if (first) await this.reportDays.touchNotice(tx, noticeId);
     return first;

@@ -15,3 +15,9 @@ export const tickets = pgTable('tickets', {
   value: text('value').notNull().default(''),
   expiresAt: bigint('expires_at', { mode: 'number' }).notNull(),
 }, (t) => [primaryKey({ columns: [t.kind, t.key] }), index('tickets_expires').on(t.kind, t.expiresAt)]);
+
+/** See schema-state.ts. */
+export const providerCallbacks = pgTable('provider_callbacks', {
+  key: text('key').primaryKey(),
+  at: bigint('at', { mode: 'number' }).notNull(),
+}, (t) => [index('provider_callbacks_at').on(t.at)]);

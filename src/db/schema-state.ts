@@ -22,3 +22,9 @@ export const tickets = sqliteTable('tickets', {
   value: text('value').notNull().default(''),
   expiresAt: integer('expires_at').notNull(),
 }, (t) => [primaryKey({ columns: [t.kind, t.key] }), index('tickets_expires').on(t.kind, t.expiresAt)]);
+
+/** Provider callbacks already taken (key: a hash of what makes one unique), so that a retry changes nothing; swept after a day. */
+export const providerCallbacks = sqliteTable('provider_callbacks', {
+  key: text('key').primaryKey(),
+  at: integer('at').notNull(),
+}, (t) => [index('provider_callbacks_at').on(t.at)]);

@@ -2,6 +2,7 @@ import { bigint, boolean, doublePrecision, index, integer, pgTable, primaryKey, 
 
 // the state ports' tables (limits' windows, one-use tickets) live beside this file
 export * from './schema-state.pg.js';
+export * from './schema-reports.pg.js';
 
 /**
  * The PostgreSQL twin of schema.ts: the same tables, columns, keys and indexes
@@ -78,6 +79,11 @@ export const devices = pgTable('devices', {
   /** Escalation for this camera's falls, seconds after the fall: null is the service default, 0 off. */
   alertRepeatSeconds: integer('alert_repeat_seconds'),
   alertCallSeconds: integer('alert_call_seconds'),
+  /** Asked first (the family waits up to resident_seconds), and told when nobody acknowledged in last_resort_seconds: null or 0 is off. */
+  residentPhone: text('resident_phone'),
+  residentSeconds: integer('resident_seconds'),
+  lastResortPhone: text('last_resort_phone'),
+  lastResortSeconds: integer('last_resort_seconds'),
   /** Last heartbeat (or upload after one): null for cameras that never sent a heartbeat. */
   lastSeenAt: bigint('last_seen_at', { mode: 'number' }),
   /** 1 once the camera was declared offline, until it is heard from again. */
@@ -109,6 +115,12 @@ export const notices = pgTable('notices', {
   /** The first bound account to open or sign it: its phone then, and when. */
   ackPhone: text('ack_phone'),
   ackAt: bigint('ack_at', { mode: 'number' }),
+  /** console, app, call or sms (null before the column: app); by: null for family, or last_resort. */
+  ackChannel: text('ack_channel'),
+  ackBy: text('ack_by'),
+  /** The resident's answer when asked first: calling, ok, help or no_answer, and when. */
+  residentAnswer: text('resident_answer'),
+  residentAt: bigint('resident_at', { mode: 'number' }),
   /** Alert messages (SMS, calls) the provider accepted for this fall. */
   alertsSent: integer('alerts_sent').notNull().default(0),
   /** A bound account's word on it, the last one given: fall or false_alarm, with an optional note, who (phone) and when. */
@@ -124,29 +136,6 @@ export const notices = pgTable('notices', {
   index('notices_report').on(t.createdAt, t.deviceId, t.ackAt, t.verdict),
   index('notices_pic_name').on(t.picName),
 ]);
-
-/** See schema.ts. */
-export const reportDays = pgTable('report_days', {
-  off: integer('off').notNull(),
-  day: integer('day').notNull(),
-  startMs: bigint('start_ms', { mode: 'number' }).notNull(),
-  endMs: bigint('end_ms', { mode: 'number' }).notNull(),
-  builtAt: bigint('built_at', { mode: 'number' }).notNull(),
-}, (t) => [
-  primaryKey({ columns: [t.off, t.day] }),
-  index('report_days_start').on(t.startMs),
-]);
-
-/** See schema.ts. */
-export const reportBins = pgTable('report_bins', {
-  off: integer('off').notNull(),
-  day: integer('day').notNull(),
-  model: text('model').notNull(),
-  bin: integer('bin').notNull(),
-  falls: integer('falls').notNull(),
-  real: integer('real').notNull(),
-  falseAlarms: integer('false_alarms').notNull(),
-}, (t) => [primaryKey({ columns: [t.off, t.day, t.model, t.bin] })]);
 
 /** See schema.ts. */
 export const photoRemovals = pgTable('photo_removals', {
@@ -226,6 +215,27 @@ export const noticeEvents = pgTable('notice_events', {
   /** 0 for the first send, then the retry's number. */
   attempt: integer('attempt').notNull().default(0),
 }, (t) => [index('notice_events_notice').on(t.noticeId, t.id), index('notice_events_at').on(t.at)]);
+
+/** See schema.ts. */
+export const alertContacts = pgTable('alert_contacts', {
+  id: integer('id').primaryKey().generatedByDefaultAsIdentity(),
+  noticeId: integer('notice_id').notNull().references(() => notices.id, { onDelete: 'cascade' }),
+  role: text('role').notNull(),
+  channel: text('channel').notNull(),
+  kind: text('kind').notNull(),
+  phone: text('phone').notNull(),
+  userId: integer('user_id').references(() => users.id, { onDelete: 'set null' }),
+  callId: text('call_id'),
+  sentAt: bigint('sent_at', { mode: 'number' }).notNull(),
+  status: text('status'),
+  statusAt: bigint('status_at', { mode: 'number' }),
+  keypress: text('keypress'),
+  keypressAt: bigint('keypress_at', { mode: 'number' }),
+}, (t) => [
+  uniqueIndex('alert_contacts_call_id').on(t.callId),
+  index('alert_contacts_phone').on(t.phone, t.sentAt),
+  index('alert_contacts_notice').on(t.noticeId),
+]);
 
 /** Web Push subscriptions of the console's browsers: where to push an account's falls when no page is open. */
 export const pushSubscriptions = pgTable('push_subscriptions', {

@@ -2,6 +2,7 @@ import { index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from
 
 // the state ports' tables (limits' windows, one-use tickets) live beside this file
 export * from './schema-state.js';
+export * from './schema-reports.js';
 
 /** Times are integer milliseconds since the epoch throughout. */
 export const users = sqliteTable('users', {
@@ -74,6 +75,11 @@ export const devices = sqliteTable('devices', {
   /** Escalation for this camera's falls, seconds after the fall: null is the service default, 0 off. */
   alertRepeatSeconds: integer('alert_repeat_seconds'),
   alertCallSeconds: integer('alert_call_seconds'),
+  /** Asked first (the family waits up to resident_seconds), and told when nobody acknowledged in last_resort_seconds: null or 0 is off. */
+  residentPhone: text('resident_phone'),
+  residentSeconds: integer('resident_seconds'),
+  lastResortPhone: text('last_resort_phone'),
+  lastResortSeconds: integer('last_resort_seconds'),
   /** Last heartbeat (or upload after one): null for cameras that never sent a heartbeat. */
   lastSeenAt: integer('last_seen_at'),
   /** 1 once the camera was declared offline, until it is heard from again. */
@@ -105,6 +111,12 @@ export const notices = sqliteTable('notices', {
   /** The first bound account to open or sign it: its phone then, and when. */
   ackPhone: text('ack_phone'),
   ackAt: integer('ack_at'),
+  /** console, app, call or sms (null before the column: app); by: null for family, or last_resort. */
+  ackChannel: text('ack_channel'),
+  ackBy: text('ack_by'),
+  /** The resident's answer when asked first: calling, ok, help or no_answer, and when. */
+  residentAnswer: text('resident_answer'),
+  residentAt: integer('resident_at'),
   /** Alert messages (SMS, calls) the provider accepted for this fall. */
   alertsSent: integer('alerts_sent').notNull().default(0),
   /** A bound account's word on it, the last one given: fall or false_alarm, with an optional note, who (phone) and when. */
@@ -122,38 +134,6 @@ export const notices = sqliteTable('notices', {
   index('notices_report').on(t.createdAt, t.deviceId, t.ackAt, t.verdict),
   index('notices_pic_name').on(t.picName),
 ]);
-
-/**
- * The falls report's figures for whole days already past, kept so that a report over weeks reads a few
- * thousand rows instead of every fall (db/report-days.ts). A day counts only while its row here exists:
- * a write to one of its falls (a new or withdrawn fall, an acknowledgement, a verdict) deletes the row in
- * its own transaction, and the day is read from the notices until the sweep builds it again. `off` is
- * the time zone's offset the days were cut with (ms east of UTC); [start_ms, end_ms) is the day.
- */
-export const reportDays = sqliteTable('report_days', {
-  off: integer('off').notNull(),
-  day: integer('day').notNull(),
-  startMs: integer('start_ms').notNull(),
-  endMs: integer('end_ms').notNull(),
-  builtAt: integer('built_at').notNull(),
-}, (t) => [
-  primaryKey({ columns: [t.off, t.day] }),
-  index('report_days_start').on(t.startMs),
-]);
-
-/**
- * One built day's falls by camera model and time to acknowledge (`bin`: seconds to two significant
- * figures, rounded down; -1 for not acknowledged): how many, how many judged real, how many false alarms.
- */
-export const reportBins = sqliteTable('report_bins', {
-  off: integer('off').notNull(),
-  day: integer('day').notNull(),
-  model: text('model').notNull(),
-  bin: integer('bin').notNull(),
-  falls: integer('falls').notNull(),
-  real: integer('real').notNull(),
-  falseAlarms: integer('false_alarms').notNull(),
-}, (t) => [primaryKey({ columns: [t.off, t.day, t.model, t.bin] })]);
 
 /**
  * Photo files whose notices the retention sweep has let go of, until the files are removed: written in
@@ -246,6 +226,37 @@ export const noticeEvents = sqliteTable('notice_events', {
   /** 0 for the first send, then the retry's number. */
   attempt: integer('attempt').notNull().default(0),
 }, (t) => [index('notice_events_notice').on(t.noticeId, t.id), index('notice_events_at').on(t.at)]);
+
+/**
+ * Whom a fall's chain reached and how they answered: one row per SMS and per call placed for a fall
+ * (family, resident, last resort), written in the transaction that counts the send. A keypress counts
+ * only for a call_id found here, from its phone; an SMS reply only from a phone found here within
+ * ALERT_REPLY_WINDOW_SECONDS. Written only while PROVIDER_CALLBACK_SECRET is set.
+ */
+export const alertContacts = sqliteTable('alert_contacts', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  noticeId: integer('notice_id').notNull().references(() => notices.id, { onDelete: 'cascade' }),
+  /** family, resident or last_resort. */
+  role: text('role').notNull(),
+  /** sms or call. */
+  channel: text('channel').notNull(),
+  /** The message's kind (alert, alert-repeat, alert-ok, call, resident-call, last-resort, last-resort-call). */
+  kind: text('kind').notNull(),
+  phone: text('phone').notNull(),
+  userId: integer('user_id').references(() => users.id, { onDelete: 'set null' }),
+  /** The provider's CallId, for a call. */
+  callId: text('call_id'),
+  sentAt: integer('sent_at').notNull(),
+  /** A call's end as the provider reported it: answered, no_answer, busy or failed. */
+  status: text('status'),
+  statusAt: integer('status_at'),
+  keypress: text('keypress'),
+  keypressAt: integer('keypress_at'),
+}, (t) => [
+  uniqueIndex('alert_contacts_call_id').on(t.callId),
+  index('alert_contacts_phone').on(t.phone, t.sentAt),
+  index('alert_contacts_notice').on(t.noticeId),
+]);
 
 /** Web Push subscriptions of the console's browsers: where to push an account's falls when no page is open. */
 export const pushSubscriptions = sqliteTable('push_subscriptions', {

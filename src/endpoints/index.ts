@@ -1,6 +1,7 @@
 import type { RequestHandler } from 'express';
 import type { Deps } from '../envelope/dispatch.js';
 import type { EndpointSpec } from '../envelope/types.js';
+import { tencentCallbackRoute } from './callbacks/route.js';
 import { consoleAssetsRoute } from './console/assets.js';
 import { consoleAckRoute, consoleExportRoute, consolePhotoRoute, consoleSessionRoute, consoleSignoutRoute } from './console/routes.js';
 import device from './device/index.js';
@@ -43,5 +44,7 @@ export const RAW_ROUTES: { method: 'get' | 'post'; path: string; make: (deps: De
   { method: 'post', path: '/app/ack', make: consoleAckRoute },
   { method: 'get', path: '/app/photo/:event_id', make: consolePhotoRoute },
   { method: 'get', path: '/app/export/:id', make: consoleExportRoute },
+  { method: 'post', path: '/callbacks/tencent/voice/:secret', make: tencentCallbackRoute('voice') },
+  { method: 'post', path: '/callbacks/tencent/sms/:secret', make: tencentCallbackRoute('sms') },
   { method: 'get', path: '/app{/*file}', make: consoleAssetsRoute },
 ];

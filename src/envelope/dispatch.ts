@@ -66,6 +66,12 @@ function baseContext(deps: Deps, trust: Trust, local: EndpointSpec['local'], suc
         return clientIp(this.req, trust);
       },
     },
+    // an account's call without ?token= was signed in by the console's cookie
+    via: {
+      get(this: { req: IncomingMessage }) {
+        return tokenOf(this.req.url) === null ? 'console' : 'app';
+      },
+    },
   });
   return base as unknown as Ctx<string>;
 }

@@ -30,6 +30,8 @@ export interface Ctx<K extends string> extends Services {
   log: Logger;
   requestId: string;
   ip: string;
+  /** How the caller came: the console (its session cookie) or an app (?token=), as an acknowledgement's channel. */
+  via: 'console' | 'app';
   /** This server as the client reached it (PUBLIC_URL when set), for absolute links. */
   origin: string;
   /** The caller, for 'user' and 'admin' handlers (and for 'public' ones called with a valid token). */

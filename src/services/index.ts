@@ -15,7 +15,8 @@ import { TerminalStore } from '../db/terminals.js';
 import { UserStore } from '../db/users.js';
 import type { Logger } from '../log.js';
 import { AlertStore } from '../db/alerts.js';
-import { Alerts, NoticeFanout, NoticeHub, NoticeIngest, NoticeLists, NoticeRecovery, NoticeView, PhotoRetention, WebPush } from './alerts/index.js';
+import { AnswerStore } from '../db/answers.js';
+import { Alerts, PhoneAnswers, NoticeFanout, NoticeHub, NoticeIngest, NoticeLists, NoticeRecovery, NoticeView, PhotoRetention, WebPush } from './alerts/index.js';
 import { PushStore } from '../db/push.js';
 import { DataExports, Metrics, ReportDays } from './operations/index.js';
 import { ExportStore } from '../db/exports.js';
@@ -58,6 +59,10 @@ export interface Services {
   noticeRecovery: NoticeRecovery;
   /** Escalation of unacknowledged falls, retries, camera liveness. */
   alerts: Alerts;
+  /** Keypresses, call ends and SMS replies from the provider's callbacks. */
+  answers: PhoneAnswers;
+  /** Provider callbacks per source address per minute. */
+  callbackLimit: Limit;
   /** Web Push to the console's browsers (VAPID keys kept in the database), the chain's first step. */
   push: WebPush;
   pushSubscriptions: PushStore;
@@ -98,6 +103,9 @@ export interface Services {
 }
 
 export type { AuditKind, PublicAuditEntry } from './shared/index.js';
+
+/** Provider callbacks taken per source address per minute: a fall to a large family answers in a few dozen. */
+const CALLBACKS_PER_MINUTE = 300;
 
 export function createGateway(config: Config, clock: Clock): SmsGateway {
   return config.sms.tencent ? new TencentGateway(config.sms.tencent) : new OutboxGateway(config.dataDir, clock);
@@ -141,8 +149,9 @@ export async function createServices(config: Config, clock: Clock, log: Logger, 
   const notices = new NoticeStore(db);
   const limits = { maxBytes: config.imageMaxBytes, maxPixels: config.imageMaxPixels };
   const steps = new AlertStore(db);
+  const answers = new AnswerStore(db);
   const noticeView = new NoticeView(config.noticeTimezone);
-  const alerts: Alerts = new Alerts(db, { steps, notices, devices }, { hub, gateway, bus }, { clock, config, log }, (ms): string => noticeView.createtime(ms));
+  const alerts: Alerts = new Alerts(db, { steps, notices, devices, answers }, { hub, gateway, bus }, { clock, config, log }, (ms): string => noticeView.createtime(ms));
   const noticeLists = new NoticeLists(db, notices, bus, clock, noticeView);
   const fanout = new NoticeFanout(db, { notices, devices }, hub, noticeLists, noticeView, bus);
   const noticeIngest = new NoticeIngest(db, { notices, devices, files: noticeFiles }, { fanout, lists: noticeLists, view: noticeView }, { alerts, audit, metrics, bus }, { clock, config, log });
@@ -178,6 +187,8 @@ export async function createServices(config: Config, clock: Clock, log: Logger, 
     noticeView,
     noticeRecovery: new NoticeRecovery(db, notices, noticeFiles),
     alerts,
+    answers: new PhoneAnswers(db, { answers, notices, devices }, { ingest: noticeIngest, alerts, view: noticeView, audit, gateway }, { clock, config, log }),
+    callbackLimit: limit('provider-callbacks', CALLBACKS_PER_MINUTE, 60),
     push,
     pushSubscriptions,
     noticeUploads: limit('notice-uploads', config.noticesPerDevicePerMinute, 60),
@@ -219,4 +230,5 @@ export async function closeServices(s: Services): Promise<void> {
   s.guessesGlobal.close();
   s.noticeUploads.close();
   s.pairingGuesses.close();
+  s.callbackLimit.close();
 }

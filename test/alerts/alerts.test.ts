@@ -48,7 +48,7 @@ ack('the first bound account to open it acknowledges it; every list, info and st
 
   t.clock.advance(7);
   const info = await t.call('notice.info', { event_id: item.event_id }, { token: tokens[0] });
-  const expected = { phone: phones[0], at: t.services.noticeView.createtime(t.clock.now()) };
+  const expected = { phone: phones[0], at: t.services.noticeView.createtime(t.clock.now()), channel: 'app' };
   assert.equal(info.data.acknowledged, expected);
   await streamB.waitFor(() => streamB.events.some((e) => e.event === 'acknowledged'));
   const event = streamB.events.find((e) => e.event === 'acknowledged')!;
@@ -140,10 +140,15 @@ chain('device.alerts: any bound account changes or switches off a camera\'s step
   const stranger = await t.signUp(newPhone());
   fails(await t.call('device.alerts', { device_id: camera, repeat_seconds: 0 }, { token: stranger }), 'NO_SUCH_DEVICE');
   const set = await t.call('device.alerts', { device_id: camera, repeat_seconds: 0, call_seconds: 30 }, { token: tokens[1] });
-  assert.equal(set, { id: 1, status: 0, message: 'Successful', data: { device_id: camera, repeat_seconds: 0, call_seconds: 30 } });
+  const off = { resident_phone: null, resident_seconds: 0, last_resort_phone: null, last_resort_seconds: 0 };
+  assert.equal(set, { id: 1, status: 0, message: 'Successful', data: { device_id: camera, repeat_seconds: 0, call_seconds: 30, ...off } });
   const keep = await t.call('device.alerts', { device_id: camera }, { token: tokens[0] });
-  assert.equal(keep.data, { device_id: camera, repeat_seconds: 0, call_seconds: 30 }, 'leaving a key out keeps it');
-  assert.equal((await t.call('device.info', { device_id: camera }, { token: tokens[0] })).data.alerts, { repeat_seconds: 0, call_seconds: 30 });
+  assert.equal(keep.data, { device_id: camera, repeat_seconds: 0, call_seconds: 30, ...off }, 'leaving a key out keeps it');
+  assert.equal((await t.call('device.info', { device_id: camera }, { token: tokens[0] })).data.alerts, { repeat_seconds: 0, call_seconds: 30, ...off });
+  // without PROVIDER_CALLBACK_SECRET nobody could answer: a resident or last-resort number is refused, and nothing changes
+  fails(await t.call('device.alerts', { device_id: camera, resident_phone: '13900000000', resident_seconds: 60 }, { token: tokens[0] }), 'ANSWERS_OFF');
+  fails(await t.call('device.alerts', { device_id: camera, last_resort_phone: '13900000000', last_resort_seconds: 600 }, { token: tokens[0] }), 'ANSWERS_OFF');
+  assert.equal((await t.call('device.alerts', { device_id: camera }, { token: tokens[0] })).data, { device_id: camera, repeat_seconds: 0, call_seconds: 30, ...off });
   for (const [data, status] of [[{ device_id: camera, repeat_seconds: -1 }, -204], [{ device_id: camera, call_seconds: '30' }, -203], [{ repeat_seconds: 5 }, -3]] as const) {
     assert.is((await t.call('device.alerts', data, { token: tokens[0] })).status, status, JSON.stringify(data));
   }

@@ -4,12 +4,11 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import axe from 'axe-core';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { jpeg, newPhone, startTestServer, type TestServer } from '../helpers.js';
-import { browserMissing, launchBrowser } from '../support/browser.js';
+import { audit, browserMissing, launchBrowser } from '../support/browser.js';
 import { WEB_DIST } from '../../src/paths.js';
 
 const missing = browserMissing() ?? (fs.existsSync(path.join(WEB_DIST, 'index.html')) ? null : `${WEB_DIST}/index.html not built (npm run build:web)`);
@@ -19,20 +18,6 @@ let t: TestServer;
 let browser: Browser;
 let phone: string;
 let camera: string;
-
-interface Violation { id: string; impact: string | null; help: string; nodes: { target: string[] }[] }
-
-/** axe's run on the page as it is now: the serious and critical violations, as one readable line each. */
-async function audit(page: Page, where: string): Promise<string[]> {
-  if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(axe.source);
-  const violations = await page.evaluate(async () => {
-    const run = (window as unknown as { axe: { run: (ctx: Document, o: object) => Promise<{ violations: Violation[] }> } }).axe.run;
-    const result = await run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } }) as { violations: Violation[]; passes: unknown[] };
-    return result.passes.length > 0 ? result.violations : [{ id: 'nothing-checked', impact: 'critical', help: 'axe checked no rule', nodes: [] }];
-  });
-  return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${where}: ${v.id} (${v.impact}) ${v.help} at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-}
 
 a11y.before(async () => {
   if (missing) return;

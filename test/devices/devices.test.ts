@@ -51,7 +51,7 @@ deviceCalls('device.info by id or name, only for bound devices (103 otherwise); 
   const token = await t.signUp(newPhone());
   const id = await t.addDevice(token, 'porch');
   assert.equal(await t.call('device.info', { device_id: id }, { token }),
-    { id: 1, status: 0, message: 'Successful', data: { device_id: id, device_name: 'porch', last_seen: null, online: null, alerts: { repeat_seconds: 120, call_seconds: 300 } } });
+    { id: 1, status: 0, message: 'Successful', data: { device_id: id, device_name: 'porch', last_seen: null, online: null, alerts: { repeat_seconds: 120, call_seconds: 300, resident_phone: null, resident_seconds: 0, last_resort_phone: null, last_resort_seconds: 0 } } });
   assert.equal(Object.keys((await t.call('device.info', { device_name: 'porch' }, { token })).data), ['device_id', 'device_name', 'last_seen', 'online', 'alerts']);
   const stranger = await t.signUp(newPhone());
   assert.equal(await t.call('device.info', { device_name: 'porch' }, { token: stranger }),

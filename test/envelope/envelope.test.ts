@@ -290,7 +290,7 @@ tables('snapshot of every local table: renumbering shows up here', () => {
     '/user/info': ['1 Error Token'],
     '/user/doki': ['1 Token not existed'],
     '/admin/user': ['100 user not existed', '101 an admin cannot change their own role', '102 from must be a time before to, at most 366 days apart'],
-    '/device': ['100 device_id not exist', '101 Duplicate device', '101 The device has already be bind', '103 No Such Device',
+    '/device': ['100 device_id not exist', '101 Duplicate device', '101 The device has already be bind', '103 No Such Device', '105 Answers by phone are off on this server: no resident or last-resort number',
       '410 Pairing code expired or used', '429 Too many pairing attempts'],
     '/notice': ['100 Image is not a readable JPEG, PNG or WebP', '101 Image too large', '102 Too many notices from this device'],
     '/get/notice': ['100 Error event_id', '101 event_id has been signed', '102 mode value error', '103 photo removed: older than the retention period', '200 GetNotice error'],

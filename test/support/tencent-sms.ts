@@ -8,6 +8,7 @@ export interface Call {
   templateId: string;
   params: string[];
   playTimes: number;
+  callId: string;
 }
 
 export interface Received {
@@ -66,8 +67,9 @@ export async function startTencentStandIn(secretId: string, secretKey: string) {
         for (const k of ['TemplateId', 'CalledNumber', 'VoiceSdkAppid']) if (!p[k]) return error(res, 'MissingParameter', `${k} missing`);
         const code = answer(p.CalledNumber);
         if (code !== 'Ok') return error(res, code, 'call refused');
-        calls.push({ phone: p.CalledNumber, appId: p.VoiceSdkAppid, templateId: p.TemplateId, params: p.TemplateParamSet ?? [], playTimes: p.PlayTimes });
-        return reply(res, { SendStatus: { CallId: crypto.randomUUID(), SessionContext: '' } });
+        const callId = crypto.randomUUID();
+        calls.push({ phone: p.CalledNumber, appId: p.VoiceSdkAppid, templateId: p.TemplateId, params: p.TemplateParamSet ?? [], playTimes: p.PlayTimes, callId });
+        return reply(res, { SendStatus: { CallId: callId, SessionContext: '' } });
       }
       if (req.headers['x-tc-action'] !== 'SendSms' || req.headers['x-tc-version'] !== '2021-01-11') {
         return error(res, 'InvalidAction', 'unsupported action');
@@ -98,3 +100,14 @@ export async function startTencentStandIn(secretId: string, secretKey: string) {
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }
+
+/** What Tencent posts to our callback URLs, in its documented shapes (语音通知按键通知, 语音通知状态通知, 语音送达失败原因通知, 短信回复). */
+export const tencentCallbacks = {
+  keypress: (callid: string, mobile: string, keypress: string) => ({ voicekey_callback: { call_from: '', callid, keypress, mobile, nationcode: '86' } }),
+  ended: (callid: string, mobile: string, result: '0' | '1' | '2') => {
+    const now = String(Math.floor(Date.now() / 1000));
+    return { voiceprompt_callback: { result, accept_time: now, call_from: '', callid, end_calltime: now, fee: '1', mobile, nationcode: '86', start_calltime: now } };
+  },
+  failed: (callid: string, mobile: string, reason: string) => ({ voice_failure_callback: { call_from: '', callid, failure_code: 8, failure_reason: reason, mobile, nationcode: '86' } }),
+  reply: (mobile: string, text: string, time = Math.floor(Date.now() / 1000)) => ({ extend: '', mobile, nationcode: '86', sign: 'HelpAged', text, time }),
+};

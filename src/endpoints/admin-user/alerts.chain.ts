@@ -7,7 +7,7 @@ const RECENT = 20;
 /** Who sends each kind of message: what an operator checks when a kind starts failing. */
 function providerOf(kind: string, config: { sms: { gateway: string }; }, voice: boolean): string {
   if (kind === 'pushed') return 'web-push';
-  if (kind === 'call') return voice ? 'tencent-vms' : 'none';
+  if (kind === 'call' || kind.endsWith('-call')) return voice ? 'tencent-vms' : 'none';
   return config.sms.gateway === 'tencent' ? 'tencent-sms' : 'outbox';
 }
 

@@ -39,7 +39,7 @@ function failure(deps: Deps, res: Response, err: unknown, what: string): void {
 
 /** What the console learns of its session: the CSRF value, who is signed in, and the zone `createtime` is written in. */
 function sessionData(deps: Deps, token: string, user: AuthUser) {
-  return { csrf: csrfFor(token), phone: user.phone, role: user.role, timezone: deps.config.noticeTimezone };
+  return { csrf: csrfFor(token), phone: user.phone, role: user.role, timezone: deps.config.noticeTimezone, answers: deps.config.callbackSecret !== '' };
 }
 
 /**
@@ -184,7 +184,7 @@ export function consoleAckRoute(deps: Deps): RequestHandler {
         const user = await services.users.identity(userId);
         const notice = user && await services.notices.visible(services.read, userId, eventId);
         if (!user || !notice) return sendEnvelope(res, -1, reply.fail('TOKEN_INVALID'));
-        const acknowledged = await services.noticeIngest.open({ user, ip: req.ip ?? '', requestId: requestIdOf(res) }, notice, log);
+        const acknowledged = await services.noticeIngest.open({ user, ip: req.ip ?? '', requestId: requestIdOf(res), via: 'console' }, notice, log);
         log.info('fall acknowledged from a notification', { event_id: eventId, user: userId });
         sendEnvelope(res, -1, reply.ok({ acknowledged }));
       })().catch((e) => failure(deps, res, e, 'notification acknowledgement failed'));

@@ -6,6 +6,7 @@ export const LOCAL = {
   DUPLICATE_DEVICE: [101, 'Duplicate device'],
   ALREADY_BOUND: [101, 'The device has already be bind'],
   NO_SUCH_DEVICE: [103, 'No Such Device'],
+  ANSWERS_OFF: [105, 'Answers by phone are off on this server: no resident or last-resort number'],
   PAIRING_GONE: [410, 'Pairing code expired or used'],
   PAIRING_THROTTLED: [429, 'Too many pairing attempts'],
 } as const;

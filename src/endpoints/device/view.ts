@@ -2,11 +2,15 @@ import type { Config } from '../../config.js';
 import type { DeviceRow } from '../../db/devices.js';
 import { effective } from '../../services/alerts/index.js';
 
-/** The escalation in force for a camera: its own setting or the service default; 0 is off. */
+/** The escalation in force for a camera: its own setting or the service default; 0 is off (the resident and last resort: off unless set). */
 export function alertsOf(device: DeviceRow, config: Config) {
   return {
     repeat_seconds: effective(device.alertRepeatSeconds, config.alertRepeatSeconds),
     call_seconds: effective(device.alertCallSeconds, config.alertCallSeconds),
+    resident_phone: device.residentPhone,
+    resident_seconds: device.residentSeconds ?? 0,
+    last_resort_phone: device.lastResortPhone,
+    last_resort_seconds: device.lastResortSeconds ?? 0,
   };
 }
 

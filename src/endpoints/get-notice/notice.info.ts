@@ -3,7 +3,7 @@ import { handler } from './statuses.js';
 /** The notice with its image, as sent; reading it marks it read for this account and acknowledges the fall. */
 export default handler<{ event_id: string }>({
   type: 'notice', subtype: 'info', auth: 'user', success: 'successful',
-  async run({ event_id }, { notices, noticeIngest, noticeView, placeholders, read, user, ip, requestId, log, ok, fail }) {
+  async run({ event_id }, { notices, noticeIngest, noticeView, placeholders, read, user, ip, requestId, via, log, ok, fail }) {
     const notice = await notices.visible(read, user!.id, event_id);
     if (!notice) return fail('GET_NOTICE_ERROR');
     let image: Buffer;
@@ -14,9 +14,9 @@ export default handler<{ event_id: string }>({
       log.error('notice image missing', { event_id, pic_name: notice.picName, err });
       return fail('GET_NOTICE_ERROR');
     }
-    const acknowledged = await noticeIngest.open({ user: user!, ip, requestId }, notice, log);
-    const { event_id: id, content, device, pic_name, createtime, photo_ok, verdict, photo } = noticeView.toPublic(notice);
-    const data = { event_id: id, content, device, pic_name, base64: image.toString('base64'), createtime, acknowledged, photo_ok, verdict, photo };
+    const acknowledged = await noticeIngest.open({ user: user!, ip, requestId, via }, notice, log);
+    const { event_id: id, content, device, pic_name, createtime, photo_ok, verdict, photo, resident } = noticeView.toPublic(notice);
+    const data = { event_id: id, content, device, pic_name, base64: image.toString('base64'), createtime, acknowledged, photo_ok, verdict, photo, resident };
     return notice.photoRemovedAt === null ? ok(data) : fail('PHOTO_REMOVED', data);
   },
 });

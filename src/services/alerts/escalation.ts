@@ -1,6 +1,7 @@
 import type { Clock } from '../../clock.js';
 import type { Config } from '../../config.js';
 import type { AlertStore, DueStep, Outcome, StepKind } from '../../db/alerts.js';
+import { roleOf, type AnswerStore } from '../../db/answers.js';
 import type { DeviceRow, DeviceStore } from '../../db/devices.js';
 import type { Database, Tx } from '../../db/engine.js';
 import type { NoticeStore } from '../../db/notices.js';
@@ -8,7 +9,7 @@ import type { Logger } from '../../log.js';
 import type { Bus } from '../shared/index.js';
 import type { NoticeHub } from './hub.js';
 import type { WebPush } from './push.js';
-import type { SmsGateway, SmsMessage } from '../sms/index.js';
+import { isCall, type FallKind, type SmsGateway, type SmsMessage } from '../sms/index.js';
 
 /** Sends tried after the first: the provider refused, so the next waits ALERT_RETRY_SECONDS, then twice, then four times that. */
 export const MAX_RETRIES = 3;
@@ -21,6 +22,13 @@ interface Fall {
   device: string;
   createtime: string;
 }
+
+/** Whom a message goes to: a bound account's phone, or the resident's or last resort's number (no account). */
+export interface Target {
+  phone: string;
+  userId: number | null;
+}
+
 
 /** The setting in force: the camera's own, or the service default. */
 export function effective(own: number | null, fallback: number): number {
@@ -45,7 +53,7 @@ export class Alerts {
 
   constructor(
     private readonly db: Database,
-    private readonly stores: { steps: AlertStore; notices: NoticeStore; devices: DeviceStore },
+    private readonly stores: { steps: AlertStore; notices: NoticeStore; devices: DeviceStore; answers: AnswerStore },
     /** Where its news goes: streams, phones, the other instances. */
     private readonly out: { hub: NoticeHub; gateway: SmsGateway; bus: Bus },
     private readonly base: { clock: Clock; config: Config; log: Logger },
@@ -56,17 +64,68 @@ export class Alerts {
     });
   }
 
-  /** Call inside the transaction that stores the notice. */
-  async schedule(tx: Tx, noticeId: number, device: DeviceRow, createdAt: number): Promise<void> {
+  /** Answers by phone are on (PROVIDER_CALLBACK_SECRET): contacts are kept, texts invite answers, the resident and last resort are called. */
+  get answers(): boolean {
+    return this.base.config.callbackSecret !== '';
+  }
+
+  /**
+   * Call inside the transaction that stores the notice; true when the resident is asked first. Then the
+   * resident's call is due at once and the family's first SMS, repeat and call wait `resident_seconds`
+   * more (moved when the resident answers); a last resort is due `last_resort_seconds` after the fall.
+   */
+  async schedule(tx: Tx, noticeId: number, device: DeviceRow, createdAt: number): Promise<boolean> {
     const repeat = effective(device.alertRepeatSeconds, this.base.config.alertRepeatSeconds);
     const call = effective(device.alertCallSeconds, this.base.config.alertCallSeconds);
-    const steps = [
-      ...(repeat > 0 ? [{ kind: 'alert-repeat' as const, dueAt: createdAt + repeat * 1000 }] : []),
-      ...(call > 0 ? [{ kind: 'call' as const, dueAt: createdAt + call * 1000 }] : []),
+    const asking = this.answers && device.residentPhone !== null && (device.residentSeconds ?? 0) > 0;
+    const lastResort = this.answers && device.lastResortPhone !== null && (device.lastResortSeconds ?? 0) > 0;
+    const hold = asking ? device.residentSeconds! * 1000 : 0;
+    const steps: { kind: StepKind; dueAt: number; phone: string | null }[] = [
+      ...(repeat > 0 ? [{ kind: 'alert-repeat' as const, dueAt: createdAt + hold + repeat * 1000, phone: null }] : []),
+      ...(call > 0 ? [{ kind: 'call' as const, dueAt: createdAt + hold + call * 1000, phone: null }] : []),
     ];
-    // one statement for both: it runs while notice inserts take turns
-    if (steps.length === 2) await this.stores.steps.addPair(tx, noticeId, steps[0]!, steps[1]!);
-    else if (steps.length === 1) await this.stores.steps.add(tx, noticeId, steps[0]!.kind, steps[0]!.dueAt);
+    if (!asking && !lastResort) {
+      // one statement for both: it runs while notice inserts take turns
+      if (steps.length === 2) await this.stores.steps.addPair(tx, noticeId, steps[0]!, steps[1]!);
+      else if (steps.length === 1) await this.stores.steps.add(tx, noticeId, steps[0]!.kind, steps[0]!.dueAt);
+      return false;
+    }
+    if (asking) {
+      steps.push({ kind: 'resident-call', dueAt: createdAt, phone: device.residentPhone },
+        { kind: 'resident-wait', dueAt: createdAt + hold, phone: null }, { kind: 'alert', dueAt: createdAt + hold, phone: null });
+      await this.stores.answers.asking(tx, noticeId, createdAt);
+    }
+    if (lastResort) {
+      const dueAt = createdAt + Math.max(hold, device.lastResortSeconds! * 1000);
+      steps.push({ kind: 'last-resort', dueAt, phone: device.lastResortPhone }, { kind: 'last-resort-call', dueAt, phone: device.lastResortPhone });
+    }
+    await this.stores.steps.addAll(tx, noticeId, steps);
+    return asking;
+  }
+
+  /**
+   * The resident's answer (a keypress, the call's end, or resident-wait): once. ok: the family's first SMS
+   * goes now as alert-ok, and nothing after it; help: the family's SMS, repeat and call go now; no_answer:
+   * the chain goes on from now as it would have from the fall. Every stream is told.
+   */
+  async residentAnswered(noticeId: number, answer: 'ok' | 'help' | 'no_answer', log: Logger = this.base.log): Promise<boolean> {
+    const notice = await this.stores.notices.byId(this.db.read, noticeId);
+    const device = notice && await this.stores.devices.byRowId(this.db.read, notice.deviceRowId);
+    if (!notice || !device || notice.residentAnswer !== 'calling') return false;
+    const now = this.base.clock.now();
+    const { steps } = this.stores;
+    const taken = await this.db.transaction(async (tx) => {
+      if (!(await this.stores.answers.answered(tx, noticeId, answer, now))) return false;
+      await steps.afterResident(tx, noticeId, answer, now, {
+        repeat: effective(device.alertRepeatSeconds, this.base.config.alertRepeatSeconds), call: effective(device.alertCallSeconds, this.base.config.alertCallSeconds),
+      });
+      await this.out.bus.send(tx, { k: 'resident', notice: noticeId });
+      return true;
+    });
+    if (!taken) return false;
+    log.info('resident answered', { event_id: notice.eventId, answer });
+    void this.tick();
+    return true;
   }
 
   /** An acknowledgement stops whatever has not fired yet: call inside the transaction that records it. */
@@ -85,38 +144,61 @@ export class Alerts {
   }
 
   /**
-   * Sends one kind of fall alert to each phone; true when every one was accepted. A refusal is logged
-   * with the event id and becomes a retry row; none of it ever throws.
-   */
-  /**
    * The fall's first alerts to its family: Web Push to their browsers (when the server pushes), started
    * first, and the SMS burst beside it, so that a slow push service never holds the SMS back.
    */
   announce(fall: Fall, users: { id: number; phone: string }[], log: Logger = this.base.log): Promise<boolean> {
-    const push = this.push;
-    const started = this.base.clock.now();
-    const pushing = push === null ? Promise.resolve() : this.track(push.deliver(fall, users.map((u) => u.id), log).then(async (o) => {
-      if (o.total > 0) await this.db.transaction((tx) => this.stores.steps.recordPush(tx, fall.noticeId, started, o.sent, o.total));
-    }).catch((err) => log.error('push not recorded', { event_id: fall.eventId, err })), undefined);
-    const sms = this.deliver(fall, 'alert', users.map((u) => u.phone), 0, log);
+    const pushing = this.pushOnly(fall, users, log);
+    const sms = this.deliver(fall, 'alert', users.map((u) => ({ phone: u.phone, userId: u.id })), 0, log);
     return Promise.all([pushing, sms]).then(([, all]) => all);
   }
 
-  deliver(fall: Fall, kind: StepKind, phones: string[], attempts = 0, log: Logger = this.base.log): Promise<boolean> {
-    return this.track(this.send(fall, kind, phones, attempts, log), false);
+  /** Web Push alone (while the resident is asked, the SMS waits as a step). */
+  pushOnly(fall: Fall, users: { id: number }[], log: Logger = this.base.log): Promise<void> {
+    const push = this.push;
+    const started = this.base.clock.now();
+    return push === null ? Promise.resolve() : this.track(push.deliver(fall, users.map((u) => u.id), log).then(async (o) => {
+      if (o.total > 0) await this.db.transaction((tx) => this.stores.steps.recordPush(tx, fall.noticeId, started, o.sent, o.total));
+    }).catch((err) => log.error('push not recorded', { event_id: fall.eventId, err })), undefined);
   }
 
-  private async send(fall: Fall, kind: StepKind, phones: string[], attempts: number, log: Logger): Promise<boolean> {
-    const results = await Promise.all(phones.map((phone) => this.attempt({ kind, phone, device: fall.device, eventId: fall.eventId, createtime: fall.createtime })));
+  /**
+   * Sends one kind of fall alert to each target; true when every one was accepted. A refusal is logged
+   * with the event id and becomes a retry row (not for the resident's call: its failure is a no_answer);
+   * none of it ever throws.
+   */
+  deliver(fall: Fall, kind: FallKind, targets: Target[], attempts = 0, log: Logger = this.base.log): Promise<boolean> {
+    return this.track(this.send(fall, kind, targets, attempts, log), false);
+  }
+
+  private async send(fall: Fall, kind: FallKind, targets: Target[], attempts: number, log: Logger): Promise<boolean> {
+    const invite = this.answers;
+    const results = await Promise.all(targets.map(async ({ phone }) => {
+      try {
+        const r = await this.out.gateway.send({ kind, phone, device: fall.device, eventId: fall.eventId, createtime: fall.createtime, invite });
+        return r.ok ? { failure: null, callId: r.callId ?? null } : { failure: r.detail, callId: null };
+      } catch (err) {
+        return { failure: String((err as Error)?.message ?? err), callId: null };
+      }
+    }));
     const wait = this.base.config.alertRetrySeconds * 2 ** attempts;
-    const failed = results.flatMap((failure, i) => (failure === null ? [] : [{ phone: phones[i]!, detail: failure }]));
-    const sent = phones.length - failed.length;
-    const retry = attempts < MAX_RETRIES;
-    const dueAt = this.base.clock.now() + wait * 1000;
+    const failed = results.flatMap((r, i) => (r.failure === null ? [] : [{ phone: targets[i]!.phone, detail: r.failure }]));
+    const sent = targets.length - failed.length;
+    const retry = attempts < MAX_RETRIES && kind !== 'resident-call';
+    const now = this.base.clock.now();
+    const dueAt = now + wait * 1000;
+    const role = roleOf(kind);
+    const channel = isCall(kind) ? 'call' as const : 'sms' as const;
     await this.db.transaction(async (tx) => {
       if (retry) for (const { phone } of failed) await this.stores.steps.add(tx, fall.noticeId, kind, dueAt, phone, attempts + 1);
       await this.stores.notices.countSent(tx, fall.noticeId, sent);
-      await this.stores.steps.record(tx, fall.noticeId, kind, this.base.clock.now(), sent, phones.length, attempts);
+      await this.stores.steps.record(tx, fall.noticeId, kind, now, sent, targets.length, attempts);
+      // whom to believe when they answer
+      if (invite) {
+        await this.stores.answers.add(tx, results.flatMap((r, i) => (r.failure !== null ? [] : [{
+          noticeId: fall.noticeId, role, channel, kind, phone: targets[i]!.phone, userId: targets[i]!.userId, callId: r.callId, sentAt: now,
+        }])));
+      }
     });
     // logged once the retries are in the database
     for (const { phone, detail } of failed) {
@@ -125,10 +207,10 @@ export class Alerts {
       else log.warn('fall alert not sent: giving up', fields);
     }
     const read = this.db.read;
-    if (sent < phones.length && await this.stores.notices.alertsSent(read, fall.noticeId) === 0 && await this.stores.steps.pending(read, fall.noticeId) === 0) {
+    if (sent < targets.length && await this.stores.notices.alertsSent(read, fall.noticeId) === 0 && await this.stores.steps.pending(read, fall.noticeId) === 0) {
       log.error('fall alert: every alert failed, nobody was told', { event_id: fall.eventId, device: fall.device });
     }
-    return sent === phones.length;
+    return sent === targets.length;
   }
 
   /**
@@ -175,18 +257,37 @@ export class Alerts {
 
   private async fire(step: DueStep, now: number): Promise<void> {
     if (!(await this.db.transaction((tx) => this.stores.steps.claim(tx, step.id, now)))) return;
-    const setting = step.kind === 'alert-repeat' ? step.alertRepeatSeconds : step.kind === 'call' ? step.alertCallSeconds : null;
-    const phones = step.phone !== null ? [step.phone] : (await this.stores.devices.boundUsers(this.db.read, step.deviceRowId)).map((u) => u.phone);
-    if (step.ackAt !== null || setting === 0 || phones.length === 0) return this.finish(step.id, 'skipped');
-    this.base.log.info('fall alert escalated', { event_id: step.eventId, kind: step.kind, phones: phones.length, attempt: step.attempts + 1 });
+    if (step.kind === 'resident-wait') {
+      await this.residentAnswered(step.noticeId, 'no_answer');
+      return this.finish(step.id, 'sent');
+    }
+    const kind = step.kind;
+    const setting = kind === 'alert-repeat' ? step.alertRepeatSeconds : kind === 'call' ? step.alertCallSeconds : null;
+    const role = roleOf(kind);
+    let targets: Target[];
+    if (role === 'family') {
+      const bound = (await this.stores.devices.boundUsers(this.db.read, step.deviceRowId)).map((u) => ({ phone: u.phone, userId: u.id }));
+      targets = step.phone === null ? bound : bound.filter((u) => u.phone === step.phone);
+    } else {
+      targets = [{ phone: step.phone!, userId: null }];
+    }
+    const resolved = role === 'last_resort' && step.residentAnswer === 'ok';
+    if (step.ackAt !== null || setting === 0 || targets.length === 0 || resolved) {
+      if (kind === 'resident-call') await this.residentAnswered(step.noticeId, 'no_answer');
+      return this.finish(step.id, 'skipped');
+    }
+    this.base.log.info('fall alert escalated', { event_id: step.eventId, kind, phones: targets.length, attempt: step.attempts + 1 });
     const all = await this.deliver({ noticeId: step.noticeId, eventId: step.eventId, device: step.deviceName, createtime: this.format(step.createdAt) },
-      step.kind, phones, step.attempts);
+      kind, targets, step.attempts);
+    // a resident we could not call cannot answer: the family is told at once
+    if (kind === 'resident-call' && !all) await this.residentAnswered(step.noticeId, 'no_answer');
     await this.finish(step.id, all ? 'sent' : 'failed');
   }
 
-  /** The scheduled steps and the sends made for a fall, for its timeline. */
-  timeline(noticeId: number): ReturnType<AlertStore['timeline']> {
-    return this.stores.steps.timeline(this.db.read, noticeId);
+  /** The scheduled steps, the sends made, and whom they reached and how they answered, for a fall's timeline. */
+  async timeline(noticeId: number) {
+    const { steps, sends } = await this.stores.steps.timeline(this.db.read, noticeId);
+    return { steps, sends, contacts: await this.stores.answers.ofNotice(this.db.read, noticeId) };
   }
 
   private finish(stepId: number, outcome: Outcome): Promise<void> {

@@ -33,6 +33,7 @@ export class NoticeFanout {
       if (wake.k === 'notices') return wake.upTo > 0 ? this.catchUp(wake.upTo) : this.stores.notices.lastId(this.db.read).then((last) => this.catchUp(last));
       else if (wake.k === 'ack') return this.tellAcknowledged(wake.notice);
       else if (wake.k === 'verdict') return this.tellVerdict(wake.notice);
+      else if (wake.k === 'resident') return this.tellResident(wake.notice);
     });
     bus.onResync(async () => {
       this.lists.cache.invalidate('all');
@@ -70,13 +71,23 @@ export class NoticeFanout {
     this.hub.publish(ids, { type: 'verdict', data: { event_id: notice.eventId, verdict: this.view.toPublic(notice).verdict! } });
   }
 
+  /** The resident answered (here or on another instance): its accounts' lists are dropped and their streams told. */
+  private async tellResident(noticeId: number): Promise<void> {
+    const notice = await this.stores.notices.byId(this.db.read, noticeId);
+    const resident = notice && this.view.toPublic(notice).resident;
+    if (!notice || !resident) return;
+    const ids = (await this.stores.devices.boundUsers(this.db.read, notice.deviceRowId)).map((u) => u.id);
+    this.lists.cache.invalidate(ids);
+    this.hub.publish(ids, { type: 'resident', data: { event_id: notice.eventId, resident } });
+  }
+
   /** A notice was acknowledged (here or on another instance): its accounts' lists are dropped and their streams told. */
   private async tellAcknowledged(noticeId: number): Promise<void> {
     const notice = await this.stores.notices.byId(this.db.read, noticeId);
     if (!notice || notice.ackAt === null) return;
     const ids = (await this.stores.devices.boundUsers(this.db.read, notice.deviceRowId)).map((u) => u.id);
     this.lists.cache.invalidate(ids);
-    this.hub.publish(ids, { type: 'acknowledged', data: { event_id: notice.eventId, acknowledged: this.view.toPublic(notice).acknowledged! } });
+    this.hub.publish(ids, { type: 'acknowledged', data: { event_id: notice.eventId, acknowledged: this.view.acknowledgement(notice)! } });
   }
 
   /**

@@ -7,3 +7,4 @@ export * from './push.js';
 export * from './recovery.js';
 export * from './retention.js';
 export * from './view.js';
+export * from './answers.js';

@@ -6,14 +6,16 @@ import type { Clock } from '../../clock.js';
 import type { Config } from '../../config.js';
 import type { Logger } from '../../log.js';
 import { type FileStore, decodeBase64, inspectImage, sniffImage, type ImageProblem, type ImageType } from '../media/index.js';
-import { type Actor, type AuditLog, type Bus, randomHex128, sha256Hex } from '../shared/index.js';
+import { type Actor, type AuditLog, type Bus, maskPhone, randomHex128, sha256Hex } from '../shared/index.js';
 import type { NoticeFanout } from './fanout.js';
 import type { NoticeLists } from './lists.js';
-import type { PublicNotice, Verdict } from './public-notice.js';
+import type { Acknowledgement, Channel, PublicNotice, Verdict } from './public-notice.js';
 import type { NoticeView } from './view.js';
 
-/** An account acting on a fall, as the audit trail records it. */
-export type Acting = Actor & { user: { id: number; phone: string } };
+/** An account acting on a fall, as the audit trail records it, and how it came (console, app). */
+export type Acting = Actor & { user: { id: number; phone: string }; via: Channel };
+/** Who acknowledges and how: an account, or the camera's last-resort number (audited with no account). */
+export type Acknowledger = Acting | (Actor & { user: null; via: Channel; lastResort: string });
 /** What the notice path counts (operations' Metrics is one): stored falls, and how long they took to reach streams and SMS. */
 export interface NoticeMeter {
   upload(bytes: number, photoOk: boolean): void;
@@ -58,7 +60,7 @@ export class NoticeIngest {
   }
 
   /** A bound account opened the notice (notice.info, a notification's Acknowledge): read for it, and acknowledged. */
-  async open(who: Acting, notice: NoticeRow & { read: boolean }, log: Logger = this.base.log): Promise<PublicNotice['acknowledged']> {
+  async open(who: Acting, notice: NoticeRow & { read: boolean }, log: Logger = this.base.log): Promise<Acknowledgement | null> {
     if (!notice.read) await this.db.transaction((tx) => this.flows.lists.markRead(tx, who.user.id, notice.id));
     return this.acknowledge(who, notice, log);
   }
@@ -67,23 +69,24 @@ export class NoticeIngest {
    * A bound account opened or signed the notice. The first one acknowledges it: what has not been sent
    * of its escalation is dropped, and every bound account's streams are told.
    */
-  async acknowledge(who: Acting, notice: NoticeRow, log: Logger = this.base.log): Promise<PublicNotice['acknowledged']> {
-    if (notice.ackAt !== null) return this.flows.view.toPublic(notice).acknowledged;
+  async acknowledge(who: Acknowledger, notice: NoticeRow, log: Logger = this.base.log): Promise<Acknowledgement | null> {
+    if (notice.ackAt !== null) return this.flows.view.acknowledgement(notice);
     const now = this.base.clock.now();
-    const { user } = who;
+    const how = who.user ? { phone: who.user.phone, channel: who.via, by: null } : { phone: who.lastResort, channel: who.via, by: 'last_resort' };
     const acked = await this.db.transaction(async (tx) => {
-      if (!(await this.stores.notices.acknowledge(tx, notice.id, user.phone, now))) return false;
+      if (!(await this.stores.notices.acknowledge(tx, notice.id, how, now))) return false;
       await this.chain.alerts.cancel(tx, notice.id, now);
       await this.chain.bus.send(tx, { k: 'ack', notice: notice.id });
-      await this.chain.audit.record(tx, who, 'notice.ack', { deviceId: notice.deviceToken, label: notice.eventId });
+      await this.chain.audit.record(tx, who, 'notice.ack', { deviceId: notice.deviceToken, label: notice.eventId },
+        { channel: who.via, ...(who.user ? {} : { last_resort: maskPhone(how.phone) }) });
       return true;
     });
     if (!acked) {
-      const first = await this.stores.notices.acknowledgement(this.db.read, notice.id);
-      return first && { phone: first.phone, at: this.flows.view.createtime(first.at) };
+      const first = await this.stores.notices.byId(this.db.read, notice.id);
+      return first ? this.flows.view.acknowledgement(first) : null;
     }
-    log.info('fall acknowledged', { event_id: notice.eventId, phone: user.phone });
-    return { phone: user.phone, at: this.flows.view.createtime(now) };
+    log.info('fall acknowledged', { event_id: notice.eventId, phone: how.phone, channel: how.channel, ...(how.by ? { by: how.by } : {}) });
+    return this.flows.view.acknowledgement({ ackAt: now, ackPhone: how.phone, ackChannel: how.channel, ackBy: how.by });
   }
 
   /**
@@ -114,6 +117,8 @@ export class NoticeIngest {
     const eventId = randomHex128();
     let id: number;
     let durable: Promise<void>;
+    /** The resident is asked first: the family's SMS waits for the answer. */
+    let asking = false;
     try {
       // the WAL's fsync runs off the event loop; the file is placed only once the row is on disk, so that a
       // power cut never leaves a placed file without its row
@@ -123,7 +128,7 @@ export class NoticeIngest {
         await this.chain.bus.tell(tx, { k: 'notices', upTo: 0 });
         await count?.(tx);
         const noticeId = await this.stores.notices.insert(tx, { eventId, deviceId: device.id, content, picName, imageType, createdAt: now, photoOk });
-        await this.chain.alerts.schedule(tx, noticeId, device, now);
+        asking = await this.chain.alerts.schedule(tx, noticeId, device, now);
         return noticeId;
       }));
     } catch (err) {
@@ -143,8 +148,11 @@ export class NoticeIngest {
       return { ok: false, problem: 'storage' };
     }
     this.chain.metrics.upload(bytes.length, photoOk === 1);
-    const notice = this.flows.view.toPublic({ eventId, content, device: device.name, picName, createdAt: now, ackAt: null, ackPhone: null, photoOk, verdict: null, verdictNote: null, verdictPhone: null, verdictAt: null, photoRemovedAt: null });
-    await this.announce(log, device, id, notice);
+    const notice = this.flows.view.toPublic({
+      eventId, content, device: device.name, picName, createdAt: now, ackAt: null, ackPhone: null, ackChannel: null, ackBy: null, photoOk,
+      verdict: null, verdictNote: null, verdictPhone: null, verdictAt: null, photoRemovedAt: null, residentAnswer: asking ? 'calling' : null, residentAt: asking ? now : null,
+    });
+    await this.announce(log, device, id, notice, asking);
     if (device.lastSeenAt !== null) await this.chain.alerts.heardFrom(device, false);
     return { ok: true, picName };
   }
@@ -162,7 +170,7 @@ export class NoticeIngest {
    * The notice is stored and its photo placed: this instance's streams get it (the others were woken by
    * its commit), and the bound phones an SMS.
    */
-  private async announce(log: Logger, device: DeviceRow, noticeId: number, notice: PublicNotice): Promise<void> {
+  private async announce(log: Logger, device: DeviceRow, noticeId: number, notice: PublicNotice, asking: boolean): Promise<void> {
     const storedAt = performance.now();
     const users = await this.stores.devices.boundUsers(this.db.read, device.id);
     const ids = users.map((u) => u.id);
@@ -170,6 +178,8 @@ export class NoticeIngest {
     this.chain.metrics.delivered('stream', (performance.now() - storedAt) / 1000);
     if (users.length === 0) return;
     const fall = { noticeId, eventId: notice.event_id, device: notice.device, createtime: notice.createtime };
+    // the resident is being called: the browsers are told at once, the SMS is a step that waits for the answer
+    if (asking) return void this.chain.alerts.pushOnly(fall, users, log);
     const now = this.base.clock.now();
     const cooldown = this.base.config.alertSmsCooldownSeconds * 1000;
     // the row read with the request can only be older than the table: inside its cool-down, so is the table

@@ -10,14 +10,33 @@ export interface PublicNotice {
   device: string;
   pic_name: string;
   createtime: string;
-  /** The first bound account to open or sign it, or null. */
-  acknowledged: { phone: string; at: string } | null;
+  /** The first to see it (a bound account, or the last-resort number), how and when; or null. */
+  acknowledged: Acknowledgement | null;
   /** false when the photo was stored as sent but is incomplete or does not check out. */
   photo_ok: boolean;
   /** A bound account's word on it (the last one given): a real fall or not, with its note, who and when; or null. */
   verdict: Verdict | null;
   /** Where the console shows the photo (/app/photo/<event_id>); null once the retention sweep removed it. */
   photo: string | null;
+  /** The resident's answer when the camera asks the resident first, or null. */
+  resident: Resident | null;
+}
+
+/** How a fall was acknowledged: in the console, in an app (notice.info, notice.sign), by 1 on a call, by a reply of 1 to an SMS. */
+export type Channel = 'console' | 'app' | 'call' | 'sms';
+
+/** `last_resort`: the camera's last-resort number (shown masked) answered, not a family member. */
+export interface Acknowledgement {
+  phone: string;
+  at: string;
+  channel: Channel;
+  last_resort?: true;
+}
+
+/** calling: the call is under way (at: when it was placed); ok (pressed 1), help (pressed 2), no_answer (or busy, failed, out of time). */
+export interface Resident {
+  answer: 'calling' | 'ok' | 'help' | 'no_answer';
+  at: string;
 }
 
 export interface Verdict {
@@ -30,6 +49,7 @@ export interface Verdict {
 /** What an open alert stream is sent. Only `notice` events carry an SSE id (the notice's row id). */
 export type StreamEvent =
   | { type: 'notice'; seq: number; data: PublicNotice }
-  | { type: 'acknowledged'; data: { event_id: string; acknowledged: { phone: string; at: string } } }
+  | { type: 'acknowledged'; data: { event_id: string; acknowledged: Acknowledgement } }
+  | { type: 'resident'; data: { event_id: string; resident: Resident } }
   | { type: 'verdict'; data: { event_id: string; verdict: Verdict } }
   | { type: 'device'; data: { device_id: string; device_name: string; online: boolean; last_seen: string | null } };

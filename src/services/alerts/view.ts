@@ -1,8 +1,9 @@
 import type { NoticeRow } from '../../db/notices.js';
-import type { PublicNotice, Verdict } from './public-notice.js';
+import { maskPhone } from '../shared/index.js';
+import type { Acknowledgement, Channel, PublicNotice, Resident, Verdict } from './public-notice.js';
 
 /** The columns a notice's public view is made of. */
-export type ViewedRow = Pick<NoticeRow, 'eventId' | 'content' | 'device' | 'picName' | 'createdAt' | 'ackAt' | 'ackPhone' | 'photoOk' | 'verdict' | 'verdictNote' | 'verdictPhone' | 'verdictAt' | 'photoRemovedAt'>;
+export type ViewedRow = Pick<NoticeRow, 'eventId' | 'content' | 'device' | 'picName' | 'createdAt' | 'ackAt' | 'ackPhone' | 'ackChannel' | 'ackBy' | 'residentAnswer' | 'residentAt' | 'photoOk' | 'verdict' | 'verdictNote' | 'verdictPhone' | 'verdictAt' | 'photoRemovedAt'>;
 
 /** How a stored notice is shown to clients: below the other notice flows, which all use it. */
 export class NoticeView {
@@ -23,10 +24,19 @@ export class NoticeView {
   toPublic(row: ViewedRow): PublicNotice {
     return {
       event_id: row.eventId, content: row.content, device: row.device, pic_name: row.picName, createtime: this.createtime(row.createdAt),
-      acknowledged: row.ackAt === null ? null : { phone: row.ackPhone!, at: this.createtime(row.ackAt) },
+      acknowledged: this.acknowledgement(row),
       photo_ok: row.photoOk === 1,
       verdict: row.verdict === null ? null : { verdict: row.verdict as Verdict['verdict'], note: row.verdictNote, phone: row.verdictPhone!, at: this.createtime(row.verdictAt!) },
       photo: row.photoRemovedAt === null ? `/app/photo/${row.eventId}` : null,
+      resident: row.residentAnswer === null ? null : { answer: row.residentAnswer as Resident['answer'], at: this.createtime(row.residentAt!) },
     };
+  }
+
+  /** Who saw it first, and how; the last resort (not an account) by its number masked. */
+  acknowledgement(row: Pick<ViewedRow, 'ackAt' | 'ackPhone' | 'ackChannel' | 'ackBy'>): Acknowledgement | null {
+    if (row.ackAt === null) return null;
+    const channel = (row.ackChannel ?? 'app') as Channel;
+    const at = this.createtime(row.ackAt);
+    return row.ackBy === 'last_resort' ? { phone: maskPhone(row.ackPhone!), at, channel, last_resort: true } : { phone: row.ackPhone!, at, channel };
   }
 }

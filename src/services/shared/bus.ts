@@ -15,6 +15,8 @@ export type Wake =
   | { k: 'ack'; notice: number }
   /** A bound account gave its verdict on a notice: lists are dropped, streams told. */
   | { k: 'verdict'; notice: number }
+  /** The resident answered the call about a notice (or did not): lists are dropped, streams told. */
+  | { k: 'resident'; notice: number }
   /** A camera went offline or came back. */
   | { k: 'device'; device: number }
   /** Tokens were revoked or replaced: drop them from the token cache. */

@@ -1,16 +1,27 @@
-/** An alert about one fall: the first SMS, the repeat, or the voice call. */
-export type FallKind = 'alert' | 'alert-repeat' | 'call';
+/** An SMS about one fall: the first, the repeat, the first after the resident pressed 1 (alert-ok), the last resort's. */
+export type FallSms = 'alert' | 'alert-repeat' | 'alert-ok' | 'last-resort';
+/** A call about one fall: the family's, the question to the resident, the last resort's. */
+export type FallCall = 'call' | 'resident-call' | 'last-resort-call';
+export type FallKind = FallSms | FallCall;
 
-/** What a gateway is asked to deliver: a verification code, a fall alert (SMS or call), a camera's liveness. */
+export const isCall = (kind: string): kind is FallCall => kind === 'call' || kind === 'resident-call' || kind === 'last-resort-call';
+
+/**
+ * What a gateway is asked to deliver: a verification code, a fall alert (SMS or call; `invite`: its
+ * text asks for an answer, 1 on the keypad or by SMS, when answers by phone are on), the confirmation
+ * of an SMS reply (`open`: the phone's other falls still unacknowledged), a camera's liveness.
+ */
 export type SmsMessage =
   | { kind: 'code'; phone: string; code: string; commandType: number; ttlSeconds: number }
-  | { kind: FallKind; phone: string; device: string; eventId: string; createtime: string }
+  | { kind: FallKind; phone: string; device: string; eventId: string; createtime: string; invite: boolean }
+  | { kind: 'acknowledged'; phone: string; device: string; eventId: string; createtime: string; open: number }
   | { kind: 'offline' | 'online'; phone: string; device: string; lastSeen: string | null };
 
 /** Why a provider refused: mapped by the caller onto the captcha endpoint's statuses. */
 export type SmsRefusal = 'bad_phone' | 'limit_30s' | 'limit_hour' | 'limit_day' | 'failed';
 
-export type SmsResult = { ok: true } | { ok: false; refusal: SmsRefusal; detail: string };
+/** `callId`: the provider's id of a call placed, which its callbacks name. */
+export type SmsResult = { ok: true; callId?: string } | { ok: false; refusal: SmsRefusal; detail: string };
 
 export interface SmsGateway {
   readonly name: string;

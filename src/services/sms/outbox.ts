@@ -1,20 +1,24 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { Clock } from '../../clock.js';
-import type { SmsGateway, SmsMessage, SmsResult } from './gateway.js';
+import { randomHex128 } from '../shared/index.js';
+import { isCall, type SmsGateway, type SmsMessage, type SmsResult } from './gateway.js';
 
-function lineOf(time: string, m: SmsMessage): Record<string, unknown> {
+function lineOf(time: string, m: SmsMessage, callId: string | undefined): Record<string, unknown> {
   switch (m.kind) {
     case 'code': return { time, kind: m.kind, phone: m.phone, code: m.code, command_type: m.commandType, ttl_seconds: m.ttlSeconds };
     case 'offline':
     case 'online': return { time, kind: m.kind, phone: m.phone, device: m.device, last_seen: m.lastSeen };
-    default: return { time, kind: m.kind, phone: m.phone, device: m.device, event_id: m.eventId, createtime: m.createtime };
+    case 'acknowledged': return { time, kind: m.kind, phone: m.phone, device: m.device, event_id: m.eventId, createtime: m.createtime, open: m.open };
+    default: return { time, kind: m.kind, phone: m.phone, device: m.device, event_id: m.eventId, createtime: m.createtime, invite: m.invite, ...(callId ? { call_id: callId } : {}) };
   }
 }
 
 /**
  * The embedded default: every message (SMS or voice call) is appended as one JSON
- * line to $DATA_DIR/sms-outbox.jsonl, where a developer (or a test) reads the code.
+ * line to $DATA_DIR/sms-outbox.jsonl with its kind, where a developer (or a test) reads the code and
+ * follows a fall's whole conversation. A call gets a random call_id, as a provider's CallId, which a
+ * keypress callback posted by hand can name.
  */
 export class OutboxGateway implements SmsGateway {
   readonly name = 'outbox';
@@ -30,9 +34,10 @@ export class OutboxGateway implements SmsGateway {
   /** Lines sent while a write is under way go out together in the next one (a fall to 1,000 phones is one append). */
   send(message: SmsMessage): Promise<SmsResult> {
     const time = new Date(this.clock.now()).toISOString();
-    const line = JSON.stringify(lineOf(time, message)) + '\n';
+    const callId = isCall(message.kind) ? randomHex128() : undefined;
+    const line = JSON.stringify(lineOf(time, message, callId)) + '\n';
     return new Promise<SmsResult>((resolve, reject) => {
-      this.queued.push({ line, done: (err) => (err ? reject(err) : resolve({ ok: true })) });
+      this.queued.push({ line, done: (err) => (err ? reject(err) : resolve(callId ? { ok: true, callId } : { ok: true })) });
       if (!this.writing) void this.flush();
     });
   }

@@ -1,7 +1,7 @@
 import { CommonClient } from 'tencentcloud-sdk-nodejs-common';
 import * as tencentcloud from 'tencentcloud-sdk-nodejs-sms';
-import type { TencentSmsConfig } from '../../config.js';
-import type { SmsGateway, SmsMessage, SmsRefusal, SmsResult } from './gateway.js';
+import type { TencentSmsConfig, VoiceKind } from '../../config.js';
+import { isCall, type FallCall, type SmsGateway, type SmsMessage, type SmsRefusal, type SmsResult } from './gateway.js';
 
 const SmsClient = tencentcloud.sms.v20210111.Client;
 
@@ -20,15 +20,24 @@ function httpProfile(endpoint: string) {
   return m ? { protocol: m[1]!, endpoint: m[2]!, reqTimeout: 10 } : { endpoint, reqTimeout: 10 };
 }
 
-/** A template's parameters: the code and its minutes; the device and the fall's time; the device and when it was last heard from. */
+/**
+ * A template's parameters: the code and its minutes; the device and when it was last heard from; the
+ * device and the fall's time (and, confirming a reply, how many other falls are still open).
+ */
 function paramsOf(m: SmsMessage): string[] {
   switch (m.kind) {
     case 'code': return [m.code, String(Math.max(1, Math.round(m.ttlSeconds / 60)))];
     case 'offline':
     case 'online': return [m.device, m.lastSeen ?? ''];
+    case 'acknowledged': return [m.device, m.createtime, String(m.open)];
     default: return [m.device, m.createtime];
   }
 }
+
+/** The voice template of each call; the last resort's falls back to the family's. */
+const VOICE: Record<FallCall, VoiceKind> = { call: 'alert', 'resident-call': 'resident', 'last-resort-call': 'last-resort' };
+/** SMS kinds that fall back to the fall's first template when TENCENT_SMS_TEMPLATES has none of their own. */
+const LIKE_ALERT = new Set(['alert-repeat', 'alert-ok', 'last-resort']);
 
 /**
  * Sends codes and alerts through Tencent Cloud SMS (API 2021-01-11, SendSms)
@@ -51,9 +60,9 @@ export class TencentGateway implements SmsGateway {
   }
 
   async send(message: SmsMessage): Promise<SmsResult> {
-    if (message.kind === 'call') return this.call(message.phone, paramsOf(message));
+    if (isCall(message.kind)) return this.call(message.kind, message.phone, paramsOf(message));
     const key = message.kind === 'code' ? String(message.commandType) : message.kind;
-    const templateId = this.cfg.templates[key] ?? (key === 'alert-repeat' ? this.cfg.templates.alert : undefined);
+    const templateId = this.cfg.templates[key] ?? (LIKE_ALERT.has(key) ? this.cfg.templates.alert : undefined);
     if (!templateId) return { ok: false, refusal: 'failed', detail: `no template for ${key} in TENCENT_SMS_TEMPLATES` };
     const params = paramsOf(message);
     let response;
@@ -75,14 +84,17 @@ export class TencentGateway implements SmsGateway {
     return { ok: false, refusal: REFUSALS[status.Code ?? ''] ?? 'failed', detail: `${status.Code}: ${status.Message}` };
   }
 
-  private async call(phone: string, params: string[]): Promise<SmsResult> {
+  private async call(kind: FallCall, phone: string, params: string[]): Promise<SmsResult> {
     const v = this.cfg.voice;
     if (!this.voice || !v) return { ok: false, refusal: 'failed', detail: 'voice calls need TENCENT_VMS_APP_ID and TENCENT_VMS_TEMPLATE_ID' };
+    const templateId = v.templates[VOICE[kind]] ?? (kind === 'last-resort-call' ? v.templates.alert : undefined);
+    if (!templateId) return { ok: false, refusal: 'failed', detail: `no ${VOICE[kind]} template in TENCENT_VMS_TEMPLATES` };
     try {
       const response = await this.voice.request('SendTtsVoice', {
-        TemplateId: v.templateId, TemplateParamSet: params, CalledNumber: `+86${phone}`, VoiceSdkAppid: v.appId, PlayTimes: v.playTimes,
+        TemplateId: templateId, TemplateParamSet: params, CalledNumber: `+86${phone}`, VoiceSdkAppid: v.appId, PlayTimes: v.playTimes,
       }) as { SendStatus?: { CallId?: string } };
-      return response.SendStatus?.CallId ? { ok: true } : { ok: false, refusal: 'failed', detail: 'no CallId in SendStatus' };
+      const callId = response.SendStatus?.CallId;
+      return callId ? { ok: true, callId } : { ok: false, refusal: 'failed', detail: 'no CallId in SendStatus' };
     } catch (err) {
       const e = err as { code?: string; message?: string };
       return { ok: false, refusal: 'failed', detail: `${e.code ?? 'error'}: ${e.message ?? ''}` };

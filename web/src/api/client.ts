@@ -58,6 +58,8 @@ export interface Session {
   role: string;
   /** The zone the server writes `createtime` in. */
   timezone: string;
+  /** The server takes answers by phone (keypresses, SMS replies): the resident and a last resort may be set. */
+  answers?: boolean;
 }
 
 const HINT = 'helpaged.session';

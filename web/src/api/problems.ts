@@ -4,8 +4,10 @@ import type { Key } from '../ui/strings';
 
 /** What the person was doing when a call was refused: some refusals read differently in each. */
 export type Mode = 'password' | 'sms' | 'register' | 'forgot';
+/** Where a refusal is read: a sign-in mode, or a screen that has no words of its own for it (camera settings). */
+type Where = Mode | 'camera';
 
-type Words = Key | Partial<Record<Mode, Key>> & { other?: Key };
+type Words = Key | Partial<Record<Where, Key>> & { other?: Key };
 
 /**
  * The one table of what a refusal means to a person: a status key (of the answering URL's table or the
@@ -25,10 +27,11 @@ const PROBLEMS: Partial<Record<StatusKey, Words>> = {
   WRONG_PASSWORD: { password: 'errorLogin' },
   LOCKED: { password: 'errorTooMany' },
   PHONE_EXISTS: 'errorPhoneTaken',
+  ANSWERS_OFF: 'answersOff',
 };
 
 /** A refusal in plain words: the table's, or the status and the server's message when it has none. */
-export function problem(reply: Reply<unknown>, mode: Mode, t: (k: Key, p?: Record<string, string | number>) => string): string {
+export function problem(reply: Reply<unknown>, mode: Where, t: (k: Key, p?: Record<string, string | number>) => string): string {
   const wait = (reply.data as { retry_after?: number } | null)?.retry_after ?? 60;
   const words = PROBLEMS[reply.key];
   const key = typeof words === 'string' ? words : words?.[mode] ?? words?.other;

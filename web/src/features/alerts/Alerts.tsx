@@ -11,8 +11,19 @@ export function SeenBy({ notice, session, now, nicknames }: { notice: Notice; se
   const ack = notice.acknowledged;
   if (!ack) return <p class="status pending">{t('notSeen')}</p>;
   const masked = maskPhone(ack.phone);
-  const who = ack.phone === session.phone ? t('you') : nicknames[masked] ?? masked;
-  return <p class="status seen">{t('seenBy')} {who}, <When text={ack.at} session={session} now={now} /></p>;
+  const who = ack.last_resort ? t('lastResortWho', { phone: ack.phone }) : ack.phone === session.phone ? t('you') : nicknames[masked] ?? masked;
+  const how = ack.channel === 'call' ? t('via_call') : ack.channel === 'sms' ? t('via_sms') : '';
+  return <p class="status seen">{t('seenBy')} {who}{how}, <When text={ack.at} session={session} now={now} /></p>;
+}
+
+/** What the resident said when the camera asks them first: calling, all right, needs help, no answer. */
+export function ResidentSays({ notice }: { notice: Notice }) {
+  const { t } = useI18n();
+  const r = notice.resident;
+  // acknowledged while the resident's phone rang: the question is over for the family
+  if (!r || (r.answer === 'calling' && notice.acknowledged)) return null;
+  const cls = r.answer === 'ok' ? 'status seen' : r.answer === 'calling' ? 'status' : 'status pending';
+  return <p class={cls} role="status">{t(`resident_${r.answer}`)}</p>;
 }
 
 /** "Was it a fall?": Real fall or Not a fall, with a note; the last word shows, with who gave it. */
@@ -51,6 +62,7 @@ function AlertCard({ notice, session, now, eager, nicknames, onAcknowledge, onJu
         <h2 id={titleId}>{t('fallAt', { camera: notice.device })}</h2>
         <p class="when"><When text={notice.createtime} session={session} now={now} /></p>
         {notice.content && <p>{notice.content}</p>}
+        <ResidentSays notice={notice} />
         <SeenBy notice={notice} session={session} now={now} nicknames={nicknames} />
         <VerdictBox notice={notice} session={session} nicknames={nicknames} onJudge={onJudge} />
         <p><a href={`#/alert/${encodeURIComponent(notice.event_id)}`} aria-label={`${t('details')}: ${t('fallAt', { camera: notice.device })}`}>{t('details')}</a></p>

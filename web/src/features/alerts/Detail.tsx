@@ -4,7 +4,7 @@ import { useI18n } from '../../ui/i18n';
 import type { Key } from '../../ui/strings';
 import { When } from '../../ui/When';
 
-interface Entry { step: string; at: string; outcome: string; sent?: number; total?: number; attempt?: number; by?: string; by_you?: boolean }
+interface Entry { step: string; at: string; outcome: string; sent?: number; total?: number; attempt?: number; by?: string; by_you?: boolean; role?: string; channel?: string }
 interface Timeline { event_id: string; device: string; createtime: string; timeline: Entry[] }
 
 /** One fall: its photo and what was done about it, step by step (notice.timeline). */
@@ -20,7 +20,17 @@ export function Detail({ eventId, session, now, refresh }: { eventId: string; se
     }, () => setError(t('errorNetwork')));
   }, [eventId, refresh]);
 
-  const label = (e: Entry) => (e.step === 'acknowledged' ? t('step_acknowledged', { who: e.by_you ? t('you') : e.by ?? '' }) : t(`step_${e.step}` as Key));
+  const who = (e: Entry) => (e.role === 'resident' ? t('theResident') : e.role === 'last_resort' ? t('lastResortWho', { phone: e.by ?? '' }) : e.by_you ? t('you') : e.by ?? '');
+  const via = (e: Entry) => (e.channel === 'call' ? t('via_call') : e.channel === 'sms' ? t('via_sms') : '');
+  const label = (e: Entry) => {
+    if (e.step === 'acknowledged') return t('step_acknowledged', { who: who(e) }) + via(e);
+    if (e.step === 'keypress') return t('step_keypress', { who: who(e), key: e.outcome });
+    if (e.step === 'resident') return t(`resident_${e.outcome}` as Key);
+    if (e.step === 'call-ended') return t('step_call-ended', { who: who(e) });
+    return t(`step_${e.step}` as Key);
+  };
+  /** The key pressed and the resident's answer are said in the label already. */
+  const said = (e: Entry) => e.step === 'keypress' || e.step === 'resident';
   const outcome = (e: Entry) => {
     const words = e.outcome === 'partial' ? t('outcome_partial', { sent: e.sent ?? 0, total: e.total ?? 0 }) : t(`outcome_${e.outcome}` as Key);
     return e.attempt ? `${words} (${t('retry', { n: e.attempt })})` : words;
@@ -39,7 +49,7 @@ export function Detail({ eventId, session, now, refresh }: { eventId: string; se
             {data.timeline.map((e, i) => (
               <li key={i} class={`step ${e.outcome}`}>
                 <strong>{label(e)}</strong>
-                <span> · {outcome(e)}</span>
+                {!said(e) && <span> · {outcome(e)}</span>}
                 <br />
                 <When text={e.at} session={session} now={now} />
               </li>

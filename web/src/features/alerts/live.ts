@@ -53,6 +53,11 @@ export function useAlerts(session: Session) {
       const { event_id, verdict } = JSON.parse((e as MessageEvent<string>).data) as { event_id: string; verdict: Verdict };
       setList((items) => items.map((n) => (n.event_id === event_id ? { ...n, verdict } : n)));
     });
+    source.addEventListener('resident', (e) => {
+      const { event_id, resident } = JSON.parse((e as MessageEvent<string>).data) as { event_id: string; resident: Notice['resident'] };
+      setList((items) => items.map((n) => (n.event_id === event_id ? { ...n, resident } : n)));
+      setAlarms((items) => items.map((n) => (n.event_id === event_id ? { ...n, resident } : n)));
+    });
     source.addEventListener('device', (e) => {
       const d = JSON.parse((e as MessageEvent<string>).data) as Liveness;
       setLiveness((all) => ({ ...all, [d.device_id]: d }));
@@ -97,7 +102,7 @@ export function useAlerts(session: Session) {
   const acknowledge = useCallback(async (eventId: string): Promise<boolean> => {
     const reply = await call('/get/notice', 'notice', 'sign', { event_id: eventId });
     if (reply.key !== 'OK' && reply.key !== 'ALREADY_SIGNED') return false;
-    acknowledgedHere(eventId, { phone: session.phone, at: serverTime(Date.now(), session.timezone) });
+    acknowledgedHere(eventId, { phone: session.phone, at: serverTime(Date.now(), session.timezone), channel: 'console' });
     void refreshUnread();
     return true;
   }, [session, acknowledgedHere, refreshUnread]);
@@ -107,7 +112,7 @@ export function useAlerts(session: Session) {
     const reply = await call<{ verdict: Verdict }>('/get/notice', 'notice', 'verdict', { event_id: eventId, verdict, note: note.trim() || null });
     if (reply.key !== 'OK') return false;
     setList((items) => items.map((n) => (n.event_id === eventId ? { ...n, verdict: reply.data.verdict } : n)));
-    acknowledgedHere(eventId, { phone: session.phone, at: reply.data.verdict.at });
+    acknowledgedHere(eventId, { phone: session.phone, at: reply.data.verdict.at, channel: 'console' });
     void refreshUnread();
     return true;
   }, [session, acknowledgedHere, refreshUnread]);

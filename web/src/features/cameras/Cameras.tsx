@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { call, type Reply, type Session } from '../../api/client';
+import { problem } from '../../api/problems';
 import { useI18n } from '../../ui/i18n';
 import type { Liveness, Notice } from '../../api/types';
 import { When } from '../../ui/When';
@@ -12,6 +13,74 @@ interface Camera {
 }
 
 type Say = (reply: Pick<Reply<unknown>, 'key' | 'status' | 'message'>, ok: string) => void;
+
+/** A camera's escalation as device.info and device.alerts give it. */
+interface Escalation {
+  repeat_seconds: number;
+  call_seconds: number;
+  resident_phone: string | null;
+  resident_seconds: number;
+  last_resort_phone: string | null;
+  last_resort_seconds: number;
+}
+
+const MOBILE = /^1[3-9][0-9]{9}$/;
+
+/** The escalation form: the repeat and the call; the resident asked first and a last resort when the server takes answers by phone. */
+function EscalationForm({ id, alerts, answers, onSaved, say }: { id: string; alerts: Escalation; answers: boolean; onSaved: (a: Escalation) => void; say: Say }) {
+  const { t } = useI18n();
+  const [repeat, setRepeat] = useState(String(Math.round(alerts.repeat_seconds / 60)));
+  const [callAfter, setCallAfter] = useState(String(Math.round(alerts.call_seconds / 60)));
+  const [resident, setResident] = useState(alerts.resident_phone ?? '');
+  const [residentWait, setResidentWait] = useState(String(alerts.resident_seconds));
+  const [lastResort, setLastResort] = useState(alerts.last_resort_phone ?? '');
+  const [lastAfter, setLastAfter] = useState(String(Math.round(alerts.last_resort_seconds / 60)));
+  const [problem, setProblem] = useState<string | null>(null);
+  const after = (s: number) => (s === 0 ? t('off') : t('afterMinutes', { n: Math.round(s / 60) }));
+  const minutes = (v: string) => Math.max(0, Math.min(1440, Math.round(Number(v) || 0))) * 60;
+  const seconds = (v: string) => Math.max(0, Math.min(180, Math.round(Number(v) || 0)));
+  const field = (name: string, value: string, set: (v: string) => void, label: string, extra: Record<string, unknown>) => (
+    <>
+      <label for={`${name}-${id}`}>{label}</label>
+      <input id={`${name}-${id}`} value={value} onInput={(e) => set(e.currentTarget.value)} {...extra} />
+    </>
+  );
+  return (
+    <form noValidate onSubmit={async (e) => {
+      e.preventDefault();
+      const phones = answers ? [[resident.trim(), t('residentPhone')], [lastResort.trim(), t('lastResortPhone')]] : [];
+      const bad = phones.find(([v]) => v !== '' && !MOBILE.test(v!));
+      if (bad) return setProblem(t('badMobile', { field: bad[1]! }));
+      setProblem(null);
+      const data = {
+        device_id: id, repeat_seconds: minutes(repeat), call_seconds: minutes(callAfter),
+        ...(answers ? { resident_phone: resident.trim() || null, resident_seconds: seconds(residentWait), last_resort_phone: lastResort.trim() || null, last_resort_seconds: minutes(lastAfter) } : {}),
+      };
+      const r = await call<Escalation>('/device', 'device', 'alerts', data);
+      if (r.key === 'OK') onSaved(r.data);
+      say(r, t('saved'));
+    }}>
+      <h3>{t('escalation')}</h3>
+      <p>{t('escalationNow', { repeat: after(alerts.repeat_seconds), call: after(alerts.call_seconds) })}</p>
+      {field('repeat', repeat, setRepeat, t('repeatAfter'), { type: 'number', inputMode: 'numeric', min: 0, max: 1440 })}
+      {field('call', callAfter, setCallAfter, t('callAfter'), { type: 'number', inputMode: 'numeric', min: 0, max: 1440 })}
+      {answers ? (
+        <>
+          <h3>{t('residentTitle')}</h3>
+          <p>{t('residentExplain')}</p>
+          {field('resident', resident, setResident, t('residentPhone'), { type: 'tel', inputMode: 'numeric', autoComplete: 'off', maxLength: 11 })}
+          {field('resident-wait', residentWait, setResidentWait, t('residentWait'), { type: 'number', inputMode: 'numeric', min: 0, max: 180 })}
+          <h3>{t('lastResortTitle')}</h3>
+          <p>{t('lastResortExplain')}</p>
+          {field('last-resort', lastResort, setLastResort, t('lastResortPhone'), { type: 'tel', inputMode: 'numeric', autoComplete: 'off', maxLength: 11 })}
+          {field('last-after', lastAfter, setLastAfter, t('lastResortAfter'), { type: 'number', inputMode: 'numeric', min: 0, max: 1440 })}
+        </>
+      ) : <p>{t('answersOff')}</p>}
+      {problem && <p class="error" role="alert">{problem}</p>}
+      <button type="submit" class="secondary">{t('save')}</button>
+    </form>
+  );
+}
 
 /** A camera id from its QR code: the 32-hex id itself, or HELPAGED-DEVICE:<id>. */
 export function cameraIdOf(text: string): string | null {
@@ -36,25 +105,16 @@ async function scan(file: File): Promise<string | null> {
 function CameraCard({ camera, live, lastFall, session, now, reload, say }: { camera: Camera; live: Liveness | Camera; lastFall: Notice | undefined; session: Session; now: number; reload: () => void; say: Say }) {
   const { t } = useI18n();
   const [family, setFamily] = useState<string[] | null>(null);
-  const [alerts, setAlerts] = useState<{ repeat_seconds: number; call_seconds: number } | null>(null);
-  const [repeat, setRepeat] = useState('');
-  const [callAfter, setCallAfter] = useState('');
+  const [alerts, setAlerts] = useState<Escalation | null>(null);
   const [confirming, setConfirming] = useState(false);
   const id = camera.device_id;
 
   useEffect(() => {
     void call<{ family: { name: string }[] }>('/device', 'device', 'family', { device_id: id }).then((r) => r.key === 'OK' && setFamily(r.data.family.map((m) => m.name)));
-    void call<{ alerts: { repeat_seconds: number; call_seconds: number } }>('/device', 'device', 'info', { device_id: id }).then((r) => {
-      if (r.key !== 'OK') return;
-      setAlerts(r.data.alerts);
-      setRepeat(String(Math.round(r.data.alerts.repeat_seconds / 60)));
-      setCallAfter(String(Math.round(r.data.alerts.call_seconds / 60)));
-    });
+    void call<{ alerts: Escalation }>('/device', 'device', 'info', { device_id: id }).then((r) => r.key === 'OK' && setAlerts(r.data.alerts));
   }, [id]);
 
   const state = live.online === null ? t('noHeartbeat') : live.online ? t('online') : t('offlineState');
-  const after = (s: number) => (s === 0 ? t('off') : t('afterMinutes', { n: Math.round(s / 60) }));
-  const minutes = (v: string) => Math.max(0, Math.min(1440, Math.round(Number(v) || 0))) * 60;
   return (
     <li class="card camera" aria-labelledby={`cam-${id}`}>
       <h2 id={`cam-${id}`}>{camera.device_name}</h2>
@@ -62,22 +122,7 @@ function CameraCard({ camera, live, lastFall, session, now, reload, say }: { cam
       {live.last_seen && <p>{t('lastSeen')} <When text={live.last_seen} session={session} now={now} /></p>}
       <p>{t('lastFall')} {lastFall ? <a href={`#/alert/${encodeURIComponent(lastFall.event_id)}`}><When text={lastFall.createtime} session={session} now={now} /></a> : t('noFallYet')}</p>
       {family && <p>{family.length ? `${t('family')} ${family.join(', ')}` : t('familyNobody')}</p>}
-      {alerts && (
-        <form onSubmit={async (e) => {
-          e.preventDefault();
-          const r = await call<{ repeat_seconds: number; call_seconds: number }>('/device', 'device', 'alerts', { device_id: id, repeat_seconds: minutes(repeat), call_seconds: minutes(callAfter) });
-          if (r.key === 'OK') setAlerts(r.data);
-          say(r, t('saved'));
-        }}>
-          <h3>{t('escalation')}</h3>
-          <p>{t('escalationNow', { repeat: after(alerts.repeat_seconds), call: after(alerts.call_seconds) })}</p>
-          <label for={`repeat-${id}`}>{t('repeatAfter')}</label>
-          <input id={`repeat-${id}`} type="number" inputMode="numeric" min={0} max={1440} value={repeat} onInput={(e) => setRepeat(e.currentTarget.value)} />
-          <label for={`call-${id}`}>{t('callAfter')}</label>
-          <input id={`call-${id}`} type="number" inputMode="numeric" min={0} max={1440} value={callAfter} onInput={(e) => setCallAfter(e.currentTarget.value)} />
-          <button type="submit" class="secondary">{t('save')}</button>
-        </form>
-      )}
+      {alerts && <EscalationForm id={id} alerts={alerts} answers={session.answers === true} onSaved={setAlerts} say={say} />}
       {!confirming && <button type="button" class="secondary danger" onClick={() => setConfirming(true)}>{t('unbind')}</button>}
       {confirming && (
         <div role="group" aria-label={t('unbind')}>
@@ -152,7 +197,7 @@ export function Cameras({ session, liveness, alerts, now }: { session: Session; 
   };
   useEffect(() => void load(), [session]);
 
-  const say: Say = (r, ok) => setMessage(r.key === 'OK' ? { text: ok, error: false } : { text: t('errorGeneric', { status: r.status, message: r.message }), error: true });
+  const say: Say = (r, ok) => setMessage(r.key === 'OK' ? { text: ok, error: false } : { text: problem(r as Reply<unknown>, 'camera', t), error: true });
   const bind = async (deviceId: string) => {
     const reply = await call('/device', 'device', 'bind', { device_id: deviceId });
     say(reply, t('bound'));
