@@ -21,7 +21,7 @@ import { PushStore } from '../db/push.js';
 import { DataExports, Metrics, ReportDays } from './operations/index.js';
 import { ExportStore } from '../db/exports.js';
 import { ImageCaptchas, SmsCodes, Passwords, TokenService, WeChat } from './accounts/index.js';
-import { BucketDir, s3Client, DurableDir, realFileOps, type FileOps, type FileStore, placeholderImages, Portraits, type Served, uploadSecret, Uploads } from './media/index.js';
+import { BucketDir, Photos, s3Client, DurableDir, realFileOps, type FileOps, type FileStore, placeholderImages, Portraits, type Served, uploadSecret, Uploads } from './media/index.js';
 import { AuditLog, Bus, MemoryLimit, SharedLimit, Throttle, type Limit } from './shared/index.js';
 import { AuditStore } from '../db/audit.js';
 import { AdminStore } from '../db/admin.js';
@@ -75,7 +75,7 @@ export interface Services {
   /** Wake-ups between instances (LISTEN/NOTIFY on PostgreSQL). */
   bus: Bus;
   /** Where each kind of stored file lives; `shared`: in the bucket (S3_BUCKET), not under DATA_DIR. */
-  files: Record<'notices' | 'portraits' | 'uploads' | 'dist' | 'exports', FileStore> & { shared: boolean };
+  files: Record<'notices' | 'photos' | 'portraits' | 'uploads' | 'dist' | 'exports', FileStore> & { shared: boolean };
   /** true from the moment the server is told to stop: /health/ready answers 503. */
   lifecycle: { draining: boolean };
   portraits: Portraits;
@@ -94,6 +94,8 @@ export interface Services {
   audit: AuditLog;
   /** The operator's panels: one statement each, computed in the database. */
   panels: AdminStore;
+  /** Fall photos as the console is served them: each variant made once, stored, then read. */
+  photos: Photos;
   /** Removes photos past NOTICE_RETENTION_DAYS (run by the sweeps, one instance at a time). */
   retention: PhotoRetention;
   /** Keeps the falls report's past days built (run by the sweeps, one instance at a time). */
@@ -139,18 +141,20 @@ export async function createServices(config: Config, clock: Clock, log: Logger, 
     ? new BucketDir(client, config.s3!.bucket, kind)
     : new DurableDir(path.join(config.dataDir, kind), ops, sharded));
   const noticeFiles = store('notices', true);
+  const photoFiles = store('photos', true);
   const portraitFiles = store('portraits', true);
   const localUploads = new DurableDir(path.join(config.dataDir, 'uploads'), ops, false);
   const uploadFiles = client ? store('uploads', false) : localUploads;
   const distFiles = store('dist', false);
   const exportFiles = store('exports', false);
-  await Promise.all([...new Set([noticeFiles, portraitFiles, localUploads, uploadFiles, distFiles, exportFiles])].map((f) => f.init()));
+  await Promise.all([...new Set([noticeFiles, photoFiles, portraitFiles, localUploads, uploadFiles, distFiles, exportFiles])].map((f) => f.init()));
   const devices = new DeviceStore(db);
   const notices = new NoticeStore(db);
   const limits = { maxBytes: config.imageMaxBytes, maxPixels: config.imageMaxPixels };
   const steps = new AlertStore(db);
   const answers = new AnswerStore(db);
   const noticeView = new NoticeView(config.noticeTimezone);
+  const photos = new Photos(noticeFiles, photoFiles, config.imageMaxPixels, log);
   const alerts: Alerts = new Alerts(db, { steps, notices, devices, answers }, { hub, gateway, bus }, { clock, config, log }, (ms): string => noticeView.createtime(ms));
   const noticeLists = new NoticeLists(db, notices, bus, clock, noticeView);
   const fanout = new NoticeFanout(db, { notices, devices }, hub, noticeLists, noticeView, bus);
@@ -199,7 +203,7 @@ export async function createServices(config: Config, clock: Clock, log: Logger, 
     pairing: new Pairing(db, new PairingStore(db), devices, clock),
     pairingGuesses: limit('pairing-guesses', 10, 60),
     health: new HealthData(db, new HealthStore(db), clock),
-    files: { notices: noticeFiles, portraits: portraitFiles, uploads: uploadFiles, dist: distFiles, exports: exportFiles, shared: client !== null },
+    files: { notices: noticeFiles, photos: photoFiles, portraits: portraitFiles, uploads: uploadFiles, dist: distFiles, exports: exportFiles, shared: client !== null },
     uploads: new Uploads(db, new UploadStore(db), uploadFiles, localUploads, clock, { secret: await uploadSecret(config, db, tickets, clock.now()), grantSeconds: config.fileGrantSeconds }),
     upgrades: new Upgrades(db, new UpgradeStore(db), distFiles, clock),
     users,
@@ -217,7 +221,8 @@ export async function createServices(config: Config, clock: Clock, log: Logger, 
     audit,
     panels: new AdminStore(db),
     exports,
-    retention: new PhotoRetention(db, notices, noticeFiles, bus, { clock, log }, config.noticeRetentionDays),
+    photos,
+    retention: new PhotoRetention(db, notices, { originals: noticeFiles, photos }, bus, { clock, log }, config.noticeRetentionDays),
     reportDays: new ReportDays(db, new ReportDayStore(db), clock, log, config.noticeTimezone),
   };
 }

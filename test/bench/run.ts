@@ -1,5 +1,5 @@
 /**
- * npm run bench [-- --rounds 3 --duration 10 --only S1,S6,S8,S9 --engine sqlite|postgres]
+ * npm run bench [-- --rounds 3 --duration 10 --only S1,S6,S8,S9,S10 --engine sqlite|postgres]
  * npm run bench -- --instances 2   (I1, I2: two instances on one PostgreSQL against one, same run)
  *
  * Starts HelpAged Server on a fresh database and the baselines of
@@ -22,6 +22,7 @@ import { cameraBodies, cameraTemplates, smallJpeg } from './photos.js';
 import { HAS_WRK, wrk, type WrkOptions } from './wrk.js';
 import { openLoop, type OpenLoopResult } from './open-loop.js';
 import { s9 } from './growth.js';
+import { s10 } from './photo-serving.js';
 import { exec } from './bulk.js';
 import { databaseFor, startCluster } from '../support/postgres.js';
 
@@ -31,7 +32,7 @@ pinSelf(FLOAT);
 
 const { values: args } = parseArgs({
   options: {
-    rounds: { type: 'string', default: '3' }, duration: { type: 'string', default: '10' }, only: { type: 'string', default: 'S1,S2,S3,S4,S5,S6,S7,S8,S9' },
+    rounds: { type: 'string', default: '3' }, duration: { type: 'string', default: '10' }, only: { type: 'string', default: 'S1,S2,S3,S4,S5,S6,S7,S8,S9,S10' },
     engine: { type: 'string', default: 'sqlite' },
     instances: { type: 'string', default: '1' },
   },
@@ -862,7 +863,8 @@ async function s7(): Promise<void> {
 
 console.log(`HelpAged bench on ${args.engine}${INSTANCES > 1 ? `, ${INSTANCES} instances` : ''}: ${ROUNDS} rounds of ${DURATION} s; `
   + `${FLOAT ? 'nothing pinned' : HAS_TASKSET ? `servers on core 0, load on core 1${cluster ? ', PostgreSQL on any' : ''}` : 'no taskset: not pinned'}; node ${process.version}, ${os.cpus().length} cores`);
-const scenarios: [string, () => Promise<void>][] = [['S1', s1], ['S2', s2], ['S2R', s2r], ['S3', s3], ['S4', s4], ['S5', s5], ['S6', s6], ['S7', s7], ['S8', s8], ['S9', () => s9(engineEnv, report)], ['I1', i1], ['I2', i2]];
+const scenarios: [string, () => Promise<void>][] = [['S1', s1], ['S2', s2], ['S2R', s2r], ['S3', s3], ['S4', s4], ['S5', s5], ['S6', s6], ['S7', s7], ['S8', s8], ['S9', () => s9(engineEnv, report)],
+  ['S10', () => s10({ ours, nextPhone, report, rounds: ROUNDS, duration: DURATION })], ['I1', i1], ['I2', i2]];
 for (const [name, run] of scenarios) {
   if (!ONLY.has(name)) continue;
   // Each scenario starts on a quiet disk: S2 leaves gigabytes of photos to write back and delete.

@@ -49,6 +49,24 @@ test('a fall photo is in the bucket, byte-identical, before the camera is answer
   assert.is((await fetch(`${t.url}/health/ready`)).status, 200);
 });
 
+test('the console\'s photo variants are made once into the bucket (photos/), beside the original, and served from there', async () => {
+  const up = await t.upload(camera, await jpeg(40, 1600, 900));
+  passes(up);
+  const item = (await t.call('notice.get', { mode: 2 }, { token })).data.list[0];
+  const got = async (size: string) => {
+    const res = await fetch(`${t.url}/app/photo/${item.event_id}${size}`, { headers: { cookie: `helpaged_session=${token}`, accept: 'image/webp' } });
+    assert.is(res.status, 200);
+    return Buffer.from(await res.arrayBuffer());
+  };
+  const full = await got('');
+  const list = await got('?size=list');
+  assert.equal((await s3.keys('photos/')).filter((k) => k.includes(up.data.pic_name)).sort(),
+    [`photos/${up.data.pic_name}-full`, `photos/${up.data.pic_name}-list-webp`]);
+  assert.ok((await s3.get(`photos/${up.data.pic_name}-full`)).equals(full));
+  assert.ok((await s3.get(`photos/${up.data.pic_name}-list-webp`)).equals(list));
+  assert.equal(localFiles('photos'), [], 'nothing under DATA_DIR');
+});
+
 test('while the bucket is away: -500 COS upload Error, no row left, not ready; back by itself', async () => {
   const rows = async () => (await t.sql.get<{ n: number }>('select count(*) n from notices')).n;
   const before = await rows();

@@ -67,7 +67,7 @@ self.addEventListener('push', (event) => {
     body: zh() ? `${data.createtime}。请立即查看家人情况。` : `${data.createtime}. Check on them now.`,
     icon: '/app/icon-192.png',
     badge: '/app/icon-192.png',
-    image: `/app/photo/${encodeURIComponent(data.event_id)}?${ticket}`,
+    image: `/app/photo/${encodeURIComponent(data.event_id)}?size=list&${ticket}`,
     tag: data.event_id,
     renotify: true,
     requireInteraction: true,

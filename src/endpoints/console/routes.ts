@@ -5,10 +5,8 @@ import { replyFor } from '../../envelope/define.js';
 import { authenticateUser, requestIdOf, type Deps } from '../../envelope/dispatch.js';
 import type { AuthUser } from '../../envelope/types.js';
 import { sendEnvelope } from '../../envelope/reply.js';
-import { reencodePhoto } from '../../services/media/index.js';
 
 const reply = replyFor({}, 'successful');
-const PHOTO_MAX_SIDE = 1280;
 
 /** A browser's request from another site: its Origin (sent with every POST) names another host. */
 function foreign(req: Request): boolean {
@@ -90,51 +88,6 @@ export function consoleSignoutRoute(deps: Deps): RequestHandler {
         sendEnvelope(res, -1, reply.ok());
       })
       .catch((err) => failure(deps, res, err, 'console sign-out failed'));
-  };
-}
-
-/**
- * GET /app/photo/<event_id>: a fall's photo for the console, for an account bound to its camera, re-encoded.
- * The account is the session cookie's, or (for a push notification's picture, which a browser fetches
- * without the page's session) the one a fall's signed notification ticket names: `?user=&exp=&sig=`,
- * good for that photo alone. Private and immutable: a photo never changes under its event id.
- */
-export function consolePhotoRoute(deps: Deps): RequestHandler {
-  const { services, config, log } = deps;
-  const viewer = async (req: Request, eventId: string): Promise<number | null> => {
-    const token = consoleToken(req, false);
-    if (token) return (await authenticateUser(services, token))?.id ?? null;
-    const { user, exp, sig } = req.query;
-    if (typeof sig !== 'string') return null;
-    return services.push.checkAck({ event_id: eventId, user: Number(user), exp: Number(exp), sig });
-  };
-  return (req, res) => {
-    const eventId = String(req.params.event_id ?? '');
-    if (eventId.length > 64) return void res.status(404).end();
-    (async () => {
-      const userId = await viewer(req, eventId);
-      if (userId === null) return void res.status(401).end();
-      const notice = await services.notices.visible(services.read, userId, eventId);
-      if (!notice) return void res.status(404).end();
-      // removed by the retention sweep: gone for good
-      if (notice.photoRemovedAt !== null) return void res.status(410).end();
-      const etag = `"${notice.picName}-${PHOTO_MAX_SIDE}"`;
-      res.setHeader('Cache-Control', 'private, max-age=31536000, immutable');
-      res.setHeader('ETag', etag);
-      if (req.headers['if-none-match'] === etag) return void res.status(304).end();
-      const photo = await reencodePhoto(await services.noticeIngest.image(notice.picName), config.imageMaxPixels, PHOTO_MAX_SIDE);
-      if (!photo) {
-        log.warn('photo does not decode', { event_id: eventId });
-        res.removeHeader('Cache-Control');
-        return void res.status(422).end();
-      }
-      res.setHeader('Content-Type', 'image/jpeg');
-      res.setHeader('X-Content-Type-Options', 'nosniff');
-      res.end(photo);
-    })().catch((err) => {
-      log.error('photo not served', { event_id: eventId, err });
-      if (!res.headersSent) res.status(500).end();
-    });
   };
 }
 

@@ -179,7 +179,10 @@ export class NoticeIngest {
     if (users.length === 0) return;
     const fall = { noticeId, eventId: notice.event_id, device: notice.device, createtime: notice.createtime };
     // the resident is being called: the browsers are told at once, the SMS is a step that waits for the answer
-    if (asking) return void this.chain.alerts.pushOnly(fall, users, log);
+    if (asking) {
+      void this.chain.alerts.tick(); // the resident's call now, not at the timer's next second
+      return void this.chain.alerts.pushOnly(fall, users, log);
+    }
     const now = this.base.clock.now();
     const cooldown = this.base.config.alertSmsCooldownSeconds * 1000;
     // the row read with the request can only be older than the table: inside its cool-down, so is the table

@@ -2,7 +2,7 @@ import type { Clock } from '../../clock.js';
 import type { Database } from '../../db/engine.js';
 import type { NoticeStore } from '../../db/notices.js';
 import type { Logger } from '../../log.js';
-import type { FileStore } from '../media/index.js';
+import type { FileStore, Photos } from '../media/index.js';
 import type { Bus } from '../shared/index.js';
 
 /** Notices let go of per transaction: short transactions, so that uploads never wait long behind one. */
@@ -22,7 +22,8 @@ export class PhotoRetention {
   constructor(
     private readonly db: Database,
     private readonly notices: NoticeStore,
-    private readonly files: FileStore,
+    /** The camera's originals, and the variants the console was served (removed with them). */
+    private readonly files: { originals: FileStore; photos: Photos },
     private readonly bus: Bus,
     private readonly base: { clock: Clock; log: Logger },
     private readonly days: number,
@@ -72,7 +73,8 @@ export class PhotoRetention {
       if (names.length === 0 || this.stopping) return removed;
       for (const name of names) {
         if (await this.notices.referenced(this.db.read, name)) continue;
-        await this.files.remove(name);
+        await this.files.originals.remove(name);
+        await this.files.photos.remove(name);
         removed++;
       }
       await this.db.transaction((tx) => this.notices.dequeueRemovals(tx, names));

@@ -107,20 +107,29 @@ export async function reencodePortrait(bytes: Buffer, limits: ImageLimits, maxSi
   }
 }
 
+/** How a photo is served: its longest side, its format, its quality. */
+export interface Rendition {
+  maxSide: number;
+  format: 'jpeg' | 'webp' | 'avif';
+  quality: number;
+}
+
 /**
  * A fall photo as the console shows it: decoded and encoded afresh (upright, at most `maxSide`, no
- * metadata), so that no byte a camera sent reaches a browser as it was. The stored file stays the
- * evidence; an incomplete one (photo_ok false) is shown as far as it decodes.
+ * metadata), so that no byte a camera sent reaches a browser as it was; null when it does not decode.
+ * The stored original stays the evidence; an incomplete one (photo_ok false) is shown as far as it
+ * decodes. One at a time, as every decode here.
  */
-export async function reencodePhoto(bytes: Buffer, maxPixels: number, maxSide: number): Promise<Buffer | null> {
+export async function renderPhoto(bytes: Buffer, maxPixels: number, r: Rendition): Promise<Buffer | null> {
   const release = await decodeSlot();
   try {
-    return await sharp(bytes, { limitInputPixels: maxPixels, failOn: 'none' })
+    const image = sharp(bytes, { limitInputPixels: maxPixels, failOn: 'none' })
       .rotate()
-      .resize(maxSide, maxSide, { fit: 'inside', withoutEnlargement: true })
-      .flatten({ background: '#ffffff' })
-      .jpeg({ quality: 80 })
-      .toBuffer();
+      .resize(r.maxSide, r.maxSide, { fit: 'inside', withoutEnlargement: true })
+      .flatten({ background: '#ffffff' });
+    const encoded = r.format === 'avif' ? image.avif({ quality: r.quality, effort: 0 })
+      : r.format === 'webp' ? image.webp({ quality: r.quality, effort: 2 }) : image.jpeg({ quality: r.quality, mozjpeg: false });
+    return await encoded.toBuffer();
   } catch {
     return null;
   } finally {

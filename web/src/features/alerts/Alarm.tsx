@@ -3,7 +3,7 @@ import type { Session } from '../../api/client';
 import { useI18n } from '../../ui/i18n';
 import type { Notice } from '../../api/types';
 import { When } from '../../ui/When';
-import { ResidentSays } from './Alerts';
+import { ListPhoto, ResidentSays } from './Alerts';
 
 let audio: AudioContext | null = null;
 
@@ -58,7 +58,7 @@ export function Alarm({ notice, session, now, onAcknowledge }: { notice: Notice;
     <div class="alarm-backdrop">
       <div class="alarm" role="alertdialog" aria-modal="true" aria-labelledby="alarm-title" aria-describedby="alarm-hint">
         <h2 id="alarm-title">{t('alarmTitle')}: {notice.device}</h2>
-        <img src={`/app/photo/${encodeURIComponent(notice.event_id)}`} alt={t('photoOf', { camera: notice.device })} />
+        <ListPhoto eventId={notice.event_id} alt={t('photoOf', { camera: notice.device })} />
         <p class="when"><When text={notice.createtime} session={session} now={now} /></p>
         <ResidentSays notice={notice} />
         <p id="alarm-hint">{t('alarmHint')}</p>

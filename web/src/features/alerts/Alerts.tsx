@@ -6,6 +6,16 @@ import { useNicknames, type AlertsState } from './live';
 import { maskPhone } from '../../ui/time';
 import { When } from '../../ui/When';
 
+/**
+ * A fall's photo in a list or the alarm: the small one (at most 480 px, WebP where the browser takes it),
+ * the full one where the screen's density wants more pixels than that.
+ */
+export function ListPhoto({ eventId, alt, width, height, loading }: { eventId: string; alt: string; width?: number; height?: number; loading?: 'eager' | 'lazy' }) {
+  const base = `/app/photo/${encodeURIComponent(eventId)}`;
+  return <img src={`${base}?size=list`} srcset={`${base}?size=list 480w, ${base} 1280w`} sizes="(max-width: 640px) calc(100vw - 40px), 320px"
+    alt={alt} width={width} height={height} loading={loading} decoding="async" />;
+}
+
 export function SeenBy({ notice, session, now, nicknames }: { notice: Notice; session: Session; now: number; nicknames: Record<string, string> }) {
   const { t } = useI18n();
   const ack = notice.acknowledged;
@@ -57,7 +67,7 @@ function AlertCard({ notice, session, now, eager, nicknames, onAcknowledge, onJu
   const titleId = `alert-${notice.event_id}`;
   return (
     <article class="card alert" aria-labelledby={titleId}>
-      <img src={`/app/photo/${encodeURIComponent(notice.event_id)}`} alt={t('photoOf', { camera: notice.device })} width={320} height={180} loading={eager ? 'eager' : 'lazy'} decoding="async" />
+      <ListPhoto eventId={notice.event_id} alt={t('photoOf', { camera: notice.device })} width={320} height={180} loading={eager ? 'eager' : 'lazy'} />
       <div class="alert-body">
         <h2 id={titleId}>{t('fallAt', { camera: notice.device })}</h2>
         <p class="when"><When text={notice.createtime} session={session} now={now} /></p>
