@@ -34,6 +34,16 @@ const noticeRow = (t: TestServer, eventId: string) => t.sql.get<Record<string, u
   'select ack_phone, ack_channel, ack_by, resident_answer from notices where event_id = ?', eventId);
 const auditOf = (t: TestServer, kind: string) => t.sql.all<{ detail: string; ip: string; actor: string }>('select detail, ip, actor from audit_log where kind = ? order by id', kind);
 
+/** A family whose camera calls after 1 s, and a fall whose calls were placed: the first member's call. */
+async function called() {
+  const { phones, tokens, camera } = await family(t);
+  passes(await t.call('device.alerts', { device_id: camera, repeat_seconds: 0, call_seconds: 1 }, { token: tokens[0] }));
+  const item = await fall(t, camera, tokens[0]!);
+  t.clock.advance(1);
+  await t.services.alerts.tick();
+  return { phones, item, mine: lines(t, item.event_id, 'call').find((m) => m.phone === phones[0])! };
+}
+
 // ---------------------------------------------------------------------------------------------
 const call = suite('press 1 on the call, reply 1 to the SMS (outbox gateway, Tencent callback shapes)');
 let t: TestServer;
@@ -129,12 +139,7 @@ call('a reply from an unbound phone, from a phone unbound since, or after the wi
 });
 
 call('forged callbacks change nothing and are audited: a wrong secret, an unknown CallId, another phone, a replay, a 1 MB body, bad shapes', async () => {
-  const { phones, tokens, camera } = await family(t);
-  passes(await t.call('device.alerts', { device_id: camera, repeat_seconds: 0, call_seconds: 1 }, { token: tokens[0] }));
-  const item = await fall(t, camera, tokens[0]!);
-  t.clock.advance(1);
-  await t.services.alerts.tick();
-  const mine = lines(t, item.event_id, 'call').find((m) => m.phone === phones[0])!;
+  const { phones, item, mine } = await called();
 
   const wrong = await t.raw(`/callbacks/tencent/voice/${SECRET.replace(/.$/, 'x')}`, JSON.stringify(cb.keypress(mine.call_id!, phones[0]!, '1')));
   assert.is(wrong.http, 404);
@@ -168,12 +173,7 @@ call('forged callbacks change nothing and are audited: a wrong secret, an unknow
 });
 
 call('a keypress more than an hour after its call is stale: it changes nothing', async () => {
-  const { phones, tokens, camera } = await family(t);
-  passes(await t.call('device.alerts', { device_id: camera, repeat_seconds: 0, call_seconds: 1 }, { token: tokens[0] }));
-  const item = await fall(t, camera, tokens[0]!);
-  t.clock.advance(1);
-  await t.services.alerts.tick();
-  const mine = lines(t, item.event_id, 'call').find((m) => m.phone === phones[0])!;
+  const { phones, item, mine } = await called();
   t.clock.advance(3601);
   await post(t, VOICE, cb.keypress(mine.call_id!, phones[0]!, '1'));
   assert.is((await noticeRow(t, item.event_id))!.ack_phone, null);

@@ -50,6 +50,20 @@ console_.after(async () => {
   await t?.close();
 });
 
+/** A browser in `locale` signed in as `phone` through the page, as a person signs in, at `screen`. */
+async function signedIn(locale: keyof typeof WORDS, phone: string, viewport: { width: number; height: number }, screen = '') {
+  const w = WORDS[locale];
+  const context = await browser.newContext({ locale, viewport });
+  await context.addInitScript(() => localStorage.setItem('helpaged.device', 'answers-browser'));
+  const page = await context.newPage();
+  await page.goto(`${t.url}/app/${screen}`);
+  await page.getByLabel(w.phone).fill(phone);
+  await page.getByLabel(w.password).fill('secret123');
+  await page.getByRole('button', { name: w.signIn, exact: true }).click();
+  if (!screen) await page.getByRole('status').filter({ hasText: locale === 'en-US' ? 'Live' : '实时' }).first().waitFor();
+  return { context, page };
+}
+
 if (missing) {
   console.log(`console/answers.test.ts: the browser tests were skipped: ${missing}`);
 } else {
@@ -59,13 +73,7 @@ if (missing) {
       const me = newPhone();
       const token = await t.signUp(me);
       const camera = await t.addDevice(token, `Bedroom ${locale}`);
-      const context = await browser.newContext({ locale, viewport: { width: 360, height: 740 } });
-      await context.addInitScript(() => localStorage.setItem('helpaged.device', 'answers-browser'));
-      const page = await context.newPage();
-      await page.goto(`${t.url}/app/#/cameras`);
-      await page.getByLabel(w.phone).fill(me);
-      await page.getByLabel(w.password).fill('secret123');
-      await page.getByRole('button', { name: w.signIn, exact: true }).click();
+      const { context, page } = await signedIn(locale, me, { width: 360, height: 740 }, '#/cameras');
       const card = page.getByRole('listitem', { name: `Bedroom ${locale}` });
       await card.getByLabel(w.resident).waitFor();
 
@@ -101,14 +109,7 @@ if (missing) {
       const resident = newPhone();
       passes(await t.call('device.alerts', { device_id: camera, resident_phone: resident, resident_seconds: 120 }, { token: myToken }));
 
-      const context = await browser.newContext({ locale, viewport: { width: 360, height: 740 } });
-      await context.addInitScript(() => localStorage.setItem('helpaged.device', 'answers-browser'));
-      const page = await context.newPage();
-      await page.goto(`${t.url}/app/`);
-      await page.getByLabel(w.phone).fill(me);
-      await page.getByLabel(w.password).fill('secret123');
-      await page.getByRole('button', { name: w.signIn, exact: true }).click();
-      await page.getByRole('status').filter({ hasText: locale === 'en-US' ? 'Live' : /实时|已连接/ }).first().waitFor();
+      const { context, page } = await signedIn(locale, me, { width: 360, height: 740 });
 
       passes(await t.upload(camera, await jpeg(20)));
       const alarm = page.getByRole('alertdialog');
@@ -147,14 +148,7 @@ if (missing) {
       const name = `Hall ${locale}`;
       const camera = await t.addDevice(myToken, name);
       await t.bind(liToken, camera);
-      const context = await browser.newContext({ locale, viewport: { width: 1280, height: 800 } });
-      await context.addInitScript(() => localStorage.setItem('helpaged.device', 'answers-browser'));
-      const page = await context.newPage();
-      await page.goto(`${t.url}/app/`);
-      await page.getByLabel(w.phone).fill(me);
-      await page.getByLabel(w.password).fill('secret123');
-      await page.getByRole('button', { name: w.signIn, exact: true }).click();
-      await page.getByRole('status').filter({ hasText: locale === 'en-US' ? 'Live' : /实时|已连接/ }).first().waitFor();
+      const { context, page } = await signedIn(locale, me, { width: 1280, height: 800 });
 
       passes(await t.upload(camera, await jpeg(20)));
       await page.getByRole('alertdialog').waitFor();
