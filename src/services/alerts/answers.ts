@@ -1,6 +1,6 @@
 import type { Clock } from '../../clock.js';
 import type { Config } from '../../config.js';
-import type { AnswerStore, CallEnd } from '../../db/answers.js';
+import type { AnswerStore, CallEnd, PlacedCall } from '../../db/answers.js';
 import type { Database } from '../../db/engine.js';
 import type { DeviceStore } from '../../db/devices.js';
 import type { NoticeRow, NoticeStore } from '../../db/notices.js';
@@ -57,10 +57,9 @@ export class PhoneAnswers {
 
   /** A key pressed on a call: 1 from the family or the last resort acknowledges; 1 or 2 from the resident answers. */
   async keypress(callId: string, key: string, phone: string, who: Caller, log: Logger = this.base.log): Promise<Answered> {
-    const call = await this.stores.answers.call(this.db.read, callId);
+    const call = await this.placed(callId, phone, who, 'keypress');
+    if ('taken' in call) return call;
     const now = this.base.clock.now();
-    if (!call) return this.refused(who, 'keypress', 'unknown_call', { call_id: callId.slice(0, 64) });
-    if (call.phone !== phone) return this.refused(who, 'keypress', 'wrong_phone', { call_id: callId, phone: maskPhone(phone) });
     if (now - call.sentAt > CALL_ANSWER_MS) return this.refused(who, 'keypress', 'stale', { call_id: callId });
     const counts = call.role === 'resident' ? key === '1' || key === '2' : key === '1';
     if (!counts) return { taken: false, why: 'other_key' };
@@ -77,9 +76,8 @@ export class PhoneAnswers {
 
   /** How a call ended. The resident's call ending without a 1 or 2 lets the family's chain go on at once. */
   async callEnded(callId: string, status: CallEnd, phone: string, who: Caller, log: Logger = this.base.log): Promise<Answered> {
-    const call = await this.stores.answers.call(this.db.read, callId);
-    if (!call) return this.refused(who, 'status', 'unknown_call', { call_id: callId.slice(0, 64) });
-    if (call.phone !== phone) return this.refused(who, 'status', 'wrong_phone', { call_id: callId, phone: maskPhone(phone) });
+    const call = await this.placed(callId, phone, who, 'status');
+    if ('taken' in call) return call;
     if (!(await this.db.transaction((tx) => this.stores.answers.ended(tx, call.id, status, this.base.clock.now())))) return { taken: false, why: 'repeated' };
     log.info('alert call ended', { notice: call.noticeId, role: call.role, status });
     // the keypress callback comes during the call, this one after it: a resident who pressed a key has answered already
@@ -109,6 +107,14 @@ export class PhoneAnswers {
       if (!sent.ok) log.warn('reply not confirmed by SMS', { event_id, phone, detail: 'detail' in sent ? sent.detail : '' });
     }
     return done;
+  }
+
+  /** The call a callback names, when we placed it to that number; else the refusal (audited). */
+  private async placed(callId: string, phone: string, who: Caller, callback: 'keypress' | 'status'): Promise<PlacedCall | Answered> {
+    const call = await this.stores.answers.call(this.db.read, callId);
+    if (!call) return this.refused(who, callback, 'unknown_call', { call_id: callId.slice(0, 64) });
+    if (call.phone !== phone) return this.refused(who, callback, 'wrong_phone', { call_id: callId, phone: maskPhone(phone) });
+    return call;
   }
 
   /** Forgets callbacks taken long ago (the sweeps). */

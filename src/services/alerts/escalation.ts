@@ -133,13 +133,13 @@ export class Alerts {
     await this.stores.steps.cancel(tx, noticeId, now);
   }
 
-  /** One message to the provider: null when accepted, else why not (a throw included). */
-  private async attempt(message: SmsMessage): Promise<string | null> {
+  /** One message to the provider: failure null when accepted (with the call's id for a call), else why not (a throw included). */
+  private async attempt(message: SmsMessage): Promise<{ failure: string | null; callId: string | null }> {
     try {
       const r = await this.out.gateway.send(message);
-      return r.ok ? null : r.detail;
+      return r.ok ? { failure: null, callId: r.callId ?? null } : { failure: r.detail, callId: null };
     } catch (err) {
-      return String((err as Error)?.message ?? err);
+      return { failure: String((err as Error)?.message ?? err), callId: null };
     }
   }
 
@@ -173,14 +173,7 @@ export class Alerts {
 
   private async send(fall: Fall, kind: FallKind, targets: Target[], attempts: number, log: Logger): Promise<boolean> {
     const invite = this.answers;
-    const results = await Promise.all(targets.map(async ({ phone }) => {
-      try {
-        const r = await this.out.gateway.send({ kind, phone, device: fall.device, eventId: fall.eventId, createtime: fall.createtime, invite });
-        return r.ok ? { failure: null, callId: r.callId ?? null } : { failure: r.detail, callId: null };
-      } catch (err) {
-        return { failure: String((err as Error)?.message ?? err), callId: null };
-      }
-    }));
+    const results = await Promise.all(targets.map(({ phone }) => this.attempt({ kind, phone, device: fall.device, eventId: fall.eventId, createtime: fall.createtime, invite })));
     const wait = this.base.config.alertRetrySeconds * 2 ** attempts;
     const failed = results.flatMap((r, i) => (r.failure === null ? [] : [{ phone: targets[i]!.phone, detail: r.failure }]));
     const sent = targets.length - failed.length;
@@ -337,7 +330,7 @@ export class Alerts {
     const users = await this.stores.devices.boundUsers(this.db.read, device.id);
     const last = this.format(lastSeen);
     await Promise.all(users.map(async ({ phone }) => {
-      const failure = await this.attempt({ kind: online ? 'online' : 'offline', phone, device: device.name, lastSeen: last });
+      const { failure } = await this.attempt({ kind: online ? 'online' : 'offline', phone, device: device.name, lastSeen: last });
       if (failure !== null) this.base.log.warn('camera liveness SMS not sent', { device: device.deviceId, phone, detail: failure });
     }));
   }
