@@ -235,6 +235,11 @@ export class Alerts {
     this.timer = null;
     await this.nextTick;
     await this.ticking;
+    await this.settled();
+  }
+
+  /** Resolves once every send in flight has written its outcome (its steps, counts and contacts). */
+  async settled(): Promise<void> {
     await Promise.all([...this.inflight]);
   }
 
