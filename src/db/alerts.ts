@@ -25,7 +25,7 @@ export interface DueStep {
   alertCallSeconds: number | null;
 }
 
-/** Pending escalation steps and retries of fall alerts (see schema.ts, alert_steps). */
+/** Pending escalation steps and retries of fall alerts (see schema-alerts.ts, alert_steps). */
 export class AlertStore {
   constructor(private readonly db: Database) {}
 

@@ -21,7 +21,7 @@ export function ackBin(ackAt: SQL, createdAt: SQL): SQL {
 }
 
 /**
- * The falls report's built days (report_days, report_bins in schema.ts): past days' figures by model
+ * The falls report's built days (report_days, report_bins in schema-reports.ts): past days' figures by model
  * and delay bin, so that a report over weeks does not read every fall again.
  *
  * Exactness: a day's row is deleted in the transaction of every write to one of its falls (a fall
