@@ -168,6 +168,36 @@ if (ENGINE === 'postgres') {
     }
   });
 
+  test('a pause started on one instance holds the other\'s falls; it runs out by itself once, both instances\' streams told', async () => {
+    const [p1, p2] = [newPhone(), newPhone()];
+    const t1 = await a.signUp(p1);
+    const t2 = await b.signUp(p2);
+    const camera = await a.camera(t1);
+    passes(await b.call('device.bind', { device_id: camera }, t2));
+    const streams = [openStream(`${a.url}/api/notice/stream?token=${t1}`), openStream(`${b.url}/api/notice/stream?token=${t2}`)];
+    await Promise.all(streams.map((s) => s.ready));
+    const stored = await openStored({ DATABASE_URL: databaseUrl, DATA_DIR: tempDir() });
+    const outbox = (dir: string) => (fs.existsSync(`${dir}/sms-outbox.jsonl`) ? fs.readFileSync(`${dir}/sms-outbox.jsonl`, 'utf8').trim().split('\n').map((l) => JSON.parse(l)) : []);
+    const lines = (kind: string) => dirs.flatMap(outbox).filter((m: { kind: string; phone: string }) => m.kind === kind && (m.phone === p1 || m.phone === p2));
+    try {
+      passes(await a.call('device.pause', { device_id: camera, minutes: 15, reason: 'carer' }, t1));
+      for (const s of streams) await s.waitFor(() => s.events.some((e) => e.event === 'paused'), 1000);
+      passes(await b.callAt('/notice', 'notice', 'upload', { base64: (await jpeg(21)).toString('base64') }, camera));
+      await within(2000, 'the fall streamed on both', async () => streams.every((s) => s.events.some((e) => e.event === 'notice')));
+      assert.is(JSON.parse(streams[1]!.events.find((e) => e.event === 'notice')!.data).paused.reason, 'carer');
+      // a quarter of an hour is long for a test: the pause is brought to its last second, in the database
+      await stored.sql.run('update devices set paused_until = ? where device_id = ?', Date.now() + 1000, camera);
+      await within(5000, 'the pause over', async () => lines('pause-end').length >= 2);
+      for (const s of streams) await s.waitFor(() => s.events.filter((e) => e.event === 'paused').length === 2, 1000);
+      await new Promise((r) => setTimeout(r, 1500));
+      assert.equal(lines('pause-end').map((m: { phone: string }) => m.phone).sort(), [p1, p2].sort(), 'once, by one of the two');
+      assert.is(lines('alert').length, 0, 'nobody phoned for the fall in the pause');
+    } finally {
+      for (const s of streams) s.close();
+      await stored.close();
+    }
+  });
+
   test('read-your-writes when the wake-ups come late: an instance whose database replies take 40 ms more still lists the fall stored through A right after A answered (10 tries)', async () => {
     // C's every connection to PostgreSQL, its listening one too, through a proxy that holds what the server
     // sends for 40 ms: the notification of A's fall reaches C long after A answered, so only C's wait for

@@ -14,6 +14,10 @@ export interface CameraRow {
   judged: number;
   falseAlarms: number;
   medianAckMs: number | null;
+  /** Its pause (device.pause), when one is set: until when (maybe run out, not swept yet), by whom, why. */
+  pausedUntil: number | null;
+  pausedBy: string | null;
+  pausedReason: string | null;
 }
 
 export interface AccountRow {
@@ -53,7 +57,7 @@ export interface ReportRow {
   p90: number | null;
 }
 
-const NUMERIC: readonly string[] = ['offline', 'families', 'falls', 'judged', 'falseAlarms', 'medianAckMs', 'lastSeenAt', 'createdAt', 'cameras', 'sessions',
+const NUMERIC: readonly string[] = ['offline', 'families', 'falls', 'judged', 'falseAlarms', 'medianAckMs', 'lastSeenAt', 'pausedUntil', 'createdAt', 'cameras', 'sessions',
   'n', 'sent', 'total', 'at', 'real', 'acked', 'p50', 'p90', 'id'];
 
 /** `%`, `_` and `\` taken literally in a LIKE pattern (escaped with `\`). */
@@ -114,7 +118,7 @@ export class AdminStore {
     const rows = await this.rows<CameraRow & { total: number }>(q, sql`
       with page as (
         select ${d.id} as id, ${d.deviceId} as device_id, ${d.name} as name, ${d.model} as model, ${d.lastSeenAt} as last_seen_at, ${d.offline} as offline,
-          count(*) over () as total
+          ${d.pausedUntil} as paused_until, ${d.pausedBy} as paused_by, ${d.pausedReason} as paused_reason, count(*) over () as total
         from ${d}
         order by case when ${d.offline} = 1 then 0 when ${d.lastSeenAt} is null then 2 else 1 end, ${d.lastSeenAt}, ${d.id}
         limit ${limit} offset ${offset}
@@ -137,7 +141,7 @@ export class AdminStore {
       select page.device_id as "deviceId", page.name as name, page.model as model, page.last_seen_at as "lastSeenAt", page.offline as offline,
         (select count(*) from ${b} where ${b.deviceId} = page.id) as families,
         coalesce(agg.falls, 0) as falls, coalesce(agg.judged, 0) as judged, coalesce(agg.false_alarms, 0) as "falseAlarms",
-        med.median as "medianAckMs", page.total as total
+        med.median as "medianAckMs", page.paused_until as "pausedUntil", page.paused_by as "pausedBy", page.paused_reason as "pausedReason", page.total as total
       from page left join agg on agg.device = page.id left join med on med.device = page.id
       order by case when page.offline = 1 then 0 when page.last_seen_at is null then 2 else 1 end, page.last_seen_at, page.id`);
     const total = rows[0]?.total ?? (offset > 0 ? Number((await this.rows<{ n: number }>(q, sql`select count(*) as n from ${d}`))[0]?.n ?? 0) : 0);

@@ -1,4 +1,4 @@
-import { and, asc, eq, isNotNull, isNull, lt, lte, or, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, isNotNull, isNull, lt, lte, or, sql } from 'drizzle-orm';
 import { hot, run, type Database, type Q, type Tables, type Tx } from './engine.js';
 import { ReportDayStore } from './report-days.js';
 
@@ -19,6 +19,15 @@ export interface DeviceRow {
   offline: number;
   /** When the last SMS burst went out (the cool-down's start); null before the first. */
   lastAlertAt: number | null;
+  /** A pause (device.pause) lasts until paused_until (not when that has passed: then the sweep ends it); by a bound account's phone, why. */
+  pausedUntil: number | null;
+  pausedBy: string | null;
+  pausedReason: string | null;
+}
+
+/** The pause a camera is under at `now`, or null (one whose time has come is over, swept or not). */
+export function pauseOf(device: Pick<DeviceRow, 'pausedUntil' | 'pausedBy' | 'pausedReason'>, now: number): { until: number; by: string; reason: string | null } | null {
+  return device.pausedUntil !== null && device.pausedUntil > now ? { until: device.pausedUntil, by: device.pausedBy!, reason: device.pausedReason } : null;
 }
 
 function rowOf(t: Tables) {
@@ -27,6 +36,7 @@ function rowOf(t: Tables) {
     id: d.id, deviceId: d.deviceId, name: d.name, alertRepeatSeconds: d.alertRepeatSeconds,
     alertCallSeconds: d.alertCallSeconds, residentPhone: d.residentPhone, residentSeconds: d.residentSeconds,
     lastResortPhone: d.lastResortPhone, lastResortSeconds: d.lastResortSeconds, lastSeenAt: d.lastSeenAt, offline: d.offline, lastAlertAt: d.lastAlertAt,
+    pausedUntil: d.pausedUntil, pausedBy: d.pausedBy, pausedReason: d.pausedReason,
   };
 }
 
@@ -162,5 +172,28 @@ export class DeviceStore {
     const { devices } = this.db.t;
     return this.db.affected(await tx.q.update(devices).set({ lastAlertAt: now })
       .where(and(eq(devices.id, deviceRowId), or(isNull(devices.lastAlertAt), lte(devices.lastAlertAt, now - cooldownMs))))) === 1;
+  }
+
+  /** Starts a pause, or replaces the one under way. */
+  async pause(tx: Tx, deviceRowId: number, p: { until: number; by: string; reason: string | null }): Promise<void> {
+    const { devices } = this.db.t;
+    await tx.q.update(devices).set({ pausedUntil: p.until, pausedBy: p.by, pausedReason: p.reason }).where(eq(devices.id, deviceRowId));
+  }
+
+  /**
+   * Ends the camera's pause: early (`endsAfter` now: only one still running) or as it runs out (`endsAfter`
+   * 0 and `until` the one the sweep saw). True for the one caller that ended it.
+   */
+  async unpause(tx: Tx, deviceRowId: number, match: { endsAfter: number } | { until: number }): Promise<boolean> {
+    const { devices } = this.db.t;
+    const which = 'until' in match ? eq(devices.pausedUntil, match.until) : gt(devices.pausedUntil, match.endsAfter);
+    return this.db.affected(await tx.q.update(devices).set({ pausedUntil: null, pausedBy: null, pausedReason: null })
+      .where(and(eq(devices.id, deviceRowId), which))) === 1;
+  }
+
+  /** Cameras whose pause has run out and has not been ended yet (devices_paused). */
+  async pausesOver(q: Q, now: number, limit: number): Promise<DeviceRow[]> {
+    const { devices } = this.db.t;
+    return q.q.select(this.row).from(devices).where(and(isNotNull(devices.pausedUntil), lte(devices.pausedUntil, now))).limit(limit);
   }
 }

@@ -29,6 +29,10 @@ export interface NoticeRow {
   deviceToken: string;
   /** When the retention sweep removed the photo; null while it is kept. */
   photoRemovedAt: number | null;
+  /** The camera's pause when it fell (nobody was phoned): by whom, until when, why; null otherwise. */
+  pausedBy: string | null;
+  pausedUntil: number | null;
+  pausedReason: string | null;
 }
 
 function rowOf(t: Tables) {
@@ -40,6 +44,7 @@ function rowOf(t: Tables) {
     ackChannel: notices.ackChannel, ackBy: notices.ackBy, residentAnswer: notices.residentAnswer, residentAt: notices.residentAt,
     verdict: notices.verdict, verdictNote: notices.verdictNote, verdictPhone: notices.verdictPhone, verdictAt: notices.verdictAt,
     deviceToken: devices.deviceId, photoRemovedAt: notices.photoRemovedAt,
+    pausedBy: notices.pausedBy, pausedUntil: notices.pausedUntil, pausedReason: notices.pausedReason,
   };
 }
 
@@ -51,6 +56,8 @@ export interface NewNotice {
   imageType: string;
   createdAt: number;
   photoOk: number;
+  /** The camera's pause at the time, when it had one. */
+  paused?: { by: string; until: number; reason: string | null } | null;
 }
 
 /** Notices as an account sees them: those of its bound devices, with its own read marks. */
@@ -89,8 +96,11 @@ export class NoticeStore {
     const p = (name: string) => sql.placeholder(name);
     const [inserted] = await run<{ id: number }[]>(hot(tx, 'notices_insert', (b) => b.insert(notices).values({
       eventId: p('eventId'), deviceId: p('deviceId'), content: p('content'), picName: p('picName'), imageType: p('imageType'), createdAt: p('createdAt'),
-      photoOk: p('photoOk'),
-    }).returning({ id: notices.id })), { ...values });
+      photoOk: p('photoOk'), pausedBy: p('pausedBy'), pausedUntil: p('pausedUntil'), pausedReason: p('pausedReason'),
+    }).returning({ id: notices.id })), {
+      eventId: values.eventId, deviceId: values.deviceId, content: values.content, picName: values.picName, imageType: values.imageType, createdAt: values.createdAt,
+      photoOk: values.photoOk, pausedBy: values.paused?.by ?? null, pausedUntil: values.paused?.until ?? null, pausedReason: values.paused?.reason ?? null,
+    });
     await this.reportDays.touch(tx, values.createdAt);
     return inserted!.id;
   }

@@ -84,8 +84,12 @@ export const devices = pgTable('devices', {
   lastSeenAt: bigint('last_seen_at', { mode: 'number' }),
   /** 1 once the camera was declared offline, until it is heard from again. */
   offline: integer('offline').notNull().default(0),
+  pausedUntil: bigint('paused_until', { mode: 'number' }),
+  pausedBy: text('paused_by'),
+  pausedReason: text('paused_reason'),
 }, (t) => [
   uniqueIndex('devices_device_id_unique').on(t.deviceId),
+  index('devices_paused').on(t.pausedUntil),
   uniqueIndex('devices_name_unique').on(t.name),
   uniqueIndex('devices_sn_unique').on(t.sn),
 ]);
@@ -125,6 +129,9 @@ export const notices = pgTable('notices', {
   verdictPhone: text('verdict_phone'),
   verdictAt: bigint('verdict_at', { mode: 'number' }),
   photoRemovedAt: bigint('photo_removed_at', { mode: 'number' }),
+  pausedBy: text('paused_by'),
+  pausedUntil: bigint('paused_until', { mode: 'number' }),
+  pausedReason: text('paused_reason'),
 }, (t) => [
   uniqueIndex('notices_event_id_unique').on(t.eventId),
   index('notices_device_id').on(t.deviceId, t.id),

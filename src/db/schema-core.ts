@@ -80,8 +80,13 @@ export const devices = sqliteTable('devices', {
   lastSeenAt: integer('last_seen_at'),
   /** 1 once the camera was declared offline, until it is heard from again. */
   offline: integer('offline').notNull().default(0),
+  /** A pause (device.pause): falls are stored and streamed but nobody is phoned until paused_until; by a bound account (phone), why. */
+  pausedUntil: integer('paused_until'),
+  pausedBy: text('paused_by'),
+  pausedReason: text('paused_reason'),
 }, (t) => [
   uniqueIndex('devices_device_id_unique').on(t.deviceId),
+  index('devices_paused').on(t.pausedUntil),
   uniqueIndex('devices_name_unique').on(t.name),
   uniqueIndex('devices_sn_unique').on(t.sn),
 ]);
@@ -122,6 +127,10 @@ export const notices = sqliteTable('notices', {
   verdictAt: integer('verdict_at'),
   /** When the retention sweep removed the photo (NOTICE_RETENTION_DAYS); null while it is kept. */
   photoRemovedAt: integer('photo_removed_at'),
+  /** The camera was paused when it fell: by whom (phone), until when, why; null otherwise. */
+  pausedBy: text('paused_by'),
+  pausedUntil: integer('paused_until'),
+  pausedReason: text('paused_reason'),
 }, (t) => [
   uniqueIndex('notices_event_id_unique').on(t.eventId),
   index('notices_device_id').on(t.deviceId, t.id),

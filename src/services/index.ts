@@ -16,7 +16,7 @@ import { UserStore } from '../db/users.js';
 import type { Logger } from '../log.js';
 import { AlertStore } from '../db/alerts.js';
 import { AnswerStore } from '../db/answers.js';
-import { Alerts, PhoneAnswers, NoticeFanout, NoticeHub, NoticeIngest, NoticeLists, NoticeRecovery, NoticeView, PhotoRetention, WebPush } from './alerts/index.js';
+import { Alerts, Notifier, Pauses, PhoneAnswers, NoticeFanout, NoticeHub, NoticeIngest, NoticeLists, NoticeRecovery, NoticeView, PhotoRetention, WebPush } from './alerts/index.js';
 import { PushStore } from '../db/push.js';
 import { DataExports, Metrics, ReportDays } from './operations/index.js';
 import { ExportStore } from '../db/exports.js';
@@ -59,6 +59,8 @@ export interface Services {
   noticeRecovery: NoticeRecovery;
   /** Escalation of unacknowledged falls, retries, camera liveness. */
   alerts: Alerts;
+  /** Each camera's pause: falls stored and streamed, nobody phoned. */
+  pauses: Pauses;
   /** Keypresses, call ends and SMS replies from the provider's callbacks. */
   answers: PhoneAnswers;
   /** Provider callbacks per source address per minute. */
@@ -155,11 +157,14 @@ export async function createServices(config: Config, clock: Clock, log: Logger, 
   const answers = new AnswerStore(db);
   const noticeView = new NoticeView(config.noticeTimezone);
   const photos = new Photos(noticeFiles, photoFiles, config.imageMaxPixels, log);
-  const alerts: Alerts = new Alerts(db, { steps, notices, devices, answers }, { hub, gateway, bus }, { clock, config, log }, (ms): string => noticeView.createtime(ms));
+  const notifier = new Notifier(gateway, log);
+  const alerts: Alerts = new Alerts(db, { steps, notices, devices, answers }, { hub, gateway, bus, notifier }, { clock, config, log }, (ms): string => noticeView.createtime(ms));
   const noticeLists = new NoticeLists(db, notices, bus, clock, noticeView);
   const fanout = new NoticeFanout(db, { notices, devices }, hub, noticeLists, noticeView, bus);
   const noticeIngest = new NoticeIngest(db, { notices, devices, files: noticeFiles }, { fanout, lists: noticeLists, view: noticeView }, { alerts, audit, metrics, bus }, { clock, config, log });
   devices.onChange = (tx, userIds) => noticeLists.invalidate(tx, userIds);
+  const pauses = new Pauses(db, devices, { notifier, audit, hub, bus }, { clock, view: noticeView, log });
+  alerts.every((now) => pauses.sweep(now));
   const pushSubscriptions = new PushStore(db);
   const push = new WebPush(db, pushSubscriptions, tickets, { config, clock, log }, options.fetch);
   await push.start();
@@ -191,6 +196,7 @@ export async function createServices(config: Config, clock: Clock, log: Logger, 
     noticeView,
     noticeRecovery: new NoticeRecovery(db, notices, noticeFiles),
     alerts,
+    pauses,
     answers: new PhoneAnswers(db, { answers, notices, devices }, { ingest: noticeIngest, alerts, view: noticeView, audit, gateway }, { clock, config, log }),
     callbackLimit: limit('provider-callbacks', CALLBACKS_PER_MINUTE, 60),
     push,

@@ -43,7 +43,7 @@ deviceCalls('device.list returns the bound devices in binding order; none is {nu
   const b = await t.addDevice(token, 'bedroom');
   const res = await t.call('device.list', {}, { token });
   assert.equal(res, { id: 1, status: 0, message: 'successful', data: { num: 2, list: [
-    { device_id: a, device_name: 'hall', last_seen: null, online: null }, { device_id: b, device_name: 'bedroom', last_seen: null, online: null },
+    { device_id: a, device_name: 'hall', last_seen: null, online: null, paused: null }, { device_id: b, device_name: 'bedroom', last_seen: null, online: null, paused: null },
   ] } });
 });
 

@@ -110,12 +110,12 @@ test('cameras: offline first, then online, then never heard from; falls, verdict
   assert.equal([attic.name, hall.name, shed.name], ['attic', 'hall', 'shed']);
   assert.equal({ ...attic, last_seen: null }, {
     device_id: cams.attic, name: 'attic', model: 'FD-200', last_seen: null, online: false, families: 1,
-    falls_30d: 1, judged_30d: 0, false_alarms_30d: 0, false_alarm_rate: null, median_ack_seconds: null,
+    falls_30d: 1, judged_30d: 0, false_alarms_30d: 0, false_alarm_rate: null, median_ack_seconds: null, paused: null,
   });
   assert.match(attic.last_seen, /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/);
   assert.equal({ ...hall, last_seen: null }, {
     device_id: cams.hall, name: 'hall', model: 'FD-100', last_seen: null, online: true, families: 2,
-    falls_30d: 3, judged_30d: 2, false_alarms_30d: 1, false_alarm_rate: 0.5, median_ack_seconds: 120,
+    falls_30d: 3, judged_30d: 2, false_alarms_30d: 1, false_alarm_rate: 0.5, median_ack_seconds: 120, paused: null,
   });
   assert.equal([shed.online, shed.last_seen, shed.falls_30d], [null, null, 0]);
   const page = await t.call('device.all', { limit: 1, offset: 1 }, { token: admin });

@@ -7,10 +7,11 @@ import deviceFamily from './device.family.js';
 import deviceInfo from './device.info.js';
 import deviceList from './device.list.js';
 import devicePairing from './device.pairing.js';
+import devicePause from './device.pause.js';
 import deviceUnbind from './device.unbind.js';
 import { LOCAL, SHARED } from './statuses.js';
 
 export default endpoint({
   path: '/device', schemas: 'device', token: 'user', local: LOCAL, sharedNumbers: SHARED,
-  handlers: [deviceAdd, deviceBind, deviceList, deviceInfo, devicePairing, deviceClaim, deviceUnbind, deviceAlerts, deviceFamily],
+  handlers: [deviceAdd, deviceBind, deviceList, deviceInfo, devicePairing, deviceClaim, deviceUnbind, deviceAlerts, devicePause, deviceFamily],
 });

@@ -15,8 +15,8 @@ export default handler<{ event_id: string }>({
       return fail('GET_NOTICE_ERROR');
     }
     const acknowledged = await noticeIngest.open({ user: user!, ip, requestId, via }, notice, log);
-    const { event_id: id, content, device, pic_name, createtime, photo_ok, verdict, photo, resident } = noticeView.toPublic(notice);
-    const data = { event_id: id, content, device, pic_name, base64: image.toString('base64'), createtime, acknowledged, photo_ok, verdict, photo, resident };
+    const { event_id: id, content, device, pic_name, createtime, photo_ok, verdict, photo, resident, paused } = noticeView.toPublic(notice);
+    const data = { event_id: id, content, device, pic_name, base64: image.toString('base64'), createtime, acknowledged, photo_ok, verdict, photo, resident, paused };
     return notice.photoRemovedAt === null ? ok(data) : fail('PHOTO_REMOVED', data);
   },
 });

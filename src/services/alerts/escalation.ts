@@ -8,6 +8,7 @@ import type { NoticeStore } from '../../db/notices.js';
 import type { Logger } from '../../log.js';
 import type { Bus } from '../shared/index.js';
 import type { NoticeHub } from './hub.js';
+import type { Notifier } from './notify.js';
 import type { WebPush } from './push.js';
 import { isCall, type FallKind, type SmsGateway, type SmsMessage } from '../sms/index.js';
 
@@ -50,12 +51,13 @@ export class Alerts {
   private ticking: Promise<void> | null = null;
   private nextTick: Promise<void> | null = null;
   private readonly inflight = new Set<Promise<unknown>>();
+  private readonly jobs: ((now: number) => Promise<void>)[] = [];
 
   constructor(
     private readonly db: Database,
     private readonly stores: { steps: AlertStore; notices: NoticeStore; devices: DeviceStore; answers: AnswerStore },
     /** Where its news goes: streams, phones, the other instances. */
-    private readonly out: { hub: NoticeHub; gateway: SmsGateway; bus: Bus },
+    private readonly out: { hub: NoticeHub; gateway: SmsGateway; bus: Bus; notifier: Notifier },
     private readonly base: { clock: Clock; config: Config; log: Logger },
     private readonly format: (ms: number) => string,
   ) {
@@ -248,9 +250,15 @@ export class Alerts {
       const now = this.base.clock.now();
       for (const step of await this.stores.steps.due(this.db.read, now, BATCH)) await this.fire(step, now);
       await this.sweepOffline(now);
+      for (const job of this.jobs) await job(now);
     } catch (err) {
       this.base.log.error('alert tick failed', { err });
     }
+  }
+
+  /** More work for every tick (pauses that ran out, held messages), after the due steps. */
+  every(job: (now: number) => Promise<void>): void {
+    this.jobs.push(job);
   }
 
   private async fire(step: DueStep, now: number): Promise<void> {
@@ -333,10 +341,6 @@ export class Alerts {
   private async liveness(device: DeviceRow, online: boolean, lastSeen: number): Promise<void> {
     await this.out.bus.send(null, { k: 'device', device: device.id }).catch((err) => this.base.log.error('other instances not told of a camera', { device: device.deviceId, err }));
     const users = await this.stores.devices.boundUsers(this.db.read, device.id);
-    const last = this.format(lastSeen);
-    await Promise.all(users.map(async ({ phone }) => {
-      const { failure } = await this.attempt({ kind: online ? 'online' : 'offline', phone, device: device.name, lastSeen: last });
-      if (failure !== null) this.base.log.warn('camera liveness SMS not sent', { device: device.deviceId, phone, detail: failure });
-    }));
+    await this.out.notifier.tell(users, { kind: online ? 'online' : 'offline', device: device.name, lastSeen: this.format(lastSeen) });
   }
 }

@@ -8,3 +8,5 @@ export * from './recovery.js';
 export * from './retention.js';
 export * from './view.js';
 export * from './answers.js';
+export * from './notify.js';
+export * from './pauses.js';

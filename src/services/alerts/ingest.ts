@@ -1,6 +1,6 @@
 import type { Database, Tx } from '../../db/engine.js';
 import type { Alerts } from './escalation.js';
-import type { DeviceRow, DeviceStore } from '../../db/devices.js';
+import { pauseOf, type DeviceRow, type DeviceStore } from '../../db/devices.js';
 import type { NoticeRow, NoticeStore } from '../../db/notices.js';
 import type { Clock } from '../../clock.js';
 import type { Config } from '../../config.js';
@@ -119,6 +119,8 @@ export class NoticeIngest {
     let durable: Promise<void>;
     /** The resident is asked first: the family's SMS waits for the answer. */
     let asking = false;
+    // a paused camera's falls are stored and streamed, and phone nobody (device.pause)
+    const paused = pauseOf(device, now);
     try {
       // the WAL's fsync runs off the event loop; the file is placed only once the row is on disk, so that a
       // power cut never leaves a placed file without its row
@@ -127,8 +129,8 @@ export class NoticeIngest {
         // first, before notice inserts take their turn, so that the turn is short
         await this.chain.bus.tell(tx, { k: 'notices', upTo: 0 });
         await count?.(tx);
-        const noticeId = await this.stores.notices.insert(tx, { eventId, deviceId: device.id, content, picName, imageType, createdAt: now, photoOk });
-        asking = await this.chain.alerts.schedule(tx, noticeId, device, now);
+        const noticeId = await this.stores.notices.insert(tx, { eventId, deviceId: device.id, content, picName, imageType, createdAt: now, photoOk, paused });
+        if (!paused) asking = await this.chain.alerts.schedule(tx, noticeId, device, now);
         return noticeId;
       }));
     } catch (err) {
@@ -151,8 +153,9 @@ export class NoticeIngest {
     const notice = this.flows.view.toPublic({
       eventId, content, device: device.name, picName, createdAt: now, ackAt: null, ackPhone: null, ackChannel: null, ackBy: null, photoOk,
       verdict: null, verdictNote: null, verdictPhone: null, verdictAt: null, photoRemovedAt: null, residentAnswer: asking ? 'calling' : null, residentAt: asking ? now : null,
+      pausedBy: paused?.by ?? null, pausedUntil: paused?.until ?? null, pausedReason: paused?.reason ?? null,
     });
-    await this.announce(log, device, id, notice, asking);
+    await this.announce(log, device, id, notice, asking ? 'asking' : paused ? 'paused' : 'now');
     if (device.lastSeenAt !== null) await this.chain.alerts.heardFrom(device, false);
     return { ok: true, picName };
   }
@@ -170,16 +173,17 @@ export class NoticeIngest {
    * The notice is stored and its photo placed: this instance's streams get it (the others were woken by
    * its commit), and the bound phones an SMS.
    */
-  private async announce(log: Logger, device: DeviceRow, noticeId: number, notice: PublicNotice, asking: boolean): Promise<void> {
+  private async announce(log: Logger, device: DeviceRow, noticeId: number, notice: PublicNotice, phones: 'now' | 'asking' | 'paused'): Promise<void> {
     const storedAt = performance.now();
     const users = await this.stores.devices.boundUsers(this.db.read, device.id);
     const ids = users.map((u) => u.id);
     this.flows.fanout.stored(ids, noticeId, notice, log);
     this.chain.metrics.delivered('stream', (performance.now() - storedAt) / 1000);
     if (users.length === 0) return;
+    if (phones === 'paused') return void log.info('fall while paused: nobody phoned', { event_id: notice.event_id, device: device.deviceId, paused_until: notice.paused!.until });
     const fall = { noticeId, eventId: notice.event_id, device: notice.device, createtime: notice.createtime };
     // the resident is being called: the browsers are told at once, the SMS is a step that waits for the answer
-    if (asking) {
+    if (phones === 'asking') {
       void this.chain.alerts.tick(); // the resident's call now, not at the timer's next second
       return void this.chain.alerts.pushOnly(fall, users, log);
     }

@@ -20,6 +20,15 @@ export interface PublicNotice {
   photo: string | null;
   /** The resident's answer when the camera asks the resident first, or null. */
   resident: Resident | null;
+  /** The camera was paused when it fell (device.pause): stored and streamed, but nobody was phoned; or null. */
+  paused: Pause | null;
+}
+
+/** A camera's pause: which bound account started it (phone), until when, and why (or null). */
+export interface Pause {
+  by: string;
+  until: string;
+  reason: string | null;
 }
 
 /** How a fall was acknowledged: in the console, in an app (notice.info, notice.sign), by 1 on a call, by a reply of 1 to an SMS. */
@@ -52,4 +61,5 @@ export type StreamEvent =
   | { type: 'acknowledged'; data: { event_id: string; acknowledged: Acknowledgement } }
   | { type: 'resident'; data: { event_id: string; resident: Resident } }
   | { type: 'verdict'; data: { event_id: string; verdict: Verdict } }
-  | { type: 'device'; data: { device_id: string; device_name: string; online: boolean; last_seen: string | null } };
+  | { type: 'device'; data: { device_id: string; device_name: string; online: boolean; last_seen: string | null } }
+  | { type: 'paused'; data: { device_id: string; device_name: string; paused: Pause | null } };

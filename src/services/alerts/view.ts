@@ -1,9 +1,9 @@
 import type { NoticeRow } from '../../db/notices.js';
 import { maskPhone } from '../shared/index.js';
-import type { Acknowledgement, Channel, PublicNotice, Resident, Verdict } from './public-notice.js';
+import type { Acknowledgement, Channel, Pause, PublicNotice, Resident, Verdict } from './public-notice.js';
 
 /** The columns a notice's public view is made of. */
-export type ViewedRow = Pick<NoticeRow, 'eventId' | 'content' | 'device' | 'picName' | 'createdAt' | 'ackAt' | 'ackPhone' | 'ackChannel' | 'ackBy' | 'residentAnswer' | 'residentAt' | 'photoOk' | 'verdict' | 'verdictNote' | 'verdictPhone' | 'verdictAt' | 'photoRemovedAt'>;
+export type ViewedRow = Pick<NoticeRow, 'eventId' | 'content' | 'device' | 'picName' | 'createdAt' | 'ackAt' | 'ackPhone' | 'ackChannel' | 'ackBy' | 'residentAnswer' | 'residentAt' | 'photoOk' | 'verdict' | 'verdictNote' | 'verdictPhone' | 'verdictAt' | 'photoRemovedAt' | 'pausedBy' | 'pausedUntil' | 'pausedReason'>;
 
 /** How a stored notice is shown to clients: below the other notice flows, which all use it. */
 export class NoticeView {
@@ -29,7 +29,13 @@ export class NoticeView {
       verdict: row.verdict === null ? null : { verdict: row.verdict as Verdict['verdict'], note: row.verdictNote, phone: row.verdictPhone!, at: this.createtime(row.verdictAt!) },
       photo: row.photoRemovedAt === null ? `/app/photo/${row.eventId}` : null,
       resident: row.residentAnswer === null ? null : { answer: row.residentAnswer as Resident['answer'], at: this.createtime(row.residentAt!) },
+      paused: this.pause({ until: row.pausedUntil, by: row.pausedBy, reason: row.pausedReason }),
     };
+  }
+
+  /** A camera's pause as clients see it (on a fall, in device.list, in streams), or null. */
+  pause(p: { until: number | null; by: string | null; reason: string | null } | null): Pause | null {
+    return p === null || p.until === null ? null : { by: p.by!, until: this.createtime(p.until), reason: p.reason };
   }
 
   /** Who saw it first, and how; the last resort (not an account) by its number masked. */

@@ -19,6 +19,8 @@ export type Wake =
   | { k: 'resident'; notice: number }
   /** A camera went offline or came back. */
   | { k: 'device'; device: number }
+  /** A camera's pause began or ended: its accounts' streams are told. */
+  | { k: 'pause'; device: number }
   /** Tokens were revoked or replaced: drop them from the token cache. */
   | { k: 'tokens'; hashes: string[] | 'all' }
   /** Accounts' phone or role changed, or they were deleted. */

@@ -1,6 +1,7 @@
 import { CommonClient } from 'tencentcloud-sdk-nodejs-common';
 import * as tencentcloud from 'tencentcloud-sdk-nodejs-sms';
 import type { TencentSmsConfig, VoiceKind } from '../../config.js';
+import { maskPhone } from '../shared/index.js';
 import { isCall, type FallCall, type SmsGateway, type SmsMessage, type SmsRefusal, type SmsResult } from './gateway.js';
 
 const SmsClient = tencentcloud.sms.v20210111.Client;
@@ -22,7 +23,8 @@ function httpProfile(endpoint: string) {
 
 /**
  * A template's parameters: the code and its minutes; the device and when it was last heard from; the
- * device and the fall's time (and, confirming a reply, how many other falls are still open).
+ * device and the fall's time (and, confirming a reply, how many other falls are still open); a pause's
+ * device, its end and who started it (masked).
  */
 function paramsOf(m: SmsMessage): string[] {
   switch (m.kind) {
@@ -30,6 +32,8 @@ function paramsOf(m: SmsMessage): string[] {
     case 'offline':
     case 'online': return [m.device, m.lastSeen ?? ''];
     case 'acknowledged': return [m.device, m.createtime, String(m.open)];
+    case 'pause': return [m.device, m.until, maskPhone(m.by)];
+    case 'pause-end': return [m.device];
     default: return [m.device, m.createtime];
   }
 }
