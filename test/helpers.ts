@@ -74,10 +74,10 @@ export function legacyStatus(reply: Reply, code: number, message?: string): void
   assert.is(reply.status, code, message);
 }
 
-/** A line of the outbox gateway's file: a code, a fall's SMS or call (call_id for a call), a reply's confirmation, a liveness SMS. */
+/** A line of the outbox gateway's file: a code, a fall's SMS or call (call_id for a call), a reply's confirmation, a liveness or pause SMS. */
 export type OutboxLine = {
   kind: string; phone: string; code: string; command_type: number; time: string; device?: string; event_id?: string; createtime?: string;
-  last_seen?: string | null; invite?: boolean; call_id?: string; open?: number;
+  last_seen?: string | null; invite?: boolean; call_id?: string; open?: number; by?: string | null; until?: string; reason?: string | null; how?: string;
 };
 
 export interface TestServer extends Running {

@@ -9,7 +9,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { Browser } from 'playwright-core';
 import { jpeg, newPhone, passes, startTestServer, type TestServer, until } from '../helpers.js';
-import { audit, browserMissing, launchBrowser } from '../support/browser.js';
+import { audit, browserMissing, launchBrowser, signedIn } from '../support/browser.js';
 import { tencentCallbacks as cb } from '../support/tencent-sms.js';
 import { WEB_DIST } from '../../src/paths.js';
 
@@ -50,19 +50,7 @@ console_.after(async () => {
   await t?.close();
 });
 
-/** A browser in `locale` signed in as `phone` through the page, as a person signs in, at `screen`. */
-async function signedIn(locale: keyof typeof WORDS, phone: string, viewport: { width: number; height: number }, screen = '') {
-  const w = WORDS[locale];
-  const context = await browser.newContext({ locale, viewport });
-  await context.addInitScript(() => localStorage.setItem('helpaged.device', 'answers-browser'));
-  const page = await context.newPage();
-  await page.goto(`${t.url}/app/${screen}`);
-  await page.getByLabel(w.phone).fill(phone);
-  await page.getByLabel(w.password).fill('secret123');
-  await page.getByRole('button', { name: w.signIn, exact: true }).click();
-  if (!screen) await page.getByRole('status').filter({ hasText: locale === 'en-US' ? 'Live' : '实时' }).first().waitFor();
-  return { context, page };
-}
+const signIn = (locale: keyof typeof WORDS, phone: string, viewport: { width: number; height: number }, screen = '') => signedIn(browser, t.url, { locale, phone, viewport, screen, device: 'answers-browser' });
 
 if (missing) {
   console.log(`console/answers.test.ts: the browser tests were skipped: ${missing}`);
@@ -73,7 +61,7 @@ if (missing) {
       const me = newPhone();
       const token = await t.signUp(me);
       const camera = await t.addDevice(token, `Bedroom ${locale}`);
-      const { context, page } = await signedIn(locale, me, { width: 360, height: 740 }, '#/cameras');
+      const { context, page } = await signIn(locale, me, { width: 360, height: 740 }, '#/cameras');
       const card = page.getByRole('listitem', { name: `Bedroom ${locale}` });
       await card.getByLabel(w.resident).waitFor();
 
@@ -109,7 +97,7 @@ if (missing) {
       const resident = newPhone();
       passes(await t.call('device.alerts', { device_id: camera, resident_phone: resident, resident_seconds: 120 }, { token: myToken }));
 
-      const { context, page } = await signedIn(locale, me, { width: 360, height: 740 });
+      const { context, page } = await signIn(locale, me, { width: 360, height: 740 });
 
       passes(await t.upload(camera, await jpeg(20)));
       const alarm = page.getByRole('alertdialog');
@@ -148,7 +136,7 @@ if (missing) {
       const name = `Hall ${locale}`;
       const camera = await t.addDevice(myToken, name);
       await t.bind(liToken, camera);
-      const { context, page } = await signedIn(locale, me, { width: 1280, height: 800 });
+      const { context, page } = await signIn(locale, me, { width: 1280, height: 800 });
 
       passes(await t.upload(camera, await jpeg(20)));
       await page.getByRole('alertdialog').waitFor();

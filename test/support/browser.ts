@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import axe from 'axe-core';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 
 /** Debian's Chromium (`apt-get install chromium`); playwright-core drives it and never downloads a browser. */
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -32,4 +32,28 @@ export async function audit(page: Page, where: string): Promise<string[]> {
   });
   return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')
     .map((v) => `${where}: ${v.id} (${v.impact}) ${v.help} at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+}
+
+/** The words of the sign-in page, in the page's language. */
+export const SIGN_IN = {
+  'en-US': { phone: 'Phone number', password: 'Password', signIn: 'Sign in', live: 'Live' },
+  'zh-CN': { phone: '手机号', password: '密码', signIn: '登录', live: '实时' },
+} as const;
+
+/**
+ * A new browser context in `locale` signed in as `phone` (password secret123) through the page, as a
+ * person signs in, at `screen` (a hash route; the alerts list, live, when empty).
+ */
+export async function signedIn(browser: Browser, url: string, o: { locale: keyof typeof SIGN_IN; phone: string; viewport: { width: number; height: number }; screen?: string; device?: string }): Promise<{ context: BrowserContext; page: Page }> {
+  const w = SIGN_IN[o.locale];
+  const context = await browser.newContext({ locale: o.locale, viewport: o.viewport });
+  const device = o.device ?? 'test-browser';
+  await context.addInitScript((d) => localStorage.setItem('helpaged.device', d), device);
+  const page = await context.newPage();
+  await page.goto(`${url}/app/${o.screen ?? ''}`);
+  await page.getByLabel(w.phone).fill(o.phone);
+  await page.getByLabel(w.password).fill('secret123');
+  await page.getByRole('button', { name: w.signIn, exact: true }).click();
+  if (!o.screen) await page.getByRole('status').filter({ hasText: w.live }).first().waitFor();
+  return { context, page };
 }

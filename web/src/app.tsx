@@ -2,11 +2,14 @@ import type { JSX } from 'preact';
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { closeSession, currentSession, remember, type Session } from './api/client';
 import { Alarm, unlockSound } from './features/alerts/Alarm';
-import { I18nContext, i18nFor, initialLang, rememberLang, type Lang } from './ui/i18n';
+import { I18nContext, i18nFor, initialLang, rememberLang, useI18n, type Lang } from './ui/i18n';
 import { useAlerts } from './features/alerts/live';
 import { Account } from './features/account/Account';
 import { Alerts } from './features/alerts/Alerts';
 import { Cameras } from './features/cameras/Cameras';
+import { PausedLine } from './features/cameras/Pause';
+import { serverTime } from './ui/time';
+import type { AlertsState } from './features/alerts/live';
 import { Detail } from './features/alerts/Detail';
 import { SignIn } from './features/signin/SignIn';
 import { PANELS, type Panel } from './features/admin/panels';
@@ -50,6 +53,19 @@ function useOnline(): boolean {
     };
   }, []);
   return online;
+}
+
+/** Every camera paused now, on every page: nobody is phoned about its falls, and nobody should forget it. */
+function PausedBanner({ pauses, session, now }: { pauses: AlertsState['pauses']; session: Session; now: number }) {
+  const { t } = useI18n();
+  const today = serverTime(now, session.timezone).slice(0, 10);
+  const paused = Object.entries(pauses).filter(([, p]) => p.paused !== null);
+  if (paused.length === 0) return null;
+  return (
+    <div class="banner paused-banner" role="status">
+      {paused.map(([id, p]) => <p key={id}><PausedLine camera={p.device_name} pause={p.paused!} phone={session.phone} today={today} />. {t('pausedNobody')} <a href="#/cameras">{t('pauseManage')}</a></p>)}
+    </div>
+  );
 }
 
 function Shell({ session, lang, setLang, onSignOut, onSession }: { session: Session; lang: Lang; setLang: (l: Lang) => void; onSignOut: () => void; onSession: (s: Session) => void }) {
@@ -106,9 +122,10 @@ function Shell({ session, lang, setLang, onSignOut, onSession }: { session: Sess
           {isAdmin && link('admin/accounts', 'shield', t('navAdmin'))}
         </nav>
         {!online && <p class="banner" role="status">{t('offline')}</p>}
+        <PausedBanner pauses={alerts.pauses} session={session} now={now} />
         <main>
           {route === 'alerts' && <Alerts session={session} alerts={alerts} now={now} />}
-          {route === 'cameras' && <Cameras session={session} liveness={alerts.liveness} alerts={alerts.list} now={now} />}
+          {route === 'cameras' && <Cameras session={session} liveness={alerts.liveness} pauses={alerts.pauses} setPause={alerts.setPause} alerts={alerts.list} now={now} />}
           {route === 'account' && <Account session={session} onSignOut={onSignOut} onSession={onSession} />}
           {route === 'health' && (HealthScreen ? <HealthScreen /> : <p>{t('loading')}</p>)}
           {route === 'admin' && (!isAdmin ? <p>{t('adminOnly')}</p> : AdminArea ? <AdminArea session={session} panel={id as Panel} /> : <p>{t('loading')}</p>)}

@@ -73,6 +73,7 @@ function AlertCard({ notice, session, now, eager, nicknames, onAcknowledge, onJu
         <p class="when"><When text={notice.createtime} session={session} now={now} /></p>
         {notice.content && <p>{notice.content}</p>}
         <ResidentSays notice={notice} />
+        {notice.paused && <p class="status">{t('fallPaused')}</p>}
         <SeenBy notice={notice} session={session} now={now} nicknames={nicknames} />
         <VerdictBox notice={notice} session={session} nicknames={nicknames} onJudge={onJudge} />
         <p><a href={`#/alert/${encodeURIComponent(notice.event_id)}`} aria-label={`${t('details')}: ${t('fallAt', { camera: notice.device })}`}>{t('details')}</a></p>

@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { call, LAST_LIST, NetworkError, type Session } from '../../api/client';
-import type { Liveness, Notice, Verdict } from '../../api/types';
+import type { Liveness, Notice, Pause, Verdict } from '../../api/types';
 import { serverTime } from '../../ui/time';
 
 const PAGE = 20;
@@ -19,6 +19,9 @@ export function useAlerts(session: Session) {
   const [connected, setConnected] = useState(false);
   const [alarms, setAlarms] = useState<Notice[]>([]);
   const [liveness, setLiveness] = useState<Record<string, Liveness>>({});
+  /** Each camera's pause by device id (device.list, then the stream's `paused` events). */
+  const [pauses, setPauses] = useState<Record<string, { device_name: string; paused: Pause | null }>>({});
+  const setPause = useCallback((deviceId: string, device_name: string, paused: Pause | null) => setPauses((all) => ({ ...all, [deviceId]: { device_name, paused } })), []);
   const [error, setError] = useState<string | null>(null);
   const known = useRef(new Set<string>());
 
@@ -42,7 +45,8 @@ export function useAlerts(session: Session) {
       known.current.add(notice.event_id);
       setList((items) => [notice, ...items]);
       setTotal((n) => n + 1);
-      if (!notice.acknowledged) setAlarms((items) => [...items, notice]);
+      // a paused camera's falls are listed, and do not ring: the pause is there so that nobody is woken
+      if (!notice.acknowledged && !notice.paused) setAlarms((items) => [...items, notice]);
       void refreshUnread();
     });
     source.addEventListener('acknowledged', (e) => {
@@ -58,6 +62,13 @@ export function useAlerts(session: Session) {
       setList((items) => items.map((n) => (n.event_id === event_id ? { ...n, resident } : n)));
       setAlarms((items) => items.map((n) => (n.event_id === event_id ? { ...n, resident } : n)));
     });
+    source.addEventListener('paused', (e) => {
+      const d = JSON.parse((e as MessageEvent<string>).data) as { device_id: string; device_name: string; paused: Pause | null };
+      setPause(d.device_id, d.device_name, d.paused);
+    });
+    void call<{ list: { device_id: string; device_name: string; paused: Pause | null }[] }>('/device', 'device', 'list').then((r) => {
+      if (r.key === 'OK') setPauses(Object.fromEntries(r.data.list.map((c) => [c.device_id, { device_name: c.device_name, paused: c.paused }])));
+    }, () => undefined);
     source.addEventListener('device', (e) => {
       const d = JSON.parse((e as MessageEvent<string>).data) as Liveness;
       setLiveness((all) => ({ ...all, [d.device_id]: d }));
@@ -83,7 +94,7 @@ export function useAlerts(session: Session) {
       await refreshUnread();
     })().catch(() => setError('network'));
     return () => source.close();
-  }, [session, refreshUnread, acknowledgedHere]);
+  }, [session, refreshUnread, acknowledgedHere, setPause]);
 
   useEffect(() => {
     if (loaded) localStorage.setItem(LAST_LIST, JSON.stringify(list.slice(0, PAGE)));
@@ -117,7 +128,7 @@ export function useAlerts(session: Session) {
     return true;
   }, [session, acknowledgedHere, refreshUnread]);
 
-  return { list, total, unread, loaded, connected, alarm: alarms[0] ?? null, liveness, error, more, acknowledge, judge };
+  return { list, total, unread, loaded, connected, alarm: alarms[0] ?? null, liveness, pauses, setPause, error, more, acknowledge, judge };
 }
 
 export type AlertsState = ReturnType<typeof useAlerts>;

@@ -2,14 +2,17 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { call, type Reply, type Session } from '../../api/client';
 import { problem } from '../../api/problems';
 import { useI18n } from '../../ui/i18n';
-import type { Liveness, Notice } from '../../api/types';
+import type { Liveness, Notice, Pause } from '../../api/types';
+import { serverTime } from '../../ui/time';
 import { When } from '../../ui/When';
+import { PauseControl } from './Pause';
 
 interface Camera {
   device_id: string;
   device_name: string;
   online: boolean | null;
   last_seen: string | null;
+  paused: Pause | null;
 }
 
 type Say = (reply: Pick<Reply<unknown>, 'key' | 'status' | 'message'>, ok: string) => void;
@@ -102,7 +105,9 @@ async function scan(file: File): Promise<string | null> {
   return jsQR(pixels.data, pixels.width, pixels.height)?.data ?? null;
 }
 
-function CameraCard({ camera, live, lastFall, session, now, reload, say }: { camera: Camera; live: Liveness | Camera; lastFall: Notice | undefined; session: Session; now: number; reload: () => void; say: Say }) {
+function CameraCard({ camera, live, pause, setPause, lastFall, session, now, reload, say }: {
+  camera: Camera; live: Liveness | Camera; pause: Pause | null; setPause: (p: Pause | null) => void; lastFall: Notice | undefined; session: Session; now: number; reload: () => void; say: Say;
+}) {
   const { t } = useI18n();
   const [family, setFamily] = useState<string[] | null>(null);
   const [alerts, setAlerts] = useState<Escalation | null>(null);
@@ -122,6 +127,7 @@ function CameraCard({ camera, live, lastFall, session, now, reload, say }: { cam
       {live.last_seen && <p>{t('lastSeen')} <When text={live.last_seen} session={session} now={now} /></p>}
       <p>{t('lastFall')} {lastFall ? <a href={`#/alert/${encodeURIComponent(lastFall.event_id)}`}><When text={lastFall.createtime} session={session} now={now} /></a> : t('noFallYet')}</p>
       {family && <p>{family.length ? `${t('family')} ${family.join(', ')}` : t('familyNobody')}</p>}
+      <PauseControl id={id} camera={camera.device_name} pause={pause} phone={session.phone} today={serverTime(now, session.timezone).slice(0, 10)} onChange={setPause} say={say} />
       {alerts && <EscalationForm id={id} alerts={alerts} answers={session.answers === true} onSaved={setAlerts} say={say} />}
       {!confirming && <button type="button" class="secondary danger" onClick={() => setConfirming(true)}>{t('unbind')}</button>}
       {confirming && (
@@ -184,7 +190,9 @@ function Pairing({ known, onPaired }: { known: string[]; onPaired: (name: string
   );
 }
 
-export function Cameras({ session, liveness, alerts, now }: { session: Session; liveness: Record<string, Liveness>; alerts: Notice[]; now: number }) {
+export function Cameras({ session, liveness, pauses, setPause, alerts, now }: {
+  session: Session; liveness: Record<string, Liveness>; pauses: Record<string, { paused: Pause | null }>; setPause: (id: string, name: string, p: Pause | null) => void; alerts: Notice[]; now: number;
+}) {
   const { t } = useI18n();
   const [cameras, setCameras] = useState<Camera[] | null>(null);
   const [name, setName] = useState('');
@@ -214,7 +222,7 @@ export function Cameras({ session, liveness, alerts, now }: { session: Session; 
       {cameras?.length === 0 && <p class="empty">{t('noCameras')}</p>}
       <ul class="cameras">
         {cameras?.map((c) => (
-          <CameraCard key={c.device_id} camera={c} live={liveness[c.device_id] ?? c} lastFall={alerts.find((n) => n.device === c.device_name)}
+          <CameraCard key={c.device_id} camera={c} live={liveness[c.device_id] ?? c} pause={(pauses[c.device_id] ?? c).paused} setPause={(p) => setPause(c.device_id, c.device_name, p)} lastFall={alerts.find((n) => n.device === c.device_name)}
             session={session} now={now} reload={() => void load()} say={say} />
         ))}
       </ul>

@@ -1,0 +1,99 @@
+/**
+ * Who is woken, in the console, in a real browser, in both languages, on a phone: a camera paused from
+ * its card (how long, why), the banner every bound account sees on every page, live, a fall in the
+ * pause marked and not ringing, and the pause ended from the card; axe on the screens.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import type { Browser } from 'playwright-core';
+import { jpeg, newPhone, passes, startTestServer, type TestServer } from '../helpers.js';
+import { audit, browserMissing, launchBrowser, signedIn } from '../support/browser.js';
+import { WEB_DIST } from '../../src/paths.js';
+
+const missing = browserMissing() ?? (fs.existsSync(path.join(WEB_DIST, 'index.html')) ? null : `${WEB_DIST}/index.html not built (npm run build:web)`);
+const SHOTS = process.env.CONSOLE_SCREENSHOTS;
+
+const WORDS = {
+  'en-US': {
+    pauseGroup: 'Pause the alerts', hour: '1 h', reason: 'Why (optional, everyone sees it)', start: 'Pause the alerts',
+    started: 'Alerts paused. Everyone in the family has been told.', end: 'End the pause now', ended: 'Alerts are back on. Everyone in the family has been told.',
+    banner: (camera: string) => new RegExp(`Alerts for ${camera} are paused until \\d\\d:\\d\\d, by (you|\\d{3}\\*{4}\\d{4}) \\(carer visiting\\)`),
+    fallPaused: 'The camera was paused: nobody was phoned about this fall.', cameras: 'Cameras', alarm: 'Fall detected',
+  },
+  'zh-CN': {
+    pauseGroup: '暂停提醒', hour: '1 小时', reason: '原因（可不填，家人都能看到）', start: '暂停提醒',
+    started: '提醒已暂停，已短信告诉家里每个人。', end: '现在结束暂停', ended: '提醒已恢复，已短信告诉家里每个人。',
+    banner: (camera: string) => new RegExp(`${camera} 的提醒已暂停到 \\d\\d:\\d\\d，由 (您|\\d{3}\\*{4}\\d{4}) 设置 \\(carer visiting\\)`),
+    fallPaused: '当时摄像头处于暂停中：这次跌倒没有通知任何人。', cameras: '摄像头', alarm: '发现跌倒',
+  },
+} as const;
+
+const duty = suite('the console: a camera paused from its card, the banner everyone sees, a fall in the pause that does not ring');
+let t: TestServer;
+let browser: Browser;
+
+duty.before(async () => {
+  if (missing) return;
+  t = await startTestServer({ ALERT_SMS_COOLDOWN_SECONDS: '0' });
+  browser = await launchBrowser();
+});
+duty.after(async () => {
+  if (missing) return;
+  await browser?.close();
+  await t?.close();
+});
+
+if (missing) {
+  console.log(`console/duty.test.ts: the browser tests were skipped: ${missing}`);
+} else {
+  for (const locale of ['en-US', 'zh-CN'] as const) {
+    duty(`${locale}: pause for an hour with a reason; the other member's banner appears live; a fall in it is marked and rings nobody; ended from the card`, async () => {
+      const w = WORDS[locale];
+      const [me, sister] = [newPhone(), newPhone()];
+      const token = await t.signUp(me);
+      const other = await t.signUp(sister);
+      const name = `Kitchen ${locale}`;
+      const camera = await t.addDevice(token, name);
+      await t.bind(other, camera);
+      const phone = { width: 360, height: 740 };
+      const mine = await signedIn(browser, t.url, { locale, phone: me, viewport: phone, screen: '#/cameras' });
+      const hers = await signedIn(browser, t.url, { locale, phone: sister, viewport: phone });
+
+      const card = mine.page.getByRole('listitem', { name });
+      await card.getByRole('radio', { name: w.hour }).check();
+      await card.getByLabel(w.reason).fill('carer visiting');
+      if (SHOTS) await card.screenshot({ path: path.join(SHOTS, `pause-form-${locale}.png`) });
+      await card.getByRole('button', { name: w.start, exact: true }).click();
+      await mine.page.getByRole('status').filter({ hasText: w.started }).waitFor();
+      await card.getByRole('group', { name: w.pauseGroup }).getByRole('button', { name: w.end }).waitFor();
+      assert.equal(t.outbox().filter((m) => m.kind === 'pause' && m.device === name).map((m) => m.phone).sort(), [me, sister].sort());
+
+      // the other member's page, on the alerts list, gets the banner from the stream
+      const banner = hers.page.getByRole('status').filter({ hasText: w.banner(name) });
+      await banner.waitFor();
+      assert.match((await banner.textContent())!, /\d{3}\*{4}\d{4}/, 'who paused it, masked');
+      if (SHOTS) await hers.page.screenshot({ path: path.join(SHOTS, `paused-banner-${locale}.png`), fullPage: true });
+
+      // a fall in the pause: listed with the mark, and no alarm over the page
+      passes(await t.upload(camera, await jpeg(3)));
+      await hers.page.getByText(w.fallPaused).waitFor();
+      assert.is(await hers.page.getByRole('alertdialog').count(), 0, 'a paused camera\'s fall does not ring');
+      assert.is(t.outbox().filter((m) => m.kind === 'alert' && m.device === name).length, 0);
+      assert.equal(await audit(hers.page, `alerts with a paused camera (${locale})`), []);
+      if (SHOTS) await mine.page.screenshot({ path: path.join(SHOTS, `paused-card-${locale}.png`), fullPage: true });
+      assert.equal(await audit(mine.page, `paused camera card (${locale})`), []);
+
+      await card.getByRole('button', { name: w.end }).click();
+      await mine.page.getByRole('status').filter({ hasText: w.ended }).waitFor();
+      await banner.waitFor({ state: 'detached' });
+      assert.equal(t.outbox().filter((m) => m.kind === 'pause-end' && m.device === name).map((m) => [m.phone, m.how]).sort(), [[me, 'early'], [sister, 'early']].sort());
+      await card.getByRole('button', { name: w.start, exact: true }).waitFor();
+      await mine.context.close();
+      await hers.context.close();
+    });
+  }
+}
+
+duty.run();
