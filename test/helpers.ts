@@ -78,6 +78,7 @@ export function legacyStatus(reply: Reply, code: number, message?: string): void
 export type OutboxLine = {
   kind: string; phone: string; code: string; command_type: number; time: string; device?: string; event_id?: string; createtime?: string;
   last_seen?: string | null; invite?: boolean; call_id?: string; open?: number; by?: string | null; until?: string; reason?: string | null; how?: string;
+  count?: number; lines?: string[];
 };
 
 export interface TestServer extends Running {

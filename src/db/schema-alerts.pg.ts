@@ -60,3 +60,11 @@ export const alertContacts = pgTable('alert_contacts', {
   index('alert_contacts_phone').on(t.phone, t.sentAt),
   index('alert_contacts_notice').on(t.noticeId),
 ]);
+
+/** See schema-alerts.ts. */
+export const heldMessages = pgTable('held_messages', {
+  id: integer('id').primaryKey().generatedByDefaultAsIdentity(),
+  userId: integer('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
+  body: text('body').notNull(),
+  heldAt: bigint('held_at', { mode: 'number' }).notNull(),
+}, (t) => [index('held_messages_user').on(t.userId, t.id)]);

@@ -70,3 +70,14 @@ export const alertContacts = sqliteTable('alert_contacts', {
   index('alert_contacts_phone').on(t.phone, t.sentAt),
   index('alert_contacts_notice').on(t.noticeId),
 ]);
+
+/**
+ * SMS that are not falls (a camera offline or back, a pause begun or over), held for an account in its
+ * quiet hours: sent as one summary when they end. `body` is the message as JSON, without the phone.
+ */
+export const heldMessages = sqliteTable('held_messages', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  userId: integer('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
+  body: text('body').notNull(),
+  heldAt: integer('held_at').notNull(),
+}, (t) => [index('held_messages_user').on(t.userId, t.id)]);

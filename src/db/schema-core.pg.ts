@@ -16,6 +16,9 @@ export const users = pgTable('users', {
   role: text('role', { enum: ['user', 'admin'] }).notNull().default('user'),
   /** The WeChat mini-program openid linked to the account, if any. */
   wechatOpenid: text('wechat_openid'),
+  /** Quiet hours (account.quiet), minutes after local midnight in NOTICE_TIMEZONE: SMS that are not falls wait until they end. Null: none. */
+  quietFrom: integer('quiet_from'),
+  quietTo: integer('quiet_to'),
   createdAt: bigint('created_at', { mode: 'number' }).notNull(),
   updatedAt: bigint('updated_at', { mode: 'number' }).notNull(),
 }, (t) => [uniqueIndex('users_phone_unique').on(t.phone), uniqueIndex('users_wechat_openid_unique').on(t.wechatOpenid)]);

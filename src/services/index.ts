@@ -16,6 +16,7 @@ import { UserStore } from '../db/users.js';
 import type { Logger } from '../log.js';
 import { AlertStore } from '../db/alerts.js';
 import { AnswerStore } from '../db/answers.js';
+import { QuietStore } from '../db/quiet.js';
 import { Alerts, Notifier, Pauses, PhoneAnswers, NoticeFanout, NoticeHub, NoticeIngest, NoticeLists, NoticeRecovery, NoticeView, PhotoRetention, WebPush } from './alerts/index.js';
 import { PushStore } from '../db/push.js';
 import { DataExports, Metrics, ReportDays } from './operations/index.js';
@@ -61,6 +62,9 @@ export interface Services {
   alerts: Alerts;
   /** Each camera's pause: falls stored and streamed, nobody phoned. */
   pauses: Pauses;
+  /** The SMS that are not falls, held in an account's quiet hours; and those hours (account.quiet). */
+  notifier: Notifier;
+  quiet: QuietStore;
   /** Keypresses, call ends and SMS replies from the provider's callbacks. */
   answers: PhoneAnswers;
   /** Provider callbacks per source address per minute. */
@@ -157,7 +161,8 @@ export async function createServices(config: Config, clock: Clock, log: Logger, 
   const answers = new AnswerStore(db);
   const noticeView = new NoticeView(config.noticeTimezone);
   const photos = new Photos(noticeFiles, photoFiles, config.imageMaxPixels, log);
-  const notifier = new Notifier(gateway, log);
+  const quiet = new QuietStore(db);
+  const notifier = new Notifier(db, quiet, gateway, { clock, timeZone: config.noticeTimezone, log });
   const alerts: Alerts = new Alerts(db, { steps, notices, devices, answers }, { hub, gateway, bus, notifier }, { clock, config, log }, (ms): string => noticeView.createtime(ms));
   const noticeLists = new NoticeLists(db, notices, bus, clock, noticeView);
   const fanout = new NoticeFanout(db, { notices, devices }, hub, noticeLists, noticeView, bus);
@@ -165,6 +170,7 @@ export async function createServices(config: Config, clock: Clock, log: Logger, 
   devices.onChange = (tx, userIds) => noticeLists.invalidate(tx, userIds);
   const pauses = new Pauses(db, devices, { notifier, audit, hub, bus }, { clock, view: noticeView, log });
   alerts.every((now) => pauses.sweep(now));
+  alerts.every((now) => notifier.sweep(now));
   const pushSubscriptions = new PushStore(db);
   const push = new WebPush(db, pushSubscriptions, tickets, { config, clock, log }, options.fetch);
   await push.start();
@@ -197,6 +203,8 @@ export async function createServices(config: Config, clock: Clock, log: Logger, 
     noticeRecovery: new NoticeRecovery(db, notices, noticeFiles),
     alerts,
     pauses,
+    notifier,
+    quiet,
     answers: new PhoneAnswers(db, { answers, notices, devices }, { ingest: noticeIngest, alerts, view: noticeView, audit, gateway }, { clock, config, log }),
     callbackLimit: limit('provider-callbacks', CALLBACKS_PER_MINUTE, 60),
     push,

@@ -127,3 +127,72 @@ pause('a new pause replaces the one under way; bad minutes, a long reason and an
 });
 
 pause.run();
+
+// ---------------------------------------------------------------------------------------------
+const quiet = suite('account.quiet: SMS that are not falls wait for the quiet hours to end, as one summary; falls never wait');
+let q: TestServer;
+quiet.before(async () => {
+  q = await startTestServer({ CAMERA_OFFLINE_SECONDS: '60', ALERT_SMS_COOLDOWN_SECONDS: '0', SSE_HEARTBEAT_SECONDS: '1' });
+});
+quiet.after(() => q.close());
+
+/** "HH:MM" in NOTICE_TIMEZONE, `minutes` from the test clock's now. */
+const wall = (minutes: number) => q.services.noticeView.createtime(q.clock.now() + minutes * 60_000).slice(11, 16);
+
+quiet('a camera going offline and back in the quiet hours: held, one summary at their end; a fall in them is sent at once; the console hears it all live', async () => {
+  const { phones, tokens, camera } = await family(q);
+  const name = `room-${phones[0]}`;
+  const window = { from: wall(-30), to: wall(60) };
+  assert.equal((await q.call('account.quiet', window, { token: tokens[0] })).data, { quiet: window, quiet_now: true, held: 0 });
+  assert.equal((await q.call('account.quiet', {}, { token: tokens[0] })).data.quiet, window, '{} reads them');
+  const stream = openStream(`${q.url}/api/notice/stream?token=${tokens[0]}`);
+  await stream.ready;
+  passes(await q.call('device.heartbeat', {}, { token: camera }));
+
+  q.clock.advance(61);
+  await q.services.alerts.tick();
+  const of = (kind: string, phone: string) => sent(q, kind).filter((m) => m.phone === phone && (m.device === name || kind === 'summary'));
+  assert.is(of('offline', phones[1]!).length, 1, 'the other member, without quiet hours, is told');
+  assert.is(of('offline', phones[0]!).length, 0, 'held');
+  await stream.waitFor(() => stream.events.some((e) => e.event === 'device'), 2000);
+
+  // a fall is never held
+  const item = await fall(q, camera, tokens[0]!);
+  await until(() => sent(q, 'alert', item.event_id).length === 2, 2000, 'the fall\'s SMS to both');
+  await q.services.alerts.settled();
+  assert.is(of('online', phones[0]!).length, 0, 'back online: held too');
+  assert.is(of('online', phones[1]!).length, 1);
+  assert.is((await q.call('account.quiet', {}, { token: tokens[0] })).data.held, 2);
+
+  // the quiet hours end: one summary naming both, once
+  q.clock.advance(57 * 60);
+  await q.services.alerts.tick();
+  assert.is(of('summary', phones[0]!).length, 0, 'a minute before the end');
+  q.clock.advance(180);
+  await q.services.alerts.tick();
+  await q.services.alerts.tick();
+  const summary = of('summary', phones[0]!);
+  // (silent again for an hour since the fall, the camera went offline once more)
+  assert.equal(summary.map((m) => [m.count, m.lines]), [[3, [`${name}: offline`, `${name}: online`, `${name}: offline`]]]);
+  assert.is(of('summary', phones[1]!).length, 0);
+  assert.is(of('offline', phones[0]!).length + of('online', phones[0]!).length, 0, 'never sent one by one');
+  assert.equal((await q.call('account.quiet', {}, { token: await q.login(phones[0]!) })).data, { quiet: window, quiet_now: false, held: 0 });
+  stream.close();
+});
+
+quiet('quiet hours across midnight; off ends them (and what was held goes at the next sweep); bad times are refused', async () => {
+  const { phones, tokens, camera } = await family(q);
+  const name = `room-${phones[0]}`;
+  passes(await q.call('account.quiet', { from: wall(-10), to: wall(-20) }, { token: tokens[1] }), 'almost the whole day');
+  passes(await q.call('device.pause', { device_id: camera, minutes: 15 }, { token: tokens[0] }));
+  const pauses = () => sent(q, 'pause').filter((m) => m.device === name).map((m) => m.phone);
+  assert.equal(pauses(), [phones[0]]);
+  assert.equal((await q.call('account.quiet', { off: true }, { token: tokens[1] })).data, { quiet: null, quiet_now: false, held: 1 });
+  await q.services.alerts.tick();
+  assert.equal(sent(q, 'summary').filter((m) => m.phone === phones[1]).map((m) => m.count), [1]);
+  for (const bad of [{ from: '24:00', to: '07:00' }, { from: '7:00', to: '08:00' }, { from: '22:00' }, { off: false }]) fails(await q.call('account.quiet', bad, { token: tokens[1] }), 'VALUE');
+  fails(await q.call('account.quiet', { from: '22:00', to: '22:00' }, { token: tokens[1] }), 'QUIET_EMPTY');
+  fails(await q.call('account.quiet', { from: '22:00', to: '07:00', off: true }, { token: tokens[1] }), 'QUIET_BOTH');
+});
+
+quiet.run();

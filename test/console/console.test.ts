@@ -548,7 +548,7 @@ if (!missing) {
     const id = (await a.sql.get<{ id: number }>('SELECT id FROM users WHERE phone = ?', phone)).id;
 
     await page.getByLabel('Nickname (shown to your family)').fill('Wei');
-    await page.getByRole('button', { name: 'Save' }).click();
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
     await page.getByRole('status').filter({ hasText: 'Saved.' }).first().waitFor();
     assert.is((await a.sql.get<{ nickname: string }>('SELECT nickname FROM users WHERE id = ?', id)).nickname, 'Wei');
 

@@ -21,12 +21,16 @@ const WORDS = {
     started: 'Alerts paused. Everyone in the family has been told.', end: 'End the pause now', ended: 'Alerts are back on. Everyone in the family has been told.',
     banner: (camera: string) => new RegExp(`Alerts for ${camera} are paused until \\d\\d:\\d\\d, by (you|\\d{3}\\*{4}\\d{4}) \\(carer visiting\\)`),
     fallPaused: 'The camera was paused: nobody was phoned about this fall.', cameras: 'Cameras', alarm: 'Fall detected',
+    quiet: 'Quiet hours', from: 'Quiet from', to: 'Until', save: 'Save quiet hours', saved: 'Quiet hours saved.', on: 'On: quiet from 22:30 until 06:45.',
+    off: 'Turn quiet hours off', quietEnded: 'Quiet hours turned off.',
   },
   'zh-CN': {
     pauseGroup: '暂停提醒', hour: '1 小时', reason: '原因（可不填，家人都能看到）', start: '暂停提醒',
     started: '提醒已暂停，已短信告诉家里每个人。', end: '现在结束暂停', ended: '提醒已恢复，已短信告诉家里每个人。',
     banner: (camera: string) => new RegExp(`${camera} 的提醒已暂停到 \\d\\d:\\d\\d，由 (您|\\d{3}\\*{4}\\d{4}) 设置 \\(carer visiting\\)`),
     fallPaused: '当时摄像头处于暂停中：这次跌倒没有通知任何人。', cameras: '摄像头', alarm: '发现跌倒',
+    quiet: '免打扰时段', from: '开始时间', to: '结束时间', save: '保存免打扰时段', saved: '免打扰时段已保存。', on: '已开启：22:30 到 06:45 免打扰。',
+    off: '关闭免打扰', quietEnded: '免打扰已关闭。',
   },
 } as const;
 
@@ -92,6 +96,30 @@ if (missing) {
       await card.getByRole('button', { name: w.start, exact: true }).waitFor();
       await mine.context.close();
       await hers.context.close();
+    });
+  }
+}
+
+if (!missing) {
+  for (const locale of ['en-US', 'zh-CN'] as const) {
+    duty(`${locale}: quiet hours set on the account page, stored, shown, and turned off`, async () => {
+      const w = WORDS[locale];
+      const me = newPhone();
+      await t.signUp(me);
+      const { context, page } = await signedIn(browser, t.url, { locale, phone: me, viewport: { width: 360, height: 740 }, screen: '#/account' });
+      const form = page.getByRole('form', { name: w.quiet });
+      await form.getByLabel(w.from).fill('22:30');
+      await form.getByLabel(w.to).fill('06:45');
+      await form.getByRole('button', { name: w.save }).click();
+      await form.getByRole('status').filter({ hasText: w.saved }).waitFor();
+      await form.getByText(w.on).waitFor();
+      assert.equal(await t.sql.get('select quiet_from, quiet_to from users where phone = ?', me), { quiet_from: 22 * 60 + 30, quiet_to: 6 * 60 + 45 });
+      if (SHOTS) await form.screenshot({ path: path.join(SHOTS, `quiet-${locale}.png`) });
+      assert.equal(await audit(page, `account with quiet hours (${locale})`), []);
+      await form.getByRole('button', { name: w.off }).click();
+      await form.getByRole('status').filter({ hasText: w.quietEnded }).waitFor();
+      assert.equal(await t.sql.get('select quiet_from, quiet_to from users where phone = ?', me), { quiet_from: null, quiet_to: null });
+      await context.close();
     });
   }
 }

@@ -106,6 +106,17 @@ export function parseLocal(tz: string, text: string): number | null {
   return fromLocal(tz, y, mo - 1, d, h, mi, s);
 }
 
+/** The wall clock in `tz` at `ms`: the day of the week (1 Monday to 7 Sunday) and the minute of the day. */
+export function wallClock(tz: string, ms: number): { weekday: number; minute: number } {
+  const l = local(tz, ms);
+  return { weekday: ((new Date(Date.UTC(l.y, l.mo, l.d)).getUTCDay() + 6) % 7) + 1, minute: l.h * 60 + l.mi };
+}
+
+/** Whether `minute` of the day falls in [from, to): a window whose `from` is after its `to` spans midnight. */
+export function inWindow(minute: number, from: number, to: number): boolean {
+  return from <= to ? minute >= from && minute < to : minute >= from || minute < to;
+}
+
 /** Local time minus UTC in `tz` at the instant `ms` (what a report's days are shifted by). */
 export const offsetAt = (tz: string, ms: number): number => offset(tz, ms);
 

@@ -10,7 +10,8 @@ export const isCall = (kind: string): kind is FallCall => kind === 'call' || kin
  * What a gateway is asked to deliver: a verification code, a fall alert (SMS or call; `invite`: its
  * text asks for an answer, 1 on the keypad or by SMS, when answers by phone are on), the confirmation
  * of an SMS reply (`open`: the phone's other falls still unacknowledged), a camera's liveness, a pause
- * begun (by: the phone that started it) or over (early: by whom).
+ * begun (by: the phone that started it) or over (early: by whom), and the summary of what quiet hours
+ * held (`lines`: the first few, "<camera>: <kind>").
  */
 export type SmsMessage =
   | { kind: 'code'; phone: string; code: string; commandType: number; ttlSeconds: number }
@@ -18,7 +19,8 @@ export type SmsMessage =
   | { kind: 'acknowledged'; phone: string; device: string; eventId: string; createtime: string; open: number }
   | { kind: 'offline' | 'online'; phone: string; device: string; lastSeen: string | null }
   | { kind: 'pause'; phone: string; device: string; by: string; until: string; reason: string | null }
-  | { kind: 'pause-end'; phone: string; device: string; how: 'early' | 'expired'; by: string | null };
+  | { kind: 'pause-end'; phone: string; device: string; how: 'early' | 'expired'; by: string | null }
+  | { kind: 'summary'; phone: string; count: number; lines: string[] };
 
 /** Why a provider refused: mapped by the caller onto the captcha endpoint's statuses. */
 export type SmsRefusal = 'bad_phone' | 'limit_30s' | 'limit_hour' | 'limit_day' | 'failed';

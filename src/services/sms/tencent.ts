@@ -24,7 +24,7 @@ function httpProfile(endpoint: string) {
 /**
  * A template's parameters: the code and its minutes; the device and when it was last heard from; the
  * device and the fall's time (and, confirming a reply, how many other falls are still open); a pause's
- * device, its end and who started it (masked).
+ * device, its end and who started it (masked); a summary's count and cameras.
  */
 function paramsOf(m: SmsMessage): string[] {
   switch (m.kind) {
@@ -34,6 +34,7 @@ function paramsOf(m: SmsMessage): string[] {
     case 'acknowledged': return [m.device, m.createtime, String(m.open)];
     case 'pause': return [m.device, m.until, maskPhone(m.by)];
     case 'pause-end': return [m.device];
+    case 'summary': return [String(m.count), [...new Set(m.lines.map((l) => l.slice(0, l.lastIndexOf(':'))))].join(',').slice(0, 20)];
     default: return [m.device, m.createtime];
   }
 }

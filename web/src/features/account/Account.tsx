@@ -6,6 +6,7 @@ import { CodeStep, proof, terminal } from '../../ui/CodeStep';
 import { useI18n } from '../../ui/i18n';
 import { maskPhone } from '../../ui/time';
 import { AuditTable, type AuditEntry } from '../../ui/tables';
+import { QuietHours } from './Quiet';
 
 type PushState = 'unsupported' | 'blocked' | 'off' | 'on';
 
@@ -275,6 +276,7 @@ export function Account({ session, onSignOut, onSession }: { session: Session; o
       </div>
       <Profile session={session} />
       <Notifications />
+      <QuietHours />
       <Sessions session={session} />
       <Activity />
       <MyData />
