@@ -17,7 +17,7 @@ import type { Logger } from '../log.js';
 import { AlertStore } from '../db/alerts.js';
 import { AnswerStore } from '../db/answers.js';
 import { QuietStore } from '../db/quiet.js';
-import { Alerts, Notifier, Pauses, PhoneAnswers, NoticeFanout, NoticeHub, NoticeIngest, NoticeLists, NoticeRecovery, NoticeView, PhotoRetention, WebPush } from './alerts/index.js';
+import { Alerts, Liveness, Notifier, Pauses, PhoneAnswers, NoticeFanout, NoticeHub, NoticeIngest, NoticeLists, NoticeRecovery, NoticeView, PhotoRetention, WebPush } from './alerts/index.js';
 import { PushStore } from '../db/push.js';
 import { DataExports, Metrics, ReportDays } from './operations/index.js';
 import { ExportStore } from '../db/exports.js';
@@ -60,6 +60,8 @@ export interface Services {
   noticeRecovery: NoticeRecovery;
   /** Escalation of unacknowledged falls, retries, camera liveness. */
   alerts: Alerts;
+  /** Heartbeats, and cameras declared offline and back online. */
+  liveness: Liveness;
   /** Each camera's pause: falls stored and streamed, nobody phoned. */
   pauses: Pauses;
   /** The SMS that are not falls, held in an account's quiet hours; and those hours (account.quiet). */
@@ -163,10 +165,13 @@ export async function createServices(config: Config, clock: Clock, log: Logger, 
   const photos = new Photos(noticeFiles, photoFiles, config.imageMaxPixels, log);
   const quiet = new QuietStore(db);
   const notifier = new Notifier(db, quiet, gateway, { clock, timeZone: config.noticeTimezone, log });
-  const alerts: Alerts = new Alerts(db, { steps, notices, devices, answers }, { hub, gateway, bus, notifier }, { clock, config, log }, (ms): string => noticeView.createtime(ms));
+  const format = (ms: number): string => noticeView.createtime(ms);
+  const alerts: Alerts = new Alerts(db, { steps, notices, devices, answers }, { gateway, bus }, { clock, config, log }, format);
+  const liveness = new Liveness(db, devices, { hub, bus, notifier, track: (work) => void alerts.track(work, undefined) }, { clock, offlineSeconds: config.cameraOfflineSeconds, log }, format);
+  alerts.every((now) => liveness.sweep(now));
   const noticeLists = new NoticeLists(db, notices, bus, clock, noticeView);
   const fanout = new NoticeFanout(db, { notices, devices }, hub, noticeLists, noticeView, bus);
-  const noticeIngest = new NoticeIngest(db, { notices, devices, files: noticeFiles }, { fanout, lists: noticeLists, view: noticeView }, { alerts, audit, metrics, bus }, { clock, config, log });
+  const noticeIngest = new NoticeIngest(db, { notices, devices, files: noticeFiles }, { fanout, lists: noticeLists, view: noticeView }, { alerts, liveness, audit, metrics, bus }, { clock, config, log });
   devices.onChange = (tx, userIds) => noticeLists.invalidate(tx, userIds);
   const pauses = new Pauses(db, devices, { notifier, audit, hub, bus }, { clock, view: noticeView, log });
   alerts.every((now) => pauses.sweep(now));
@@ -202,6 +207,7 @@ export async function createServices(config: Config, clock: Clock, log: Logger, 
     noticeView,
     noticeRecovery: new NoticeRecovery(db, notices, noticeFiles),
     alerts,
+    liveness,
     pauses,
     notifier,
     quiet,

@@ -4,8 +4,8 @@ import { handler } from './statuses.js';
 export default handler<unknown>({
   type: 'device', subtype: 'heartbeat', auth: 'device', success: 'Successful',
   // answered once the heartbeat is recorded: a camera (or a family member's list) asking right after sees it
-  async run(_data, { device, alerts, ok }) {
-    await alerts.heardFrom(device!, true);
+  async run(_data, { device, liveness, ok }) {
+    await liveness.heardFrom(device!, true);
     return ok();
   },
 });

@@ -7,8 +7,6 @@ import type { Database, Tx } from '../../db/engine.js';
 import type { NoticeStore } from '../../db/notices.js';
 import type { Logger } from '../../log.js';
 import type { Bus } from '../shared/index.js';
-import type { NoticeHub } from './hub.js';
-import type { Notifier } from './notify.js';
 import type { WebPush } from './push.js';
 import { isCall, type FallKind, type SmsGateway, type SmsMessage } from '../sms/index.js';
 
@@ -41,8 +39,8 @@ export function effective(own: number | null, fallback: number): number {
  * repeat SMS and its call as rows in alert_steps (in the notice's own
  * transaction); a timer fires the due ones. A step is claimed in the database
  * before it is sent, so each fires once, after a restart too; an
- * acknowledgement marks what is left skipped. The same timer declares silent
- * cameras offline.
+ * acknowledgement marks what is left skipped. The same timer runs the other
+ * sweeps (`every`): silent cameras, pauses, quiet hours.
  */
 export class Alerts {
   /** Web Push, when the wiring hands it over: the first step of a fall's chain, beside the SMS. */
@@ -56,14 +54,11 @@ export class Alerts {
   constructor(
     private readonly db: Database,
     private readonly stores: { steps: AlertStore; notices: NoticeStore; devices: DeviceStore; answers: AnswerStore },
-    /** Where its news goes: streams, phones, the other instances. */
-    private readonly out: { hub: NoticeHub; gateway: SmsGateway; bus: Bus; notifier: Notifier },
+    /** Where its news goes: phones, the other instances. */
+    private readonly out: { gateway: SmsGateway; bus: Bus },
     private readonly base: { clock: Clock; config: Config; log: Logger },
     private readonly format: (ms: number) => string,
   ) {
-    out.bus.on((wake) => {
-      if (wake.k === 'device') return this.tellLiveness(wake.device);
-    });
   }
 
   /** Answers by phone are on (PROVIDER_CALLBACK_SECRET): contacts are kept, texts invite answers, the resident and last resort are called. */
@@ -249,14 +244,13 @@ export class Alerts {
     try {
       const now = this.base.clock.now();
       for (const step of await this.stores.steps.due(this.db.read, now, BATCH)) await this.fire(step, now);
-      await this.sweepOffline(now);
       for (const job of this.jobs) await job(now);
     } catch (err) {
       this.base.log.error('alert tick failed', { err });
     }
   }
 
-  /** More work for every tick (pauses that ran out, held messages), after the due steps. */
+  /** More work for every tick (cameras gone silent, pauses that ran out, held messages), after the due steps. */
   every(job: (now: number) => Promise<void>): void {
     this.jobs.push(job);
   }
@@ -300,25 +294,8 @@ export class Alerts {
     return this.db.transaction((tx) => this.stores.steps.finish(tx, stepId, outcome));
   }
 
-  /** A heartbeat (or an upload from a camera that sends them). */
-  async heardFrom(device: DeviceRow, heartbeat: boolean): Promise<void> {
-    const now = this.base.clock.now();
-    if (!(await this.db.transaction((tx) => this.stores.devices.heardFrom(tx, device.id, now, heartbeat)))) return;
-    this.base.log.info('camera back online', { device: device.deviceId });
-    void this.track(this.liveness(device, true, now), undefined);
-  }
-
-  private async sweepOffline(now: number): Promise<void> {
-    const before = now - this.base.config.cameraOfflineSeconds * 1000;
-    for (const device of await this.stores.devices.goneSilent(this.db.read, before, BATCH)) {
-      if (!(await this.db.transaction((tx) => this.stores.devices.markOffline(tx, device.id, before)))) continue;
-      this.base.log.warn('camera offline', { device: device.deviceId, last_seen: this.format(device.lastSeenAt!) });
-      await this.liveness(device, false, device.lastSeenAt!);
-    }
-  }
-
-  /** stop() waits for sends in flight, so that their outcome is written before the database closes. */
-  private track<T>(work: Promise<T>, onError: T): Promise<T> {
+  /** Work stop() waits for (sends in flight, liveness SMS), so that its outcome is written before the database closes. */
+  track<T>(work: Promise<T>, onError: T): Promise<T> {
     const tracked = work.catch((err) => {
       this.base.log.error('alert bookkeeping failed', { err });
       return onError;
@@ -326,21 +303,5 @@ export class Alerts {
     this.inflight.add(tracked);
     void tracked.finally(() => this.inflight.delete(tracked));
     return tracked;
-  }
-
-  /** A camera went offline or came back (here or on another instance): its accounts' streams are told, from the row. */
-  private async tellLiveness(deviceRowId: number): Promise<void> {
-    const device = await this.stores.devices.byRowId(this.db.read, deviceRowId);
-    if (!device || device.lastSeenAt === null) return;
-    const users = await this.stores.devices.boundUsers(this.db.read, device.id);
-    this.out.hub.publish(users.map((u) => u.id), {
-      type: 'device', data: { device_id: device.deviceId, device_name: device.name, online: device.offline === 0, last_seen: this.format(device.lastSeenAt) },
-    });
-  }
-
-  private async liveness(device: DeviceRow, online: boolean, lastSeen: number): Promise<void> {
-    await this.out.bus.send(null, { k: 'device', device: device.id }).catch((err) => this.base.log.error('other instances not told of a camera', { device: device.deviceId, err }));
-    const users = await this.stores.devices.boundUsers(this.db.read, device.id);
-    await this.out.notifier.tell(users, { kind: online ? 'online' : 'offline', device: device.name, lastSeen: this.format(lastSeen) });
   }
 }

@@ -10,3 +10,4 @@ export * from './view.js';
 export * from './answers.js';
 export * from './notify.js';
 export * from './pauses.js';
+export * from './liveness.js';

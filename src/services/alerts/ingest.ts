@@ -8,6 +8,7 @@ import type { Logger } from '../../log.js';
 import { type FileStore, decodeBase64, inspectImage, sniffImage, type ImageProblem, type ImageType } from '../media/index.js';
 import { type Actor, type AuditLog, type Bus, maskPhone, randomHex128, sha256Hex } from '../shared/index.js';
 import type { NoticeFanout } from './fanout.js';
+import type { Liveness } from './liveness.js';
 import type { NoticeLists } from './lists.js';
 import type { Acknowledgement, Channel, PublicNotice, Verdict } from './public-notice.js';
 import type { NoticeView } from './view.js';
@@ -37,7 +38,7 @@ export class NoticeIngest {
     /** The flows a stored or acknowledged fall goes on to. */
     private readonly flows: { fanout: NoticeFanout; lists: NoticeLists; view: NoticeView },
     /** What a fall sets going and what records it: its escalation, the audit trail, the meters, the other instances. */
-    private readonly chain: { alerts: Alerts; audit: AuditLog; metrics: NoticeMeter; bus: Bus },
+    private readonly chain: { alerts: Alerts; liveness: Liveness; audit: AuditLog; metrics: NoticeMeter; bus: Bus },
     private readonly base: { clock: Clock; config: Config; log: Logger },
   ) {}
 
@@ -156,7 +157,7 @@ export class NoticeIngest {
       pausedBy: paused?.by ?? null, pausedUntil: paused?.until ?? null, pausedReason: paused?.reason ?? null,
     });
     await this.announce(log, device, id, notice, asking ? 'asking' : paused ? 'paused' : 'now');
-    if (device.lastSeenAt !== null) await this.chain.alerts.heardFrom(device, false);
+    if (device.lastSeenAt !== null) await this.chain.liveness.heardFrom(device, false);
     return { ok: true, picName };
   }
 
