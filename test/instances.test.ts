@@ -198,6 +198,24 @@ if (ENGINE === 'postgres') {
     }
   });
 
+  test('a rota set on one instance: the fall taken by the other tells the person on call first, and everyone at the next level, once', async () => {
+    const [p1, p2] = [newPhone(), newPhone()];
+    const t1 = await a.signUp(p1);
+    const t2 = await b.signUp(p2);
+    const camera = await a.camera(t1);
+    passes(await b.call('device.bind', { device_id: camera }, t2));
+    passes(await a.call('device.oncall', { device_id: camera, order: 'rota', rota: [{ phone: p2, days: [1, 2, 3, 4, 5, 6, 7], from: '00:00', to: '00:00' }], next_level_seconds: 10 }, t1));
+    const outbox = (dir: string) => (fs.existsSync(`${dir}/sms-outbox.jsonl`) ? fs.readFileSync(`${dir}/sms-outbox.jsonl`, 'utf8').trim().split('\n').map((l) => JSON.parse(l)) : []);
+    passes(await b.callAt('/notice', 'notice', 'upload', { base64: (await jpeg(22)).toString('base64') }, camera));
+    const eventId = (await a.list(t1)).data.list[0].event_id as string;
+    const lines = (kind: string) => dirs.flatMap(outbox).filter((m: { kind: string; event_id?: string }) => m.kind === kind && m.event_id === eventId);
+    await within(3000, 'the first SMS', async () => lines('alert').length > 0);
+    assert.equal(lines('alert').map((m: { phone: string }) => m.phone), [p2], 'the person on call alone');
+    await within(15_000, 'the next level', async () => lines('next-level').length >= 2);
+    await new Promise((r) => setTimeout(r, 1500));
+    assert.equal(lines('next-level').map((m: { phone: string }) => m.phone).sort(), [p1, p2].sort(), 'everyone, once, by one of the two');
+  });
+
   test('read-your-writes when the wake-ups come late: an instance whose database replies take 40 ms more still lists the fall stored through A right after A answered (10 tries)', async () => {
     // C's every connection to PostgreSQL, its listening one too, through a proxy that holds what the server
     // sends for 40 ms: the notification of A's fall reaches C long after A answered, so only C's wait for

@@ -3,9 +3,10 @@ import { hot, run, type Database, type Q, type Tx } from './engine.js';
 
 /**
  * A step's kind is the message it sends (gateway.ts's FallKind), or resident-wait: the end of the
- * resident's time to answer, which sends nothing.
+ * resident's time to answer, which sends nothing. next-level: the SMS to everyone bound when the person
+ * on call (device.oncall) did not acknowledge.
  */
-export type StepKind = 'alert' | 'alert-repeat' | 'alert-ok' | 'call' | 'resident-call' | 'resident-wait' | 'last-resort' | 'last-resort-call';
+export type StepKind = 'alert' | 'alert-repeat' | 'alert-ok' | 'next-level' | 'call' | 'resident-call' | 'resident-wait' | 'last-resort' | 'last-resort-call';
 export type Outcome = 'sent' | 'failed' | 'skipped';
 
 /** A due step with what firing it needs to know. */
@@ -23,6 +24,10 @@ export interface DueStep {
   deviceName: string;
   alertRepeatSeconds: number | null;
   alertCallSeconds: number | null;
+  /** The camera's on-call order (null: everyone) and the time zone it is read in. */
+  oncall: string | null;
+  nextLevelSeconds: number | null;
+  timeZone: string | null;
 }
 
 /** Pending escalation steps and retries of fall alerts (see schema-alerts.ts, alert_steps). */
@@ -57,6 +62,13 @@ export class AlertStore {
     await tx.q.update(s).set({ dueAt, kind: as }).where(and(eq(s.noticeId, noticeId), eq(s.kind, kind), isNull(s.doneAt), isNull(s.phone)));
   }
 
+  /** Adds a step of this kind to every bound phone unless the fall has one already (sent or not). */
+  async ensure(tx: Tx, noticeId: number, kind: StepKind, dueAt: number): Promise<void> {
+    const { alertSteps: s } = this.db.t;
+    const [found] = await tx.q.select({ id: s.id }).from(s).where(and(eq(s.noticeId, noticeId), eq(s.kind, kind), isNull(s.phone))).limit(1);
+    if (!found) await this.add(tx, noticeId, kind, dueAt);
+  }
+
   /** Drops a fall's pending steps of these kinds (the resident said all right). */
   async skip(tx: Tx, noticeId: number, kinds: StepKind[], now: number): Promise<void> {
     const { alertSteps: s } = this.db.t;
@@ -65,19 +77,21 @@ export class AlertStore {
 
   /**
    * Moves the family's steps as the resident answered: ok, the first SMS now as alert-ok and nothing
-   * after it; help, the SMS, repeat and call now; no_answer, from now as they would have run from the
-   * fall (`delays` in seconds, 0 is off).
+   * after it; help, the SMS, the next level, repeat and call now; no_answer, from now as they would have
+   * run from the fall (`delays` in seconds, 0 is off; `nextLevel` 0 without a rota).
    */
-  async afterResident(tx: Tx, noticeId: number, answer: 'ok' | 'help' | 'no_answer', now: number, delays: { repeat: number; call: number }): Promise<void> {
+  async afterResident(tx: Tx, noticeId: number, answer: 'ok' | 'help' | 'no_answer', now: number, delays: { repeat: number; call: number; nextLevel: number }): Promise<void> {
     await this.skip(tx, noticeId, ['resident-wait'], now);
     if (answer === 'ok') {
       await this.retime(tx, noticeId, 'alert', now, 'alert-ok');
-      await this.skip(tx, noticeId, ['alert-repeat', 'call', 'last-resort', 'last-resort-call'], now);
+      await this.skip(tx, noticeId, ['next-level', 'alert-repeat', 'call', 'last-resort', 'last-resort-call'], now);
       return;
     }
+    const after = (seconds: number) => (answer === 'help' ? now : now + (delays.nextLevel + seconds) * 1000);
     await this.retime(tx, noticeId, 'alert', now);
-    await this.retime(tx, noticeId, 'alert-repeat', answer === 'help' ? now : now + delays.repeat * 1000);
-    await this.retime(tx, noticeId, 'call', answer === 'help' ? now : now + delays.call * 1000);
+    await this.retime(tx, noticeId, 'next-level', after(0));
+    await this.retime(tx, noticeId, 'alert-repeat', after(delays.repeat));
+    await this.retime(tx, noticeId, 'call', after(delays.call));
   }
 
   async due(q: Q, now: number, limit: number): Promise<DueStep[]> {
@@ -85,7 +99,7 @@ export class AlertStore {
     return await q.q.select({
       id: alertSteps.id, noticeId: alertSteps.noticeId, kind: alertSteps.kind, phone: alertSteps.phone, attempts: alertSteps.attempts,
       eventId: notices.eventId, createdAt: notices.createdAt, ackAt: notices.ackAt, residentAnswer: notices.residentAnswer, deviceRowId: devices.id, deviceName: devices.name,
-      alertRepeatSeconds: devices.alertRepeatSeconds, alertCallSeconds: devices.alertCallSeconds,
+      alertRepeatSeconds: devices.alertRepeatSeconds, alertCallSeconds: devices.alertCallSeconds, oncall: devices.oncall, nextLevelSeconds: devices.nextLevelSeconds, timeZone: devices.timeZone,
     }).from(alertSteps).innerJoin(notices, eq(notices.id, alertSteps.noticeId)).innerJoin(devices, eq(devices.id, notices.deviceId))
       .where(and(isNull(alertSteps.doneAt), lte(alertSteps.dueAt, now))).orderBy(asc(alertSteps.dueAt)).limit(limit) as DueStep[];
   }
@@ -141,7 +155,7 @@ export class AlertStore {
 
 /** A step's name in a fall's timeline. */
 export const EVENT_KIND: Record<StepKind, string> = {
-  alert: 'sms', 'alert-repeat': 'sms-repeat', 'alert-ok': 'sms-ok', call: 'call',
+  alert: 'sms', 'alert-repeat': 'sms-repeat', 'alert-ok': 'sms-ok', 'next-level': 'sms-next-level', call: 'call',
   'resident-call': 'resident-call', 'resident-wait': 'resident-wait', 'last-resort': 'last-resort-sms', 'last-resort-call': 'last-resort-call',
 };
 

@@ -23,6 +23,10 @@ export interface DeviceRow {
   pausedUntil: number | null;
   pausedBy: string | null;
   pausedReason: string | null;
+  /** The on-call order: null is everyone at once, else the rota as JSON (services/alerts/oncall.ts); its next level's seconds, its time zone. */
+  oncall: string | null;
+  nextLevelSeconds: number | null;
+  timeZone: string | null;
 }
 
 /** The pause a camera is under at `now`, or null (one whose time has come is over, swept or not). */
@@ -37,6 +41,7 @@ function rowOf(t: Tables) {
     alertCallSeconds: d.alertCallSeconds, residentPhone: d.residentPhone, residentSeconds: d.residentSeconds,
     lastResortPhone: d.lastResortPhone, lastResortSeconds: d.lastResortSeconds, lastSeenAt: d.lastSeenAt, offline: d.offline, lastAlertAt: d.lastAlertAt,
     pausedUntil: d.pausedUntil, pausedBy: d.pausedBy, pausedReason: d.pausedReason,
+    oncall: d.oncall, nextLevelSeconds: d.nextLevelSeconds, timeZone: d.timeZone,
   };
 }
 
@@ -172,6 +177,12 @@ export class DeviceStore {
     const { devices } = this.db.t;
     return this.db.affected(await tx.q.update(devices).set({ lastAlertAt: now })
       .where(and(eq(devices.id, deviceRowId), or(isNull(devices.lastAlertAt), lte(devices.lastAlertAt, now - cooldownMs))))) === 1;
+  }
+
+  /** Sets the camera's on-call order (oncall null: everyone). */
+  async setOnCall(tx: Tx, deviceRowId: number, s: Pick<DeviceRow, 'oncall' | 'nextLevelSeconds' | 'timeZone'>): Promise<void> {
+    const { devices } = this.db.t;
+    await tx.q.update(devices).set(s).where(eq(devices.id, deviceRowId));
   }
 
   /** Starts a pause, or replaces the one under way. */

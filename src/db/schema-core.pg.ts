@@ -90,6 +90,9 @@ export const devices = pgTable('devices', {
   pausedUntil: bigint('paused_until', { mode: 'number' }),
   pausedBy: text('paused_by'),
   pausedReason: text('paused_reason'),
+  oncall: text('oncall'),
+  nextLevelSeconds: integer('next_level_seconds'),
+  timeZone: text('time_zone'),
 }, (t) => [
   uniqueIndex('devices_device_id_unique').on(t.deviceId),
   index('devices_paused').on(t.pausedUntil),

@@ -87,6 +87,11 @@ export const devices = sqliteTable('devices', {
   pausedUntil: integer('paused_until'),
   pausedBy: text('paused_by'),
   pausedReason: text('paused_reason'),
+  /** The on-call order (device.oncall): null, everyone at once; else the rota as JSON ([{phone, days, from, to}], minutes of the day). */
+  oncall: text('oncall'),
+  /** Seconds the person on call has before everyone is told (null: 300); the camera's own time zone (null: NOTICE_TIMEZONE). */
+  nextLevelSeconds: integer('next_level_seconds'),
+  timeZone: text('time_zone'),
 }, (t) => [
   uniqueIndex('devices_device_id_unique').on(t.deviceId),
   index('devices_paused').on(t.pausedUntil),

@@ -243,7 +243,7 @@ live('a camera that sent a heartbeat and then went silent is offline once; heard
   fails(await t.call('device.heartbeat', {}, { token: 'f'.repeat(32) }), 'DEVICE_TOKEN');
   const seenAt = t.services.noticeView.createtime(t.clock.now());
   const listed = (await t.call('device.list', {}, { token: tokens[0] })).data.list;
-  assert.equal(listed.find((d: { device_id: string }) => d.device_id === camera), { device_id: camera, device_name: listed[0].device_name, last_seen: seenAt, online: true, paused: null });
+  assert.equal(listed.find((d: { device_id: string }) => d.device_id === camera), { device_id: camera, device_name: listed[0].device_name, last_seen: seenAt, online: true, paused: null, on_call: null });
   assert.equal(listed.find((d: { device_id: string }) => d.device_id === legacy).online, null);
 
   t.clock.advance(59);

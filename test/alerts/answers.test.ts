@@ -306,6 +306,46 @@ resident('busy, or not answered: the family is told at once', async () => {
   }
 });
 
+resident('the whole chain with a rota: the resident first, then the person on call, then everyone, then the repeat and the call, then the last resort', async () => {
+  const neighbour = newPhone();
+  const { residentPhone, item, started, stream, phones, tokens, camera } = await askedFall();
+  // set after the fall's steps were written: the rota is read when the family's first SMS goes
+  passes(await r.call('device.oncall', { device_id: camera, order: 'rota', rota: [{ phone: phones[1]!, days: [1, 2, 3, 4, 5, 6, 7], from: '00:00', to: '00:00' }], next_level_seconds: 60 }, { token: tokens[0] }));
+  const g = await family(r);
+  passes(await r.call('device.alerts', { device_id: g.camera, resident_phone: residentPhone, resident_seconds: 30, last_resort_phone: neighbour, last_resort_seconds: 600 }, { token: g.tokens[0] }));
+  passes(await r.call('device.oncall', { device_id: g.camera, order: 'rota', rota: [{ phone: g.phones[1]!, days: [1, 2, 3, 4, 5, 6, 7], from: '00:00', to: '00:00' }], next_level_seconds: 60 }, { token: g.tokens[0] }));
+  stream.close();
+  const second = await fall(r, g.camera, g.tokens[0]!);
+  const t0 = r.clock.now();
+  await r.services.alerts.tick();
+  await r.services.alerts.settled();
+  assert.equal(lines(r, second.event_id, 'resident-call').map((m) => m.phone), [residentPhone]);
+  const step = async (seconds: number) => {
+    r.clock.advance((t0 + seconds * 1000 - r.clock.now()) / 1000);
+    await r.services.alerts.tick();
+    await r.services.alerts.settled();
+  };
+  await step(30); // nobody answered the resident's call: the person on call
+  assert.equal(lines(r, second.event_id, 'alert').map((m) => m.phone), [g.phones[1]]);
+  await step(89);
+  assert.is(lines(r, second.event_id, 'next-level').length, 0);
+  await step(90); // a minute later, everyone
+  assert.equal(lines(r, second.event_id, 'next-level').map((m) => m.phone).sort(), [...g.phones].sort());
+  await step(90 + 120); // the repeat (ALERT_REPEAT_SECONDS) after that
+  assert.equal(lines(r, second.event_id, 'alert-repeat').map((m) => m.phone).sort(), [...g.phones].sort());
+  await step(90 + 300); // and the call
+  assert.equal(lines(r, second.event_id, 'call').map((m) => m.phone).sort(), [...g.phones].sort());
+  await step(600); // nobody: the last resort
+  assert.equal(lines(r, second.event_id, 'last-resort').map((m) => m.phone), [neighbour]);
+  assert.ok(started <= t0);
+  // the first fall was asked before its camera had a rota: its first SMS goes to whoever is on call when it fires
+  await r.services.alerts.tick();
+  assert.equal(lines(r, item.event_id, 'alert').map((m) => m.phone), [phones[1]]);
+  r.clock.advance(60);
+  await r.services.alerts.tick();
+  assert.equal(lines(r, item.event_id, 'next-level').map((m) => m.phone).sort(), [...phones].sort(), 'and the next level it did not have');
+});
+
 resident.run();
 
 // ---------------------------------------------------------------------------------------------

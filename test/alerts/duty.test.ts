@@ -1,6 +1,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { fails, jpeg, newPhone, passes, startTestServer, type TestServer, until } from '../helpers.js';
+import { fails, jpeg, newPhone, passes, startTestServer, tempDir, type TestServer, until } from '../helpers.js';
+import { onShift } from '../../src/services/alerts/index.js';
 import { openStream } from '../support/sse.js';
 
 /** Two family members bound to one camera that repeats after 60 s and calls after 120 s. */
@@ -196,3 +197,150 @@ quiet('quiet hours across midnight; off ends them (and what was held goes at the
 });
 
 quiet.run();
+
+// ---------------------------------------------------------------------------------------------
+const oncall = suite('device.oncall: the person on call first, everyone at next_level_seconds, then the repeat and the call');
+let o: TestServer;
+const ONCALL_ENV = { ALERT_SMS_COOLDOWN_SECONDS: '0', ALERT_REPEAT_SECONDS: '60', ALERT_CALL_SECONDS: '120' };
+oncall.before(async () => {
+  o = await startTestServer(ONCALL_ENV);
+});
+oncall.after(() => o.close());
+
+/** A family of three on one camera (the default escalation: repeat 60 s, call 120 s). */
+async function three(t: TestServer) {
+  const phones = [newPhone(), newPhone(), newPhone()];
+  const tokens = await Promise.all(phones.map((p) => t.signUp(p)));
+  const camera = await t.addDevice(tokens[0]!, `hall-${phones[0]}`);
+  for (const token of tokens.slice(1)) await t.bind(token, camera);
+  return { phones, tokens, camera };
+}
+const ALL_DAYS = [1, 2, 3, 4, 5, 6, 7];
+/** "HH:MM" in NOTICE_TIMEZONE `minutes` from the server's now, whole minutes. */
+const at = (t: TestServer, minutes: number) => t.services.noticeView.createtime(t.clock.now() + minutes * 60_000).slice(11, 16);
+const setTo = (ms: number) => o.clock.advance((ms - o.clock.now()) / 1000);
+const to = (t: TestServer, kind: string, eventId: string) => sent(t, kind, eventId).map((m) => m.phone).sort();
+
+oncall('only the person on call gets the first SMS; at the window\'s end the next one does; nobody acknowledging brings in everyone, an acknowledgement stops it', async () => {
+  const { phones, tokens, camera } = await three(o);
+  // the boundary: the next whole minute after one from now; the first member until it, the second from it
+  const boundary = at(o, 2);
+  const rota = [{ phone: phones[0]!, days: ALL_DAYS, from: at(o, -120), to: boundary }, { phone: phones[1]!, days: ALL_DAYS, from: boundary, to: at(o, 120) }];
+  const set = await o.call('device.oncall', { device_id: camera, order: 'rota', rota, next_level_seconds: 300 }, { token: tokens[2] });
+  passes(set);
+  assert.equal(set.data.order, 'rota');
+  assert.equal(set.data.rota, rota.map((s) => ({ ...s })));
+  assert.equal(set.data.on_call, [{ name: phones[0]!.replace(/^(\d{3})\d{4}(\d{4})$/, '$1****$2'), phone: phones[0]!.replace(/^(\d{3})\d{4}(\d{4})$/, '$1****$2') }]);
+  assert.equal((await o.call('device.list', {}, { token: tokens[1] })).data.list.find((d: { device_id: string }) => d.device_id === camera).on_call, set.data.on_call);
+
+  const first = await fall(o, camera, tokens[0]!);
+  await until(() => sent(o, 'alert', first.event_id).length === 1, 2000, 'the first SMS');
+  assert.equal(to(o, 'alert', first.event_id), [phones[0]]);
+  // past the boundary (the minute after it begins): the second member is on call
+  const [hh, mm] = boundary.split(':').map(Number) as [number, number];
+  const nowWall = at(o, 0).split(':').map(Number) as [number, number];
+  const minutesToBoundary = ((hh * 60 + mm) - (nowWall[0] * 60 + nowWall[1]) + 1440) % 1440;
+  o.clock.advance(minutesToBoundary * 60 + 1 - new Date(o.clock.now()).getUTCSeconds());
+  const second = await fall(o, camera, tokens[0]!);
+  await until(() => sent(o, 'alert', second.event_id).length === 1, 2000, 'the second fall\'s first SMS');
+  assert.equal(to(o, 'alert', second.event_id), [phones[1]]);
+  // the second fall is acknowledged by the person on call: nothing more for it, ever
+  passes(await o.call('notice.info', { event_id: second.event_id }, { token: await o.login(phones[1]!) }));
+
+  // the first: five minutes after it, everyone; the repeat a minute after that, the call two
+  const firstAt = Date.parse(sent(o, 'alert', first.event_id)[0]!.time);
+  setTo(firstAt + 299_000);
+  await o.services.alerts.tick();
+  assert.is(sent(o, 'next-level', first.event_id).length, 0, 'not before 300 s');
+  setTo(firstAt + 300_000);
+  await o.services.alerts.tick();
+  assert.equal(to(o, 'next-level', first.event_id), [...phones].sort());
+  setTo(firstAt + 360_000);
+  await o.services.alerts.tick();
+  assert.equal(to(o, 'alert-repeat', first.event_id), [...phones].sort());
+  setTo(firstAt + 420_000);
+  await o.services.alerts.tick();
+  assert.equal(to(o, 'call', first.event_id), [...phones].sort());
+  o.clock.advance(3600);
+  await o.services.alerts.tick();
+  assert.is(sent(o, 'next-level', second.event_id).length + sent(o, 'alert-repeat', second.event_id).length + sent(o, 'call', second.event_id).length, 0);
+  const timeline = (await o.call('notice.timeline', { event_id: first.event_id }, { token: await o.login(phones[2]!) })).data.timeline as { step: string; outcome: string }[];
+  assert.ok(timeline.some((e) => e.step === 'sms-next-level' && e.outcome === 'sent'), JSON.stringify(timeline));
+});
+
+oncall('nobody on call: everyone at once and no next level; "everyone" is today\'s order; bad rotas are refused', async () => {
+  const { phones, tokens, camera } = await three(o);
+  passes(await o.call('device.oncall', { device_id: camera, order: 'rota', rota: [{ phone: phones[0]!, days: ALL_DAYS, from: at(o, 60), to: at(o, 120) }] }, { token: tokens[0] }));
+  const item = await fall(o, camera, tokens[0]!);
+  await until(() => sent(o, 'alert', item.event_id).length === 3, 2000, 'everyone');
+  o.clock.advance(60);
+  await o.services.alerts.tick();
+  assert.equal(to(o, 'alert-repeat', item.event_id), [...phones].sort(), 'today\'s times');
+  assert.is(sent(o, 'next-level', item.event_id).length, 0);
+  const back = await o.call('device.oncall', { device_id: camera, order: 'everyone' }, { token: tokens[0] });
+  assert.equal([back.data.order, back.data.rota, back.data.on_call, back.data.next_level_seconds], ['everyone', [], null, 300]);
+  assert.equal((await o.call('device.info', { device_id: camera }, { token: tokens[1] })).data.oncall.order, 'everyone');
+
+  const shift = { phone: phones[0]!, days: [1], from: '22:00', to: '06:00' };
+  fails(await o.call('device.oncall', { device_id: camera, order: 'rota', rota: [] }, { token: tokens[0] }), 'ROTA_EMPTY');
+  fails(await o.call('device.oncall', { device_id: camera, order: 'rota' }, { token: tokens[0] }), 'ROTA_EMPTY');
+  const stranger = newPhone();
+  const notFamily = await o.call('device.oncall', { device_id: camera, order: 'rota', rota: [{ ...shift, phone: stranger }] }, { token: tokens[0] });
+  fails(notFamily, 'NOT_FAMILY');
+  assert.equal(notFamily.data, { phone: `${stranger.slice(0, 3)}****${stranger.slice(-4)}` });
+  fails(await o.call('device.oncall', { device_id: camera, order: 'rota', rota: [shift], time_zone: 'Mars/Olympus' }, { token: tokens[0] }), 'BAD_TIME_ZONE');
+  const bad: [object, string][] = [[{ ...shift, days: [0] }, 'VALUE'], [{ ...shift, days: [8] }, 'VALUE'], [{ ...shift, days: [] }, 'VALUE_EMPTY'], [{ ...shift, days: [1, 1] }, 'VALUE'],
+    [{ ...shift, from: '24:00' }, 'VALUE'], [{ ...shift, extra: 1 }, 'VALUE']];
+  for (const [one, status] of bad) fails(await o.call('device.oncall', { device_id: camera, order: 'rota', rota: [one] }, { token: tokens[0] }), status, JSON.stringify(one));
+  fails(await o.call('device.oncall', { device_id: camera, order: 'rota', rota: [shift], next_level_seconds: 5 }, { token: tokens[0] }), 'VALUE');
+  fails(await o.call('device.oncall', { device_id: camera, order: 'sometimes' }, { token: tokens[0] }), 'VALUE');
+  fails(await o.call('device.oncall', { device_id: camera, order: 'everyone' }, { token: await o.signUp(newPhone()) }), 'NO_SUCH_DEVICE');
+  const audited = await auditOf(o, 'device.oncall');
+  assert.equal(JSON.parse(audited.at(-1)!.detail), { order: 'everyone', shifts: 0, next_level_seconds: null, time_zone: null });
+});
+
+oncall('a shift past midnight belongs to the day it starts on, in the camera\'s own time zone', async () => {
+  const monday22to06 = { phone: '13800000000', days: [1], from: 22 * 60, to: 6 * 60 };
+  // 2026-12-08 07:00 UTC: Tuesday 02:00 in New York, Tuesday 15:00 in Shanghai
+  const tuesday2am = Date.parse('2026-12-08T07:00:00Z');
+  assert.ok(onShift(monday22to06, 'America/New_York', tuesday2am));
+  assert.not.ok(onShift(monday22to06, 'Asia/Shanghai', tuesday2am));
+  assert.not.ok(onShift({ ...monday22to06, days: [2] }, 'America/New_York', tuesday2am), 'Tuesday\'s own shift starts at 22:00');
+  assert.ok(onShift({ ...monday22to06, days: [2] }, 'America/New_York', Date.parse('2026-12-09T03:30:00Z')), 'Tuesday 22:30 in New York');
+  assert.ok(onShift({ ...monday22to06, days: [7], from: 0, to: 0 }, 'Asia/Shanghai', Date.parse('2026-12-13T15:59:00Z')), 'Sunday 23:59 in Shanghai, the whole day');
+  assert.not.ok(onShift({ ...monday22to06, days: [7], from: 0, to: 0 }, 'Asia/Shanghai', Date.parse('2026-12-13T16:00:00Z')), 'Monday 00:00');
+
+  // the camera's zone decides: on call in New York's night, not in Shanghai's afternoon
+  const { phones, tokens, camera } = await three(o);
+  const nyNow = new Intl.DateTimeFormat('en-GB', { timeZone: 'America/New_York', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(o.clock.now());
+  const nyMinutes = Number(nyNow.slice(0, 2)) * 60 + Number(nyNow.slice(3, 5));
+  const hm = (m: number) => `${String(Math.floor(((m + 1440) % 1440) / 60)).padStart(2, '0')}:${String(((m + 1440) % 1440) % 60).padStart(2, '0')}`;
+  const shift = { phone: phones[2]!, days: ALL_DAYS, from: hm(nyMinutes - 30), to: hm(nyMinutes + 30) };
+  passes(await o.call('device.oncall', { device_id: camera, order: 'rota', rota: [shift], time_zone: 'America/New_York' }, { token: tokens[0] }));
+  const item = await fall(o, camera, tokens[0]!);
+  await until(() => sent(o, 'alert', item.event_id).length > 0, 2000, 'the first SMS');
+  assert.equal(to(o, 'alert', item.event_id), [phones[2]]);
+  assert.is((await o.call('device.info', { device_id: camera }, { token: tokens[0] })).data.oncall.time_zone, 'America/New_York');
+});
+
+oncall('across a restart: the next level fires after the server comes back, once', async () => {
+  const dataDir = tempDir();
+  let s = await startTestServer(ONCALL_ENV, { dataDir });
+  const { phones, tokens, camera } = await three(s);
+  passes(await s.call('device.oncall', { device_id: camera, order: 'rota', rota: [{ phone: phones[1]!, days: ALL_DAYS, from: '00:00', to: '00:00' }], next_level_seconds: 120 }, { token: tokens[0] }));
+  const item = await fall(s, camera, tokens[0]!);
+  await until(() => sent(s, 'alert', item.event_id).length === 1, 2000, 'the first SMS');
+  const clock = s.clock;
+  await s.close(true);
+  clock.advance(121);
+  s = await startTestServer(ONCALL_ENV, { dataDir, clock });
+  await until(() => sent(s, 'next-level', item.event_id).length === 3, 3000, 'everyone, at start');
+  await s.services.alerts.tick();
+  await s.close(true);
+  s = await startTestServer(ONCALL_ENV, { dataDir, clock });
+  await s.services.alerts.tick();
+  assert.is(sent(s, 'next-level', item.event_id).length, 3, 'once, over two restarts');
+  await s.close();
+});
+
+oncall.run();

@@ -43,16 +43,18 @@ deviceCalls('device.list returns the bound devices in binding order; none is {nu
   const b = await t.addDevice(token, 'bedroom');
   const res = await t.call('device.list', {}, { token });
   assert.equal(res, { id: 1, status: 0, message: 'successful', data: { num: 2, list: [
-    { device_id: a, device_name: 'hall', last_seen: null, online: null, paused: null }, { device_id: b, device_name: 'bedroom', last_seen: null, online: null, paused: null },
+    { device_id: a, device_name: 'hall', last_seen: null, online: null, paused: null, on_call: null }, { device_id: b, device_name: 'bedroom', last_seen: null, online: null, paused: null, on_call: null },
   ] } });
 });
 
 deviceCalls('device.info by id or name, only for bound devices (103 otherwise); no key is -3', async () => {
-  const token = await t.signUp(newPhone());
+  const phone = newPhone();
+  const token = await t.signUp(phone);
   const id = await t.addDevice(token, 'porch');
   assert.equal(await t.call('device.info', { device_id: id }, { token }),
-    { id: 1, status: 0, message: 'Successful', data: { device_id: id, device_name: 'porch', last_seen: null, online: null, alerts: { repeat_seconds: 120, call_seconds: 300, resident_phone: null, resident_seconds: 0, last_resort_phone: null, last_resort_seconds: 0 } } });
-  assert.equal(Object.keys((await t.call('device.info', { device_name: 'porch' }, { token })).data), ['device_id', 'device_name', 'last_seen', 'online', 'alerts']);
+    { id: 1, status: 0, message: 'Successful', data: { device_id: id, device_name: 'porch', last_seen: null, online: null, alerts: { repeat_seconds: 120, call_seconds: 300, resident_phone: null, resident_seconds: 0, last_resort_phone: null, last_resort_seconds: 0 },
+      oncall: { order: 'everyone', rota: [], next_level_seconds: 300, time_zone: 'Asia/Shanghai', on_call: null, family: [{ name: `${phone.slice(0, 3)}****${phone.slice(-4)}`, phone }] } } });
+  assert.equal(Object.keys((await t.call('device.info', { device_name: 'porch' }, { token })).data), ['device_id', 'device_name', 'last_seen', 'online', 'alerts', 'oncall']);
   const stranger = await t.signUp(newPhone());
   assert.equal(await t.call('device.info', { device_name: 'porch' }, { token: stranger }),
     { id: 1, status: 103, message: 'No Such Device', data: {} });

@@ -39,7 +39,7 @@ pairingCalls('a QR code carries a one-use code; the device that claims it is bou
   assert.is(claimed.data.device_name, '我的智能手环');
   assert.is(claimed.data.sn, 'SN123456789');
   const list = await t.call('device.list', {}, { token });
-  assert.equal(list.data.list, [{ device_id: claimed.data.device_id, device_name: '我的智能手环', last_seen: null, online: null, paused: null }]);
+  assert.equal(list.data.list, [{ device_id: claimed.data.device_id, device_name: '我的智能手环', last_seen: null, online: null, paused: null, on_call: null }]);
 
   passes(await t.upload(claimed.data.device_id, await jpeg(10), 'from the paired camera'));
   assert.is((await t.call('notice.get', { mode: 0 }, { token })).data.list[0].content, 'from the paired camera');

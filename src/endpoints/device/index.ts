@@ -6,6 +6,7 @@ import deviceClaim from './device.claim.js';
 import deviceFamily from './device.family.js';
 import deviceInfo from './device.info.js';
 import deviceList from './device.list.js';
+import deviceOncall from './device.oncall.js';
 import devicePairing from './device.pairing.js';
 import devicePause from './device.pause.js';
 import deviceUnbind from './device.unbind.js';
@@ -13,5 +14,5 @@ import { LOCAL, SHARED } from './statuses.js';
 
 export default endpoint({
   path: '/device', schemas: 'device', token: 'user', local: LOCAL, sharedNumbers: SHARED,
-  handlers: [deviceAdd, deviceBind, deviceList, deviceInfo, devicePairing, deviceClaim, deviceUnbind, deviceAlerts, devicePause, deviceFamily],
+  handlers: [deviceAdd, deviceBind, deviceList, deviceInfo, devicePairing, deviceClaim, deviceUnbind, deviceAlerts, devicePause, deviceOncall, deviceFamily],
 });

@@ -7,6 +7,9 @@ export const LOCAL = {
   ALREADY_BOUND: [101, 'The device has already be bind'],
   NO_SUCH_DEVICE: [103, 'No Such Device'],
   ANSWERS_OFF: [105, 'Answers by phone are off on this server: no resident or last-resort number'],
+  ROTA_EMPTY: [106, 'A rota needs at least one shift'],
+  NOT_FAMILY: [107, 'A shift names a phone not bound to this camera'],
+  BAD_TIME_ZONE: [108, 'Unknown time zone'],
   PAIRING_GONE: [410, 'Pairing code expired or used'],
   PAIRING_THROTTLED: [429, 'Too many pairing attempts'],
 } as const;

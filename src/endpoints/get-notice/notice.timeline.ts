@@ -9,7 +9,7 @@ type Entry = {
 
 /** The chain's order, for steps recorded in the same millisecond (a push starts before the SMS beside it). */
 const RANK: Record<string, number> = {
-  stored: 0, streamed: 1, 'resident-call': 2, pushed: 3, resident: 4.5, sms: 5, 'sms-ok': 5, 'sms-repeat': 6, call: 7,
+  stored: 0, streamed: 1, 'resident-call': 2, pushed: 3, resident: 4.5, sms: 5, 'sms-ok': 5, 'sms-next-level': 5.5, 'sms-repeat': 6, call: 7,
   'last-resort-sms': 8, 'last-resort-call': 8, keypress: 8.5, 'call-ended': 9, acknowledged: 11,
 };
 /** A key pressed on a call comes after that call; the resident's, before the answer it gave. */

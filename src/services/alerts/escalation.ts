@@ -9,6 +9,7 @@ import type { Logger } from '../../log.js';
 import type { Bus } from '../shared/index.js';
 import type { WebPush } from './push.js';
 import { isCall, type FallKind, type SmsGateway, type SmsMessage } from '../sms/index.js';
+import { nextLevelOf, onCallAt, rotaOf, zoneOf } from './oncall.js';
 
 /** Sends tried after the first: the provider refused, so the next waits ALERT_RETRY_SECONDS, then twice, then four times that. */
 export const MAX_RETRIES = 3;
@@ -67,25 +68,34 @@ export class Alerts {
   }
 
   /**
-   * Call inside the transaction that stores the notice; true when the resident is asked first. Then the
+   * Call inside the transaction that stores the notice. `asking`: the resident is asked first; then the
    * resident's call is due at once and the family's first SMS, repeat and call wait `resident_seconds`
-   * more (moved when the resident answers); a last resort is due `last_resort_seconds` after the fall.
+   * more (moved when the resident answers). `onCall`: the camera has a rota (device.oncall) and these
+   * accounts are on call now: the first SMS and push go to them alone, everyone bound gets the SMS
+   * `next_level_seconds` later (next-level), and the repeat and call wait that much more. A last resort
+   * is due `last_resort_seconds` after the fall.
    */
-  async schedule(tx: Tx, noticeId: number, device: DeviceRow, createdAt: number): Promise<boolean> {
+  async schedule(tx: Tx, noticeId: number, device: DeviceRow, createdAt: number): Promise<{ asking: boolean; onCall: { id: number; phone: string }[] | null }> {
     const repeat = effective(device.alertRepeatSeconds, this.base.config.alertRepeatSeconds);
     const call = effective(device.alertCallSeconds, this.base.config.alertCallSeconds);
     const asking = this.answers && device.residentPhone !== null && (device.residentSeconds ?? 0) > 0;
     const lastResort = this.answers && device.lastResortPhone !== null && (device.lastResortSeconds ?? 0) > 0;
     const hold = asking ? device.residentSeconds! * 1000 : 0;
+    // who is on call is decided when the family's first SMS goes: now, or (asked first) when that step fires
+    const rota = rotaOf(device);
+    const onCall = rota && !asking ? onCallAt(rota, zoneOf(device, this.base.config.noticeTimezone), createdAt, await this.stores.devices.boundUsers(tx, device.id)) : [];
+    const level = (rota && asking) || onCall.length > 0 ? nextLevelOf(device) * 1000 : 0;
     const steps: { kind: StepKind; dueAt: number; phone: string | null }[] = [
-      ...(repeat > 0 ? [{ kind: 'alert-repeat' as const, dueAt: createdAt + hold + repeat * 1000, phone: null }] : []),
-      ...(call > 0 ? [{ kind: 'call' as const, dueAt: createdAt + hold + call * 1000, phone: null }] : []),
+      ...(repeat > 0 ? [{ kind: 'alert-repeat' as const, dueAt: createdAt + hold + level + repeat * 1000, phone: null }] : []),
+      ...(call > 0 ? [{ kind: 'call' as const, dueAt: createdAt + hold + level + call * 1000, phone: null }] : []),
+      ...(level > 0 ? [{ kind: 'next-level' as const, dueAt: createdAt + hold + level, phone: null }] : []),
     ];
-    if (!asking && !lastResort) {
+    const result = { asking, onCall: onCall.length > 0 ? onCall : null };
+    if (!asking && !lastResort && level === 0) {
       // one statement for both: it runs while notice inserts take turns
       if (steps.length === 2) await this.stores.steps.addPair(tx, noticeId, steps[0]!, steps[1]!);
       else if (steps.length === 1) await this.stores.steps.add(tx, noticeId, steps[0]!.kind, steps[0]!.dueAt);
-      return false;
+      return result;
     }
     if (asking) {
       steps.push({ kind: 'resident-call', dueAt: createdAt, phone: device.residentPhone },
@@ -97,7 +107,7 @@ export class Alerts {
       steps.push({ kind: 'last-resort', dueAt, phone: device.lastResortPhone }, { kind: 'last-resort-call', dueAt, phone: device.lastResortPhone });
     }
     await this.stores.steps.addAll(tx, noticeId, steps);
-    return asking;
+    return result;
   }
 
   /**
@@ -114,7 +124,7 @@ export class Alerts {
     const taken = await this.db.transaction(async (tx) => {
       if (!(await this.stores.answers.answered(tx, noticeId, answer, now))) return false;
       await steps.afterResident(tx, noticeId, answer, now, {
-        repeat: effective(device.alertRepeatSeconds, this.base.config.alertRepeatSeconds), call: effective(device.alertCallSeconds, this.base.config.alertCallSeconds),
+        repeat: effective(device.alertRepeatSeconds, this.base.config.alertRepeatSeconds), call: effective(device.alertCallSeconds, this.base.config.alertCallSeconds), nextLevel: nextLevelOf(device),
       });
       await this.out.bus.send(tx, { k: 'resident', notice: noticeId });
       return true;
@@ -268,6 +278,7 @@ export class Alerts {
     if (role === 'family') {
       const bound = (await this.stores.devices.boundUsers(this.db.read, step.deviceRowId)).map((u) => ({ phone: u.phone, userId: u.id }));
       targets = step.phone === null ? bound : bound.filter((u) => u.phone === step.phone);
+      if (kind === 'alert' && step.phone === null) targets = await this.firstLevel(step, bound, now);
     } else {
       targets = [{ phone: step.phone!, userId: null }];
     }
@@ -282,6 +293,19 @@ export class Alerts {
     // a resident we could not call cannot answer: the family is told at once
     if (kind === 'resident-call' && !all) await this.residentAnswered(step.noticeId, 'no_answer');
     await this.finish(step.id, all ? 'sent' : 'failed');
+  }
+
+  /**
+   * The family's first SMS after the resident was asked: to whoever is on call now when the camera has a
+   * rota; to everyone when it has none or nobody is on call (then the next level has nothing to add).
+   */
+  private async firstLevel(step: DueStep, bound: Target[], now: number): Promise<Target[]> {
+    const rota = rotaOf(step);
+    const onCall = rota ? onCallAt(rota, zoneOf(step, this.base.config.noticeTimezone), now, bound) : [];
+    // (a rota set after the fall was stored has no next level yet: it gets one)
+    if (onCall.length > 0) await this.db.transaction((tx) => this.stores.steps.ensure(tx, step.noticeId, 'next-level', now + nextLevelOf(step) * 1000));
+    else if (rota) await this.db.transaction((tx) => this.stores.steps.skip(tx, step.noticeId, ['next-level'], now));
+    return onCall.length > 0 ? onCall : bound;
   }
 
   /** The scheduled steps, the sends made, and whom they reached and how they answered, for a fall's timeline. */

@@ -11,3 +11,4 @@ export * from './answers.js';
 export * from './notify.js';
 export * from './pauses.js';
 export * from './liveness.js';
+export * from './oncall.js';

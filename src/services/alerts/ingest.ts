@@ -120,6 +120,8 @@ export class NoticeIngest {
     let durable: Promise<void>;
     /** The resident is asked first: the family's SMS waits for the answer. */
     let asking = false;
+    /** The camera has a rota: the accounts on call now, whom the first SMS and push go to. */
+    let onCall: { id: number; phone: string }[] | null = null;
     // a paused camera's falls are stored and streamed, and phone nobody (device.pause)
     const paused = pauseOf(device, now);
     try {
@@ -131,7 +133,7 @@ export class NoticeIngest {
         await this.chain.bus.tell(tx, { k: 'notices', upTo: 0 });
         await count?.(tx);
         const noticeId = await this.stores.notices.insert(tx, { eventId, deviceId: device.id, content, picName, imageType, createdAt: now, photoOk, paused });
-        if (!paused) asking = await this.chain.alerts.schedule(tx, noticeId, device, now);
+        if (!paused) ({ asking, onCall } = await this.chain.alerts.schedule(tx, noticeId, device, now));
         return noticeId;
       }));
     } catch (err) {
@@ -156,7 +158,7 @@ export class NoticeIngest {
       verdict: null, verdictNote: null, verdictPhone: null, verdictAt: null, photoRemovedAt: null, residentAnswer: asking ? 'calling' : null, residentAt: asking ? now : null,
       pausedBy: paused?.by ?? null, pausedUntil: paused?.until ?? null, pausedReason: paused?.reason ?? null,
     });
-    await this.announce(log, device, id, notice, asking ? 'asking' : paused ? 'paused' : 'now');
+    await this.announce(log, device, id, notice, asking ? 'asking' : paused ? 'paused' : onCall ?? 'now');
     if (device.lastSeenAt !== null) await this.chain.liveness.heardFrom(device, false);
     return { ok: true, picName };
   }
@@ -172,9 +174,9 @@ export class NoticeIngest {
 
   /**
    * The notice is stored and its photo placed: this instance's streams get it (the others were woken by
-   * its commit), and the bound phones an SMS.
+   * its commit), and the bound phones (or those on call) an SMS.
    */
-  private async announce(log: Logger, device: DeviceRow, noticeId: number, notice: PublicNotice, phones: 'now' | 'asking' | 'paused'): Promise<void> {
+  private async announce(log: Logger, device: DeviceRow, noticeId: number, notice: PublicNotice, phones: 'now' | 'asking' | 'paused' | { id: number; phone: string }[]): Promise<void> {
     const storedAt = performance.now();
     const users = await this.stores.devices.boundUsers(this.db.read, device.id);
     const ids = users.map((u) => u.id);
@@ -194,7 +196,9 @@ export class NoticeIngest {
     if (device.lastAlertAt !== null && device.lastAlertAt > now - cooldown) return;
     if (!(await this.db.transaction((tx) => this.stores.devices.claimAlertSlot(tx, device.id, now, cooldown)))) return;
     // after the streams have been written (the hub writes on the next turn too, and was asked first): a
-    // burst to 1,000 phones starts with a millisecond or more of work that would hold the streams back
-    setImmediate(() => void this.chain.alerts.announce(fall, users, log).then(() => this.chain.metrics.delivered('sms', (performance.now() - storedAt) / 1000)));
+    // burst to 1,000 phones starts with a millisecond or more of work that would hold the streams back.
+    // With a rota, to the person on call (the next level is a step)
+    const first = Array.isArray(phones) ? phones : users;
+    setImmediate(() => void this.chain.alerts.announce(fall, first, log).then(() => this.chain.metrics.delivered('sms', (performance.now() - storedAt) / 1000)));
   }
 }

@@ -1,5 +1,5 @@
-/** An SMS about one fall: the first, the repeat, the first after the resident pressed 1 (alert-ok), the last resort's. */
-export type FallSms = 'alert' | 'alert-repeat' | 'alert-ok' | 'last-resort';
+/** An SMS about one fall: the first, the repeat, the first after the resident pressed 1 (alert-ok), everyone's after the person on call (next-level), the last resort's. */
+export type FallSms = 'alert' | 'alert-repeat' | 'alert-ok' | 'next-level' | 'last-resort';
 /** A call about one fall: the family's, the question to the resident, the last resort's. */
 export type FallCall = 'call' | 'resident-call' | 'last-resort-call';
 export type FallKind = FallSms | FallCall;

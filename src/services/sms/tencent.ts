@@ -42,7 +42,7 @@ function paramsOf(m: SmsMessage): string[] {
 /** The voice template of each call; the last resort's falls back to the family's. */
 const VOICE: Record<FallCall, VoiceKind> = { call: 'alert', 'resident-call': 'resident', 'last-resort-call': 'last-resort' };
 /** SMS kinds that fall back to the fall's first template when TENCENT_SMS_TEMPLATES has none of their own. */
-const LIKE_ALERT = new Set(['alert-repeat', 'alert-ok', 'last-resort']);
+const LIKE_ALERT = new Set(['alert-repeat', 'alert-ok', 'next-level', 'last-resort']);
 
 /**
  * Sends codes and alerts through Tencent Cloud SMS (API 2021-01-11, SendSms)
