@@ -20,14 +20,14 @@ const SHOTS = process.env.CONSOLE_SCREENSHOTS;
 /** The words each language's test finds, as a person reads them. */
 const WORDS = {
   'en-US': {
-    phone: 'Phone number', password: 'Password', signIn: 'Sign in', cameras: 'Cameras', save: 'Save', saved: 'Saved',
+    phone: 'Phone number', password: 'Password', signIn: 'Sign in', cameras: 'Cameras', save: 'Save these times', saved: 'Saved',
     resident: 'Resident’s mobile number (empty = off)', wait: 'Wait for an answer (seconds, up to 180; 0 = off)',
     lastResort: 'Last-resort mobile number (empty = off)', lastAfter: 'Call it after (minutes; 0 = off)',
     badMobile: /enter an 11-digit mobile number/, calling: 'Calling the resident…', ok: 'The resident says all right (pressed 1)',
     seen: 'Seen by Li (pressed 1 on the call)', details: /^Details/, pressed: 'Li pressed 1',
   },
   'zh-CN': {
-    phone: '手机号', password: '密码', signIn: '登录', cameras: '摄像头', save: '保存', saved: '已保存',
+    phone: '手机号', password: '密码', signIn: '登录', cameras: '摄像头', save: '保存这些时间', saved: '已保存',
     resident: '老人的手机号（留空为关闭）', wait: '等待回答（秒，最多 180；0 为关闭）',
     lastResort: '备用联系人手机号（留空为关闭）', lastAfter: '几分钟后打给他（0 为关闭）',
     badMobile: /请输入以 1 开头的 11 位手机号/, calling: '正在给老人打电话…', ok: '老人说没事（按了 1）',

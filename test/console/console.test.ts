@@ -401,7 +401,7 @@ if (!missing) {
     await card.getByText('No heartbeat yet').waitFor();
 
     await card.getByLabel('Second SMS after (minutes, 0 = off)').fill('0');
-    await card.getByRole('button', { name: 'Save' }).click();
+    await card.getByRole('button', { name: 'Save these times' }).click();
     await card.getByText('Second SMS: Off.').waitFor();
     assert.is(Number((await c.sql.get<{ s: number }>('SELECT alert_repeat_seconds AS s FROM devices WHERE device_id = ?', camera)).s), 0);
 

@@ -23,6 +23,9 @@ const WORDS = {
     fallPaused: 'The camera was paused: nobody was phoned about this fall.', cameras: 'Cameras', alarm: 'Fall detected',
     quiet: 'Quiet hours', from: 'Quiet from', to: 'Until', save: 'Save quiet hours', saved: 'Quiet hours saved.', on: 'On: quiet from 22:30 until 06:45.',
     off: 'Turn quiet hours off', quietEnded: 'Quiet hours turned off.',
+    oncall: 'Who is woken first', turns: 'Take turns', day: (who: string, d: string) => `${who} on call on ${d}`, days: ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'],
+    shiftFrom: (who: string) => `${who}: from`, shiftUntil: (who: string) => `${who}: until`, next: 'Tell everyone after (minutes, 1 to 60)', saveOrder: 'Save who is woken',
+    onCallNow: (who: string) => `On call now: ${who}`, week: 'The week',
   },
   'zh-CN': {
     pauseGroup: '暂停提醒', hour: '1 小时', reason: '原因（可不填，家人都能看到）', start: '暂停提醒',
@@ -31,6 +34,9 @@ const WORDS = {
     fallPaused: '当时摄像头处于暂停中：这次跌倒没有通知任何人。', cameras: '摄像头', alarm: '发现跌倒',
     quiet: '免打扰时段', from: '开始时间', to: '结束时间', save: '保存免打扰时段', saved: '免打扰时段已保存。', on: '已开启：22:30 到 06:45 免打扰。',
     off: '关闭免打扰', quietEnded: '免打扰已关闭。',
+    oncall: '先通知谁', turns: '轮流值班', day: (who: string, d: string) => `${who} ${d}值班`, days: ['周一', '周二', '周三', '周四', '周五', '周六', '周日'],
+    shiftFrom: (who: string) => `${who}：开始时间`, shiftUntil: (who: string) => `${who}：结束时间`, next: '几分钟后通知所有人（1 到 60）', saveOrder: '保存值班安排',
+    onCallNow: (who: string) => `现在值班：${who}`, week: '一周安排',
   },
 } as const;
 
@@ -119,6 +125,51 @@ if (!missing) {
       await form.getByRole('button', { name: w.off }).click();
       await form.getByRole('status').filter({ hasText: w.quietEnded }).waitFor();
       assert.equal(await t.sql.get('select quiet_from, quiet_to from users where phone = ?', me), { quiet_from: null, quiet_to: null });
+      await context.close();
+    });
+  }
+}
+
+if (!missing) {
+  for (const locale of ['en-US', 'zh-CN'] as const) {
+    duty(`${locale}: a week's rota set with the keyboard; the person on call is shown on the camera and on the alert, and alone gets the first SMS`, async () => {
+      const w = WORDS[locale];
+      const [me, brother] = [newPhone(), newPhone()];
+      const token = await t.signUp(me);
+      const other = await t.signUp(brother);
+      passes(await t.call('info.update', { phone: brother, nickname: 'Jun' }, { token: other }));
+      const name = `Study ${locale}`;
+      const camera = await t.addDevice(token, name);
+      await t.bind(other, camera);
+      const { context, page } = await signedIn(browser, t.url, { locale, phone: me, viewport: { width: 360, height: 740 }, screen: '#/cameras' });
+      const form = page.getByRole('form', { name: w.oncall });
+      await form.getByRole('radio', { name: w.turns }).check();
+      // every day for Jun, by keyboard: focus the first box, then Space, Tab, Space, ...
+      await form.getByRole('checkbox', { name: w.day('Jun', w.days[0]) }).focus();
+      for (let d = 0; d < 7; d++) {
+        assert.ok(await form.getByRole('checkbox', { name: w.day('Jun', w.days[d]!) }).evaluate((el) => el === document.activeElement), `focus on ${w.days[d]}`);
+        await page.keyboard.press('Space');
+        await page.keyboard.press('Tab');
+      }
+      await form.getByLabel(w.shiftFrom('Jun')).fill('00:00');
+      await form.getByLabel(w.shiftUntil('Jun')).fill('00:00');
+      await form.getByLabel(w.next).fill('2');
+      if (SHOTS) await form.screenshot({ path: path.join(SHOTS, `oncall-${locale}.png`) });
+      assert.equal(await audit(page, `on-call week (${locale})`), []);
+      const saved = page.waitForResponse((r) => r.url().endsWith('/api/device') && (r.request().postData() ?? '').includes('"oncall"'));
+      // and saved from the keyboard too
+      await form.getByRole('button', { name: w.saveOrder }).focus();
+      await page.keyboard.press('Enter');
+      assert.is((await (await saved).json()).status, 0);
+      await form.getByText(w.onCallNow('Jun')).waitFor();
+      const stored = await t.sql.get<{ oncall: string; next_level_seconds: number }>('select oncall, next_level_seconds from devices where device_id = ?', camera);
+      assert.equal([JSON.parse(stored.oncall), stored.next_level_seconds], [[{ phone: brother, days: [1, 2, 3, 4, 5, 6, 7], from: 0, to: 0 }], 120]);
+
+      passes(await t.upload(camera, await jpeg(4)));
+      await page.goto(`${t.url}/app/#/alerts`);
+      await page.getByText(w.onCallNow('Jun')).first().waitFor();
+      await page.getByRole('alertdialog').getByRole('button').first().waitFor();
+      assert.equal(t.outbox().filter((m) => m.kind === 'alert' && m.device === name).map((m) => m.phone), [brother]);
       await context.close();
     });
   }

@@ -61,7 +61,10 @@ export function VerdictBox({ notice, session, nicknames, onJudge }: { notice: No
   );
 }
 
-function AlertCard({ notice, session, now, eager, nicknames, onAcknowledge, onJudge }: { notice: Notice; session: Session; now: number; eager: boolean; nicknames: Record<string, string>; onAcknowledge: (id: string) => Promise<boolean>; onJudge: (id: string, v: 'fall' | 'false_alarm', note: string) => Promise<boolean> }) {
+function AlertCard({ notice, session, now, eager, nicknames, onCall, onAcknowledge, onJudge }: {
+  notice: Notice; session: Session; now: number; eager: boolean; nicknames: Record<string, string>; onCall: string[] | null;
+  onAcknowledge: (id: string) => Promise<boolean>; onJudge: (id: string, v: 'fall' | 'false_alarm', note: string) => Promise<boolean>;
+}) {
   const { t } = useI18n();
   const [busy, setBusy] = useState(false);
   const titleId = `alert-${notice.event_id}`;
@@ -74,6 +77,7 @@ function AlertCard({ notice, session, now, eager, nicknames, onAcknowledge, onJu
         {notice.content && <p>{notice.content}</p>}
         <ResidentSays notice={notice} />
         {notice.paused && <p class="status">{t('fallPaused')}</p>}
+        {!notice.acknowledged && !notice.paused && onCall && onCall.length > 0 && <p class="status">{t('alertOnCall', { who: onCall.join(', ') })}</p>}
         <SeenBy notice={notice} session={session} now={now} nicknames={nicknames} />
         <VerdictBox notice={notice} session={session} nicknames={nicknames} onJudge={onJudge} />
         <p><a href={`#/alert/${encodeURIComponent(notice.event_id)}`} aria-label={`${t('details')}: ${t('fallAt', { camera: notice.device })}`}>{t('details')}</a></p>
@@ -100,7 +104,10 @@ export function Alerts({ session, alerts, now }: { session: Session; alerts: Ale
       {alerts.unread > 0 && <p class="unread">{t('unread', { n: alerts.unread })}</p>}
       {alerts.loaded && alerts.list.length === 0 && <p class="empty">{t('noAlerts')}</p>}
       <div class="alert-list">
-        {alerts.list.map((n, i) => <AlertCard key={n.event_id} notice={n} session={session} now={now} eager={i < 4} nicknames={nicknames} onAcknowledge={alerts.acknowledge} onJudge={alerts.judge} />)}
+        {alerts.list.map((n, i) => {
+          const onCall = Object.values(alerts.pauses).find((c) => c.device_name === n.device)?.on_call?.map((m) => m.name) ?? null;
+          return <AlertCard key={n.event_id} notice={n} session={session} now={now} eager={i < 4} nicknames={nicknames} onCall={onCall} onAcknowledge={alerts.acknowledge} onJudge={alerts.judge} />;
+        })}
       </div>
       {alerts.list.length < alerts.total && <button type="button" class="secondary" onClick={() => void alerts.more()}>{t('showMore')}</button>}
     </section>

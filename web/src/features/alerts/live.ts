@@ -4,6 +4,8 @@ import type { Liveness, Notice, Pause, Verdict } from '../../api/types';
 import { serverTime } from '../../ui/time';
 
 const PAGE = 20;
+/** Who is on call for a camera with a rota (device.list), by name; null without one. */
+type OnCall = { name: string; phone: string }[] | null;
 
 /**
  * The account's falls, kept live: the stream is opened first and the list read after, so a fall that
@@ -19,15 +21,21 @@ export function useAlerts(session: Session) {
   const [connected, setConnected] = useState(false);
   const [alarms, setAlarms] = useState<Notice[]>([]);
   const [liveness, setLiveness] = useState<Record<string, Liveness>>({});
-  /** Each camera's pause by device id (device.list, then the stream's `paused` events). */
-  const [pauses, setPauses] = useState<Record<string, { device_name: string; paused: Pause | null }>>({});
-  const setPause = useCallback((deviceId: string, device_name: string, paused: Pause | null) => setPauses((all) => ({ ...all, [deviceId]: { device_name, paused } })), []);
+  /** Each camera's pause by device id (device.list, then the stream's `paused` events), and who was on call then. */
+  const [pauses, setPauses] = useState<Record<string, { device_name: string; paused: Pause | null; on_call?: OnCall }>>({});
+  const setPause = useCallback((deviceId: string, device_name: string, paused: Pause | null) => setPauses((all) => ({ ...all, [deviceId]: { ...all[deviceId], device_name, paused } })), []);
   const [error, setError] = useState<string | null>(null);
   const known = useRef(new Set<string>());
 
   const refreshUnread = useCallback(async () => {
     const reply = await call<{ total: number }>('/get/notice', 'notice', 'get', { mode: 0, limit: 1 }).catch(() => null);
     if (reply?.key === 'OK') setUnread(reply.data.total);
+  }, []);
+
+  /** Each camera's pause and who is on call (device.list): at start, and again with each new fall. */
+  const loadCameras = useCallback(async () => {
+    const r = await call<{ list: { device_id: string; device_name: string; paused: Pause | null; on_call: OnCall }[] }>('/device', 'device', 'list').catch(() => null);
+    if (r?.key === 'OK') setPauses(Object.fromEntries(r.data.list.map((c) => [c.device_id, { device_name: c.device_name, paused: c.paused, on_call: c.on_call }])));
   }, []);
 
   const acknowledgedHere = useCallback((eventId: string, acknowledged: Notice['acknowledged']) => {
@@ -48,6 +56,7 @@ export function useAlerts(session: Session) {
       // a paused camera's falls are listed, and do not ring: the pause is there so that nobody is woken
       if (!notice.acknowledged && !notice.paused) setAlarms((items) => [...items, notice]);
       void refreshUnread();
+      void loadCameras(); // who is on call now, for the alert
     });
     source.addEventListener('acknowledged', (e) => {
       const { event_id, acknowledged } = JSON.parse((e as MessageEvent<string>).data) as { event_id: string; acknowledged: Notice['acknowledged'] };
@@ -66,9 +75,7 @@ export function useAlerts(session: Session) {
       const d = JSON.parse((e as MessageEvent<string>).data) as { device_id: string; device_name: string; paused: Pause | null };
       setPause(d.device_id, d.device_name, d.paused);
     });
-    void call<{ list: { device_id: string; device_name: string; paused: Pause | null }[] }>('/device', 'device', 'list').then((r) => {
-      if (r.key === 'OK') setPauses(Object.fromEntries(r.data.list.map((c) => [c.device_id, { device_name: c.device_name, paused: c.paused }])));
-    }, () => undefined);
+    void loadCameras();
     source.addEventListener('device', (e) => {
       const d = JSON.parse((e as MessageEvent<string>).data) as Liveness;
       setLiveness((all) => ({ ...all, [d.device_id]: d }));
@@ -94,7 +101,7 @@ export function useAlerts(session: Session) {
       await refreshUnread();
     })().catch(() => setError('network'));
     return () => source.close();
-  }, [session, refreshUnread, acknowledgedHere, setPause]);
+  }, [session, refreshUnread, acknowledgedHere, setPause, loadCameras]);
 
   useEffect(() => {
     if (loaded) localStorage.setItem(LAST_LIST, JSON.stringify(list.slice(0, PAGE)));

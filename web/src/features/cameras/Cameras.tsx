@@ -5,6 +5,7 @@ import { useI18n } from '../../ui/i18n';
 import type { Liveness, Notice, Pause } from '../../api/types';
 import { serverTime } from '../../ui/time';
 import { When } from '../../ui/When';
+import { OnCallForm, type OnCallOrder } from './OnCall';
 import { PauseControl } from './Pause';
 
 interface Camera {
@@ -80,7 +81,7 @@ function EscalationForm({ id, alerts, answers, onSaved, say }: { id: string; ale
         </>
       ) : <p>{t('answersOff')}</p>}
       {problem && <p class="error" role="alert">{problem}</p>}
-      <button type="submit" class="secondary">{t('save')}</button>
+      <button type="submit" class="secondary">{t('escalationSave')}</button>
     </form>
   );
 }
@@ -111,12 +112,17 @@ function CameraCard({ camera, live, pause, setPause, lastFall, session, now, rel
   const { t } = useI18n();
   const [family, setFamily] = useState<string[] | null>(null);
   const [alerts, setAlerts] = useState<Escalation | null>(null);
+  const [order, setOrder] = useState<OnCallOrder | null>(null);
   const [confirming, setConfirming] = useState(false);
   const id = camera.device_id;
 
   useEffect(() => {
     void call<{ family: { name: string }[] }>('/device', 'device', 'family', { device_id: id }).then((r) => r.key === 'OK' && setFamily(r.data.family.map((m) => m.name)));
-    void call<{ alerts: Escalation }>('/device', 'device', 'info', { device_id: id }).then((r) => r.key === 'OK' && setAlerts(r.data.alerts));
+    void call<{ alerts: Escalation; oncall: OnCallOrder }>('/device', 'device', 'info', { device_id: id }).then((r) => {
+      if (r.key !== 'OK') return;
+      setAlerts(r.data.alerts);
+      setOrder(r.data.oncall);
+    });
   }, [id]);
 
   const state = live.online === null ? t('noHeartbeat') : live.online ? t('online') : t('offlineState');
@@ -128,6 +134,7 @@ function CameraCard({ camera, live, pause, setPause, lastFall, session, now, rel
       <p>{t('lastFall')} {lastFall ? <a href={`#/alert/${encodeURIComponent(lastFall.event_id)}`}><When text={lastFall.createtime} session={session} now={now} /></a> : t('noFallYet')}</p>
       {family && <p>{family.length ? `${t('family')} ${family.join(', ')}` : t('familyNobody')}</p>}
       <PauseControl id={id} camera={camera.device_name} pause={pause} phone={session.phone} today={serverTime(now, session.timezone).slice(0, 10)} onChange={setPause} say={say} />
+      {order && <OnCallForm id={id} order={order} onSaved={setOrder} say={say} />}
       {alerts && <EscalationForm id={id} alerts={alerts} answers={session.answers === true} onSaved={setAlerts} say={say} />}
       {!confirming && <button type="button" class="secondary danger" onClick={() => setConfirming(true)}>{t('unbind')}</button>}
       {confirming && (
