@@ -10,8 +10,8 @@ const handler = handlersFor({ ...LOCAL, NO_NOTICE: [104, 'No notice yet'] } as c
 
 export default handler({
   type: 'notice', subtype: 'latest', auth: 'user', success: 'successful',
-  async run(_data, { notices, noticeView, read, user, ok, fail }) {
+  async run(_data, { notices, noticeLists, read, user, ok, fail }) {
     const [latest] = await notices.list(read, user!.id, 2, 1, 0);
-    return latest ? ok(noticeView.toPublic(latest)) : fail('NO_NOTICE');
+    return latest ? ok((await noticeLists.toPublic(read, [latest]))[0]) : fail('NO_NOTICE');
   },
 });

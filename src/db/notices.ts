@@ -1,8 +1,10 @@
 import { and, asc, count, desc, eq, gt, inArray, isNotNull, isNull, lt, lte, max, sql } from 'drizzle-orm';
+import { CameraDayStore, type RecordCounts } from './camera-days.js';
 import { hot, run, type Database, type Q, type Tables, type Tx } from './engine.js';
 import { ReportDayStore } from './report-days.js';
 
 export type Mode = 0 | 1 | 2;
+
 
 export interface NoticeRow {
   id: number;
@@ -65,10 +67,12 @@ export class NoticeStore {
   private readonly row;
 
   private readonly reportDays: ReportDayStore;
+  private readonly cameraDays: CameraDayStore;
 
   constructor(private readonly db: Database) {
     this.row = rowOf(db.t);
     this.reportDays = new ReportDayStore(db);
+    this.cameraDays = new CameraDayStore(db);
   }
 
   private visibleTo(user: unknown) {
@@ -102,13 +106,21 @@ export class NoticeStore {
       photoOk: values.photoOk, pausedBy: values.paused?.by ?? null, pausedUntil: values.paused?.until ?? null, pausedReason: values.paused?.reason ?? null,
     });
     await this.reportDays.touch(tx, values.createdAt);
+    await this.cameraDays.added(tx, values.deviceId, values.createdAt);
     return inserted!.id;
+  }
+
+  /** For each of these falls, its camera's falls in the 90 days before its day, and their verdicts (camera_days). */
+  records(q: Q, noticeIds: number[]): Promise<Map<number, RecordCounts>> {
+    return this.cameraDays.records(q, noticeIds);
   }
 
   /** Withdraws a notice whose photo could not be stored after its row was committed. */
   async remove(tx: Tx, noticeId: number): Promise<void> {
     const { notices } = this.db.t;
     await this.reportDays.touchNotice(tx, noticeId);
+    const fall = await this.cameraDays.fallOf(tx, noticeId);
+    if (fall) await this.cameraDays.removed(tx, fall);
     await tx.q.delete(notices).where(eq(notices.id, noticeId));
   }
 
@@ -229,7 +241,9 @@ export class NoticeStore {
   /** A bound account's word on the fall (the last one counts). */
   async setVerdict(tx: Tx, noticeId: number, verdict: 'fall' | 'false_alarm', note: string | null, phone: string, now: number): Promise<void> {
     const { notices } = this.db.t;
+    const fall = await this.cameraDays.fallOf(tx, noticeId);
     await tx.q.update(notices).set({ verdict, verdictNote: note, verdictPhone: phone, verdictAt: now }).where(eq(notices.id, noticeId));
+    if (fall) await this.cameraDays.judged(tx, fall, fall.verdict, verdict);
     await this.reportDays.touchNotice(tx, noticeId);
   }
 

@@ -1,5 +1,5 @@
-import { bigint, index, integer, pgTable, text, uniqueIndex } from 'drizzle-orm/pg-core';
-import { notices, users } from './schema-core.pg.js';
+import { bigint, index, integer, pgTable, primaryKey, text, uniqueIndex } from 'drizzle-orm/pg-core';
+import { devices, notices, users } from './schema-core.pg.js';
 
 /**
  * What is still to be sent for a fall: the repeat SMS and the call (to every
@@ -68,3 +68,12 @@ export const heldMessages = pgTable('held_messages', {
   body: text('body').notNull(),
   heldAt: bigint('held_at', { mode: 'number' }).notNull(),
 }, (t) => [index('held_messages_user').on(t.userId, t.id)]);
+
+/** See schema-alerts.ts. */
+export const cameraDays = pgTable('camera_days', {
+  deviceId: integer('device_id').notNull().references(() => devices.id, { onDelete: 'cascade' }),
+  day: integer('day').notNull(),
+  falls: integer('falls').notNull(),
+  real: integer('real').notNull().default(0),
+  falseAlarms: integer('false_alarms').notNull().default(0),
+}, (t) => [primaryKey({ columns: [t.deviceId, t.day] })]);

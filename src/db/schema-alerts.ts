@@ -1,5 +1,5 @@
-import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
-import { notices, users } from './schema-core.js';
+import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { devices, notices, users } from './schema-core.js';
 
 /**
  * What is still to be sent for a fall: the repeat SMS and the call (to every
@@ -81,3 +81,16 @@ export const heldMessages = sqliteTable('held_messages', {
   body: text('body').notNull(),
   heldAt: integer('held_at').notNull(),
 }, (t) => [index('held_messages_user').on(t.userId, t.id)]);
+
+/**
+ * Each camera's falls per UTC day (day = ms / 86,400,000), and how many of them a bound account judged a
+ * real fall or not: what camera_record on a fall sums (the 90 days before the fall's day), so that it
+ * costs the same at any number of notices. Kept in the transactions that store, withdraw and judge falls.
+ */
+export const cameraDays = sqliteTable('camera_days', {
+  deviceId: integer('device_id').notNull().references(() => devices.id, { onDelete: 'cascade' }),
+  day: integer('day').notNull(),
+  falls: integer('falls').notNull(),
+  real: integer('real').notNull().default(0),
+  falseAlarms: integer('false_alarms').notNull().default(0),
+}, (t) => [primaryKey({ columns: [t.deviceId, t.day] })]);

@@ -344,3 +344,68 @@ oncall('across a restart: the next level fires after the server comes back, once
 });
 
 oncall.run();
+
+// ---------------------------------------------------------------------------------------------
+const record = suite('camera_record: each fall says how its camera\'s falls of the 90 days before its day were judged');
+let c: TestServer;
+record.before(async () => {
+  c = await startTestServer({ ALERT_SMS_COOLDOWN_SECONDS: '0' });
+});
+record.after(() => c.close());
+
+record('checked against a known history, in lists, info and the stream; a verdict changes the records after it; another camera\'s falls never count', async () => {
+  const { phones, camera } = await family(c);
+  const other = await c.addDevice(await c.login(phones[0]!), `other-${phones[0]}`);
+  const DAY = 86_400;
+  const dayStart = Math.floor(c.clock.now() / 86_400_000) * 86_400_000;
+  c.clock.advance((dayStart + 3600_000 - c.clock.now()) / 1000); // 01:00 UTC: the day's falls stay on one day
+  // 100 days ago one fall (outside the window); then 5 falls 60 to 56 days ago; then one on another camera
+  c.clock.advance(-100 * DAY);
+  const history: string[] = [];
+  const up = async (device: string) => {
+    const token = await c.login(phones[0]!);
+    passes(await c.upload(device, await jpeg(history.length + 3)));
+    const item = (await c.call('notice.get', { mode: 2, limit: 1 }, { token })).data.list[0];
+    if (device === camera) history.push(item.event_id);
+    return { item, token };
+  };
+  await up(camera);
+  c.clock.advance(40 * DAY);
+  for (let i = 0; i < 5; i++) {
+    await up(camera);
+    c.clock.advance(DAY);
+  }
+  await up(other);
+  // judged: two real falls, two false alarms, one left (one of the false alarms changed its mind once)
+  const judge = async (eventId: string, verdict: string) => passes(await c.call('notice.verdict', { event_id: eventId, verdict }, { token: await c.login(phones[1]!) }));
+  await judge(history[1]!, 'fall');
+  await judge(history[2]!, 'fall');
+  await judge(history[3]!, 'fall');
+  await judge(history[3]!, 'false_alarm');
+  await judge(history[4]!, 'false_alarm');
+
+  // today's fall: the five in the window, the one 100 days ago out of it, the other camera's not at all
+  c.clock.advance(50 * DAY);
+  const stream = openStream(`${c.url}/api/notice/stream?token=${await c.login(phones[1]!)}`);
+  await stream.ready;
+  const { item: today, token } = await up(camera);
+  const expected = { falls: 5, real: 2, false_alarms: 2, days: 90 };
+  assert.equal(today.camera_record, expected);
+  assert.equal((await c.call('notice.info', { event_id: today.event_id }, { token })).data.camera_record, expected);
+  await stream.waitFor(() => stream.events.some((e) => e.event === 'notice'));
+  assert.equal(JSON.parse(stream.events.find((e) => e.event === 'notice')!.data).camera_record, expected);
+  // an older fall's record counts only what came before its day
+  const list = (await c.call('notice.get', { mode: 2 }, { token })).data.list as { event_id: string; camera_record: unknown }[];
+  const of = (id: string) => list.find((n) => n.event_id === id)!.camera_record;
+  assert.equal(of(history[0]!), { falls: 0, real: 0, false_alarms: 0, days: 90 });
+  assert.equal(of(history[1]!), { falls: 1, real: 0, false_alarms: 0, days: 90 }, 'the one 40 days before it');
+  assert.equal(of(history[3]!), { falls: 3, real: 2, false_alarms: 0, days: 90 }, 'its own verdict is not its record');
+  assert.equal(of(history[5]!), { falls: 5, real: 2, false_alarms: 2, days: 90 });
+  // a verdict given now on an earlier fall: the family's lists show today's record changed
+  await judge(history[5]!, 'false_alarm');
+  const again = (await c.call('notice.get', { mode: 2 }, { token: await c.login(phones[0]!) })).data.list as { event_id: string; camera_record: unknown }[];
+  assert.equal(again.find((n) => n.event_id === today.event_id)!.camera_record, { falls: 5, real: 2, false_alarms: 3, days: 90 });
+  stream.close();
+});
+
+record.run();

@@ -34,7 +34,7 @@ flow('upload -> unread list -> info (same bytes, marks read) -> read list -> sig
   assert.is(unread.data.num, 1);
   const item = unread.data.list[0];
   // the legacy keys first, in their order; this server's own after them
-  assert.equal(Object.keys(item), ['event_id', 'content', 'device', 'pic_name', 'createtime', 'acknowledged', 'photo_ok', 'verdict', 'photo', 'resident', 'paused']);
+  assert.equal(Object.keys(item), ['event_id', 'content', 'device', 'pic_name', 'createtime', 'acknowledged', 'photo_ok', 'verdict', 'photo', 'resident', 'paused', 'camera_record']);
   assert.is(item.verdict, null);
   assert.is(item.acknowledged, null);
   assert.is(item.photo_ok, true);
@@ -45,7 +45,7 @@ flow('upload -> unread list -> info (same bytes, marks read) -> read list -> sig
   assert.match(item.createtime, /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/);
 
   const info = await t.call('notice.info', { event_id: item.event_id }, { token });
-  assert.equal(Object.keys(info.data), ['event_id', 'content', 'device', 'pic_name', 'base64', 'createtime', 'acknowledged', 'photo_ok', 'verdict', 'photo', 'resident', 'paused']);
+  assert.equal(Object.keys(info.data), ['event_id', 'content', 'device', 'pic_name', 'base64', 'createtime', 'acknowledged', 'photo_ok', 'verdict', 'photo', 'resident', 'paused', 'camera_record']);
   assert.ok(Buffer.from(info.data.base64, 'base64').equals(image), 'the image comes back byte-identical');
 
   assert.is((await t.call('notice.get', { mode: 0 }, { token })).data.num, 0);

@@ -25,7 +25,8 @@ const WORDS = {
     off: 'Turn quiet hours off', quietEnded: 'Quiet hours turned off.',
     oncall: 'Who is woken first', turns: 'Take turns', day: (who: string, d: string) => `${who} on call on ${d}`, days: ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'],
     shiftFrom: (who: string) => `${who}: from`, shiftUntil: (who: string) => `${who}: until`, next: 'Tell everyone after (minutes, 1 to 60)', saveOrder: 'Save who is woken',
-    onCallNow: (who: string) => `On call now: ${who}`, week: 'The week',
+    onCallNow: (who: string) => `On call now: ${who}`, week: 'The week', recordFirst: 'This camera’s first alert in 90 days.',
+    recordJudged: 'This camera, in the 90 days before: 1 alerts judged, 0 real falls, 1 not falls.',
   },
   'zh-CN': {
     pauseGroup: '暂停提醒', hour: '1 小时', reason: '原因（可不填，家人都能看到）', start: '暂停提醒',
@@ -36,7 +37,8 @@ const WORDS = {
     off: '关闭免打扰', quietEnded: '免打扰已关闭。',
     oncall: '先通知谁', turns: '轮流值班', day: (who: string, d: string) => `${who} ${d}值班`, days: ['周一', '周二', '周三', '周四', '周五', '周六', '周日'],
     shiftFrom: (who: string) => `${who}：开始时间`, shiftUntil: (who: string) => `${who}：结束时间`, next: '几分钟后通知所有人（1 到 60）', saveOrder: '保存值班安排',
-    onCallNow: (who: string) => `现在值班：${who}`, week: '一周安排',
+    onCallNow: (who: string) => `现在值班：${who}`, week: '一周安排', recordFirst: '这是这个摄像头 90 天来的第一次提醒。',
+    recordJudged: '这个摄像头之前 90 天：判断过 1 次提醒，0 次真的跌倒，1 次不是跌倒。',
   },
 } as const;
 
@@ -168,6 +170,7 @@ if (!missing) {
       passes(await t.upload(camera, await jpeg(4)));
       await page.goto(`${t.url}/app/#/alerts`);
       await page.getByText(w.onCallNow('Jun')).first().waitFor();
+      await page.getByRole('alertdialog').getByText(w.recordFirst).waitFor();
       await page.getByRole('alertdialog').getByRole('button').first().waitFor();
       assert.equal(t.outbox().filter((m) => m.kind === 'alert' && m.device === name).map((m) => m.phone), [brother]);
       await context.close();

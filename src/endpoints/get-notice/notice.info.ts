@@ -3,7 +3,7 @@ import { handler } from './statuses.js';
 /** The notice with its image, as sent; reading it marks it read for this account and acknowledges the fall. */
 export default handler<{ event_id: string }>({
   type: 'notice', subtype: 'info', auth: 'user', success: 'successful',
-  async run({ event_id }, { notices, noticeIngest, noticeView, placeholders, read, user, ip, requestId, via, log, ok, fail }) {
+  async run({ event_id }, { notices, noticeIngest, noticeLists, placeholders, read, user, ip, requestId, via, log, ok, fail }) {
     const notice = await notices.visible(read, user!.id, event_id);
     if (!notice) return fail('GET_NOTICE_ERROR');
     let image: Buffer;
@@ -15,8 +15,8 @@ export default handler<{ event_id: string }>({
       return fail('GET_NOTICE_ERROR');
     }
     const acknowledged = await noticeIngest.open({ user: user!, ip, requestId, via }, notice, log);
-    const { event_id: id, content, device, pic_name, createtime, photo_ok, verdict, photo, resident, paused } = noticeView.toPublic(notice);
-    const data = { event_id: id, content, device, pic_name, base64: image.toString('base64'), createtime, acknowledged, photo_ok, verdict, photo, resident, paused };
+    const { event_id: id, content, device, pic_name, createtime, photo_ok, verdict, photo, resident, paused, camera_record } = (await noticeLists.toPublic(read, [notice]))[0]!;
+    const data = { event_id: id, content, device, pic_name, base64: image.toString('base64'), createtime, acknowledged, photo_ok, verdict, photo, resident, paused, camera_record };
     return notice.photoRemovedAt === null ? ok(data) : fail('PHOTO_REMOVED', data);
   },
 });

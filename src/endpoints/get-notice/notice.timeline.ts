@@ -63,7 +63,7 @@ export default handler<{ event_id: string }>({
       }
     }
     entries.sort((a, b) => a[0] - b[0] || rankOf(a[1]) - rankOf(b[1]));
-    const { device, createtime } = noticeView.toPublic(notice);
+    const { device, createtime } = noticeView.describe(notice);
     return ok({ event_id, device, createtime, timeline: entries.map(([, e]) => e) });
   },
 });

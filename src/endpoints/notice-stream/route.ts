@@ -130,9 +130,9 @@ export function noticeStreamRoute({ config, services, log }: Deps): RequestHandl
     const missed: StreamEvent[] = [];
     if (Number.isSafeInteger(resumeFrom) && resumeFrom >= 0) {
       try {
-        for (const row of await services.notices.since(services.read, user.id, resumeFrom, MAX_REPLAY)) {
-          missed.push({ type: 'notice', seq: row.id, data: services.noticeView.toPublic(row) });
-        }
+        const rows = await services.notices.since(services.read, user.id, resumeFrom, MAX_REPLAY);
+        const notices = await services.noticeLists.toPublic(services.read, rows);
+        for (const [i, row] of rows.entries()) missed.push({ type: 'notice', seq: row.id, data: notices[i]! });
       } catch (err) {
         // the client comes back with the same Last-Event-ID after its retry
         log.error('stream replay failed', { user: user.id, err });

@@ -102,7 +102,7 @@ export class PhoneAnswers {
     const done = await this.acknowledge(notice, { role: target.role, userId: target.userId, phone }, 'sms', who, log);
     if (done.taken) {
       const open = await this.stores.answers.stillOpen(this.db.read, phone, since);
-      const { device, createtime, event_id } = this.flows.view.toPublic(notice);
+      const { device, createtime, event_id } = this.flows.view.describe(notice);
       const sent = await this.flows.gateway.send({ kind: 'acknowledged', phone, device, eventId: event_id, createtime, open }).catch((err: Error) => ({ ok: false as const, detail: err.message }));
       if (!sent.ok) log.warn('reply not confirmed by SMS', { event_id, phone, detail: 'detail' in sent ? sent.detail : '' });
     }

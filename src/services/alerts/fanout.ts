@@ -68,13 +68,13 @@ export class NoticeFanout {
     if (!notice || notice.verdict === null) return;
     const ids = (await this.stores.devices.boundUsers(this.db.read, notice.deviceRowId)).map((u) => u.id);
     this.lists.cache.invalidate(ids);
-    this.hub.publish(ids, { type: 'verdict', data: { event_id: notice.eventId, verdict: this.view.toPublic(notice).verdict! } });
+    this.hub.publish(ids, { type: 'verdict', data: { event_id: notice.eventId, verdict: this.view.describe(notice).verdict! } });
   }
 
   /** The resident answered (here or on another instance): its accounts' lists are dropped and their streams told. */
   private async tellResident(noticeId: number): Promise<void> {
     const notice = await this.stores.notices.byId(this.db.read, noticeId);
-    const resident = notice && this.view.toPublic(notice).resident;
+    const resident = notice && this.view.describe(notice).resident;
     if (!notice || !resident) return;
     const ids = (await this.stores.devices.boundUsers(this.db.read, notice.deviceRowId)).map((u) => u.id);
     this.lists.cache.invalidate(ids);
@@ -110,10 +110,11 @@ export class NoticeFanout {
         }
         const rows = await this.stores.notices.stored(this.db.read, this.streamed, target, CATCH_UP_BATCH);
         const bound = new Map<number, number[]>();
-        for (const row of rows) {
+        const notices = await this.lists.toPublic(this.db.read, rows);
+        for (const [i, row] of rows.entries()) {
           let ids = bound.get(row.deviceRowId);
           if (!ids) bound.set(row.deviceRowId, (ids = (await this.stores.devices.boundUsers(this.db.read, row.deviceRowId)).map((u) => u.id)));
-          const notice = this.view.toPublic(row);
+          const notice = notices[i]!;
           this.lists.cache.added(ids, row.id, notice);
           this.hub.publish(ids, { type: 'notice', seq: row.id, data: notice });
         }

@@ -153,11 +153,12 @@ export class NoticeIngest {
       return { ok: false, problem: 'storage' };
     }
     this.chain.metrics.upload(bytes.length, photoOk === 1);
+    const record = (await this.stores.notices.records(this.db.read, [id])).get(id);
     const notice = this.flows.view.toPublic({
       eventId, content, device: device.name, picName, createdAt: now, ackAt: null, ackPhone: null, ackChannel: null, ackBy: null, photoOk,
       verdict: null, verdictNote: null, verdictPhone: null, verdictAt: null, photoRemovedAt: null, residentAnswer: asking ? 'calling' : null, residentAt: asking ? now : null,
       pausedBy: paused?.by ?? null, pausedUntil: paused?.until ?? null, pausedReason: paused?.reason ?? null,
-    });
+    }, record);
     await this.announce(log, device, id, notice, asking ? 'asking' : paused ? 'paused' : onCall ?? 'now');
     if (device.lastSeenAt !== null) await this.chain.liveness.heardFrom(device, false);
     return { ok: true, picName };

@@ -1,5 +1,6 @@
-import type { Database, Tx } from '../../db/engine.js';
-import type { Mode, NoticeStore } from '../../db/notices.js';
+import type { Database, Q, Tx } from '../../db/engine.js';
+import type { Mode, NoticeRow, NoticeStore } from '../../db/notices.js';
+import type { PublicNotice } from './public-notice.js';
 import type { Clock } from '../../clock.js';
 import type { Bus } from '../shared/index.js';
 import { type Head, ListCache } from './list-cache.js';
@@ -55,7 +56,7 @@ export class NoticeLists {
       // on PostgreSQL the page and its total are read at the same time, on two connections: one wait for the
       // event loop instead of two, which is what a miss costs beside camera ingest
       const [rows, total] = await Promise.all([this.notices.list(read, userId, mode, limit, offset), paged ? this.notices.count(read, userId, mode) : 0]);
-      const list = rows.map((n) => this.view.toPublic(n));
+      const list = await this.toPublic(read, rows);
       // read after the page (on PostgreSQL a later snapshot): see Head.top
       const head = offset === 0 ? { mode, limit, paged, ids: rows.map((n) => n.id), top: await this.notices.lastId(read) } : undefined;
       return { json: JSON.stringify(paged ? { num: list.length, list, total, offset } : { num: list.length, list }), head };
@@ -99,9 +100,15 @@ export class NoticeLists {
     return this.readOnce(userId, key, async () => {
       const anchor = await this.notices.visible(this.db.read, userId, before);
       if (!anchor) return null;
-      const list = (await this.notices.listBefore(this.db.read, userId, mode, anchor.id, limit)).map((n) => this.view.toPublic(n));
+      const list = await this.toPublic(this.db.read, await this.notices.listBefore(this.db.read, userId, mode, anchor.id, limit));
       return { json: JSON.stringify({ num: list.length, list }) };
     });
+  }
+
+  /** Falls as clients see them, each with its camera's record before it (one statement for them all). */
+  async toPublic(q: Q, rows: NoticeRow[]): Promise<PublicNotice[]> {
+    const records = await this.notices.records(q, rows.map((n) => n.id));
+    return rows.map((n) => this.view.toPublic(n, records.get(n.id)));
   }
 
   /** Marks a notice read for one account; false if it already was. */

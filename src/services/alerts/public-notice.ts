@@ -22,6 +22,16 @@ export interface PublicNotice {
   resident: Resident | null;
   /** The camera was paused when it fell (device.pause): stored and streamed, but nobody was phoned; or null. */
   paused: Pause | null;
+  /** This camera's falls in the `days` before this one, and how its family judged them: it informs, it never changes who is woken. */
+  camera_record: CameraRecord;
+}
+
+/** A camera's falls before a fall: how many, how many judged a real fall, how many judged not a fall, over how many days. */
+export interface CameraRecord {
+  falls: number;
+  real: number;
+  false_alarms: number;
+  days: number;
 }
 
 /** A camera's pause: which bound account started it (phone), until when, and why (or null). */

@@ -1,6 +1,7 @@
+import { RECORD_DAYS, type RecordCounts } from '../../db/camera-days.js';
 import type { NoticeRow } from '../../db/notices.js';
 import { maskPhone } from '../shared/index.js';
-import type { Acknowledgement, Channel, Pause, PublicNotice, Resident, Verdict } from './public-notice.js';
+import type { Acknowledgement, CameraRecord, Channel, Pause, PublicNotice, Resident, Verdict } from './public-notice.js';
 
 /** The columns a notice's public view is made of. */
 export type ViewedRow = Pick<NoticeRow, 'eventId' | 'content' | 'device' | 'picName' | 'createdAt' | 'ackAt' | 'ackPhone' | 'ackChannel' | 'ackBy' | 'residentAnswer' | 'residentAt' | 'photoOk' | 'verdict' | 'verdictNote' | 'verdictPhone' | 'verdictAt' | 'photoRemovedAt' | 'pausedBy' | 'pausedUntil' | 'pausedReason'>;
@@ -21,7 +22,17 @@ export class NoticeView {
     return this.format.format(ms);
   }
 
-  toPublic(row: ViewedRow): PublicNotice {
+  /** A fall as clients see it, with its camera's record before it (NoticeStore.records; none found: no falls before it). */
+  toPublic(row: ViewedRow, record: RecordCounts | undefined): PublicNotice {
+    return { ...this.describe(row), camera_record: this.record(record) };
+  }
+
+  record(counts: RecordCounts | undefined): CameraRecord {
+    return { falls: counts?.falls ?? 0, real: counts?.real ?? 0, false_alarms: counts?.falseAlarms ?? 0, days: RECORD_DAYS };
+  }
+
+  /** What a fall's row says of it, without its camera's record (for the parts a caller needs: its verdict, its time). */
+  describe(row: ViewedRow): Omit<PublicNotice, 'camera_record'> {
     return {
       event_id: row.eventId, content: row.content, device: row.device, pic_name: row.picName, createtime: this.createtime(row.createdAt),
       acknowledged: this.acknowledgement(row),

@@ -180,8 +180,9 @@ export class DataExports {
     })));
     const rows = await notices.list(q, userId, 2);
     const photoName = (eventId: string, type: string) => `photos/${eventId}.${type === 'jpeg' ? 'jpg' : type}`;
+    const records = await notices.records(q, rows.map((n) => n.id));
     json('notices.json', rows.map((n) => ({
-      ...noticeView.toPublic(n), photo: n.photoRemovedAt === null ? photoName(n.eventId, n.imageType) : null,
+      ...noticeView.toPublic(n, records.get(n.id)), photo: n.photoRemovedAt === null ? photoName(n.eventId, n.imageType) : null,
     })));
     for (const n of rows) {
       if (n.photoRemovedAt !== null) continue;

@@ -3,7 +3,7 @@ import type { Session } from '../../api/client';
 import { useI18n } from '../../ui/i18n';
 import type { Notice } from '../../api/types';
 import { When } from '../../ui/When';
-import { ListPhoto, ResidentSays } from './Alerts';
+import { CameraRecord, ListPhoto, ResidentSays } from './Alerts';
 
 let audio: AudioContext | null = null;
 
@@ -61,6 +61,7 @@ export function Alarm({ notice, session, now, onAcknowledge }: { notice: Notice;
         <ListPhoto eventId={notice.event_id} alt={t('photoOf', { camera: notice.device })} />
         <p class="when"><When text={notice.createtime} session={session} now={now} /></p>
         <ResidentSays notice={notice} />
+        <CameraRecord notice={notice} />
         <p id="alarm-hint">{t('alarmHint')}</p>
         <button ref={button} type="button" class="primary big" disabled={busy} onClick={async () => {
           setBusy(true);

@@ -36,6 +36,16 @@ export function ResidentSays({ notice }: { notice: Notice }) {
   return <p class={cls} role="status">{t(`resident_${r.answer}`)}</p>;
 }
 
+/** How far to trust the camera: what its family said of its falls in the 90 days before this one. */
+export function CameraRecord({ notice }: { notice: Notice }) {
+  const { t } = useI18n();
+  const r = notice.camera_record;
+  const judged = r.real + r.false_alarms;
+  const text = judged > 0 ? t('recordJudged', { days: r.days, judged, real: r.real, not: r.false_alarms })
+    : r.falls > 0 ? t('recordUnjudged', { days: r.days, n: r.falls }) : t('recordFirst', { days: r.days });
+  return <p class="record">{text}</p>;
+}
+
 /** "Was it a fall?": Real fall or Not a fall, with a note; the last word shows, with who gave it. */
 export function VerdictBox({ notice, session, nicknames, onJudge }: { notice: Notice; session: Session; nicknames: Record<string, string>; onJudge: (id: string, v: 'fall' | 'false_alarm', note: string) => Promise<boolean> }) {
   const { t } = useI18n();
@@ -76,6 +86,7 @@ function AlertCard({ notice, session, now, eager, nicknames, onCall, onAcknowled
         <p class="when"><When text={notice.createtime} session={session} now={now} /></p>
         {notice.content && <p>{notice.content}</p>}
         <ResidentSays notice={notice} />
+        <CameraRecord notice={notice} />
         {notice.paused && <p class="status">{t('fallPaused')}</p>}
         {!notice.acknowledged && !notice.paused && onCall && onCall.length > 0 && <p class="status">{t('alertOnCall', { who: onCall.join(', ') })}</p>}
         <SeenBy notice={notice} session={session} now={now} nicknames={nicknames} />
