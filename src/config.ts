@@ -109,7 +109,7 @@ export interface Config {
 
 type Env = Record<string, string | undefined>;
 
-class ConfigError extends Error {}
+export class ConfigError extends Error {}
 
 /** An http(s) URL, or '' when unset. */
 function url(env: Env, name: string): string {
@@ -207,13 +207,14 @@ function required(env: Env, name: string, why: string): string {
   return raw;
 }
 
-/** "1:123456,2:123457,alert:123458" -> {"1": "123456", "2": "123457", alert: "123458"} */
+/** "1:123456,2:123457,alert:123458" -> {"1": "123456", "2": "123457", alert: "123458"}; a key is a command_type or an SMS kind. */
+const SMS_KINDS = /^(\d+|alert|alert-repeat|alert-ok|next-level|acknowledged|last-resort|offline|online|pause|pause-end|summary)$/;
 function templates(env: Env, name: string): Record<string, string> {
   const out: Record<string, string> = {};
   for (const pair of list(env, name)) {
     const [k, v] = pair.split(':').map((s) => s.trim());
-    if (!k || !/^(\d+|alert|alert-repeat|alert-ok|acknowledged|last-resort|offline|online)$/.test(k) || !v) {
-      throw new ConfigError(`${name}: "${pair}" is not command_type:template_id, or alert, alert-repeat, alert-ok, acknowledged, last-resort, offline or online:template_id`);
+    if (!k || !SMS_KINDS.test(k) || !v) {
+      throw new ConfigError(`${name}: "${pair}" is not command_type:template_id, or ${SMS_KINDS.source.slice(6, -2).replaceAll('|', ', ')}:template_id`);
     }
     out[k] = v;
   }
@@ -335,8 +336,6 @@ export function loadConfig(env: Env = process.env): Config {
     },
   };
 }
-
-export { ConfigError };
 
 /** For commands: the configuration, or null after one line on stderr naming the bad variable. */
 export function loadConfigOrSay(env: Env = process.env): Config | null {

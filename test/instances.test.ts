@@ -41,6 +41,18 @@ if (ENGINE === 'postgres') {
     WECHAT_APP_ID: 'wxapp', WECHAT_APP_SECRET: 'wxsecret', WECHAT_API_BASE: wx.url, PROVIDER_CALLBACK_SECRET: CALLBACK_SECRET,
   });
 
+  /** One member signed up on each instance, both bound to a camera added through A. */
+  const family = async () => {
+    const [p1, p2] = [newPhone(), newPhone()];
+    const t1 = await a.signUp(p1);
+    const t2 = await b.signUp(p2);
+    const camera = await a.camera(t1);
+    passes(await b.call('device.bind', { device_id: camera }, t2));
+    return { p1, p2, t1, t2, camera };
+  };
+  /** What an instance's outbox gateway sent, oldest first. */
+  const outbox = (dir: string) => (fs.existsSync(`${dir}/sms-outbox.jsonl`) ? fs.readFileSync(`${dir}/sms-outbox.jsonl`, 'utf8').trim().split('\n').map((l) => JSON.parse(l)) : []);
+
   test.before(async () => {
     wx = await startWeChatStandIn('wxapp', 'wxsecret');
     databaseUrl = (await engineEnv(dirs[0]!)).DATABASE_URL!;
@@ -140,18 +152,13 @@ if (ENGINE === 'postgres') {
   });
 
   test('a keypress that reaches the instance which did not place the call acknowledges the fall there; both instances\' streams are told within a second', async () => {
-    const [p1, p2] = [newPhone(), newPhone()];
-    const t1 = await a.signUp(p1);
-    const t2 = await b.signUp(p2);
-    const camera = await a.camera(t1);
-    passes(await b.call('device.bind', { device_id: camera }, t2));
+    const { p1, p2, t1, t2, camera } = await family();
     passes(await a.call('device.alerts', { device_id: camera, repeat_seconds: 0, call_seconds: 1 }, t1));
     const streams = [openStream(`${a.url}/api/notice/stream?token=${t1}`), openStream(`${b.url}/api/notice/stream?token=${t2}`)];
     await Promise.all(streams.map((s) => s.ready));
     try {
       passes(await a.callAt('/notice', 'notice', 'upload', { base64: (await jpeg(20)).toString('base64') }, camera));
-      const outbox = (dir: string) => (fs.existsSync(`${dir}/sms-outbox.jsonl`) ? fs.readFileSync(`${dir}/sms-outbox.jsonl`, 'utf8').trim().split('\n').map((l) => JSON.parse(l)) : []);
-      const placed = () => dirs.map((d) => outbox(d).find((m: { kind: string; phone: string }) => m.kind === 'call' && m.phone === p2));
+        const placed = () => dirs.map((d) => outbox(d).find((m: { kind: string; phone: string }) => m.kind === 'call' && m.phone === p2));
       await within(5000, 'the call placed by one instance', async () => placed().some(Boolean));
       const by = placed().findIndex(Boolean);
       const other = by === 0 ? b : a;
@@ -169,15 +176,10 @@ if (ENGINE === 'postgres') {
   });
 
   test('a pause started on one instance holds the other\'s falls; it runs out by itself once, both instances\' streams told', async () => {
-    const [p1, p2] = [newPhone(), newPhone()];
-    const t1 = await a.signUp(p1);
-    const t2 = await b.signUp(p2);
-    const camera = await a.camera(t1);
-    passes(await b.call('device.bind', { device_id: camera }, t2));
+    const { p1, p2, t1, t2, camera } = await family();
     const streams = [openStream(`${a.url}/api/notice/stream?token=${t1}`), openStream(`${b.url}/api/notice/stream?token=${t2}`)];
     await Promise.all(streams.map((s) => s.ready));
     const stored = await openStored({ DATABASE_URL: databaseUrl, DATA_DIR: tempDir() });
-    const outbox = (dir: string) => (fs.existsSync(`${dir}/sms-outbox.jsonl`) ? fs.readFileSync(`${dir}/sms-outbox.jsonl`, 'utf8').trim().split('\n').map((l) => JSON.parse(l)) : []);
     const lines = (kind: string) => dirs.flatMap(outbox).filter((m: { kind: string; phone: string }) => m.kind === kind && (m.phone === p1 || m.phone === p2));
     try {
       passes(await a.call('device.pause', { device_id: camera, minutes: 15, reason: 'carer' }, t1));
@@ -199,13 +201,8 @@ if (ENGINE === 'postgres') {
   });
 
   test('a rota set on one instance: the fall taken by the other tells the person on call first, and everyone at the next level, once', async () => {
-    const [p1, p2] = [newPhone(), newPhone()];
-    const t1 = await a.signUp(p1);
-    const t2 = await b.signUp(p2);
-    const camera = await a.camera(t1);
-    passes(await b.call('device.bind', { device_id: camera }, t2));
+    const { p1, p2, t1, t2, camera } = await family();
     passes(await a.call('device.oncall', { device_id: camera, order: 'rota', rota: [{ phone: p2, days: [1, 2, 3, 4, 5, 6, 7], from: '00:00', to: '00:00' }], next_level_seconds: 10 }, t1));
-    const outbox = (dir: string) => (fs.existsSync(`${dir}/sms-outbox.jsonl`) ? fs.readFileSync(`${dir}/sms-outbox.jsonl`, 'utf8').trim().split('\n').map((l) => JSON.parse(l)) : []);
     passes(await b.callAt('/notice', 'notice', 'upload', { base64: (await jpeg(22)).toString('base64') }, camera));
     const eventId = (await a.list(t1)).data.list[0].event_id as string;
     const lines = (kind: string) => dirs.flatMap(outbox).filter((m: { kind: string; event_id?: string }) => m.kind === kind && m.event_id === eventId);

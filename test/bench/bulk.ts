@@ -46,7 +46,8 @@ export function bulk(size: Size, now: number, dialect: 'sqlite' | 'postgres'): s
       from notices where created_at > ${now - 2 * DAY}`,
     `insert into alert_steps (notice_id, kind, phone, due_at, attempts)
       select id, 'alert-repeat', null, ${now + DAY}, 0 from notices where ack_at is null and created_at > ${now - DAY}`,
-    // what the notice store keeps beside each fall: the cameras' falls per day (camera_record)
+    // what the notice store keeps beside each fall: the cameras' falls per day (camera_record), built again
+    'delete from camera_days',
     `insert into camera_days (device_id, day, falls, real, false_alarms)
       select device_id, ${dialect === 'postgres' ? '(created_at / 86400000)::integer' : 'created_at / 86400000'}, count(*),
         sum(case when verdict = 'fall' then 1 else 0 end), sum(case when verdict = 'false_alarm' then 1 else 0 end)
