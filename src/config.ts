@@ -4,7 +4,7 @@ import proxyaddr from 'proxy-addr';
 import { compileTrust } from './trust.js';
 
 /** The voice templates: the family's call, the resident's question, the last resort's call. */
-export type VoiceKind = 'alert' | 'resident' | 'last-resort';
+export type VoiceKind = 'alert' | 'resident' | 'last-resort' | 'drill';
 
 export interface TencentSmsConfig {
   secretId: string;
@@ -71,8 +71,10 @@ export interface Config {
   alertCallSeconds: number;
   /** Answers by phone (Tencent's keypress and SMS reply callbacks at /callbacks/tencent/.../<secret>): '' is off. */
   callbackSecret: string;
-  /** A reply of 1 acknowledges the newest open fall its phone was sent an SMS about this recently. */
+  /** A reply of 1 acknowledges the newest open fall its phone was sent an SMS about this recently (a drill's SMS too). */
   alertReplyWindowSeconds: number;
+  /** Every camera's family is sent a drill (device.drill) this often, in days: 0 is never. */
+  drillEveryDays: number;
   /** First wait before an alert the provider refused is sent again (doubling, at most three retries). */
   alertRetrySeconds: number;
   /** A camera that sent heartbeats and then nothing for this long is offline. */
@@ -159,9 +161,7 @@ function pushSubject(env: Env): string {
   return raw;
 }
 
-function list(env: Env, name: string): string[] {
-  return (env[name] ?? '').split(',').map((s) => s.trim()).filter(Boolean);
-}
+const list = (env: Env, name: string): string[] => (env[name] ?? '').split(',').map((s) => s.trim()).filter(Boolean);
 
 function bool(env: Env, name: string): boolean {
   const raw = env[name];
@@ -208,7 +208,7 @@ function required(env: Env, name: string, why: string): string {
 }
 
 /** "1:123456,2:123457,alert:123458" -> {"1": "123456", "2": "123457", alert: "123458"}; a key is a command_type or an SMS kind. */
-const SMS_KINDS = /^(\d+|alert|alert-repeat|alert-ok|next-level|acknowledged|last-resort|offline|online|pause|pause-end|summary)$/;
+const SMS_KINDS = /^(\d+|alert|alert-repeat|alert-ok|next-level|acknowledged|last-resort|offline|online|pause|pause-end|summary|drill)$/;
 function templates(env: Env, name: string): Record<string, string> {
   const out: Record<string, string> = {};
   for (const pair of list(env, name)) {
@@ -222,12 +222,12 @@ function templates(env: Env, name: string): Record<string, string> {
   return out;
 }
 
-/** TENCENT_VMS_TEMPLATES "alert:1,resident:2,last-resort:3"; alert falls back to TENCENT_VMS_TEMPLATE_ID. */
+/** TENCENT_VMS_TEMPLATES "alert:1,resident:2,last-resort:3,drill:4"; alert falls back to TENCENT_VMS_TEMPLATE_ID. */
 function voiceTemplates(env: Env): Record<VoiceKind, string> {
   const out: Record<string, string> = {};
   for (const pair of list(env, 'TENCENT_VMS_TEMPLATES')) {
     const [k, v] = pair.split(':').map((s) => s.trim());
-    if (!k || !/^(alert|resident|last-resort)$/.test(k) || !v) throw new ConfigError(`TENCENT_VMS_TEMPLATES: "${pair}" is not alert, resident or last-resort:template_id`);
+    if (!k || !/^(alert|resident|last-resort|drill)$/.test(k) || !v) throw new ConfigError(`TENCENT_VMS_TEMPLATES: "${pair}" is not alert, resident, last-resort or drill:template_id`);
     out[k] = v;
   }
   out.alert ??= required(env, 'TENCENT_VMS_TEMPLATE_ID', 'when TENCENT_VMS_APP_ID is set and TENCENT_VMS_TEMPLATES names no alert template');
@@ -300,6 +300,7 @@ export function loadConfig(env: Env = process.env): Config {
     alertRetrySeconds: int(env, 'ALERT_RETRY_SECONDS', 10, 1, 3600),
     callbackSecret: secret(env, 'PROVIDER_CALLBACK_SECRET'),
     alertReplyWindowSeconds: int(env, 'ALERT_REPLY_WINDOW_SECONDS', 3600, 60, 7 * 86400),
+    drillEveryDays: int(env, 'DRILL_EVERY_DAYS', 0, 0, 365),
     cameraOfflineSeconds: int(env, 'CAMERA_OFFLINE_SECONDS', 600, 1, 30 * 86400),
     noticeRetentionDays: int(env, 'NOTICE_RETENTION_DAYS', 0, 0, 36_500),
     auditRetentionDays: int(env, 'AUDIT_RETENTION_DAYS', 400, 0, 36_500),

@@ -77,3 +77,15 @@ export const cameraDays = pgTable('camera_days', {
   real: integer('real').notNull().default(0),
   falseAlarms: integer('false_alarms').notNull().default(0),
 }, (t) => [primaryKey({ columns: [t.deviceId, t.day] })]);
+
+/** See schema-alerts.ts. */
+export const drillChecks = pgTable('drill_checks', {
+  id: integer('id').primaryKey().generatedByDefaultAsIdentity(),
+  deviceId: integer('device_id').notNull().references(() => devices.id, { onDelete: 'cascade' }),
+  userId: integer('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
+  channel: text('channel').notNull(),
+  proof: text('proof'),
+  sentAt: bigint('sent_at', { mode: 'number' }).notNull(),
+  outcome: text('outcome').notNull(),
+  provedAt: bigint('proved_at', { mode: 'number' }),
+}, (t) => [index('drill_checks_device').on(t.deviceId, t.userId, t.channel), uniqueIndex('drill_checks_proof').on(t.proof)]);

@@ -94,3 +94,20 @@ export const cameraDays = sqliteTable('camera_days', {
   real: integer('real').notNull().default(0),
   falseAlarms: integer('false_alarms').notNull().default(0),
 }, (t) => [primaryKey({ columns: [t.deviceId, t.day] })]);
+
+/**
+ * A drill's messages, one per account and channel (push: one per subscription): sent when, how the
+ * provider or push service answered (sent, failed, gone), and when the account proved it got it (the
+ * service worker's POST, a reply of 1, a 1 on the call). `proof`: the sha256 of the push's token, or the
+ * call's CallId.
+ */
+export const drillChecks = sqliteTable('drill_checks', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  deviceId: integer('device_id').notNull().references(() => devices.id, { onDelete: 'cascade' }),
+  userId: integer('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
+  channel: text('channel').notNull(),
+  proof: text('proof'),
+  sentAt: integer('sent_at').notNull(),
+  outcome: text('outcome').notNull(),
+  provedAt: integer('proved_at'),
+}, (t) => [index('drill_checks_device').on(t.deviceId, t.userId, t.channel), uniqueIndex('drill_checks_proof').on(t.proof)]);

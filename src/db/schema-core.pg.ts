@@ -93,6 +93,7 @@ export const devices = pgTable('devices', {
   oncall: text('oncall'),
   nextLevelSeconds: integer('next_level_seconds'),
   timeZone: text('time_zone'),
+  lastDrillAt: bigint('last_drill_at', { mode: 'number' }),
 }, (t) => [
   uniqueIndex('devices_device_id_unique').on(t.deviceId),
   index('devices_paused').on(t.pausedUntil),

@@ -92,6 +92,8 @@ export const devices = sqliteTable('devices', {
   /** Seconds the person on call has before everyone is told (null: 300); the camera's own time zone (null: NOTICE_TIMEZONE). */
   nextLevelSeconds: integer('next_level_seconds'),
   timeZone: text('time_zone'),
+  /** When the last drill (device.drill, or DRILL_EVERY_DAYS) was sent to its family. */
+  lastDrillAt: integer('last_drill_at'),
 }, (t) => [
   uniqueIndex('devices_device_id_unique').on(t.deviceId),
   index('devices_paused').on(t.pausedUntil),

@@ -4,7 +4,7 @@ import type { EndpointSpec } from '../envelope/types.js';
 import { tencentCallbackRoute } from './callbacks/route.js';
 import { consoleAssetsRoute } from './console/assets.js';
 import { consolePhotoRoute } from './console/photo.js';
-import { consoleAckRoute, consoleExportRoute, consoleSessionRoute, consoleSignoutRoute } from './console/routes.js';
+import { consoleAckRoute, consoleDrillRoute, consoleExportRoute, consoleSessionRoute, consoleSignoutRoute } from './console/routes.js';
 import device from './device/index.js';
 import getNotice from './get-notice/index.js';
 import file from './file/index.js';
@@ -43,6 +43,7 @@ export const RAW_ROUTES: { method: 'get' | 'post'; path: string; make: (deps: De
   { method: 'post', path: '/app/session', make: consoleSessionRoute },
   { method: 'post', path: '/app/signout', make: consoleSignoutRoute },
   { method: 'post', path: '/app/ack', make: consoleAckRoute },
+  { method: 'post', path: '/app/drill', make: consoleDrillRoute },
   { method: 'get', path: '/app/photo/:event_id', make: consolePhotoRoute },
   { method: 'get', path: '/app/export/:id', make: consoleExportRoute },
   { method: 'post', path: '/callbacks/tencent/voice/:secret', make: tencentCallbackRoute('voice') },

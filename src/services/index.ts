@@ -17,7 +17,8 @@ import type { Logger } from '../log.js';
 import { AlertStore } from '../db/alerts.js';
 import { AnswerStore } from '../db/answers.js';
 import { QuietStore } from '../db/quiet.js';
-import { Alerts, Liveness, Notifier, Pauses, PhoneAnswers, NoticeFanout, NoticeHub, NoticeIngest, NoticeLists, NoticeRecovery, NoticeView, PhotoRetention, WebPush } from './alerts/index.js';
+import { DrillStore } from '../db/drills.js';
+import { Alerts, Drills, Liveness, Notifier, Pauses, PhoneAnswers, NoticeFanout, NoticeHub, NoticeIngest, NoticeLists, NoticeRecovery, NoticeView, PhotoRetention, WebPush } from './alerts/index.js';
 import { PushStore } from '../db/push.js';
 import { DataExports, Metrics, ReportDays } from './operations/index.js';
 import { ExportStore } from '../db/exports.js';
@@ -67,6 +68,10 @@ export interface Services {
   /** The SMS that are not falls, held in an account's quiet hours; and those hours (account.quiet). */
   notifier: Notifier;
   quiet: QuietStore;
+  /** Test messages to a camera's family, and what came back (device.drill, DRILL_EVERY_DAYS). */
+  drills: Drills;
+  /** device.drill per camera per minute. */
+  drillLimit: Limit;
   /** Keypresses, call ends and SMS replies from the provider's callbacks. */
   answers: PhoneAnswers;
   /** Provider callbacks per source address per minute. */
@@ -181,6 +186,8 @@ export async function createServices(config: Config, clock: Clock, log: Logger, 
   await push.start();
   alerts.push = push;
   const users = new UserStore(db);
+  const drills = new Drills(db, { drills: new DrillStore(db), devices, users }, { push, gateway, audit }, { clock, config, log });
+  alerts.every((now) => drills.sweep(now));
   users.onChange = (tx, ids) => bus.send(tx, { k: 'users', ids });
   bus.on((wake) => {
     if (wake.k === 'users') users.forget(wake.ids);
@@ -211,7 +218,9 @@ export async function createServices(config: Config, clock: Clock, log: Logger, 
     pauses,
     notifier,
     quiet,
-    answers: new PhoneAnswers(db, { answers, notices, devices }, { ingest: noticeIngest, alerts, view: noticeView, audit, gateway }, { clock, config, log }),
+    drills,
+    drillLimit: limit('drills', 1, 60),
+    answers: new PhoneAnswers(db, { answers, notices, devices }, { ingest: noticeIngest, alerts, drills, view: noticeView, audit, gateway }, { clock, config, log }),
     callbackLimit: limit('provider-callbacks', CALLBACKS_PER_MINUTE, 60),
     push,
     pushSubscriptions,
@@ -256,4 +265,5 @@ export async function closeServices(s: Services): Promise<void> {
   s.noticeUploads.close();
   s.pairingGuesses.close();
   s.callbackLimit.close();
+  s.drillLimit.close();
 }

@@ -3,6 +3,8 @@ import * as assert from 'uvu/assert';
 import { fails, jpeg, newPhone, passes, startTestServer, tempDir, type TestServer, until } from '../helpers.js';
 import { onShift } from '../../src/services/alerts/index.js';
 import { openStream } from '../support/sse.js';
+import { startPushService } from '../support/push.js';
+import { tencentCallbacks as cb } from '../support/tencent-sms.js';
 
 /** Two family members bound to one camera that repeats after 60 s and calls after 120 s. */
 async function family(t: TestServer) {
@@ -409,3 +411,79 @@ record('checked against a known history, in lists, info and the stream; a verdic
 });
 
 record.run();
+
+// ---------------------------------------------------------------------------------------------
+const drill = suite('device.drill: every phone\'s channels tested, a dead push subscription removed, the account that never replied reported');
+let d: TestServer;
+let pushService: Awaited<ReturnType<typeof startPushService>>;
+const DRILL_SECRET = 'drill-callback-secret-0123456789abcdef0123';
+drill.before(async () => {
+  pushService = await startPushService();
+  d = await startTestServer({ PUSH_HOSTS: '127.0.0.1', PROVIDER_CALLBACK_SECRET: DRILL_SECRET });
+});
+drill.after(async () => {
+  await d.close();
+  await pushService.close();
+});
+
+drill('push, SMS and call: proved by the service worker, a reply of 1 and a 1 on the call; the silent member shows as not proved', async () => {
+  const { phones, tokens, camera } = await family(d);
+  const live = pushService.subscribe();
+  const dead = pushService.subscribe();
+  for (const sub of [live, dead]) passes(await d.callAt('/push', 'push', 'subscribe', sub, { token: tokens[0] }));
+  pushService.answer(dead.endpoint, 410);
+
+  const reply = await d.call('device.drill', { device_id: camera, call: true }, { token: tokens[1] });
+  assert.equal(reply.data, { device_id: camera, sent: { push: 1, sms: 2, call: 2 } });
+  assert.equal(await d.sql.all('select endpoint from push_subscriptions where endpoint in (?, ?)', live.endpoint, dead.endpoint), [{ endpoint: live.endpoint }], 'the dead one removed');
+  const drills = sent(d, 'drill').filter((m) => m.device === `room-${phones[0]}`);
+  assert.equal(drills.map((m) => m.phone).sort(), [...phones].sort());
+  assert.ok(drills.every((m) => m.invite === true), 'the SMS asks for a reply');
+  const calls = sent(d, 'drill-call').filter((m) => m.device === `room-${phones[0]}`);
+  assert.is(calls.length, 2);
+  fails(await d.call('device.drill', { device_id: camera }, { token: tokens[0] }), 'DRILL_LIMIT', 'once a minute per camera');
+  assert.equal(JSON.parse((await auditOf(d, 'device.drill')).at(-1)!.detail), { push: 1, sms: 2, call: 2, accounts: 2 });
+
+  // the service worker's proof, once
+  const pushed = pushService.received.find((r) => r.payload.type === 'drill' && r.payload.device === `room-${phones[0]}`)!;
+  const prove = async (proof: unknown) => (await d.raw('/app/drill', JSON.stringify({ proof }))).json;
+  passes(await prove(pushed.payload.proof));
+  fails(await prove(pushed.payload.proof), 'TOKEN_INVALID');
+  fails(await prove('f'.repeat(32)), 'TOKEN_INVALID');
+  // the first member replies 1 and presses 1; the second does nothing
+  const time = Math.floor(d.clock.now() / 1000);
+  assert.equal((await d.raw(`/callbacks/tencent/sms/${DRILL_SECRET}`, JSON.stringify(cb.reply(phones[0]!, '1', time)))).json, { result: 0, errmsg: 'OK' });
+  const mine = calls.find((m) => m.phone === phones[0])!;
+  assert.equal((await d.raw(`/callbacks/tencent/voice/${DRILL_SECRET}`, JSON.stringify(cb.keypress(mine.call_id!, phones[1]!, '1')))).json, { result: 0, errmsg: 'OK' }, 'another number proves nothing');
+  assert.equal((await d.raw(`/callbacks/tencent/voice/${DRILL_SECRET}`, JSON.stringify(cb.keypress(mine.call_id!, phones[0]!, '1')))).json, { result: 0, errmsg: 'OK' });
+
+  const reach = (await d.call('device.reach', { device_id: camera }, { token: tokens[1] })).data.family as Record<string, { proved: string | null; outcome: string } | null | string>[];
+  const masked = (p: string) => `${p.slice(0, 3)}****${p.slice(-4)}`;
+  const [first, second] = phones.map((p) => reach.find((r) => r.phone === masked(p))!);
+  const now = d.services.noticeView.createtime(d.clock.now());
+  for (const channel of ['push', 'sms', 'call']) assert.is((first![channel] as { proved: string }).proved, now, `${channel} proved`);
+  assert.is(second!.push, null, 'no subscription to test');
+  assert.equal([(second!.sms as { proved: null; outcome: string }).outcome, (second!.sms as { proved: null }).proved], ['sent', null], 'sent, never replied');
+  assert.is((second!.call as { proved: null }).proved, null);
+});
+
+drill('DRILL_EVERY_DAYS sends one to every family on schedule, once', async () => {
+  const s = await startTestServer({ DRILL_EVERY_DAYS: '30' });
+  try {
+    const { phones } = await family(s);
+    await s.services.alerts.tick();
+    await s.services.alerts.tick();
+    const of = () => sent(s, 'drill').filter((m) => phones.includes(m.phone)).length;
+    assert.is(of(), 2, 'one SMS to each');
+    s.clock.advance(29 * 86_400);
+    await s.services.alerts.tick();
+    assert.is(of(), 2);
+    s.clock.advance(2 * 86_400);
+    await s.services.alerts.tick();
+    assert.is(of(), 4, 'again after 30 days');
+  } finally {
+    await s.close();
+  }
+});
+
+drill.run();

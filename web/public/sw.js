@@ -61,6 +61,17 @@ self.addEventListener('push', (event) => {
   } catch {
     data = null;
   }
+  // a drill: shown as a test, and its proof sent back, so that the family's table says this phone is reachable
+  if (data && data.type === 'drill') {
+    keep(event, Promise.all([
+      self.registration.showNotification(zh() ? `测试：${data.device} 的跌倒提醒` : `Test: fall alerts for ${data.device}`, {
+        body: zh() ? '这只是测试，不用做什么。收到了就说明提醒能送到这台手机。' : 'Only a test, nothing to do. Getting it means alerts reach this phone.',
+        icon: '/app/icon-192.png', badge: '/app/icon-192.png', tag: `drill-${data.proof}`,
+      }),
+      fetch('/app/drill', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ proof: data.proof }) }).catch(() => undefined),
+    ]));
+    return;
+  }
   if (!data || data.type !== 'fall') return;
   const ticket = new URLSearchParams({ user: String(data.ack.user), exp: String(data.ack.exp), sig: data.ack.sig });
   keep(event, self.registration.showNotification(zh() ? `检测到跌倒：${data.device}` : `Fall detected: ${data.device}`, {

@@ -144,3 +144,22 @@ export function consoleAckRoute(deps: Deps): RequestHandler {
     });
   };
 }
+
+/**
+ * POST /app/drill `{proof}`: the service worker's word that a drill's test push arrived (the proof it
+ * carried, 128 random bits, good for a day and once). No session: the proof is the credential.
+ */
+export function consoleDrillRoute(deps: Deps): RequestHandler {
+  const { services, log } = deps;
+  return (req, res) => {
+    sameOriginJson(req, res, (body) => {
+      const proof = typeof body.proof === 'string' && /^[0-9a-f]{32}$/.test(body.proof) ? body.proof : null;
+      if (proof === null) return sendEnvelope(res, -1, reply.fail('TOKEN_INVALID'));
+      services.drills.provePush(proof).then((proved) => {
+        if (!proved) return sendEnvelope(res, -1, reply.fail('TOKEN_INVALID'));
+        log.info('drill push proved');
+        sendEnvelope(res, -1, reply.ok({}));
+      }, (e) => failure(deps, res, e, 'drill proof failed'));
+    });
+  };
+}

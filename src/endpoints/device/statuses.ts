@@ -10,6 +10,7 @@ export const LOCAL = {
   ROTA_EMPTY: [106, 'A rota needs at least one shift'],
   NOT_FAMILY: [107, 'A shift names a phone not bound to this camera'],
   BAD_TIME_ZONE: [108, 'Unknown time zone'],
+  DRILL_LIMIT: [109, 'A drill was sent to this camera a moment ago'],
   PAIRING_GONE: [410, 'Pairing code expired or used'],
   PAIRING_THROTTLED: [429, 'Too many pairing attempts'],
 } as const;

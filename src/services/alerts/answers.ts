@@ -8,6 +8,7 @@ import type { Logger } from '../../log.js';
 import { type AuditLog, maskPhone, sha256Hex } from '../shared/index.js';
 import type { SmsGateway } from '../sms/index.js';
 import type { Alerts } from './escalation.js';
+import type { Drills } from './drills.js';
 import type { NoticeIngest } from './ingest.js';
 import type { NoticeView } from './view.js';
 
@@ -27,7 +28,7 @@ export interface Caller {
 
 /** What came of a callback: taken (and what it did), or why it changed nothing. */
 export type Answered =
-  | { taken: true; did: 'acknowledged' | 'resident' | 'status' }
+  | { taken: true; did: 'acknowledged' | 'resident' | 'status' | 'drill' }
   | { taken: false; why: 'unknown_call' | 'wrong_phone' | 'stale' | 'repeated' | 'other_key' | 'not_sent' | 'other_text' | 'not_bound' };
 
 /** `nationcode` and `mobile` as Tencent posts them, as our numbers are kept: mainland numbers without +86. */
@@ -51,12 +52,14 @@ export class PhoneAnswers {
   constructor(
     private readonly db: Database,
     private readonly stores: { answers: AnswerStore; notices: NoticeStore; devices: DeviceStore },
-    private readonly flows: { ingest: NoticeIngest; alerts: Alerts; view: NoticeView; audit: AuditLog; gateway: SmsGateway },
+    private readonly flows: { ingest: NoticeIngest; alerts: Alerts; drills: Drills; view: NoticeView; audit: AuditLog; gateway: SmsGateway },
     private readonly base: { clock: Clock; config: Config; log: Logger },
   ) {}
 
   /** A key pressed on a call: 1 from the family or the last resort acknowledges; 1 or 2 from the resident answers. */
   async keypress(callId: string, key: string, phone: string, who: Caller, log: Logger = this.base.log): Promise<Answered> {
+    // not a fall's call: a drill's, which a 1 proves
+    if (key === '1' && !(await this.stores.answers.call(this.db.read, callId)) && (await this.flows.drills.proveCall(callId, phone))) return { taken: true, did: 'drill' };
     const call = await this.placed(callId, phone, who, 'keypress');
     if ('taken' in call) return call;
     const now = this.base.clock.now();
@@ -94,6 +97,8 @@ export class PhoneAnswers {
     const now = this.base.clock.now();
     const since = now - this.base.config.alertReplyWindowSeconds * 1000;
     const target = await this.stores.answers.replyTarget(this.db.read, phone, since);
+    // no open fall to answer: a drill's SMS it proves
+    if (!target && (await this.flows.drills.proveSms(phone))) return { taken: true, did: 'drill' };
     if (!target) return this.refused(who, 'reply', 'not_sent', { phone: maskPhone(phone) });
     if (!(await this.db.transaction((tx) => this.stores.answers.take(tx, sha256Hex(`sms|${phone}|${time}|${text}`), now)))) {
       return this.refused(who, 'reply', 'repeated', { phone: maskPhone(phone) });

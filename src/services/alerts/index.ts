@@ -12,3 +12,4 @@ export * from './notify.js';
 export * from './pauses.js';
 export * from './liveness.js';
 export * from './oncall.js';
+export * from './drills.js';

@@ -30,6 +30,13 @@ export interface PushPayload {
   ack: { event_id: string; user: number; exp: number; sig: string };
 }
 
+/** A drill's test push: the service worker shows it and POSTs /app/drill/<proof> to prove it arrived. */
+export interface DrillPayload {
+  type: 'drill';
+  device: string;
+  proof: string;
+}
+
 export interface PushOutcome {
   sent: number;
   total: number;
@@ -130,6 +137,26 @@ export class WebPush {
       return 'failed';
     }
     const payload: PushPayload = { type: 'fall', event_id: fall.eventId, device: fall.device, createtime: fall.createtime, ack: this.ackTicket(fall.eventId, sub.userId) };
+    return this.push(sub, payload, { event_id: fall.eventId }, log);
+  }
+
+  /**
+   * A drill's test push to each of one account's subscriptions (`proof` makes each one's token); one
+   * the push service says is gone is dropped, as after a fall.
+   */
+  async drill(userId: number, device: string, proof: () => string, log: Logger = this.base.log): Promise<{ subscription: number; token: string; outcome: 'sent' | 'gone' | 'failed' }[]> {
+    const subs = await this.store.forUsers(this.db.read, [userId]);
+    const out = [];
+    for (const s of subs) {
+      const token = proof();
+      out.push({ subscription: s.id, token, outcome: this.endpointProblem(s.endpoint) ? 'failed' as const : await this.push(s, { type: 'drill', device, proof: token }, { drill: device }, log) });
+    }
+    const gone = out.filter((o) => o.outcome === 'gone').map((o) => o.subscription);
+    if (gone.length) await this.db.transaction((tx) => this.store.drop(tx, gone));
+    return out;
+  }
+
+  private async push(sub: PushSubscriptionRow, payload: PushPayload | DrillPayload, about: Record<string, string>, log: Logger): Promise<'sent' | 'gone' | 'failed'> {
     const details = webpush.generateRequestDetails({ endpoint: sub.endpoint, keys: { p256dh: sub.p256dh, auth: sub.auth } }, JSON.stringify(payload), {
       vapidDetails: { subject: this.base.config.pushSubject, ...this.keys! },
       TTL: 3600, urgency: 'high', contentEncoding: 'aes128gcm', topic: undefined,
@@ -142,10 +169,10 @@ export class WebPush {
       await res.arrayBuffer().catch(() => undefined);
       if (res.status === 404 || res.status === 410) return 'gone';
       if (res.status >= 200 && res.status < 300) return 'sent';
-      log.warn('push not sent', { event_id: fall.eventId, status: res.status });
+      log.warn('push not sent', { ...about, status: res.status });
       return 'failed';
     } catch (err) {
-      log.warn('push not sent', { event_id: fall.eventId, err: (err as Error).message });
+      log.warn('push not sent', { ...about, err: (err as Error).message });
       return 'failed';
     }
   }

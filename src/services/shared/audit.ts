@@ -21,7 +21,7 @@ export interface AuditTarget {
 export const AUDIT_KINDS = [
   'signin', 'signin.failed', 'signout', 'session.revoke', 'signup',
   'password.change', 'password.reset', 'phone.change', 'account.delete', 'account.export',
-  'device.add', 'device.bind', 'device.unbind', 'device.claim', 'device.alerts', 'device.oncall', 'device.pause', 'device.resume',
+  'device.add', 'device.bind', 'device.unbind', 'device.claim', 'device.alerts', 'device.oncall', 'device.pause', 'device.resume', 'device.drill',
   'notice.ack', 'notice.verdict', 'notice.resident', 'callback.refused',
   'admin.grant', 'admin.revoke', 'admin.update', 'admin.signout', 'admin.delete',
   'upgrade.upload', 'upgrade.delete',

@@ -4,14 +4,14 @@ export type FallSms = 'alert' | 'alert-repeat' | 'alert-ok' | 'next-level' | 'la
 export type FallCall = 'call' | 'resident-call' | 'last-resort-call';
 export type FallKind = FallSms | FallCall;
 
-export const isCall = (kind: string): kind is FallCall => kind === 'call' || kind === 'resident-call' || kind === 'last-resort-call';
+export const isCall = (kind: string): kind is FallCall | 'drill-call' => kind === 'call' || kind === 'resident-call' || kind === 'last-resort-call' || kind === 'drill-call';
 
 /**
  * What a gateway is asked to deliver: a verification code, a fall alert (SMS or call; `invite`: its
  * text asks for an answer, 1 on the keypad or by SMS, when answers by phone are on), the confirmation
  * of an SMS reply (`open`: the phone's other falls still unacknowledged), a camera's liveness, a pause
  * begun (by: the phone that started it) or over (early: by whom), and the summary of what quiet hours
- * held (`lines`: the first few, "<camera>: <kind>").
+ * held (`lines`: the first few, "<camera>: <kind>"), a drill's test SMS and call (they ask for a 1).
  */
 export type SmsMessage =
   | { kind: 'code'; phone: string; code: string; commandType: number; ttlSeconds: number }
@@ -20,7 +20,8 @@ export type SmsMessage =
   | { kind: 'offline' | 'online'; phone: string; device: string; lastSeen: string | null }
   | { kind: 'pause'; phone: string; device: string; by: string; until: string; reason: string | null }
   | { kind: 'pause-end'; phone: string; device: string; how: 'early' | 'expired'; by: string | null }
-  | { kind: 'summary'; phone: string; count: number; lines: string[] };
+  | { kind: 'summary'; phone: string; count: number; lines: string[] }
+  | { kind: 'drill' | 'drill-call'; phone: string; device: string; invite: boolean };
 
 /** Why a provider refused: mapped by the caller onto the captcha endpoint's statuses. */
 export type SmsRefusal = 'bad_phone' | 'limit_30s' | 'limit_hour' | 'limit_day' | 'failed';

@@ -11,6 +11,8 @@ function lineOf(time: string, m: SmsMessage, callId: string | undefined): Record
     case 'online': return { time, kind: m.kind, phone: m.phone, device: m.device, last_seen: m.lastSeen };
     case 'pause': return { time, kind: m.kind, phone: m.phone, device: m.device, by: m.by, until: m.until, reason: m.reason };
     case 'pause-end': return { time, kind: m.kind, phone: m.phone, device: m.device, how: m.how, by: m.by };
+    case 'drill':
+    case 'drill-call': return { time, kind: m.kind, phone: m.phone, device: m.device, invite: m.invite, ...(callId ? { call_id: callId } : {}) };
     case 'summary': return { time, kind: m.kind, phone: m.phone, count: m.count, lines: m.lines };
     case 'acknowledged': return { time, kind: m.kind, phone: m.phone, device: m.device, event_id: m.eventId, createtime: m.createtime, open: m.open };
     default: return { time, kind: m.kind, phone: m.phone, device: m.device, event_id: m.eventId, createtime: m.createtime, invite: m.invite, ...(callId ? { call_id: callId } : {}) };

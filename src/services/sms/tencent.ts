@@ -34,13 +34,15 @@ function paramsOf(m: SmsMessage): string[] {
     case 'acknowledged': return [m.device, m.createtime, String(m.open)];
     case 'pause': return [m.device, m.until, maskPhone(m.by)];
     case 'pause-end': return [m.device];
+    case 'drill':
+    case 'drill-call': return [m.device];
     case 'summary': return [String(m.count), [...new Set(m.lines.map((l) => l.slice(0, l.lastIndexOf(':'))))].join(',').slice(0, 20)];
     default: return [m.device, m.createtime];
   }
 }
 
 /** The voice template of each call; the last resort's falls back to the family's. */
-const VOICE: Record<FallCall, VoiceKind> = { call: 'alert', 'resident-call': 'resident', 'last-resort-call': 'last-resort' };
+const VOICE: Record<FallCall | 'drill-call', VoiceKind> = { call: 'alert', 'resident-call': 'resident', 'last-resort-call': 'last-resort', 'drill-call': 'drill' };
 /** SMS kinds that fall back to the fall's first template when TENCENT_SMS_TEMPLATES has none of their own. */
 const LIKE_ALERT = new Set(['alert-repeat', 'alert-ok', 'next-level', 'last-resort']);
 
@@ -89,7 +91,7 @@ export class TencentGateway implements SmsGateway {
     return { ok: false, refusal: REFUSALS[status.Code ?? ''] ?? 'failed', detail: `${status.Code}: ${status.Message}` };
   }
 
-  private async call(kind: FallCall, phone: string, params: string[]): Promise<SmsResult> {
+  private async call(kind: FallCall | 'drill-call', phone: string, params: string[]): Promise<SmsResult> {
     const v = this.cfg.voice;
     if (!this.voice || !v) return { ok: false, refusal: 'failed', detail: 'voice calls need TENCENT_VMS_APP_ID and TENCENT_VMS_TEMPLATE_ID' };
     const templateId = v.templates[VOICE[kind]] ?? (kind === 'last-resort-call' ? v.templates.alert : undefined);
