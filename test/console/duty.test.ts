@@ -11,9 +11,11 @@ import type { Browser } from 'playwright-core';
 import { jpeg, newPhone, passes, startTestServer, type TestServer } from '../helpers.js';
 import { audit, browserMissing, launchBrowser, signedIn } from '../support/browser.js';
 import { WEB_DIST } from '../../src/paths.js';
+import { tencentCallbacks as cb } from '../support/tencent-sms.js';
 
 const missing = browserMissing() ?? (fs.existsSync(path.join(WEB_DIST, 'index.html')) ? null : `${WEB_DIST}/index.html not built (npm run build:web)`);
 const SHOTS = process.env.CONSOLE_SCREENSHOTS;
+const SECRET = 'console-duty-secret-0123456789abcdef012345';
 
 const WORDS = {
   'en-US': {
@@ -26,7 +28,7 @@ const WORDS = {
     oncall: 'Who is woken first', turns: 'Take turns', day: (who: string, d: string) => `${who} on call on ${d}`, days: ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'],
     shiftFrom: (who: string) => `${who}: from`, shiftUntil: (who: string) => `${who}: until`, next: 'Tell everyone after (minutes, 1 to 60)', saveOrder: 'Save who is woken',
     onCallNow: (who: string) => `On call now: ${who}`, week: 'The week', recordFirst: 'This camera’s first alert in 90 days.',
-    recordJudged: 'This camera, in the 90 days before: 1 alerts judged, 0 real falls, 1 not falls.',
+    drill: 'Send a test now', drillSent: 'Test sent. Answers appear in the table below.', reach: 'Who can be reached', waiting: 'no answer yet', yes: /^yes, \d\d-\d\d \d\d:\d\d$/,
   },
   'zh-CN': {
     pauseGroup: '暂停提醒', hour: '1 小时', reason: '原因（可不填，家人都能看到）', start: '暂停提醒',
@@ -38,7 +40,7 @@ const WORDS = {
     oncall: '先通知谁', turns: '轮流值班', day: (who: string, d: string) => `${who} ${d}值班`, days: ['周一', '周二', '周三', '周四', '周五', '周六', '周日'],
     shiftFrom: (who: string) => `${who}：开始时间`, shiftUntil: (who: string) => `${who}：结束时间`, next: '几分钟后通知所有人（1 到 60）', saveOrder: '保存值班安排',
     onCallNow: (who: string) => `现在值班：${who}`, week: '一周安排', recordFirst: '这是这个摄像头 90 天来的第一次提醒。',
-    recordJudged: '这个摄像头之前 90 天：判断过 1 次提醒，0 次真的跌倒，1 次不是跌倒。',
+    drill: '现在发送测试', drillSent: '测试已发送，回应会显示在下表中。', reach: '谁能收到', waiting: '还没回应', yes: /^能，\d\d-\d\d \d\d:\d\d$/,
   },
 } as const;
 
@@ -48,7 +50,7 @@ let browser: Browser;
 
 duty.before(async () => {
   if (missing) return;
-  t = await startTestServer({ ALERT_SMS_COOLDOWN_SECONDS: '0' });
+  t = await startTestServer({ ALERT_SMS_COOLDOWN_SECONDS: '0', PROVIDER_CALLBACK_SECRET: SECRET });
   browser = await launchBrowser();
 });
 duty.after(async () => {
@@ -173,6 +175,35 @@ if (!missing) {
       await page.getByRole('alertdialog').getByText(w.recordFirst).waitFor();
       await page.getByRole('alertdialog').getByRole('button').first().waitFor();
       assert.equal(t.outbox().filter((m) => m.kind === 'alert' && m.device === name).map((m) => m.phone), [brother]);
+      await context.close();
+    });
+  }
+}
+
+if (!missing) {
+  for (const locale of ['en-US', 'zh-CN'] as const) {
+    duty(`${locale}: a test of the alarm from the camera's card; the table says who answered, live`, async () => {
+      const w = WORDS[locale];
+      const [me, aunt] = [newPhone(), newPhone()];
+      const token = await t.signUp(me);
+      const other = await t.signUp(aunt);
+      passes(await t.call('info.update', { phone: aunt, nickname: 'Lan' }, { token: other }));
+      const name = `Porch ${locale}`;
+      const camera = await t.addDevice(token, name);
+      await t.bind(other, camera);
+      const { context, page } = await signedIn(browser, t.url, { locale, phone: me, viewport: { width: 360, height: 740 }, screen: '#/cameras' });
+      const card = page.getByRole('listitem', { name });
+      await card.getByRole('button', { name: w.drill }).click();
+      await page.getByRole('status').filter({ hasText: w.drillSent }).waitFor();
+      const table = card.getByRole('table', { name: w.reach });
+      const lan = table.getByRole('row', { name: /^Lan/ });
+      await lan.getByRole('cell', { name: w.waiting }).first().waitFor();
+      assert.equal(t.outbox().filter((m) => m.kind === 'drill' && m.device === name).map((m) => m.phone).sort(), [me, aunt].sort());
+      // Lan replies 1: the table shows it within a few seconds
+      await t.raw(`/callbacks/tencent/sms/${SECRET}`, JSON.stringify(cb.reply(aunt, '1', Math.floor(t.clock.now() / 1000))));
+      await lan.getByRole('cell', { name: w.yes }).waitFor({ timeout: 8000 });
+      if (SHOTS) await table.screenshot({ path: path.join(SHOTS, `drill-${locale}.png`) });
+      assert.equal(await audit(page, `drill table (${locale})`), []);
       await context.close();
     });
   }

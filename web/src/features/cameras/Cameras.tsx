@@ -5,6 +5,7 @@ import { useI18n } from '../../ui/i18n';
 import type { Liveness, Notice, Pause } from '../../api/types';
 import { serverTime } from '../../ui/time';
 import { When } from '../../ui/When';
+import { DrillTable } from './Drill';
 import { OnCallForm, type OnCallOrder } from './OnCall';
 import { PauseControl } from './Pause';
 
@@ -134,6 +135,7 @@ function CameraCard({ camera, live, pause, setPause, lastFall, session, now, rel
       <p>{t('lastFall')} {lastFall ? <a href={`#/alert/${encodeURIComponent(lastFall.event_id)}`}><When text={lastFall.createtime} session={session} now={now} /></a> : t('noFallYet')}</p>
       {family && <p>{family.length ? `${t('family')} ${family.join(', ')}` : t('familyNobody')}</p>}
       <PauseControl id={id} camera={camera.device_name} pause={pause} phone={session.phone} today={serverTime(now, session.timezone).slice(0, 10)} onChange={setPause} say={say} />
+      <DrillTable id={id} say={say} />
       {order && <OnCallForm id={id} order={order} onSaved={setOrder} say={say} />}
       {alerts && <EscalationForm id={id} alerts={alerts} answers={session.answers === true} onSaved={setAlerts} say={say} />}
       {!confirming && <button type="button" class="secondary danger" onClick={() => setConfirming(true)}>{t('unbind')}</button>}

@@ -6,7 +6,7 @@ import { AuditTable, type AuditEntry } from '../../../ui/tables';
 import { Status, usePages } from '../parts';
 
 const KINDS = ['signin', 'signin.failed', 'signout', 'session.revoke', 'signup', 'password.change', 'password.reset', 'phone.change', 'account.delete', 'account.export',
-  'device.add', 'device.bind', 'device.unbind', 'device.claim', 'device.alerts', 'device.oncall', 'device.pause', 'device.resume', 'notice.ack', 'notice.verdict',
+  'device.add', 'device.bind', 'device.unbind', 'device.claim', 'device.alerts', 'device.oncall', 'device.pause', 'device.resume', 'device.drill', 'notice.ack', 'notice.verdict',
   'admin.grant', 'admin.revoke', 'admin.update', 'admin.signout', 'admin.delete', 'upgrade.upload', 'upgrade.delete'];
 
 export function Audit() {
