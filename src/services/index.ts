@@ -186,7 +186,7 @@ export async function createServices(config: Config, clock: Clock, log: Logger, 
   await push.start();
   alerts.push = push;
   const users = new UserStore(db);
-  const drills = new Drills(db, { drills: new DrillStore(db), devices, users }, { push, gateway, audit }, { clock, config, log });
+  const drills = new Drills(db, { drills: new DrillStore(db), devices, users }, { push, gateway, audit, notifier, quiet }, { clock, config, log });
   alerts.every((now) => drills.sweep(now));
   users.onChange = (tx, ids) => bus.send(tx, { k: 'users', ids });
   bus.on((wake) => {

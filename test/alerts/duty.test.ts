@@ -470,17 +470,21 @@ drill('push, SMS and call: proved by the service worker, a reply of 1 and a 1 on
 drill('DRILL_EVERY_DAYS sends one to every family on schedule, once', async () => {
   const s = await startTestServer({ DRILL_EVERY_DAYS: '30' });
   try {
-    const { phones } = await family(s);
+    const { phones, tokens } = await family(s);
+    // the second member is in quiet hours: a scheduled test leaves them out
+    const hhmm = (m: number) => s.services.noticeView.createtime(s.clock.now() + m * 60_000).slice(11, 16);
+    passes(await s.call('account.quiet', { from: hhmm(-10), to: hhmm(10) }, { token: tokens[1] }));
     await s.services.alerts.tick();
     await s.services.alerts.tick();
     const of = () => sent(s, 'drill').filter((m) => phones.includes(m.phone)).length;
-    assert.is(of(), 2, 'one SMS to each');
+    assert.equal(sent(s, 'drill').filter((m) => phones.includes(m.phone)).map((m) => m.phone), [phones[0]], 'one SMS, to the member awake');
+    passes(await s.call('account.quiet', { off: true }, { token: tokens[1] }));
     s.clock.advance(29 * 86_400);
     await s.services.alerts.tick();
-    assert.is(of(), 2);
+    assert.is(of(), 1);
     s.clock.advance(2 * 86_400);
     await s.services.alerts.tick();
-    assert.is(of(), 4, 'again after 30 days');
+    assert.is(of(), 3, 'again after 30 days, to both');
   } finally {
     await s.close();
   }

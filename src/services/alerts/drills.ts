@@ -7,6 +7,8 @@ import type { Database } from '../../db/engine.js';
 import type { Logger } from '../../log.js';
 import { type Actor, type AuditLog, maskPhone, randomHex128, sha256Hex } from '../shared/index.js';
 import type { SmsGateway } from '../sms/index.js';
+import type { QuietStore } from '../../db/quiet.js';
+import type { Notifier } from './notify.js';
 import type { WebPush } from './push.js';
 
 class WrongNumber extends Error {}
@@ -27,20 +29,26 @@ export interface Reach {
  * its subscriptions (the service worker POSTs its proof), an SMS asking for a reply of 1, and, when
  * asked, a call asking for a 1. Each is a drill_checks row; what comes back proves it. Subscriptions
  * the push service says are gone are dropped. DRILL_EVERY_DAYS sends one to every camera's family on
- * schedule (the update of devices.last_drill_at is the claim: once, on any instance).
+ * schedule (the update of devices.last_drill_at is the claim: once, on any instance), leaving out the
+ * accounts in their quiet hours.
  */
 export class Drills {
   constructor(
     private readonly db: Database,
     private readonly stores: { drills: DrillStore; devices: DeviceStore; users: UserStore },
-    private readonly out: { push: WebPush; gateway: SmsGateway; audit: AuditLog },
+    private readonly out: { push: WebPush; gateway: SmsGateway; audit: AuditLog; notifier: Notifier; quiet: QuietStore },
     private readonly base: { clock: Clock; config: Config; log: Logger },
   ) {}
 
   /** Sends a drill to the camera's family now; `who` null for a scheduled one. How many of each went. */
   async start(device: DeviceRow, who: Actor | null, withCall: boolean, log: Logger = this.base.log): Promise<Record<DrillChannel, number>> {
     const now = this.base.clock.now();
-    const users = await this.stores.devices.boundUsers(this.db.read, device.id);
+    let users = await this.stores.devices.boundUsers(this.db.read, device.id);
+    // a scheduled drill leaves out the accounts in their quiet hours (a test is not worth waking anyone)
+    if (who === null) {
+      const hours = await this.out.quiet.of(this.db.read, users.map((u) => u.id));
+      users = users.filter((u) => !this.out.notifier.isQuiet(hours.get(u.id), now));
+    }
     const invite = this.base.config.callbackSecret !== '';
     const rows: Parameters<DrillStore['add']>[1] = [];
     const sent = { push: 0, sms: 0, call: 0 };
