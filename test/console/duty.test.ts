@@ -59,6 +59,17 @@ duty.after(async () => {
   await t?.close();
 });
 
+/** Me and a relative (with a nickname) bound to a new camera; my browser signed in, on the cameras page, on a phone. */
+async function onCameras(locale: 'en-US' | 'zh-CN', name: string, nickname: string) {
+  const [me, relative] = [newPhone(), newPhone()];
+  const token = await t.signUp(me);
+  const other = await t.signUp(relative);
+  passes(await t.call('info.update', { phone: relative, nickname }, { token: other }));
+  const camera = await t.addDevice(token, name);
+  await t.bind(other, camera);
+  return { me, relative, camera, ...await signedIn(browser, t.url, { locale, phone: me, viewport: { width: 360, height: 740 }, screen: '#/cameras' }) };
+}
+
 if (missing) {
   console.log(`console/duty.test.ts: the browser tests were skipped: ${missing}`);
 } else {
@@ -138,14 +149,8 @@ if (!missing) {
   for (const locale of ['en-US', 'zh-CN'] as const) {
     duty(`${locale}: a week's rota set with the keyboard; the person on call is shown on the camera and on the alert, and alone gets the first SMS`, async () => {
       const w = WORDS[locale];
-      const [me, brother] = [newPhone(), newPhone()];
-      const token = await t.signUp(me);
-      const other = await t.signUp(brother);
-      passes(await t.call('info.update', { phone: brother, nickname: 'Jun' }, { token: other }));
       const name = `Study ${locale}`;
-      const camera = await t.addDevice(token, name);
-      await t.bind(other, camera);
-      const { context, page } = await signedIn(browser, t.url, { locale, phone: me, viewport: { width: 360, height: 740 }, screen: '#/cameras' });
+      const { me, relative: brother, camera, context, page } = await onCameras(locale, name, 'Jun');
       const form = page.getByRole('form', { name: w.oncall });
       await form.getByRole('radio', { name: w.turns }).check();
       // every day for Jun, by keyboard: focus the first box, then Space, Tab, Space, ...
@@ -184,14 +189,8 @@ if (!missing) {
   for (const locale of ['en-US', 'zh-CN'] as const) {
     duty(`${locale}: a test of the alarm from the camera's card; the table says who answered, live`, async () => {
       const w = WORDS[locale];
-      const [me, aunt] = [newPhone(), newPhone()];
-      const token = await t.signUp(me);
-      const other = await t.signUp(aunt);
-      passes(await t.call('info.update', { phone: aunt, nickname: 'Lan' }, { token: other }));
       const name = `Porch ${locale}`;
-      const camera = await t.addDevice(token, name);
-      await t.bind(other, camera);
-      const { context, page } = await signedIn(browser, t.url, { locale, phone: me, viewport: { width: 360, height: 740 }, screen: '#/cameras' });
+      const { me, relative: aunt, context, page } = await onCameras(locale, name, 'Lan');
       const card = page.getByRole('listitem', { name });
       await card.getByRole('button', { name: w.drill }).click();
       await page.getByRole('status').filter({ hasText: w.drillSent }).waitFor();
