@@ -141,6 +141,8 @@ if (missing) {
     await page.keyboard.type('secret123');
     await page.keyboard.press('Enter');
     await page.getByRole('heading', { name: 'Alerts' }).waitFor();
+    // the alarm rings for what the stream brings: the fall is posted once the stream is live
+    await page.getByRole('status').filter({ hasText: 'Live' }).first().waitFor();
     await t.upload(cam, await jpeg(30));
     await page.getByRole('alertdialog').waitFor();
     assert.is(await focused(), 'Acknowledge', 'the alarm puts the focus on Acknowledge');
