@@ -47,19 +47,27 @@ export class CameraDayStore {
       .where(sql`${c.deviceId} = ${fall.deviceRowId} and ${c.day} = ${Math.floor(fall.createdAt / DAY)}`);
   }
 
-  /** For each of these falls, its camera's counts over the RECORD_DAYS days before the fall's day: one statement. */
-  async records(q: Q, noticeIds: number[]): Promise<Map<number, RecordCounts>> {
+  /**
+   * For each of these falls, its camera's counts over the RECORD_DAYS days before the fall's day: one
+   * statement over the distinct (camera, day) pairs (a page's falls share a few), at most 90 rows each.
+   */
+  async records(q: Q, falls: { id: number; deviceRowId: number; createdAt: number }[]): Promise<Map<number, RecordCounts>> {
     const found = new Map<number, RecordCounts>();
-    if (noticeIds.length === 0) return found;
-    const { notices: n, cameraDays: c } = this.db.t;
-    // constants in the text, not bound: a bound number is a double in SQLite, and the division would not be whole
-    const day = sql`(${n.createdAt} / ${sql.raw(String(DAY))})`;
+    if (falls.length === 0) return found;
+    const keyOf = (device: number, day: number) => `${device}:${day}`;
+    const pairs = new Map(falls.map((f) => [keyOf(f.deviceRowId, Math.floor(f.createdAt / DAY)), { device: f.deviceRowId, day: Math.floor(f.createdAt / DAY) }]));
+    const { cameraDays: c } = this.db.t;
+    const values = sql.join([...pairs.values()].map((p) => sql`(cast(${p.device} as integer), cast(${p.day} as integer))`), sql`, `);
     const rows = await rawRows(this.db, q, sql`
-      select ${n.id} as id, sum(${c.falls}) as falls, sum(${c.real}) as real, sum(${c.falseAlarms}) as false_alarms
-      from ${n} join ${c} on ${c.deviceId} = ${n.deviceId} and ${c.day} >= ${day} - ${sql.raw(String(RECORD_DAYS))} and ${c.day} < ${day}
-      where ${n.id} in (${sql.join(noticeIds.map((id) => sql`${id}`), sql`, `)})
-      group by ${n.id}`);
-    for (const r of rows) found.set(Number(r.id), { falls: Number(r.falls), real: Number(r.real), falseAlarms: Number(r.false_alarms) });
+      with v(device, day) as (values ${values})
+      select v.device as device, v.day as day, sum(${c.falls}) as falls, sum(${c.real}) as real, sum(${c.falseAlarms}) as false_alarms
+      from v join ${c} on ${c.deviceId} = v.device and ${c.day} >= v.day - ${sql.raw(String(RECORD_DAYS))} and ${c.day} < v.day
+      group by v.device, v.day`);
+    const byPair = new Map(rows.map((r) => [keyOf(Number(r.device), Number(r.day)), { falls: Number(r.falls), real: Number(r.real), falseAlarms: Number(r.false_alarms) }]));
+    for (const f of falls) {
+      const counts = byPair.get(keyOf(f.deviceRowId, Math.floor(f.createdAt / DAY)));
+      if (counts) found.set(f.id, counts);
+    }
     return found;
   }
 

@@ -111,8 +111,8 @@ export class NoticeStore {
   }
 
   /** For each of these falls, its camera's falls in the 90 days before its day, and their verdicts (camera_days). */
-  records(q: Q, noticeIds: number[]): Promise<Map<number, RecordCounts>> {
-    return this.cameraDays.records(q, noticeIds);
+  records(q: Q, falls: { id: number; deviceRowId: number; createdAt: number }[]): Promise<Map<number, RecordCounts>> {
+    return this.cameraDays.records(q, falls);
   }
 
   /** Withdraws a notice whose photo could not be stored after its row was committed. */

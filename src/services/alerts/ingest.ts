@@ -153,7 +153,7 @@ export class NoticeIngest {
       return { ok: false, problem: 'storage' };
     }
     this.chain.metrics.upload(bytes.length, photoOk === 1);
-    const record = (await this.stores.notices.records(this.db.read, [id])).get(id);
+    const record = (await this.stores.notices.records(this.db.read, [{ id, deviceRowId: device.id, createdAt: now }])).get(id);
     const notice = this.flows.view.toPublic({
       eventId, content, device: device.name, picName, createdAt: now, ackAt: null, ackPhone: null, ackChannel: null, ackBy: null, photoOk,
       verdict: null, verdictNote: null, verdictPhone: null, verdictAt: null, photoRemovedAt: null, residentAnswer: asking ? 'calling' : null, residentAt: asking ? now : null,

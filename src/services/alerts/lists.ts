@@ -107,7 +107,7 @@ export class NoticeLists {
 
   /** Falls as clients see them, each with its camera's record before it (one statement for them all). */
   async toPublic(q: Q, rows: NoticeRow[]): Promise<PublicNotice[]> {
-    const records = await this.notices.records(q, rows.map((n) => n.id));
+    const records = await this.notices.records(q, rows);
     return rows.map((n) => this.view.toPublic(n, records.get(n.id)));
   }
 

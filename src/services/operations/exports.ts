@@ -180,7 +180,7 @@ export class DataExports {
     })));
     const rows = await notices.list(q, userId, 2);
     const photoName = (eventId: string, type: string) => `photos/${eventId}.${type === 'jpeg' ? 'jpg' : type}`;
-    const records = await notices.records(q, rows.map((n) => n.id));
+    const records = await notices.records(q, rows);
     json('notices.json', rows.map((n) => ({
       ...noticeView.toPublic(n, records.get(n.id)), photo: n.photoRemovedAt === null ? photoName(n.eventId, n.imageType) : null,
     })));
