@@ -59,8 +59,7 @@ export class Alerts {
     private readonly out: { gateway: SmsGateway; bus: Bus },
     private readonly base: { clock: Clock; config: Config; log: Logger },
     private readonly format: (ms: number) => string,
-  ) {
-  }
+  ) {}
 
   /** Answers by phone are on (PROVIDER_CALLBACK_SECRET): contacts are kept, texts invite answers, the resident and last resort are called. */
   get answers(): boolean {
@@ -254,7 +253,8 @@ export class Alerts {
     try {
       const now = this.base.clock.now();
       for (const step of await this.stores.steps.due(this.db.read, now, BATCH)) await this.fire(step, now);
-      for (const job of this.jobs) await job(now);
+      // one sweep's failure does not hold the others back
+      for (const job of this.jobs) await job(now).catch((err) => this.base.log.error('alert sweep failed', { err }));
     } catch (err) {
       this.base.log.error('alert tick failed', { err });
     }
